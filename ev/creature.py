@@ -1,0 +1,22 @@
+"""The numpy creature: the controller evaluated with np.dot, as in the original experiment."""
+import numpy as np
+
+from ev.creature_base import CreatureBase
+
+
+class Creature(CreatureBase):
+    kind = "numpy"
+
+    def _compile(self):
+        self.matrix = np.array(self.matrix_values).reshape(self.shape.rows, self.shape.cols)
+        self.constant = np.array(self.constant_values)
+
+    def reset(self):
+        self.state = np.zeros(self.shape.cols)
+
+    def run_step(self, inputs):
+        state_vars = self.shape.state_vars
+        self.state[state_vars:] = inputs
+        out_values = np.dot(self.matrix, self.state) + self.constant
+        self.state[:state_vars] = out_values[:state_vars]
+        return out_values[state_vars:].tolist()

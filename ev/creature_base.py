@@ -1,0 +1,82 @@
+"""What every creature kind shares: its shape, its genome, reproduction and (de)serialisation.
+
+A creature is a linear state-space controller.  Its state vector is
+``[state_vars..., inputs...]``; one step computes ``out = matrix . state + constant``; the
+first ``state_vars`` outputs become the new state and the rest are the controller's outputs.
+The genome is held as flat lists of plain Python floats (row-major matrix, constant); each
+creature kind turns it into whatever its ``run_step`` computes with.
+"""
+from collections import namedtuple
+
+from ev.mutation import mutate
+
+
+class Shape(namedtuple("Shape", "inputs outputs state_vars")):
+    __slots__ = ()
+
+    @property
+    def rows(self):
+        return self.state_vars + self.outputs
+
+    @property
+    def cols(self):
+        return self.state_vars + self.inputs
+
+
+# The article's controller: inputs (setpoint, altitude), one output (PWM), one state variable.
+DEFAULT_SHAPE = Shape(inputs=2, outputs=1, state_vars=1)
+
+
+class CreatureBase(object):
+    kind = None  # the variant name a subclass stands for
+
+    def __init__(self, matrix, constant, shape=DEFAULT_SHAPE):
+        matrix = [float(x) for x in matrix]
+        constant = [float(x) for x in constant]
+        if len(matrix) != shape.rows * shape.cols or len(constant) != shape.rows:
+            raise ValueError("genome does not fit shape %r: %d matrix and %d constant values"
+                             % (tuple(shape), len(matrix), len(constant)))
+        self.shape = shape
+        self.matrix_values = matrix
+        self.constant_values = constant
+        self.fitness = None
+        self._compile()
+        self.reset()
+
+    @classmethod
+    def random(cls, rng, shape=DEFAULT_SHAPE):
+        matrix = [rng.uniform(-1.0, 1.0) for _ in range(shape.rows * shape.cols)]
+        constant = [rng.uniform(-1.0, 1.0) for _ in range(shape.rows)]
+        return cls(matrix, constant, shape)
+
+    def child(self, rng):
+        matrix, constant = mutate(rng, self.matrix_values, self.constant_values)
+        return type(self)(matrix, constant, self.shape)
+
+    def to_dict(self):
+        return {
+            "kind": self.kind,
+            "shape": dict(self.shape._asdict()),
+            "matrix": self.matrix_values,
+            "constant": self.constant_values,
+            "fitness": self.fitness,
+        }
+
+    @classmethod
+    def from_dict(cls, data):
+        creature = cls(data["matrix"], data["constant"], Shape(**data["shape"]))
+        creature.fitness = data.get("fitness")
+        return creature
+
+    # What a creature kind provides:
+    def _compile(self):
+        """Build the representation run_step computes with from the genome lists."""
+        raise NotImplementedError
+
+    def reset(self):
+        """Zero the controller's state (at the start of every flight)."""
+        raise NotImplementedError
+
+    def run_step(self, inputs):
+        """Feed one list of inputs, return the list of outputs (plain floats)."""
+        raise NotImplementedError

@@ -1,0 +1,69 @@
+"""Environments (setpoints to reach) and the flight loop that scores a creature in them."""
+from collections import namedtuple
+
+from ev.quadcopter import Quadcopter
+
+DT = 0.01
+OVERSHOOT_PENALTY = 3.0
+
+
+class Environment(namedtuple("Environment", "start setpoint steps")):
+    """Fly from altitude ``start`` towards ``setpoint`` for ``steps`` steps of DT seconds."""
+    __slots__ = ()
+
+    @classmethod
+    def from_duration(cls, start, setpoint, seconds):
+        # An integer step count: a float clock stepped by 0.01 drifts to one step too many.
+        return cls(float(start), float(setpoint), int(round(seconds / DT)))
+
+    @property
+    def seconds(self):
+        return self.steps * DT
+
+
+ENVIRONMENTS = (
+    Environment.from_duration(3, 5, 2),
+    Environment.from_duration(5, 3, 2),
+    Environment.from_duration(100, 102, 2),
+    Environment.from_duration(302, 300, 2),
+    Environment.from_duration(50, 60, 4),
+)
+
+
+def fly(creature, env, altitudes=None):
+    """Fly one environment from a fresh quadcopter and a zeroed creature; return the fitness
+    (lower is better).  Each step adds the distance to the setpoint, times OVERSHOOT_PENALTY
+    when it grew since the previous step.  If ``altitudes`` is a list, the altitude after each
+    step is appended to it."""
+    quad = Quadcopter(env.start)
+    creature.reset()
+    setpoint = env.setpoint
+    last_distance = abs(setpoint - env.start)
+    fitness = 0.0
+    for _ in range(env.steps):
+        outputs = creature.run_step([setpoint, quad.altitude])
+        quad.set_thrust(outputs[0])
+        quad.step(DT)
+        distance = abs(setpoint - quad.altitude)
+        if distance > last_distance:
+            fitness += OVERSHOOT_PENALTY * distance
+        else:
+            fitness += distance
+        last_distance = distance
+        if altitudes is not None:
+            altitudes.append(quad.altitude)
+    return fitness
+
+
+def evaluate(creature):
+    """A creature's fitness: the sum over all environments, in a fixed order."""
+    total = 0.0
+    for env in ENVIRONMENTS:
+        total += fly(creature, env)
+    return total
+
+
+def evaluate_each(creatures):
+    """Give every creature its fitness, one after another."""
+    for creature in creatures:
+        creature.fitness = evaluate(creature)

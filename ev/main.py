@@ -1,0 +1,115 @@
+"""python -m ev.main: evolve a quadcopter altitude controller, one line per generation."""
+import json
+import os
+import sys
+import time
+
+import click
+
+from ev import records
+from ev.creature_base import DEFAULT_SHAPE
+from ev.rng import Rng
+from ev.timing import steady_median
+from ev.universe import Universe
+from ev.variants import VARIANT_NAMES, get_variant
+
+LINE = ("Generation {n:3d}: min = {s.min:8.2f} avg = {s.avg:8.2f} max = {s.max:8.2f}  "
+        "[population = {population}]  [{secs:.2f} secs]")
+
+
+def check_writable(ctx, param, path):
+    """A usage error now, not a traceback after an hour of evolution."""
+    if path is None:
+        return None
+    if os.path.isdir(path):
+        raise click.BadParameter("%s is a directory" % path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise click.BadParameter("folder %s does not exist" % folder)
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise click.BadParameter("%s is not writable" % path)
+    return path
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-n", "--population", type=click.IntRange(min=4), default=500, show_default=True,
+              help="Creatures per generation.")
+@click.option("-g", "--generations", type=click.IntRange(min=0), default=None,
+              help="Generations to run [default: until Ctrl-C].")
+@click.option("--creature", "variant", type=click.Choice(VARIANT_NAMES), default=None,
+              help="How run_step is computed [default: specialized].")
+@click.option("--no-specialized", is_flag=True,
+              help="Use the numpy Creature (the article's spelling of --creature numpy).")
+@click.option("--vectorized", is_flag=True, help="Same as --creature vectorized.")
+@click.option("--seed", type=int, default=None,
+              help="Seed of the run's random source: same seed, same fitness lines.")
+@click.option("--results", type=click.Path(), callback=check_writable,
+              help="Append one JSON line per generation (after a first record on the run).")
+@click.option("--save-best", type=click.Path(), callback=check_writable,
+              help="Write the best creature as JSON (also on Ctrl-C).")
+def main(population, generations, variant, no_specialized, vectorized, seed, results, save_best):
+    """Evolve the controller of a simulated quadcopter and time every generation."""
+    variant = choose_variant(variant, no_specialized, vectorized)
+    if seed is None:
+        seed = int.from_bytes(os.urandom(4), "big")
+    shape = DEFAULT_SHAPE
+    chosen = get_variant(variant, shape)
+    universe = Universe.random(chosen.creature_class, population, chosen.evaluate_all,
+                               Rng(seed), shape)
+    run = records.run_record(variant, population, seed, generations, shape, sys.argv)
+    click.echo("# %s %s, %s, seed %d" % (run["implementation"], run["version"],
+                                         chosen.description, seed))
+    writer = records.RecordWriter(results) if results else None
+    if writer:
+        writer.write(run)
+    seconds = []
+    try:
+        evolve(universe, generations, run, writer, seconds)
+    except KeyboardInterrupt:
+        finish(universe, seconds, save_best, writer, interrupted=True)
+        sys.exit(130)
+    finish(universe, seconds, save_best, writer, interrupted=False)
+
+
+def choose_variant(variant, no_specialized, vectorized):
+    flags = [name for name, given in (("numpy", no_specialized),
+                                      ("vectorized", vectorized)) if given]
+    if variant:
+        flags.append(variant)
+    if len(set(flags)) > 1:
+        raise click.UsageError("choose one of --creature, --no-specialized, --vectorized")
+    return flags[0] if flags else "specialized"
+
+
+def evolve(universe, generations, run, writer, seconds):
+    generation = 0
+    while generations is None or generation < generations:
+        start = time.perf_counter()
+        stats = universe.run_generation()
+        elapsed = time.perf_counter() - start
+        seconds.append(elapsed)
+        click.echo(LINE.format(n=generation, s=stats, population=universe.population,
+                               secs=elapsed))
+        if writer:
+            writer.write(records.generation_record(run, generation, elapsed, stats))
+        generation += 1
+
+
+def finish(universe, seconds, save_best, writer, interrupted):
+    if writer:
+        writer.close()
+    if interrupted:
+        click.echo("\nInterrupted.", err=True)
+    if seconds:
+        click.echo("# %d generations, median %.3f secs/generation (excluding the first)"
+                   % (len(seconds), steady_median(seconds)), err=interrupted)
+    if save_best and universe.best is not None:
+        with open(save_best, "w") as out:
+            json.dump(universe.best.to_dict(), out, indent=1)
+            out.write("\n")
+        click.echo("# best creature (fitness %.2f) saved to %s"
+                   % (universe.best.fitness, save_best), err=interrupted)
+
+
+if __name__ == "__main__":
+    main()

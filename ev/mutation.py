@@ -1,0 +1,65 @@
+"""Mutation operators on a flat list of floats (a creature's matrix or its constant).
+
+Every operator takes the seeded ``Rng`` and a list, and returns a new list: creatures never
+share or alter a parent's genome.
+"""
+
+
+def scale_each_uniform(rng, values):
+    """Scale every item by its own factor, uniform in [0.5, 1.5)."""
+    return [x * rng.uniform(0.5, 1.5) for x in values]
+
+
+def scale_each_normal(rng, values):
+    """Scale every item by its own factor drawn from N(1, 0.1)."""
+    return [x * rng.normal(1.0, 0.1) for x in values]
+
+
+def scale_one(rng, values):
+    """Scale one item by a factor uniform in [0.5, 1.5)."""
+    values = list(values)
+    i = rng.below(len(values))
+    values[i] *= rng.uniform(0.5, 1.5)
+    return values
+
+
+def scale_all_common(rng, values):
+    """Scale all items by one common factor, uniform in [0.5, 1.5)."""
+    factor = rng.uniform(0.5, 1.5)
+    return [x * factor for x in values]
+
+
+def set_one_to_zero_or_one(rng, values):
+    values = list(values)
+    i = rng.below(len(values))
+    values[i] = float(rng.below(2))
+    return values
+
+
+def set_one_to_plus_minus_other(rng, values):
+    """Set one item to + or - another item (the same one when there is only one)."""
+    values = list(values)
+    i = rng.below(len(values))
+    j = rng.below(len(values))
+    sign = 1.0 if rng.below(2) else -1.0
+    values[i] = sign * values[j]
+    return values
+
+
+OPERATORS = (
+    scale_each_uniform,
+    scale_each_normal,
+    scale_one,
+    scale_all_common,
+    set_one_to_zero_or_one,
+    set_one_to_plus_minus_other,
+)
+
+
+def mutate(rng, matrix, constant):
+    """Mutate either the matrix or the constant (never both) with one random operator.
+    Returns the new (matrix, constant) pair of flat float lists."""
+    operator = OPERATORS[rng.below(len(OPERATORS))]
+    if rng.below(2):
+        return operator(rng, matrix), list(constant)
+    return list(matrix), operator(rng, constant)

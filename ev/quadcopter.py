@@ -1,0 +1,127 @@
+"""A rigid-body quadrotor: the "simple quad rotor model" of TU Delft's embedded software lab.
+
+Full 6-DOF dynamics, integrated with explicit Euler.  Internally the model follows the aircraft
+convention (body z axis and earth z axis point down); the public API speaks of altitude, which
+points up.  ``step`` is a hot path of the whole project: it is written with locals and plain
+floats so that PyPy's JIT turns it into straight float arithmetic.
+"""
+import math
+
+G = 9.81
+MASS = 1.0
+MOTOR_THRUST = 1.0
+MAX_MOTOR_FORCE = MOTOR_THRUST * G   # mf: force of one motor at full PWM
+ARM = 1.0                            # b: roll/pitch moment arm
+DRAG_ARM = 10.0                      # d: yaw moment per unit of motor force
+IX = 1.0
+IY = 1.0
+IZ = 2.0
+IZX = 0.0
+
+
+class SingularAttitude(ArithmeticError):
+    """cos(theta) == 0: the Euler-angle kinematics are undefined (gimbal lock)."""
+
+
+def clip_pwm(value):
+    """Clip a motor command to [0, 1] (plain comparisons: no min/max call in the hot path)."""
+    if value < 0.0:
+        return 0.0
+    if value > 1.0:
+        return 1.0
+    return value
+
+
+class Quadcopter(object):
+    """State of one quadrotor.  Velocities u, v, w and rates p, q, r are in body axes;
+    angles phi, theta, psi are Euler angles (roll, pitch, yaw); x, y, z are earth position."""
+
+    def __init__(self, altitude=0.0):
+        if altitude < 0.0:
+            raise ValueError("altitude must be >= 0 (the ground is at 0), got %r" % (altitude,))
+        self.t = 0.0
+        self.u = self.v = self.w = 0.0
+        self.p = self.q = self.r = 0.0
+        self.phi = self.theta = self.psi = 0.0
+        self.x = self.y = 0.0
+        self.z = -float(altitude)
+        self.a1 = self.a2 = self.a3 = self.a4 = 0.0
+
+    @property
+    def altitude(self):
+        return -self.z
+
+    def set_thrust(self, pwm):
+        """The same command on all four motors."""
+        pwm = clip_pwm(pwm)
+        self.a1 = self.a2 = self.a3 = self.a4 = pwm
+
+    def set_motors(self, a1, a2, a3, a4):
+        self.a1 = clip_pwm(a1)
+        self.a2 = clip_pwm(a2)
+        self.a3 = clip_pwm(a3)
+        self.a4 = clip_pwm(a4)
+
+    def step(self, dt):
+        """Advance the state by dt seconds (one explicit Euler step of the full model)."""
+        u = self.u; v = self.v; w = self.w
+        p = self.p; q = self.q; r = self.r
+        phi = self.phi; theta = self.theta; psi = self.psi
+
+        # Forces and moments from the four rotors (thrust ~ command squared).
+        o1 = self.a1 * self.a1; o2 = self.a2 * self.a2
+        o3 = self.a3 * self.a3; o4 = self.a4 * self.a4
+        X = 0.0
+        Y = 0.0
+        Z = -MAX_MOTOR_FORCE * (o1 + o2 + o3 + o4)
+        L = ARM * MAX_MOTOR_FORCE * (o4 - o2)
+        M = ARM * MAX_MOTOR_FORCE * (o1 - o3)
+        N = DRAG_ARM * MAX_MOTOR_FORCE * (o2 + o4 - o1 - o3)
+
+        sin_phi = math.sin(phi); cos_phi = math.cos(phi)
+        sin_theta = math.sin(theta); cos_theta = math.cos(theta)
+        sin_psi = math.sin(psi); cos_psi = math.cos(psi)
+        if cos_theta == 0.0:
+            raise SingularAttitude("pitch angle theta = %r: cos(theta) == 0" % (theta,))
+
+        # Translational accelerations in body axes (gravity rotated into the body frame).
+        du = X / MASS - G * sin_theta - q * w + r * v
+        dv = Y / MASS + G * cos_theta * sin_phi - r * u + p * w
+        dw = Z / MASS + G * cos_theta * cos_phi - p * v + q * u
+
+        # Rotational accelerations: p and r are coupled through Izx (Cramer's rule).
+        rhs_p = L - q * r * (IZ - IY) + IZX * p * q
+        rhs_r = N - p * q * (IY - IX) - IZX * q * r
+        det = IX * IZ - IZX * IZX
+        dp = (rhs_p * IZ + IZX * rhs_r) / det
+        dr = (IX * rhs_r + IZX * rhs_p) / det
+        dq = (M - r * p * (IX - IZ) + IZX * (p * p - r * r)) / IY
+
+        # Euler-angle rates from body rates.
+        q_sin_r_cos = q * sin_phi + r * cos_phi
+        dphi = p + q_sin_r_cos * (sin_theta / cos_theta)
+        dtheta = q * cos_phi - r * sin_phi
+        dpsi = q_sin_r_cos / cos_theta
+
+        # Earth velocities: body velocities rotated body -> earth (yaw-pitch-roll).
+        dx = (u * cos_theta * cos_psi
+              + v * (sin_phi * sin_theta * cos_psi - cos_phi * sin_psi)
+              + w * (cos_phi * sin_theta * cos_psi + sin_phi * sin_psi))
+        dy = (u * cos_theta * sin_psi
+              + v * (sin_phi * sin_theta * sin_psi + cos_phi * cos_psi)
+              + w * (cos_phi * sin_theta * sin_psi - sin_phi * cos_psi))
+        dz = -u * sin_theta + v * sin_phi * cos_theta + w * cos_phi * cos_theta
+
+        self.u = u + du * dt; self.v = v + dv * dt; self.w = w + dw * dt
+        self.p = p + dp * dt; self.q = q + dq * dt; self.r = r + dr * dt
+        self.phi = phi + dphi * dt; self.theta = theta + dtheta * dt; self.psi = psi + dpsi * dt
+        self.x += dx * dt; self.y += dy * dt
+        z = self.z + dz * dt
+        if z > 0.0:
+            # Ground contact: the model rests on the ground.  Its downward body velocity is
+            # zeroed (w is the vertical speed when level, which is the case in this project).
+            z = 0.0
+            if self.w > 0.0:
+                self.w = 0.0
+        self.z = z
+        self.t += dt

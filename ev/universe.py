@@ -1,0 +1,57 @@
+"""The evolution: evaluate, select, reproduce."""
+from collections import namedtuple
+
+ELITE_FRACTION = 0.01      # the best 1% always survive
+CULL_FRACTION = 0.15       # of N: this many die from the band [1%, 50%) ...
+REPRIEVE_FRACTION = 0.15   # ... and this many of the worse half survive
+
+GenerationStats = namedtuple("GenerationStats", "min avg max evaluated")
+
+
+class Universe(object):
+    def __init__(self, creatures, evaluate_all, rng):
+        if len(creatures) < 4:
+            raise ValueError("a population needs at least 4 creatures, got %d" % len(creatures))
+        self.creatures = list(creatures)
+        self.population = len(self.creatures)
+        self.evaluate_all = evaluate_all
+        self.rng = rng
+        self.best = None
+
+    @classmethod
+    def random(cls, creature_class, population, evaluate_all, rng, shape):
+        creatures = [creature_class.random(rng, shape) for _ in range(population)]
+        return cls(creatures, evaluate_all, rng)
+
+    def run_generation(self):
+        """Evaluate the creatures that have no fitness yet, then select and reproduce.
+        Returns min/avg/max fitness over the evaluated population."""
+        pending = [c for c in self.creatures if c.fitness is None]
+        self.evaluate_all(pending)
+        fitnesses = [c.fitness for c in self.creatures]
+        stats = GenerationStats(min(fitnesses), sum(fitnesses) / len(fitnesses),
+                                max(fitnesses), len(pending))
+        self.creatures.sort(key=lambda c: c.fitness)   # stable: ties keep their order
+        self.best = self.creatures[0]
+        survivors = self._select(self.creatures)
+        self.creatures = survivors + self._children(survivors)
+        return stats
+
+    def _select(self, ranked):
+        n = self.population
+        elite = max(1, int(n * ELITE_FRACTION))
+        half = n // 2
+        band = ranked[elite:half]
+        worse = ranked[half:]
+        dying = set(self.rng.sample(range(len(band)), min(int(n * CULL_FRACTION), len(band))))
+        spared = sorted(self.rng.sample(range(len(worse)),
+                                        min(int(n * REPRIEVE_FRACTION), len(worse))))
+        return (ranked[:elite]
+                + [c for i, c in enumerate(band) if i not in dying]
+                + [worse[i] for i in spared])
+
+    def _children(self, survivors):
+        """Every survivor has one child; when that leaves the population short (odd sizes,
+        uneven culls) the best survivors have a second one."""
+        needed = self.population - len(survivors)
+        return [survivors[i % len(survivors)].child(self.rng) for i in range(needed)]

@@ -1,0 +1,92 @@
+# Sourced by run_all.sh and run_tests.sh: make one virtual environment per interpreter with
+# ev installed in it.  Afterwards CPYTHON_PY (always) and PYPY_PY (empty when PyPy cannot be
+# had, with the reason in PYPY_MISSING) name the venvs' interpreters.
+# Re-running when everything is in place costs a second: a stamp records what was installed.
+
+EV_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV_ROOT="${EV_VENV_ROOT:-$EV_ROOT/.venv}"
+CPYTHON_PY=""
+PYPY_PY=""
+PYPY_MISSING=""
+
+say() { echo "[setup] $*" >&2; }
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+apt_install() {
+    # apt_install PKG...: install Debian packages when we may; return 1 when we may not.
+    if ! is_root || ! command -v apt-get >/dev/null 2>&1; then
+        return 1
+    fi
+    if [ -z "${EV_APT_UPDATED:-}" ]; then
+        say "apt-get update (a fresh machine's package lists may be empty)"
+        apt-get update -qq >&2 || return 1
+        EV_APT_UPDATED=1
+    fi
+    say "apt-get install -y $*"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+install_stamp() {
+    # What the venv must hold: the package's metadata and the interpreter it was made with.
+    cat "$EV_ROOT/setup.cfg" "$EV_ROOT/pyproject.toml" | cksum | cut -d' ' -f1
+}
+
+make_venv() {
+    # make_venv NAME PYTHON: a venv at $VENV_ROOT/NAME with ev (editable) and pytest in it.
+    local name="$1" python="$2" venv="$VENV_ROOT/$1"
+    local stamp_file="$venv/.ev-installed" stamp
+    stamp="$(install_stamp)-$("$python" -c 'import sys; print(sys.version.split()[0])')"
+    if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
+        echo "$venv/bin/python"
+        return 0
+    fi
+    say "creating $venv with $python"
+    rm -rf "$venv"
+    mkdir -p "$VENV_ROOT"
+    "$python" -m venv "$venv" >&2 || return 1
+    say "installing ev and its dependencies into $venv (numpy, click, matplotlib, vmprof, pytest)"
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >&2 || return 1
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$EV_ROOT[test]" >&2 \
+        || return 1
+    echo "$stamp" > "$stamp_file"
+    echo "$venv/bin/python"
+}
+
+setup_cpython() {
+    local python="${EV_CPYTHON:-python3}"
+    if ! command -v "$python" >/dev/null 2>&1; then
+        say "error: $python not found"
+        return 1
+    fi
+    if ! "$python" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+        # Debian's python3 comes without venv/ensurepip until python3-venv is installed.
+        apt_install python3-venv || {
+            say "error: $python cannot make virtual environments; run as root:"
+            say "    apt-get update && apt-get install -y python3-venv"
+            return 1
+        }
+    fi
+    CPYTHON_PY="$(make_venv cpython "$python")" || {
+        say "error: could not set up the CPython venv"
+        return 1
+    }
+}
+
+setup_pypy() {
+    local pypy="${EV_PYPY:-pypy3}"
+    if ! command -v "$pypy" >/dev/null 2>&1 || ! "$pypy" -c 'import venv, ensurepip' >/dev/null 2>&1
+    then
+        if [ -n "${EV_NO_INSTALL:-}" ] || ! apt_install pypy3 pypy3-dev pypy3-venv; then
+            PYPY_MISSING="PyPy ($pypy) is not installed; as root run: apt-get update && apt-get install -y pypy3 pypy3-dev pypy3-venv"
+            say "$PYPY_MISSING"
+            return 1
+        fi
+    fi
+    PYPY_PY="$(make_venv pypy "$pypy")" || {
+        PYPY_MISSING="could not set up the PyPy venv (see the messages above)"
+        say "error: $PYPY_MISSING"
+        PYPY_PY=""
+        return 1
+    }
+}
