@@ -8,6 +8,7 @@ cd "$EV_ROOT"
 setup_cpython || exit 1
 setup_pypy || true
 
+export EV_CPYTHON_PY="$CPYTHON_PY" EV_PYPY_PY="$PYPY_PY"
 status=0
 echo "=== tests on CPython ($("$CPYTHON_PY" --version 2>&1)) ==="
 "$CPYTHON_PY" -m pytest -q -p no:cacheprovider "$@" || status=1

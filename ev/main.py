@@ -88,10 +88,10 @@ def evolve(universe, generations, run, writer, seconds):
         stats = universe.run_generation()
         elapsed = time.perf_counter() - start
         seconds.append(elapsed)
+        if writer:  # recorded before printed: whatever a user saw is kept
+            writer.write(records.generation_record(run, generation, elapsed, stats))
         click.echo(LINE.format(n=generation, s=stats, population=universe.population,
                                secs=elapsed))
-        if writer:
-            writer.write(records.generation_record(run, generation, elapsed, stats))
         generation += 1
 
 

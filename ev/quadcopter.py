@@ -19,8 +19,12 @@ IZ = 2.0
 IZX = 0.0
 
 
+# |cos(theta)| below this is taken as the singularity: tan and 1/cos would be ~1e12 and above.
+SINGULAR_COS = 1e-12
+
+
 class SingularAttitude(ArithmeticError):
-    """cos(theta) == 0: the Euler-angle kinematics are undefined (gimbal lock)."""
+    """cos(theta) == 0 (pitch at +-90 degrees): the Euler-angle kinematics are undefined."""
 
 
 def clip_pwm(value):
@@ -81,7 +85,7 @@ class Quadcopter(object):
         sin_phi = math.sin(phi); cos_phi = math.cos(phi)
         sin_theta = math.sin(theta); cos_theta = math.cos(theta)
         sin_psi = math.sin(psi); cos_psi = math.cos(psi)
-        if cos_theta == 0.0:
+        if -SINGULAR_COS < cos_theta < SINGULAR_COS:
             raise SingularAttitude("pitch angle theta = %r: cos(theta) == 0" % (theta,))
 
         # Translational accelerations in body axes (gravity rotated into the body frame).
@@ -117,7 +121,7 @@ class Quadcopter(object):
         self.phi = phi + dphi * dt; self.theta = theta + dtheta * dt; self.psi = psi + dpsi * dt
         self.x += dx * dt; self.y += dy * dt
         z = self.z + dz * dt
-        if z > 0.0:
+        if z >= 0.0:
             # Ground contact: the model rests on the ground.  Its downward body velocity is
             # zeroed (w is the vertical speed when level, which is the case in this project).
             z = 0.0

@@ -1,0 +1,70 @@
+"""python -m ev.show BEST.json [--plot FLIGHT.png]: replay a saved creature in every environment."""
+import json
+import sys
+
+import click
+
+from ev.fitness import DT, ENVIRONMENTS, fly
+
+
+def load_creature(path):
+    """A creature saved by ``ev.main --save-best``, as the kind it was saved as."""
+    from ev.variants import get_variant
+    from ev.creature_base import Shape
+    try:
+        with open(path) as saved:
+            data = json.load(saved)
+        shape = Shape(**data["shape"])
+        kind = data.get("kind") or "numpy"
+        creature_class = get_variant("numpy" if kind == "vectorized" else kind,
+                                     shape).creature_class
+        return creature_class.from_dict(data)
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise click.ClickException("%s: not a saved creature (%s)" % (path, error))
+
+
+def plot_flights(flights, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, len(flights), figsize=(3.2 * len(flights), 3.4), squeeze=False)
+    for ax, (env, altitudes, fitness) in zip(axes[0], flights):
+        times = [DT * (i + 1) for i in range(len(altitudes))]
+        ax.plot([0.0] + times, [env.start] + altitudes, label="altitude")
+        ax.axhline(env.setpoint, color="tab:red", linestyle="--", label="setpoint")
+        ax.set_title("%g -> %g m  (fitness %.1f)" % (env.start, env.setpoint, fitness),
+                     fontsize=9)
+        ax.set_xlabel("time [s]")
+    axes[0][0].set_ylabel("altitude [m]")
+    axes[0][0].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("best", type=click.Path(exists=True, dir_okay=False))
+@click.option("--plot", type=click.Path(dir_okay=False), help="Plot altitude against time (PNG).")
+def main(best, plot):
+    """Replay a saved creature: its fitness per environment, and optionally a plot."""
+    creature = load_creature(best)
+    flights = []
+    total = 0.0
+    for env in ENVIRONMENTS:
+        altitudes = []
+        fitness = fly(creature, env, altitudes)
+        total += fitness
+        flights.append((env, altitudes, fitness))
+        click.echo("%6g -> %6g m, %4.1f s: fitness %10.2f, final altitude %8.3f m"
+                   % (env.start, env.setpoint, env.seconds, fitness, altitudes[-1]))
+    click.echo("total fitness %.2f" % total)
+    if plot:
+        try:
+            plot_flights(flights, plot)
+        except OSError as error:
+            raise click.ClickException("cannot write %s: %s" % (plot, error))
+        click.echo("plot written to %s" % plot)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+import pytest
+
+from ev.creature import Creature
+from ev.fitness import DT, ENVIRONMENTS, Environment, evaluate, fly
+from ev.rng import Rng
+from specialized.creature import SpecializedCreature
+
+
+def test_environments_have_integer_step_counts():
+    assert [env.steps for env in ENVIRONMENTS] == [200, 200, 200, 200, 400]
+    assert Environment.from_duration(0, 1, 4.0).steps == int(4.0 / DT + 0.5)
+
+
+def test_fitness_is_the_distance_summed_with_overshoot_tripled():
+    # A controller that always outputs 0.5 hovers: fitness is the constant distance per step.
+    hover = SpecializedCreature([0.0] * 6, [0.0, 0.5])
+    env = Environment(10.0, 12.0, 50)
+    assert fly(hover, env) == pytest.approx(2.0 * 50)
+    # Full power towards a setpoint below: every step moves away and its distance is tripled,
+    # except the first (explicit Euler moves the position with the old velocity, zero).
+    climb = SpecializedCreature([0.0] * 6, [0.0, 1.0])
+    altitudes = []
+    fitness = fly(climb, Environment(10.0, 5.0, 30), altitudes)
+    assert altitudes[0] == 10.0 < altitudes[1]
+    assert fitness == pytest.approx(5.0 + sum(3 * (a - 5.0) for a in altitudes[1:]))
+
+
+def test_fitness_does_not_depend_on_what_flew_before():
+    rng = Rng(21)
+    creatures = [SpecializedCreature.random(rng) for _ in range(6)]
+    alone = [evaluate(c) for c in creatures]
+    in_reverse = [evaluate(c) for c in reversed(creatures)][::-1]
+    interleaved = []
+    for c in creatures:
+        evaluate(creatures[0])
+        interleaved.append(evaluate(c))
+    assert alone == in_reverse == interleaved
+
+
+def test_numpy_and_specialized_fitness_agree():
+    rng = Rng(8)
+    for _ in range(10):
+        a = Creature.random(rng)
+        b = SpecializedCreature(a.matrix_values, a.constant_values)
+        assert evaluate(b) == pytest.approx(evaluate(a), rel=1e-9)
+
+
+def test_recorded_altitudes_follow_the_flight():
+    altitudes = []
+    creature = SpecializedCreature([0.0] * 6, [0.0, 0.6])
+    fly(creature, ENVIRONMENTS[0], altitudes)
+    assert len(altitudes) == ENVIRONMENTS[0].steps
+    assert altitudes[-1] > altitudes[1] > altitudes[0] == ENVIRONMENTS[0].start

@@ -1,0 +1,111 @@
+import math
+import random
+
+import pytest
+
+from ev.quadcopter import G, Quadcopter, SingularAttitude
+
+DT = 0.01
+
+
+def fly_steps(quad, steps):
+    for _ in range(steps):
+        quad.step(DT)
+
+
+def test_free_fall_for_one_second_matches_half_g_t_squared():
+    quad = Quadcopter(altitude=100.0)
+    fly_steps(quad, 100)
+    fallen = 100.0 - quad.altitude
+    exact = G / 2 * 1.0 ** 2
+    # Explicit Euler lags the exact fall by g*dt*t/2.
+    assert fallen < exact
+    assert exact - fallen == pytest.approx(G * DT * 1.0 / 2, rel=1e-9)
+    assert quad.t == pytest.approx(1.0)
+
+
+def test_half_pwm_on_all_motors_hovers_without_drift():
+    quad = Quadcopter(altitude=10.0)
+    quad.set_thrust(0.5)
+    fly_steps(quad, 1000)
+    assert quad.altitude == 10.0
+    assert (quad.u, quad.v, quad.w, quad.x, quad.y) == (0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+def test_more_than_half_pwm_climbs_less_descends():
+    up, down = Quadcopter(10.0), Quadcopter(10.0)
+    up.set_thrust(0.6)
+    down.set_thrust(0.4)
+    fly_steps(up, 50)
+    fly_steps(down, 50)
+    assert up.altitude > 10.0 > down.altitude
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_equal_motors_keep_attitude_and_horizontal_position_exactly_zero(seed):
+    rng = random.Random(seed)
+    quad = Quadcopter(altitude=50.0)
+    for _ in range(500):
+        quad.set_thrust(rng.random())
+        quad.step(DT)
+        assert (quad.phi, quad.theta, quad.psi) == (0.0, 0.0, 0.0)
+        assert (quad.p, quad.q, quad.r, quad.x, quad.y) == (0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+def test_unequal_motors_roll_pitch_and_yaw_with_the_model_signs():
+    balance = math.sqrt((0.4 ** 2 + 0.6 ** 2) / 2)   # keeps o1 + o3 == o2 + o4: no yaw moment
+    roll = Quadcopter(50.0)
+    roll.set_motors(balance, 0.4, balance, 0.6)      # o4 > o2: L > 0
+    pitch = Quadcopter(50.0)
+    pitch.set_motors(0.6, balance, 0.4, balance)     # o1 > o3: M > 0
+    yaw = Quadcopter(50.0)
+    yaw.set_motors(0.4, 0.6, 0.4, 0.6)        # o2 + o4 > o1 + o3: N > 0
+    for quad in (roll, pitch, yaw):
+        fly_steps(quad, 20)
+    tiny = pytest.approx(0.0, abs=1e-12)
+    assert roll.p > 0 and roll.phi > 0 and roll.q == tiny and roll.theta == tiny
+    assert pitch.q > 0 and pitch.theta > 0 and pitch.p == tiny and pitch.phi == tiny
+    assert yaw.r > 0 and yaw.psi > 0 and yaw.phi == 0 and yaw.theta == 0
+    # Reversed commands turn the other way.
+    neg = Quadcopter(50.0)
+    neg.set_motors(balance, 0.6, balance, 0.4)
+    fly_steps(neg, 20)
+    assert neg.phi == pytest.approx(-roll.phi)
+
+
+def test_rolled_thrust_moves_sideways():
+    quad = Quadcopter(50.0)
+    quad.phi = 0.1  # rolled right: thrust has a +y component in earth axes
+    quad.set_thrust(0.5)
+    fly_steps(quad, 100)
+    assert quad.y > 0.0
+
+
+def test_ground_stops_the_fall_and_zeroes_vertical_speed():
+    quad = Quadcopter(altitude=0.5)
+    fly_steps(quad, 100)
+    assert quad.altitude == 0.0
+    assert quad.w == 0.0
+    quad.set_thrust(1.0)
+    fly_steps(quad, 10)
+    assert quad.altitude > 0.0
+
+
+def test_pwm_is_clipped_to_unit_interval():
+    quad = Quadcopter(10.0)
+    quad.set_thrust(7.0)
+    assert quad.a1 == quad.a4 == 1.0
+    quad.set_motors(-1.0, 0.3, 2.0, 0.0)
+    assert (quad.a1, quad.a2, quad.a3, quad.a4) == (0.0, 0.3, 1.0, 0.0)
+
+
+def test_pitch_of_ninety_degrees_raises_a_clear_error():
+    quad = Quadcopter(10.0)
+    quad.theta = math.pi / 2
+    with pytest.raises(SingularAttitude, match="cos\\(theta\\)"):
+        quad.step(DT)
+
+
+def test_altitude_below_ground_is_refused():
+    with pytest.raises(ValueError):
+        Quadcopter(-1.0)

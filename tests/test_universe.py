@@ -1,0 +1,59 @@
+import pytest
+
+from ev.fitness import evaluate_each
+from ev.rng import Rng
+from ev.universe import Universe
+from specialized.creature import SpecializedCreature
+
+
+def cheap_scores(creatures):
+    """A stand-in fitness (no flight) so selection can be tested over many generations."""
+    for c in creatures:
+        c.fitness = sum(abs(x - 0.3) for x in c.matrix_values + c.constant_values)
+
+
+@pytest.mark.parametrize("population", [4, 5, 7, 100, 501])
+def test_population_stays_constant(population):
+    universe = Universe.random(SpecializedCreature, population, cheap_scores, Rng(1),
+                               SpecializedCreature.random(Rng(0)).shape)
+    for _ in range(15):
+        universe.run_generation()
+        assert len(universe.creatures) == population
+        assert len(set(map(id, universe.creatures))) == population
+
+
+def test_best_fitness_never_gets_worse_and_only_children_are_evaluated():
+    universe = Universe.random(SpecializedCreature, 100, cheap_scores, Rng(2),
+                               SpecializedCreature.random(Rng(0)).shape)
+    first = universe.run_generation()
+    assert first.evaluated == 100
+    best = first.min
+    for _ in range(30):
+        stats = universe.run_generation()
+        assert stats.evaluated == 50
+        assert stats.min <= best
+        assert stats.min <= stats.avg <= stats.max
+        best = stats.min
+    assert best < first.min
+
+
+def test_same_seed_same_evolution():
+    def run(seed):
+        universe = Universe.random(SpecializedCreature, 20, evaluate_each, Rng(seed),
+                                   SpecializedCreature.random(Rng(0)).shape)
+        return [tuple(universe.run_generation()) for _ in range(3)]
+    assert run(4) == run(4)
+    assert run(4) != run(5)
+
+
+def test_too_small_a_population_is_refused():
+    with pytest.raises(ValueError):
+        Universe([SpecializedCreature.random(Rng(0)) for _ in range(3)], cheap_scores, Rng(0))
+
+
+def test_rng_sample_is_distinct_and_in_range():
+    rng = Rng(3)
+    for n in range(1, 30):
+        for k in range(n + 1):
+            picked = rng.sample(range(n), k)
+            assert len(set(picked)) == k and all(0 <= i < n for i in picked)
