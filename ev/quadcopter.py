@@ -71,51 +71,13 @@ class Quadcopter(object):
         u = self.u; v = self.v; w = self.w
         p = self.p; q = self.q; r = self.r
         phi = self.phi; theta = self.theta; psi = self.psi
-
-        # Forces and moments from the four rotors (thrust ~ command squared).
-        o1 = self.a1 * self.a1; o2 = self.a2 * self.a2
-        o3 = self.a3 * self.a3; o4 = self.a4 * self.a4
-        X = 0.0
-        Y = 0.0
-        Z = -MAX_MOTOR_FORCE * (o1 + o2 + o3 + o4)
-        L = ARM * MAX_MOTOR_FORCE * (o4 - o2)
-        M = ARM * MAX_MOTOR_FORCE * (o1 - o3)
-        N = DRAG_ARM * MAX_MOTOR_FORCE * (o2 + o4 - o1 - o3)
-
-        sin_phi = math.sin(phi); cos_phi = math.cos(phi)
-        sin_theta = math.sin(theta); cos_theta = math.cos(theta)
-        sin_psi = math.sin(psi); cos_psi = math.cos(psi)
+        cos_theta = math.cos(theta)
         if -SINGULAR_COS < cos_theta < SINGULAR_COS:
             raise SingularAttitude("pitch angle theta = %r: cos(theta) == 0" % (theta,))
-
-        # Translational accelerations in body axes (gravity rotated into the body frame).
-        du = X / MASS - G * sin_theta - q * w + r * v
-        dv = Y / MASS + G * cos_theta * sin_phi - r * u + p * w
-        dw = Z / MASS + G * cos_theta * cos_phi - p * v + q * u
-
-        # Rotational accelerations: p and r are coupled through Izx (Cramer's rule).
-        rhs_p = L - q * r * (IZ - IY) + IZX * p * q
-        rhs_r = N - p * q * (IY - IX) - IZX * q * r
-        det = IX * IZ - IZX * IZX
-        dp = (rhs_p * IZ + IZX * rhs_r) / det
-        dr = (IX * rhs_r + IZX * rhs_p) / det
-        dq = (M - r * p * (IX - IZ) + IZX * (p * p - r * r)) / IY
-
-        # Euler-angle rates from body rates.
-        q_sin_r_cos = q * sin_phi + r * cos_phi
-        dphi = p + q_sin_r_cos * (sin_theta / cos_theta)
-        dtheta = q * cos_phi - r * sin_phi
-        dpsi = q_sin_r_cos / cos_theta
-
-        # Earth velocities: body velocities rotated body -> earth (yaw-pitch-roll).
-        dx = (u * cos_theta * cos_psi
-              + v * (sin_phi * sin_theta * cos_psi - cos_phi * sin_psi)
-              + w * (cos_phi * sin_theta * cos_psi + sin_phi * sin_psi))
-        dy = (u * cos_theta * sin_psi
-              + v * (sin_phi * sin_theta * sin_psi + cos_phi * cos_psi)
-              + w * (cos_phi * sin_theta * sin_psi - sin_phi * cos_psi))
-        dz = -u * sin_theta + v * sin_phi * cos_theta + w * cos_phi * cos_theta
-
+        (du, dv, dw, dp, dq, dr, dphi, dtheta, dpsi, dx, dy, dz) = rates(
+            u, v, w, p, q, r,
+            math.sin(phi), math.cos(phi), math.sin(theta), cos_theta, math.sin(psi), math.cos(psi),
+            self.a1, self.a2, self.a3, self.a4)
         self.u = u + du * dt; self.v = v + dv * dt; self.w = w + dw * dt
         self.p = p + dp * dt; self.q = q + dq * dt; self.r = r + dr * dt
         self.phi = phi + dphi * dt; self.theta = theta + dtheta * dt; self.psi = psi + dpsi * dt
@@ -129,3 +91,48 @@ class Quadcopter(object):
                 self.w = 0.0
         self.z = z
         self.t += dt
+
+
+def rates(u, v, w, p, q, r, sin_phi, cos_phi, sin_theta, cos_theta, sin_psi, cos_psi,
+          a1, a2, a3, a4):
+    """The model's time derivatives (du, dv, dw, dp, dq, dr, dphi, dtheta, dpsi, dx, dy, dz).
+
+    Plain arithmetic only, so the same function serves one quadcopter (floats) and a whole
+    population in lockstep (numpy arrays, ev.vectorized): one source for the physics."""
+    # Forces and moments from the four rotors (thrust ~ command squared).
+    o1 = a1 * a1; o2 = a2 * a2; o3 = a3 * a3; o4 = a4 * a4
+    X = 0.0
+    Y = 0.0
+    Z = -MAX_MOTOR_FORCE * (o1 + o2 + o3 + o4)
+    L = ARM * MAX_MOTOR_FORCE * (o4 - o2)
+    M = ARM * MAX_MOTOR_FORCE * (o1 - o3)
+    N = DRAG_ARM * MAX_MOTOR_FORCE * (o2 + o4 - o1 - o3)
+
+    # Translational accelerations in body axes (gravity rotated into the body frame).
+    du = X / MASS - G * sin_theta - q * w + r * v
+    dv = Y / MASS + G * cos_theta * sin_phi - r * u + p * w
+    dw = Z / MASS + G * cos_theta * cos_phi - p * v + q * u
+
+    # Rotational accelerations: p and r are coupled through Izx (Cramer's rule).
+    rhs_p = L - q * r * (IZ - IY) + IZX * p * q
+    rhs_r = N - p * q * (IY - IX) - IZX * q * r
+    det = IX * IZ - IZX * IZX
+    dp = (rhs_p * IZ + IZX * rhs_r) / det
+    dr = (IX * rhs_r + IZX * rhs_p) / det
+    dq = (M - r * p * (IX - IZ) + IZX * (p * p - r * r)) / IY
+
+    # Euler-angle rates from body rates.
+    q_sin_r_cos = q * sin_phi + r * cos_phi
+    dphi = p + q_sin_r_cos * (sin_theta / cos_theta)
+    dtheta = q * cos_phi - r * sin_phi
+    dpsi = q_sin_r_cos / cos_theta
+
+    # Earth velocities: body velocities rotated body -> earth (yaw-pitch-roll).
+    dx = (u * cos_theta * cos_psi
+          + v * (sin_phi * sin_theta * cos_psi - cos_phi * sin_psi)
+          + w * (cos_phi * sin_theta * cos_psi + sin_phi * sin_psi))
+    dy = (u * cos_theta * sin_psi
+          + v * (sin_phi * sin_theta * sin_psi + cos_phi * cos_psi)
+          + w * (cos_phi * sin_theta * sin_psi - sin_phi * cos_psi))
+    dz = -u * sin_theta + v * sin_phi * cos_theta + w * cos_phi * cos_theta
+    return du, dv, dw, dp, dq, dr, dphi, dtheta, dpsi, dx, dy, dz
