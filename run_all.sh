@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The matrix run: every interpreter x variant, one cell after another, then the report.
+set -u
+
+usage() {
+    cat <<'USAGE'
+Usage: ./run_all.sh [options]
+
+Sets up venvs for CPython and PyPy (installing Debian's pypy3 when missing and run as root),
+then runs ev.main in each cell, one after another, with the same seed and population, and ends
+with the report table and plots (python -m ev.report).
+
+Cells: cpython-numpy cpython-specialized cpython-vectorized pypy-numpy pypy-specialized
+
+Options:
+  --population N        creatures per generation (default 500)
+  --generations N       generations per cell (default 10)
+  --slow-generations N  generations for the slow pypy-numpy cell (default 4)
+  --seed N              seed for every cell (default 42)
+  --out DIR             results folder (default results/<timestamp>)
+  --cells LIST          comma-separated subset of the cells above
+  --profile             also record a vmprof profile per cell and a JIT log per PyPy cell,
+                        and write their reports next to the results
+  -h, --help            this help
+USAGE
+}
+
+ALL_CELLS="cpython-numpy,cpython-specialized,cpython-vectorized,pypy-numpy,pypy-specialized"
+population=500 generations=10 slow_generations=4 seed=42 out="" cells="$ALL_CELLS" profile=""
+need_value() { [ $# -ge 2 ] || { echo "run_all.sh: $1 needs a value (see --help)" >&2; exit 2; }; }
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --population) need_value "$@"; population="$2"; shift 2 ;;
+        --generations) need_value "$@"; generations="$2"; shift 2 ;;
+        --slow-generations) need_value "$@"; slow_generations="$2"; shift 2 ;;
+        --seed) need_value "$@"; seed="$2"; shift 2 ;;
+        --out) need_value "$@"; out="$2"; shift 2 ;;
+        --cells) need_value "$@"; cells="$2"; shift 2 ;;
+        --profile) profile=1; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "run_all.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+for number in "$population" "$generations" "$slow_generations" "$seed"; do
+    case "$number" in ''|*[!0-9]*) echo "run_all.sh: '$number' is not a number" >&2; exit 2 ;; esac
+done
+for cell in ${cells//,/ }; do
+    case ",$ALL_CELLS," in *",$cell,"*) ;; *)
+        echo "run_all.sh: unknown cell '$cell' (choose from $ALL_CELLS)" >&2; exit 2 ;;
+    esac
+done
+
+source "$(dirname "$0")/scripts/setup_envs.sh"
+cd "$EV_ROOT"
+setup_cpython || exit 1
+case ",$cells," in *,pypy-*) setup_pypy || true ;; esac
+
+out="${out:-results/$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$out" || { echo "run_all.sh: cannot create $out" >&2; exit 2; }
+: > "$out/not_run.txt"
+echo "# commands that produced these results ($(date -Iseconds))" > "$out/commands.txt"
+
+interrupted=""
+trap 'interrupted=1' INT
+
+run_cell() {
+    local cell="$1" python variant gens
+    case "$cell" in
+        cpython-*) python="$CPYTHON_PY" ;;
+        pypy-*) python="$PYPY_PY" ;;
+    esac
+    variant="${cell#*-}"
+    gens="$generations"
+    [ "$cell" = pypy-numpy ] && gens="$slow_generations"
+    if [ -z "$python" ]; then
+        echo "$cell: $PYPY_MISSING" >> "$out/not_run.txt"
+        echo "=== $cell: not run: $PYPY_MISSING"
+        return
+    fi
+    local cmd=("$python" -m ev.main --creature "$variant" -n "$population" -g "$gens"
+               --seed "$seed" --results "$out/$cell.jsonl")
+    [ -n "$profile" ] && cmd+=(--profile "$out/$cell.prof")
+    [ -n "$profile" ] && [ "${cell%%-*}" = pypy ] && cmd+=(--jit-log "$out/$cell.jitlog")
+    echo "${cmd[*]}" >> "$out/commands.txt"
+    echo "=== $cell: ${cmd[*]}"
+    "${cmd[@]}" 2>&1 | tee "$out/$cell.log"
+    local status=${PIPESTATUS[0]}
+    if [ "$status" != 0 ] && [ "$status" != 130 ]; then
+        echo "$cell: ev.main exited with status $status (see $cell.log)" >> "$out/not_run.txt"
+    fi
+}
+
+for cell in ${cells//,/ }; do
+    [ -n "$interrupted" ] && { echo "$cell: interrupted (Ctrl-C)" >> "$out/not_run.txt"; continue; }
+    run_cell "$cell"
+done
+
+echo "=== report"
+"$CPYTHON_PY" -m ev.report "$out"
+if [ -n "$profile" ]; then
+    "$CPYTHON_PY" -m traces.summary "$out" | tee "$out/traces.md"
+fi
+echo "results in $out"
+[ -n "$interrupted" ] && exit 130
+exit 0
