@@ -5,6 +5,8 @@ from ev.quadcopter import Quadcopter
 
 DT = 0.01
 OVERSHOOT_PENALTY = 3.0
+# The fitness of a flight that went non-finite (a controller whose state overflowed).
+FAILED = float("inf")
 
 
 class Environment(namedtuple("Environment", "start setpoint steps")):
@@ -56,11 +58,12 @@ def fly(creature, env, altitudes=None):
 
 
 def evaluate(creature):
-    """A creature's fitness: the sum over all environments, in a fixed order."""
+    """A creature's fitness: the sum over all environments, in a fixed order (FAILED when a
+    flight went non-finite: NaN compares false, so it must never reach the ranking)."""
     total = 0.0
     for env in ENVIRONMENTS:
         total += fly(creature, env)
-    return total
+    return total if total == total else FAILED
 
 
 def evaluate_each(creatures):

@@ -28,11 +28,16 @@ class SingularAttitude(ArithmeticError):
 
 
 def clip_pwm(value):
-    """Clip a motor command to [0, 1] (plain comparisons: no min/max call in the hot path)."""
+    """Clip a motor command to [0, 1]; a non-finite command gives NaN (a failed flight).
+
+    Each branch returns a number computed from ``value`` (x * 0.0 is exactly 0.0 for finite x)
+    rather than a literal: with a literal 0.0 or 1.0, PyPy's JIT specializes the compiled loop
+    on that constant, and a controller that alternates between full and zero thrust switches
+    loop versions through bridges at every change, which made flights 4x slower."""
     if value < 0.0:
-        return 0.0
+        return value * 0.0 + 0.0
     if value > 1.0:
-        return 1.0
+        return value * 0.0 + 1.0
     return value
 
 
@@ -50,6 +55,8 @@ class Quadcopter(object):
         self.x = self.y = 0.0
         self.z = -float(altitude)
         self.a1 = self.a2 = self.a3 = self.a4 = 0.0
+        self._trig_angles = (0.0, 0.0, 0.0)
+        self._trig = (0.0, 1.0, 0.0, 1.0, 0.0, 1.0)
 
     @property
     def altitude(self):
@@ -71,12 +78,9 @@ class Quadcopter(object):
         u = self.u; v = self.v; w = self.w
         p = self.p; q = self.q; r = self.r
         phi = self.phi; theta = self.theta; psi = self.psi
-        cos_theta = math.cos(theta)
-        if -SINGULAR_COS < cos_theta < SINGULAR_COS:
-            raise SingularAttitude("pitch angle theta = %r: cos(theta) == 0" % (theta,))
+        sin_phi, cos_phi, sin_theta, cos_theta, sin_psi, cos_psi = self._sines_cosines()
         (du, dv, dw, dp, dq, dr, dphi, dtheta, dpsi, dx, dy, dz) = rates(
-            u, v, w, p, q, r,
-            math.sin(phi), math.cos(phi), math.sin(theta), cos_theta, math.sin(psi), math.cos(psi),
+            u, v, w, p, q, r, sin_phi, cos_phi, sin_theta, cos_theta, sin_psi, cos_psi,
             self.a1, self.a2, self.a3, self.a4)
         self.u = u + du * dt; self.v = v + dv * dt; self.w = w + dw * dt
         self.p = p + dp * dt; self.q = q + dq * dt; self.r = r + dr * dt
@@ -91,6 +95,23 @@ class Quadcopter(object):
                 self.w = 0.0
         self.z = z
         self.t += dt
+
+    def _sines_cosines(self):
+        """sin and cos of phi, theta, psi, recomputed only when the attitude changed.
+
+        Six libm calls were most of a step's cost on PyPy, while in altitude-only flight the
+        attitude never changes; the cache returns the very same values, so results are
+        unaffected.  It also guards the Euler-angle singularity."""
+        angles = (self.phi, self.theta, self.psi)
+        if angles != self._trig_angles:
+            phi, theta, psi = angles
+            cos_theta = math.cos(theta)
+            if -SINGULAR_COS < cos_theta < SINGULAR_COS:
+                raise SingularAttitude("pitch angle theta = %r: cos(theta) == 0" % (theta,))
+            self._trig = (math.sin(phi), math.cos(phi), math.sin(theta), cos_theta,
+                          math.sin(psi), math.cos(psi))
+            self._trig_angles = angles
+        return self._trig
 
 
 def rates(u, v, w, p, q, r, sin_phi, cos_phi, sin_theta, cos_theta, sin_psi, cos_psi,

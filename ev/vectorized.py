@@ -7,7 +7,7 @@ column, in the same order as the scalar creatures, so results match them to the 
 """
 import numpy as np
 
-from ev.fitness import DT, ENVIRONMENTS, OVERSHOOT_PENALTY
+from ev.fitness import DT, ENVIRONMENTS, FAILED, OVERSHOOT_PENALTY
 from ev.quadcopter import SINGULAR_COS, SingularAttitude, rates
 
 
@@ -19,12 +19,20 @@ def evaluate_population(creatures):
     matrices = np.array([c.matrix_values for c in creatures]).reshape(
         len(creatures), shape.rows, shape.cols)
     constants = np.array([c.constant_values for c in creatures])
-    per_env = fly_population(matrices, constants, shape, ENVIRONMENTS)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow = a failed flight, as in ev.fitness
+        per_env = fly_population(matrices, constants, shape, ENVIRONMENTS)
     total = np.zeros(len(creatures))
     for env_fitness in per_env:
         total += env_fitness
+    total[np.isnan(total)] = FAILED
     for creature, fitness in zip(creatures, total.tolist()):
         creature.fitness = fitness
+
+
+def clip_pwm(values):
+    """ev.quadcopter.clip_pwm over an array: [0, 1], and NaN for non-finite commands."""
+    cut = values * 0.0
+    return np.where(values < 0.0, cut + 0.0, np.where(values > 1.0, cut + 1.0, values))
 
 
 def controller_outputs(matrices, constants, state):
@@ -59,7 +67,7 @@ def fly_population(matrices, constants, shape, environments):
         state[:, :, sv + 1] = -z
         out = controller_outputs(matrices, constants, state)
         state[:, :, :sv] = out[:, :, :sv]
-        pwm = np.clip(out[:, :, sv], 0.0, 1.0)
+        pwm = clip_pwm(out[:, :, sv])
 
         cos_theta = np.cos(theta)
         if np.any(np.abs(cos_theta) < SINGULAR_COS):

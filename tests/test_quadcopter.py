@@ -109,3 +109,14 @@ def test_pitch_of_ninety_degrees_raises_a_clear_error():
 def test_altitude_below_ground_is_refused():
     with pytest.raises(ValueError):
         Quadcopter(-1.0)
+
+
+def test_clip_is_exact_for_finite_commands_and_nan_for_the_rest():
+    from ev.quadcopter import clip_pwm
+    rng = random.Random(4)
+    for _ in range(20000):
+        value = rng.uniform(-3.0, 4.0) * 10 ** rng.randint(-5, 300)
+        assert clip_pwm(value) == min(max(value, 0.0), 1.0)
+        assert math.copysign(1.0, clip_pwm(value)) == 1.0     # never -0.0
+    for value in (float("inf"), -float("inf"), float("nan")):
+        assert math.isnan(clip_pwm(value))
