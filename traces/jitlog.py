@@ -1,0 +1,142 @@
+"""python -m traces.jitlog LOG [--loop NAME] [--json]: what PyPy's JIT made of the hot loops.
+
+Lists the compiled loops and bridges, hottest first, then attributes every operation of one
+loop's body (what runs once per iteration) to the source line it came from, by class: float
+and int arithmetic, guards, memory reads and writes, allocations, residual calls, JIT-to-JIT
+calls and cpyext traffic.
+"""
+import json
+import linecache
+import os
+import sys
+
+import click
+
+from traces.errors import InputError
+from traces.jitlog_reader import read_jitlog
+from traces.opclasses import CLASSES, CLASS_TITLES, classify, count_ops, empty_counts
+
+SHORT = {"float": "float", "int": "int", "guard": "guard", "read": "read", "write": "write",
+         "alloc": "alloc", "call": "call", "jit_call": "jitcall", "cpyext": "cpyext",
+         "other": "other"}
+
+
+def listing(log):
+    """Every trace as a plain record, hottest first."""
+    kinds = ("loop", "entry bridge", "bridge")
+    return [{"name": t.name, "kind": t.kind, "ops": len(t.ops), "declared_ops": t.declared_ops,
+             "iterations": t.iterations, "number": t.number, "guard": t.guard}
+            for t in log.hottest(kinds)]
+
+
+def by_source_line(trace):
+    """Per source line (in trace order) the op counts of the trace's per-iteration body."""
+    rows, index = [], {}
+    for op in trace.body:
+        cls = classify(op.name, op.args)
+        if cls is None:
+            continue
+        pos = op.position
+        key = pos.key if pos else (None, None)
+        if key not in index:
+            index[key] = len(rows)
+            rows.append({
+                "file": pos.filename if pos else None, "line": pos.lineno if pos else None,
+                "function": pos.function if pos else None, "depth": pos.depth if pos else 0,
+                "source": source_text(pos), "counts": empty_counts()})
+        rows[index[key]]["counts"][cls] += 1
+    for row in rows:
+        row["total"] = sum(row["counts"].values())
+    return rows
+
+
+def source_text(pos):
+    if pos is None or not pos.filename or pos.filename.startswith("<"):
+        return ""
+    return linecache.getline(pos.filename, pos.lineno).strip()
+
+
+def choose_loop(log, name):
+    """The hottest loop, or the hottest trace whose name or number matches ``name``."""
+    if name is None:
+        hottest = log.hottest(("loop",))
+        if not hottest:
+            raise InputError(log.path, "no compiled loop in this log")
+        return hottest[0]
+    for trace in log.hottest(("loop", "entry bridge", "bridge")):
+        if name in trace.name or name == str(trace.number) or name == trace.guard:
+            return trace
+    raise InputError(log.path, "no loop or bridge matches %r" % name)
+
+
+def analyse(path, loop_name=None):
+    log = read_jitlog(path)
+    trace = choose_loop(log, loop_name)
+    return {
+        "log": path,
+        "summary": log.summary,
+        "traces": listing(log),
+        "loop": {"name": trace.name, "kind": trace.kind, "iterations": trace.iterations,
+                 "body_counts": count_ops(trace.body), "lines": by_source_line(trace)},
+    }
+
+
+def short_path(filename):
+    if not filename:
+        return "(no source position)"
+    cwd = os.getcwd() + os.sep
+    return filename[len(cwd):] if filename.startswith(cwd) else filename
+
+
+def render(result, top=15):
+    out = []
+    summary = result["summary"]
+    loops = [t for t in result["traces"] if t["kind"] != "bridge"]
+    bridges = [t for t in result["traces"] if t["kind"] == "bridge"]
+    out.append("%s: %d loops, %d bridges" % (result["log"], len(loops), len(bridges)))
+    if summary:
+        out.append("jit-summary: tracing %s s, backend %s s, %s loops, %s bridges compiled"
+                   % (summary.get("Tracing", "?"), summary.get("Backend", "?"),
+                      summary.get("Total # of loops", "?"), summary.get("Total # of bridges", "?")))
+    out.append("")
+    out.append("%12s %6s  %-12s %s" % ("iterations", "ops", "kind", "name"))
+    for t in result["traces"][:top]:
+        out.append("%12s %6d  %-12s %s" % ("-" if t["iterations"] is None else t["iterations"],
+                                           t["ops"], t["kind"], t["name"]))
+    if len(result["traces"]) > top:
+        out.append("%12s  (%d more)" % ("...", len(result["traces"]) - top))
+    loop = result["loop"]
+    out.append("")
+    out.append("%s %s: %d ops per iteration (%s iterations), by source line:"
+               % (loop["kind"], loop["name"], sum(loop["body_counts"].values()),
+                  "?" if loop["iterations"] is None else loop["iterations"]))
+    out.append("%-34s" % "line" + "".join("%8s" % SHORT[c] for c in CLASSES) + "   source")
+    for row in loop["lines"]:
+        where = "%s%s:%s" % ("  " * row["depth"], os.path.basename(row["file"] or "?"),
+                             row["line"] if row["line"] is not None else "?")
+        out.append("%-34s" % where[:34] + "".join(
+            "%8s" % (row["counts"][c] or ".") for c in CLASSES) + "   " + row["source"][:60])
+    out.append("%-34s" % "total" + "".join("%8d" % loop["body_counts"][c] for c in CLASSES))
+    out.append("")
+    out.append("classes: " + ", ".join("%s = %s" % (SHORT[c], CLASS_TITLES[c]) for c in CLASSES))
+    return "\n".join(out)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("log", type=click.Path(dir_okay=False))
+@click.option("--loop", "loop_name", help="Name (substring), loop number or guard of the trace "
+                                          "to break down [default: the hottest loop].")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--top", default=15, show_default=True, help="Traces to list.")
+def main(log, loop_name, as_json, top):
+    """Summarize a PyPy JIT log (PYPYLOG=jit-log-opt,jit-backend-counts,jit-summary:LOG)."""
+    try:
+        result = analyse(log, loop_name)
+    except InputError as error:
+        click.echo("error: %s" % error, err=True)
+        sys.exit(1)
+    click.echo(json.dumps(result, indent=1) if as_json else render(result, top))
+
+
+if __name__ == "__main__":
+    main()

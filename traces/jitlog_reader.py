@@ -1,0 +1,216 @@
+"""Read PyPy's JIT text log (PYPYLOG=jit-log-opt,jit-backend-counts,jit-summary:FILE).
+
+A small reader API in the spirit of vmprof-python's: ``read_jitlog(path)`` returns a JitLog of
+Traces (loops, entry bridges, bridges), each a list of Ops that know the source position
+(debug_merge_point) they came from, plus the iteration counts of jit-backend-counts.
+"""
+import re
+
+from traces.errors import InputError
+
+SECTION_START = re.compile(r"^\[([0-9a-f]+)\] \{([\w-]+)\s*$")
+SECTION_END = re.compile(r"^\[([0-9a-f]+)\] ([\w-]+)\}\s*$")
+LOOP_HEADER = re.compile(r"^# Loop (\d+) \((.*)\) : (loop|entry bridge) with (\d+) ops")
+BRIDGE_HEADER = re.compile(r"^# bridge out of Guard (0x[0-9a-f]+) with (\d+) ops")
+OP_LINE = re.compile(r"^(?:\+\d+: )?(?:([a-z]\d+) = )?([a-z_0-9]+)\((.*)\)(?: \[.*\])?\s*$")
+MERGE_POINT = re.compile(r"^(\d+), (\d+), '(.*);(.*):(\d+)-(\d+)~#(\d+) (\w+)'")
+TARGET_TOKEN = re.compile(r"TargetToken\((\d+)\)")
+COUNT_LINE = re.compile(r"^(entry|bridge|loop) (\d+):(\d+)\s*$|^TargetToken\((\d+)\):(\d+)\s*$")
+
+TRACE_SECTIONS = ("jit-log-opt-loop", "jit-log-opt-bridge")
+
+
+class SourcePosition(object):
+    """Where an op came from: PyPy's '%s;%s:%d-%d~#%d %s' merge-point string."""
+    __slots__ = ("depth", "function", "filename", "firstlineno", "lineno", "offset", "opname")
+
+    def __init__(self, depth, function, filename, firstlineno, lineno, offset, opname):
+        self.depth, self.function, self.filename = depth, function, filename
+        self.firstlineno, self.lineno, self.offset, self.opname = (
+            firstlineno, lineno, offset, opname)
+
+    @classmethod
+    def parse(cls, args):
+        match = MERGE_POINT.match(args)
+        if match is None:
+            return None  # e.g. builtin loops: '(unpackiterable [dict_keyiterator])'
+        depth, _call_id, function, filename, first, line, offset, opname = match.groups()
+        return cls(int(depth), function, filename, int(first), int(line), int(offset), opname)
+
+    @property
+    def key(self):
+        return (self.filename, self.lineno)
+
+
+class Op(object):
+    __slots__ = ("name", "result", "args", "position", "in_body")
+
+    def __init__(self, name, result, args, position, in_body):
+        self.name, self.result, self.args = name, result, args
+        self.position = position
+        self.in_body = in_body  # after the loop's last label: runs once per iteration
+
+
+class Trace(object):
+    def __init__(self, kind, name, declared_ops, number=None, guard=None):
+        self.kind = kind              # "loop", "entry bridge" or "bridge"
+        self.name = name              # function;file:line… (loops) or "bridge out of Guard …"
+        self.declared_ops = declared_ops
+        self.number = number          # loop number (loops, entry bridges)
+        self.guard = guard            # guard address (bridges), as in the header
+        self.ops = []
+        self.target_tokens = []       # labels' TargetToken ids, in order
+        self.iterations = None        # from jit-backend-counts, when present
+
+    @property
+    def body(self):
+        """The ops that run once per iteration (a loop's part after its last label)."""
+        if self.kind == "loop" and any(op.in_body for op in self.ops):
+            return [op for op in self.ops if op.in_body]
+        return self.ops
+
+    def __repr__(self):
+        return "<Trace %s %r, %d ops>" % (self.kind, self.name, len(self.ops))
+
+
+class JitLog(object):
+    def __init__(self, path, traces, counts, summary):
+        self.path = path
+        self.traces = traces
+        self.counts = counts
+        self.summary = summary
+
+    def hottest(self, kinds=("loop",)):
+        candidates = [t for t in self.traces if t.kind in kinds]
+        return sorted(candidates, key=lambda t: (-(t.iterations or 0), -len(t.ops)))
+
+
+def read_jitlog(path):
+    """Parse the log at ``path``; raise InputError (one line) if it is not a usable JIT log."""
+    try:
+        with open(path, "rb") as raw:
+            data = raw.read()
+    except OSError as error:
+        raise InputError(path, error.strerror or str(error))
+    if not data.strip():
+        raise InputError(path, "empty file")
+    if b"\0" in data[:4096]:
+        raise InputError(path, "binary file, not a PyPy JIT text log (PYPYLOG)")
+    sections = split_sections(path, data.decode("utf-8", "replace").splitlines())
+    traces, counts, summary = [], {}, {}
+    for name, lines in sections:
+        if name in TRACE_SECTIONS:
+            traces.append(parse_trace(path, lines))
+        elif name == "jit-backend-counts":
+            counts = parse_counts(lines)
+        elif name == "jit-summary":
+            summary = parse_summary(lines)
+    if not traces and not counts and not summary:
+        raise InputError(path, "no jit-log-opt, jit-backend-counts or jit-summary section: "
+                               "not a PyPy JIT log (record with PYPYLOG=jit-log-opt,"
+                               "jit-backend-counts,jit-summary:FILE)")
+    attach_counts(traces, counts)
+    return JitLog(path, traces, counts, summary)
+
+
+def split_sections(path, lines):
+    """[(section name, its lines)] for the top-level sections; nested ones stay inside."""
+    sections, stack = [], []
+    for lineno, line in enumerate(lines, 1):
+        start = SECTION_START.match(line)
+        if start:
+            stack.append((start.group(2), lineno, []))
+            continue
+        end = SECTION_END.match(line)
+        if end and stack and stack[-1][0] == end.group(2):
+            name, _, body = stack.pop()
+            if stack:
+                stack[-1][2].extend(body)
+            else:
+                sections.append((name, body))
+            continue
+        if stack:
+            stack[-1][2].append(line)
+    if stack:
+        name, lineno, _ = stack[-1]
+        raise InputError(path, "truncated: section %s opened at line %d is never closed"
+                               % (name, lineno))
+    return sections
+
+
+def parse_trace(path, lines):
+    header = next((l for l in lines if l.startswith("# ")), None)
+    trace = trace_from_header(path, header)
+    position = None
+    labels = sum(1 for l in lines if l.lstrip("+0123456789: ").startswith("label("))
+    seen_labels = 0
+    for line in lines:
+        match = OP_LINE.match(line)
+        if match is None:
+            continue
+        result, name, args = match.groups()
+        if name == "debug_merge_point":
+            position = SourcePosition.parse(args) or position
+            continue
+        if name == "label":
+            seen_labels += 1
+            trace.target_tokens.extend(int(t) for t in TARGET_TOKEN.findall(args))
+        in_body = trace.kind == "loop" and labels > 0 and seen_labels == labels
+        trace.ops.append(Op(name, result, args, position, in_body))
+    return trace
+
+
+def trace_from_header(path, header):
+    if header is None:
+        raise InputError(path, "a JIT trace section without its '# Loop' or '# bridge' header")
+    loop = LOOP_HEADER.match(header)
+    if loop:
+        number, name, kind, ops = loop.groups()
+        return Trace(kind, name, int(ops), number=int(number))
+    bridge = BRIDGE_HEADER.match(header)
+    if bridge:
+        guard, ops = bridge.groups()
+        return Trace("bridge", "bridge out of Guard %s" % guard, int(ops), guard=guard)
+    raise InputError(path, "unrecognised trace header: %r" % header[:80])
+
+
+def parse_counts(lines):
+    """{("entry"|"bridge"|"loop"|"target", number): count} from jit-backend-counts."""
+    counts = {}
+    for line in lines:
+        match = COUNT_LINE.match(line)
+        if match is None:
+            continue
+        kind, number, count, token, token_count = match.groups()
+        if kind:
+            counts[(kind, int(number))] = int(count)
+        else:
+            counts[("target", int(token))] = int(token_count)
+    return counts
+
+
+def parse_summary(lines):
+    summary = {}
+    for line in lines:
+        if ":" not in line:
+            continue
+        key, _, value = line.partition(":")
+        fields = value.split()
+        if fields:
+            try:
+                summary[key.strip()] = float(fields[-1]) if "." in fields[-1] else int(fields[-1])
+            except ValueError:
+                continue
+    return summary
+
+
+def attach_counts(traces, counts):
+    for trace in traces:
+        if trace.kind == "bridge":
+            trace.iterations = counts.get(("bridge", int(trace.guard, 16)))
+        elif trace.kind == "entry bridge":
+            trace.iterations = counts.get(("entry", trace.number))
+        else:
+            per_label = [counts[("target", t)] for t in trace.target_tokens
+                         if ("target", t) in counts]
+            trace.iterations = max(per_label) if per_label else counts.get(("loop", trace.number))
