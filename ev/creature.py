@@ -15,8 +15,10 @@ class Creature(CreatureBase):
         self.state = np.zeros(self.shape.cols)
 
     def run_step(self, inputs):
+        # matrix.dot is np.dot minus numpy's __array_function__ dispatch, a C -> Python call
+        # per step that costs ~0.3 us and on which vmprof 0.6.0 crashes CPython 3.11.
         state_vars = self.shape.state_vars
         self.state[state_vars:] = inputs
-        out_values = np.dot(self.matrix, self.state) + self.constant
+        out_values = self.matrix.dot(self.state) + self.constant
         self.state[:state_vars] = out_values[:state_vars]
         return out_values[state_vars:].tolist()

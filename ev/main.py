@@ -6,7 +6,7 @@ import time
 
 import click
 
-from ev import records
+from ev import profiling, records
 from ev.creature_base import DEFAULT_SHAPE
 from ev.rng import Rng
 from ev.timing import steady_median
@@ -47,9 +47,18 @@ def check_writable(ctx, param, path):
               help="Append one JSON line per generation (after a first record on the run).")
 @click.option("--save-best", type=click.Path(), callback=check_writable,
               help="Write the best creature as JSON (also on Ctrl-C).")
-def main(population, generations, variant, no_specialized, vectorized, seed, results, save_best):
+@click.option("--profile", type=click.Path(), callback=check_writable,
+              help="Record a vmprof profile of the evolution (read it with traces.profile).")
+@click.option("--jit-log", type=click.Path(), callback=check_writable,
+              help="PyPy only: write the JIT's log (read it with traces.jitlog).")
+def main(population, generations, variant, no_specialized, vectorized, seed, results, save_best,
+         profile, jit_log):
     """Evolve the controller of a simulated quadcopter and time every generation."""
     variant = choose_variant(variant, no_specialized, vectorized)
+    if jit_log and not profiling.is_pypy():
+        raise click.UsageError("--jit-log: CPython has no JIT to log (run this with pypy3)")
+    if (profile or jit_log) and not profiling.in_child():
+        sys.exit(profiling.run_recorded_child(sys.argv[1:], jit_log))
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "big")
     shape = DEFAULT_SHAPE
@@ -64,7 +73,11 @@ def main(population, generations, variant, no_specialized, vectorized, seed, res
         writer.write(run)
     seconds = []
     try:
-        evolve(universe, generations, run, writer, seconds)
+        if profile:
+            with profiling.vmprof_recording(profile, click.echo):
+                evolve(universe, generations, run, writer, seconds)
+        else:
+            evolve(universe, generations, run, writer, seconds)
     except KeyboardInterrupt:
         finish(universe, seconds, save_best, writer, interrupted=True)
         sys.exit(130)

@@ -54,13 +54,10 @@ class Quadcopter(object):
         self.phi = self.theta = self.psi = 0.0
         self.x = self.y = 0.0
         self.z = -float(altitude)
+        self.altitude = float(altitude)   # = -z, kept by step() (a plain attribute, not a property)
         self.a1 = self.a2 = self.a3 = self.a4 = 0.0
         self._trig_angles = (0.0, 0.0, 0.0)
         self._trig = (0.0, 1.0, 0.0, 1.0, 0.0, 1.0)
-
-    @property
-    def altitude(self):
-        return -self.z
 
     def set_thrust(self, pwm):
         """The same command on all four motors."""
@@ -94,6 +91,7 @@ class Quadcopter(object):
             if self.w > 0.0:
                 self.w = 0.0
         self.z = z
+        self.altitude = -z
         self.t += dt
 
     def _sines_cosines(self):

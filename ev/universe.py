@@ -1,5 +1,6 @@
 """The evolution: evaluate, select, reproduce."""
 from collections import namedtuple
+from operator import attrgetter
 
 ELITE_FRACTION = 0.01      # the best 1% always survive
 CULL_FRACTION = 0.15       # of N: this many die from the band [1%, 50%) ...
@@ -31,7 +32,7 @@ class Universe(object):
         fitnesses = [c.fitness for c in self.creatures]
         stats = GenerationStats(min(fitnesses), sum(fitnesses) / len(fitnesses),
                                 max(fitnesses), len(pending))
-        self.creatures.sort(key=lambda c: c.fitness)   # stable: ties keep their order
+        self.creatures.sort(key=attrgetter("fitness"))   # stable: ties keep their order
         self.best = self.creatures[0]
         survivors = self._select(self.creatures)
         self.creatures = survivors + self._children(survivors)

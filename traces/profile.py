@@ -1,0 +1,107 @@
+"""python -m traces.profile PROF [--json] [--speedscope F] [--flame F.png]: where the time went.
+
+Attributes a vmprof profile's samples, self (the innermost frame) and total (anywhere on the
+stack), to categories: this project's code, numpy's Python layer, native numpy/BLAS, cpyext and
+the C-API, allocation and GC, JIT-compiled code, the interpreter, and the rest.
+"""
+import collections
+import json
+import sys
+
+import click
+
+from traces.categories import CATEGORIES, categorize, project_file
+from traces.errors import InputError
+from traces.profile_reader import read_profile
+
+
+def analyse(profile, top=15):
+    self_weight = collections.Counter()
+    total_weight = collections.Counter()
+    func_self = collections.Counter()
+    func_total = collections.Counter()
+    by_project_file = collections.Counter()
+    for frames, weight in profile.samples:
+        if not frames:
+            continue
+        self_weight[categorize(frames[-1])] += weight
+        for category in set(categorize(f) for f in frames):
+            total_weight[category] += weight
+        func_self[frames[-1].label] += weight
+        for label in set(f.label for f in frames):
+            func_total[label] += weight
+        innermost = next((p for p in map(project_file, reversed(frames)) if p), None)
+        if innermost:
+            by_project_file[innermost] += weight
+    all_weight = float(profile.total_weight) or 1.0
+    return {
+        "profile": profile.path,
+        "interpreter": profile.interpreter,
+        "samples": len(profile.samples),
+        "runtime_seconds": profile.runtime_seconds,
+        "libraries_resolved": profile.has_maps,
+        "categories": [{"category": c, "self": self_weight[c] / all_weight,
+                        "total": total_weight[c] / all_weight} for c in CATEGORIES],
+        "project_files": [{"file": f, "total": w / all_weight}
+                          for f, w in by_project_file.most_common()],
+        "top_self": [{"function": f, "self": w / all_weight, "total": func_total[f] / all_weight}
+                     for f, w in func_self.most_common(top)],
+        "top_total": [{"function": f, "total": w / all_weight}
+                      for f, w in func_total.most_common(top)],
+    }
+
+
+def render(result):
+    out = ["%s: %s profile, %d samples%s" % (
+        result["profile"], result["interpreter"], result["samples"],
+        "" if result["runtime_seconds"] is None else ", %.2f s" % result["runtime_seconds"])]
+    if not result["libraries_resolved"]:
+        out.append("(no .maps file beside the profile: unnamed native frames stay unknown)")
+    out += ["", "%-52s %7s %7s" % ("category", "self", "total")]
+    for row in result["categories"]:
+        if row["self"] or row["total"]:
+            out.append("%-52s %6.1f%% %6.1f%%" % (row["category"], 100 * row["self"],
+                                                   100 * row["total"]))
+    if result["project_files"]:
+        out += ["", "project code, by the innermost project file on the stack:"]
+        for row in result["project_files"]:
+            out.append("  %-50s %6.1f%%" % (row["file"], 100 * row["total"]))
+    out += ["", "top functions by self time:", "%7s %7s  %s" % ("self", "total", "function")]
+    for row in result["top_self"]:
+        out.append("%6.1f%% %6.1f%%  %s" % (100 * row["self"], 100 * row["total"],
+                                            row["function"][:100]))
+    return "\n".join(out)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("prof", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.option("--speedscope", type=click.Path(dir_okay=False),
+              help="Write the samples as speedscope JSON (open at speedscope.app or offline).")
+@click.option("--flame", type=click.Path(dir_okay=False), help="Write a flame graph (PNG).")
+@click.option("--top", default=15, show_default=True, help="Functions to list.")
+def main(prof, as_json, speedscope, flame, top):
+    """Attribute a vmprof profile's time to categories and functions."""
+    try:
+        profile = read_profile(prof)
+    except InputError as error:
+        click.echo("error: %s" % error, err=True)
+        sys.exit(1)
+    result = analyse(profile, top)
+    click.echo(json.dumps(result, indent=1) if as_json else render(result))
+    try:
+        if speedscope:
+            from traces.export import write_speedscope
+            write_speedscope(profile, speedscope)
+            click.echo("speedscope profile written to %s" % speedscope, err=as_json)
+        if flame:
+            from traces.export import write_flame_graph
+            write_flame_graph(profile, flame)
+            click.echo("flame graph written to %s" % flame, err=as_json)
+    except OSError as error:
+        click.echo("error: cannot write %s: %s" % (error.filename, error.strerror), err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Read a vmprof profile (from CPython or PyPy) into plain samples of named frames.
+
+vmprof names Python frames ('py:func:line:file') and, on CPython, most native ones
+('n:symbol:0:-').  PyPy leaves native frames unnamed; ev.main --profile keeps the recording
+process's memory map beside the profile (PROFILE.maps), which lets us name the library of any
+native address, and recognise machine code the JIT generated (anonymous executable memory).
+"""
+import bisect
+import os
+
+from traces.errors import InputError
+
+PY, NATIVE, JIT, UNKNOWN = "py", "native", "jit", "unknown"
+
+
+class Frame(object):
+    __slots__ = ("kind", "name", "filename", "line", "library")
+
+    def __init__(self, kind, name, filename=None, line=None, library=None):
+        self.kind, self.name, self.filename, self.line, self.library = (
+            kind, name, filename, line, library)
+
+    @property
+    def label(self):
+        if self.kind == PY:
+            return "%s (%s:%s)" % (self.name, self.filename, self.line)
+        if self.kind == NATIVE and self.library and self.name.startswith("<"):
+            return "<%s>" % self.library
+        return self.name
+
+    def key(self):
+        return (self.kind, self.name, self.filename, self.line, self.library)
+
+
+class MemoryMap(object):
+    """Address ranges of /proc/PID/maps: which file (if any) an address belongs to."""
+
+    def __init__(self, ranges):
+        self.ranges = sorted(ranges)
+        self.starts = [r[0] for r in self.ranges]
+
+    @classmethod
+    def load(cls, path):
+        ranges = []
+        with open(path) as maps:
+            for line in maps:
+                fields = line.split(None, 5)
+                if len(fields) < 5 or "-" not in fields[0]:
+                    continue
+                start, end = (int(x, 16) for x in fields[0].split("-"))
+                name = fields[5].strip() if len(fields) > 5 else ""
+                ranges.append((start, end, fields[1], name))
+        return cls(ranges)
+
+    def lookup(self, address):
+        """(pathname or '', permissions) of the range holding ``address``, or None."""
+        i = bisect.bisect_right(self.starts, address) - 1
+        if i >= 0:
+            start, end, perms, name = self.ranges[i]
+            if start <= address < end:
+                return name, perms
+        return None
+
+
+class Profile(object):
+    def __init__(self, path, interpreter, samples, runtime_seconds, has_maps):
+        self.path = path
+        self.interpreter = interpreter        # "cpython" or "pypy"
+        self.samples = samples                # [(frames outermost first, weight)]
+        self.runtime_seconds = runtime_seconds
+        self.has_maps = has_maps
+
+    @property
+    def total_weight(self):
+        return sum(w for _, w in self.samples)
+
+
+def read_profile(path, maps_path=None):
+    """Parse a vmprof profile; raise InputError (one line) when it cannot be used."""
+    if not os.path.exists(path):
+        raise InputError(path, "no such file")
+    if os.path.getsize(path) == 0:
+        raise InputError(path, "empty file")
+    try:
+        import vmprof
+        stats = vmprof.read_profile(path)
+    except Exception as error:  # the reader fails in many ways on bad input
+        raise InputError(path, "not a vmprof profile, or cut short (%s: %s)"
+                               % (type(error).__name__, str(error)[:80] or "no detail"))
+    if not stats.profiles:
+        raise InputError(path, "a vmprof profile without samples")
+    maps_path = maps_path or path + ".maps"
+    memory = MemoryMap.load(maps_path) if os.path.exists(maps_path) else None
+    resolve = FrameResolver(stats.adr_dict, memory)
+    samples = []
+    for entry in stats.profiles:
+        stack, weight = entry[0], entry[1]
+        frames = [resolve(address) for address in stack]
+        samples.append((frames, float(weight) if weight else 1.0))
+    try:
+        runtime = stats.get_runtime_in_microseconds() / 1e6
+    except Exception:
+        runtime = None
+    return Profile(path, stats.interp or "unknown", samples, runtime, memory is not None)
+
+
+class FrameResolver(object):
+    def __init__(self, names, memory):
+        self.names = names
+        self.memory = memory
+        self.cache = {}
+
+    def __call__(self, address):
+        frame = self.cache.get(address)
+        if frame is None:
+            frame = self.cache[address] = self.resolve(address)
+        return frame
+
+    def resolve(self, address):
+        name = self.names.get(address)
+        if name and name.startswith("py:"):
+            _, func, line, filename = name.split(":", 3)
+            return Frame(PY, func, filename, int(line) if line.isdigit() else line)
+        symbol = name.split(":")[1] if name and name.startswith("n:") else None
+        found = self.memory.lookup(address) if self.memory else None
+        if found is not None:
+            pathname, perms = found
+            if pathname and not pathname.startswith("["):
+                return Frame(NATIVE, symbol or "<%s>" % os.path.basename(pathname),
+                             library=os.path.basename(pathname))
+            if "x" in perms:
+                return Frame(JIT, "<JIT-compiled code>")
+        if symbol and not symbol.startswith("<native symbol"):
+            return Frame(NATIVE, symbol)
+        return Frame(UNKNOWN, "<unknown native code>")
