@@ -64,7 +64,9 @@ def categorize_native(symbol, library):
         return INTERPRETER
     if named and CAPI_SYMBOL.match(symbol):
         return CAPI
-    if library.startswith(("python", "libpython")) or library == "pypy3" or not library:
+    if library.startswith(("python", "libpython")):
+        return INTERPRETER
+    if not library:
         return INTERPRETER if named else UNKNOWN
     return OTHER
 

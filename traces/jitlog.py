@@ -56,13 +56,23 @@ def source_text(pos):
     return linecache.getline(pos.filename, pos.lineno).strip()
 
 
+def is_user_code(trace):
+    """A loop of the program's own code, not of PyPy's builtins, stdlib or site-packages."""
+    if ";" not in trace.name:
+        return False
+    filename = trace.name.split(";", 1)[1].rsplit(":", 1)[0]
+    return not (filename.startswith("<") or "site-packages" in filename
+                or "dist-packages" in filename or "/lib/pypy" in filename)
+
+
 def choose_loop(log, name):
-    """The hottest loop, or the hottest trace whose name or number matches ``name``."""
+    """The hottest loop of the program's own code (else the hottest loop), or the hottest trace
+    whose name, loop number or guard matches ``name``."""
     if name is None:
         hottest = log.hottest(("loop",))
         if not hottest:
             raise InputError(log.path, "no compiled loop in this log")
-        return hottest[0]
+        return next((t for t in hottest if is_user_code(t)), hottest[0])
     for trace in log.hottest(("loop", "entry bridge", "bridge")):
         if name in trace.name or name == str(trace.number) or name == trace.guard:
             return trace

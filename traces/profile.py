@@ -6,6 +6,7 @@ the C-API, allocation and GC, JIT-compiled code, the interpreter, and the rest.
 """
 import collections
 import json
+import os
 import sys
 
 import click
@@ -13,6 +14,8 @@ import click
 from traces.categories import CATEGORIES, categorize, project_file
 from traces.errors import InputError
 from traces.profile_reader import read_profile
+
+ENTRY_FILE = os.path.join("ev", "main.py")
 
 
 def analyse(profile, top=15):
@@ -22,6 +25,7 @@ def analyse(profile, top=15):
     func_total = collections.Counter()
     by_project_file = collections.Counter()
     for frames, weight in profile.samples:
+        frames = without_launcher(frames)
         if not frames:
             continue
         self_weight[categorize(frames[-1])] += weight
@@ -49,6 +53,17 @@ def analyse(profile, top=15):
         "top_total": [{"function": f, "total": w / all_weight}
                       for f, w in func_total.most_common(top)],
     }
+
+
+def without_launcher(frames):
+    """The stack from the innermost frame of the command line (ev/main.py) inwards, or else from
+    the outermost project frame: the frames outside (runpy, click) only launched the run and
+    would otherwise show as ~100% total time."""
+    files = [project_file(f) for f in frames]
+    entry = [i for i, f in enumerate(files) if f == ENTRY_FILE]
+    if entry:
+        return frames[entry[-1]:]
+    return next((frames[i:] for i, f in enumerate(files) if f), frames)
 
 
 def render(result):

@@ -8,6 +8,7 @@ native address, and recognise machine code the JIT generated (anonymous executab
 import bisect
 import os
 
+from traces.elf_symbols import ElfSymbols
 from traces.errors import InputError
 
 PY, NATIVE, JIT, UNKNOWN = "py", "native", "jit", "unknown"
@@ -49,16 +50,17 @@ class MemoryMap(object):
                     continue
                 start, end = (int(x, 16) for x in fields[0].split("-"))
                 name = fields[5].strip() if len(fields) > 5 else ""
-                ranges.append((start, end, fields[1], name))
+                ranges.append((start, end, fields[1], int(fields[2], 16), name))
         return cls(ranges)
 
     def lookup(self, address):
-        """(pathname or '', permissions) of the range holding ``address``, or None."""
+        """(pathname or '', permissions, offset in the file) of the range holding ``address``,
+        or None."""
         i = bisect.bisect_right(self.starts, address) - 1
         if i >= 0:
-            start, end, perms, name = self.ranges[i]
+            start, end, perms, offset, name = self.ranges[i]
             if start <= address < end:
-                return name, perms
+                return name, perms, address - start + offset
         return None
 
 
@@ -109,6 +111,7 @@ class FrameResolver(object):
         self.names = names
         self.memory = memory
         self.cache = {}
+        self.libraries = {}
 
     def __call__(self, address):
         frame = self.cache.get(address)
@@ -124,8 +127,10 @@ class FrameResolver(object):
         symbol = name.split(":")[1] if name and name.startswith("n:") else None
         found = self.memory.lookup(address) if self.memory else None
         if found is not None:
-            pathname, perms = found
+            pathname, perms, file_offset = found
             if pathname and not pathname.startswith("["):
+                if not symbol or symbol.startswith("<"):
+                    symbol = self.symbol_in_library(pathname, file_offset)
                 return Frame(NATIVE, symbol or "<%s>" % os.path.basename(pathname),
                              library=os.path.basename(pathname))
             if "x" in perms:
@@ -133,3 +138,11 @@ class FrameResolver(object):
         if symbol and not symbol.startswith("<native symbol"):
             return Frame(NATIVE, symbol)
         return Frame(UNKNOWN, "<unknown native code>")
+
+    def symbol_in_library(self, pathname, file_offset):
+        symbols = self.libraries.get(pathname)
+        if symbols is None:
+            symbols = self.libraries[pathname] = ElfSymbols(pathname)
+        vaddr = symbols.vaddr_of_file_offset(file_offset)
+        # A return address may point just past a call at a function's very end: look 1 back.
+        return None if vaddr is None else symbols.name_at(vaddr - 1)
