@@ -1,0 +1,218 @@
+"""The trace readers on real logs and profiles, recorded by the real tools during the test run."""
+import json
+import os
+import sys
+
+import pytest
+
+from conftest import run_module
+from traces.jitlog import analyse as analyse_jitlog
+from traces.jitlog_reader import read_jitlog
+from traces.opclasses import classify
+from traces.profile import analyse as analyse_profile
+from traces.profile_reader import read_profile
+
+IS_PYPY = hasattr(sys, "pypy_version_info")
+
+
+def pypy_python():
+    if IS_PYPY:
+        return sys.executable
+    path = os.environ.get("EV_PYPY_PY")
+    return path if path and os.path.exists(path) else None
+
+
+needs_pypy = pytest.mark.skipif(pypy_python() is None,
+                                reason="needs PyPy (EV_PYPY_PY, set by run_tests.sh)")
+
+
+@pytest.fixture(scope="module")
+def jit_logs(tmp_path_factory):
+    """JIT logs of a short evolution with each creature, written by PyPy itself."""
+    folder = tmp_path_factory.mktemp("jitlogs")
+    logs = {}
+    for variant in ("numpy", "specialized"):
+        path = folder / ("%s.log" % variant)
+        result = run_module("ev.main", "-n", 12, "-g", 3, "--seed", 3, "--creature", variant,
+                            "--jit-log", path, python=pypy_python())
+        assert result.returncode == 0, result.stderr
+        logs[variant] = str(path)
+    return logs
+
+
+def lines_of(result, suffix):
+    return [row for row in result["loop"]["lines"] if (row["file"] or "").endswith(suffix)]
+
+
+@needs_pypy
+def test_numpy_creature_trace_allocates_and_goes_through_cpyext(jit_logs):
+    result = analyse_jitlog(jit_logs["numpy"])
+    assert result["loop"]["name"].startswith("fly;")
+    run_step = lines_of(result, os.path.join("ev", "creature.py"))
+    dot_line = [r for r in run_step if ".dot(" in r["source"]]
+    assert dot_line, "np.dot's line should be in the hot loop"
+    assert dot_line[0]["counts"]["alloc"] > 0
+    assert dot_line[0]["counts"]["cpyext"] > 0
+    assert sum(r["counts"]["cpyext"] for r in run_step) > 20
+
+
+@needs_pypy
+def test_specialized_creature_trace_is_plain_float_arithmetic(jit_logs):
+    result = analyse_jitlog(jit_logs["specialized"])
+    assert result["loop"]["name"].startswith("fly;")
+    run_step = lines_of(result, os.path.join("specialized", "creature.py"))
+    assert run_step
+    for row in run_step:
+        assert row["counts"]["alloc"] == row["counts"]["call"] == row["counts"]["cpyext"] == 0
+    assert sum(r["counts"]["float"] for r in run_step) >= 8   # 6 multiplies + adds, at least
+    assert result["loop"]["body_counts"]["alloc"] == 0
+    assert result["loop"]["body_counts"]["cpyext"] == 0
+
+
+@needs_pypy
+def test_listing_has_iterations_from_backend_counts(jit_logs, run):
+    log = read_jitlog(jit_logs["specialized"])
+    hottest = log.hottest(("loop",))[0]
+    assert hottest.iterations and hottest.iterations > 1000
+    assert any(t.kind == "bridge" and t.iterations is not None for t in log.traces)
+    assert log.summary.get("Total # of loops", 0) >= 1
+    cli = run("traces.jitlog", jit_logs["specialized"], "--json")
+    assert cli.returncode == 0, cli.stderr
+    data = json.loads(cli.stdout)
+    iterations = [t["iterations"] or 0 for t in data["traces"]]
+    assert iterations == sorted(iterations, reverse=True)
+    assert {"name", "kind", "ops", "iterations"} <= set(data["traces"][0])
+
+
+@needs_pypy
+@pytest.mark.parametrize("damage", ["empty", "truncated", "text", "missing", "binary"])
+def test_bad_jit_logs_get_a_one_line_error(jit_logs, tmp_path, run, damage):
+    bad = tmp_path / "bad.log"
+    real = open(jit_logs["specialized"]).read()
+    if damage == "empty":
+        bad.write_text("")
+    elif damage == "truncated":
+        bad.write_text(real[:len(real) // 2])
+    elif damage == "text":
+        bad.write_text("just some\ntext that is not a log\n")
+    elif damage == "binary":
+        bad.write_bytes(b"\0\1\2" * 100)
+    result = run("traces.jitlog", bad)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and str(bad) in result.stderr
+
+
+def test_unknown_ops_still_parse_and_count_as_other(tmp_path):
+    log = tmp_path / "tiny.log"
+    log.write_text(
+        "[1a] {jit-log-opt-loop\n"
+        "# Loop 1 (f;/x.py:1-2~#0 FOR_ITER) : loop with 4 ops\n"
+        "[i0, f1]\n"
+        "debug_merge_point(0, 0, 'f;/x.py:1-2~#0 FOR_ITER')\n"
+        "+10: label(i0, f1, descr=TargetToken(7))\n"
+        "+20: f2 = float_add(f1, 1.500000)\n"
+        "+30: i3 = frobnicate_gc(i0)\n"
+        "+40: jump(i0, f2, descr=TargetToken(7))\n"
+        "[1b] jit-log-opt-loop}\n"
+        "[1c] {jit-backend-counts\nTargetToken(7):42\n[1d] jit-backend-counts}\n")
+    result = analyse_jitlog(str(log))
+    assert result["loop"]["iterations"] == 42
+    assert result["loop"]["body_counts"]["float"] == 1
+    assert result["loop"]["body_counts"]["other"] == 1
+
+
+def test_op_classes():
+    assert classify("float_mul") == "float"
+    assert classify("int_add") == "int"
+    assert classify("guard_true") == "guard"
+    assert classify("new_with_vtable") == "alloc"
+    assert classify("call_malloc_nursery") == "alloc"
+    assert classify("call_i", "ConstClass(_ll_0_raw_malloc_varsize), i1") == "alloc"
+    assert classify("call_may_force_i", "ConstClass(cpy_call_external__funcPtr_x)") == "cpyext"
+    assert classify("getfield_raw_i", "p1, descr=<FieldS _object.c_ob_refcnt 0>") == "cpyext"
+    assert classify("call_assembler_r") == "jit_call"
+    assert classify("call_r", "ConstClass(ll_str)") == "call"
+    assert classify("getfield_gc_f") == "read" and classify("setfield_gc") == "write"
+    assert classify("debug_merge_point") is None
+
+
+@pytest.fixture(scope="module")
+def profiles(tmp_path_factory):
+    """vmprof profiles of a short evolution with each creature, on this interpreter."""
+    folder = tmp_path_factory.mktemp("profiles")
+    paths = {}
+    for variant in ("numpy", "specialized"):
+        path = folder / ("%s.prof" % variant)
+        result = run_module("ev.main", "-n", 16, "-g", 3, "--seed", 3, "--creature", variant,
+                            "--profile", path)
+        assert result.returncode == 0, result.stderr
+        paths[variant] = str(path)
+    return paths
+
+
+def category(result, name):
+    return next(c for c in result["categories"] if c["category"] == name)
+
+
+def test_profile_of_numpy_creature_spends_time_in_numpy(profiles):
+    result = analyse_profile(read_profile(profiles["numpy"]))
+    assert result["samples"] > 50
+    assert category(result, "project code")["total"] > 0.9
+    numpy_native = category(result, "numpy / BLAS (native)")["total"]
+    if IS_PYPY:
+        # cpyext and numpy's C code run under PyPy's runtime; JIT code calls into them.
+        assert numpy_native + category(result, "PyPy runtime, unnamed (cpyext, GC or "
+                                               "interpreter)")["total"] > 0.3
+    else:
+        assert numpy_native > 0.15
+    files = dict((f["file"], f["total"]) for f in result["project_files"])
+    assert files[os.path.join("ev", "creature.py")] > 0.2
+
+
+def test_profile_of_specialized_creature_has_no_numpy(profiles):
+    result = analyse_profile(read_profile(profiles["specialized"]))
+    assert category(result, "numpy / BLAS (native)")["total"] < 0.02
+    assert category(result, "project code")["total"] > 0.9
+    if IS_PYPY:
+        # Short runs are mostly warm-up (interpreter, tracer); some samples must already be
+        # in machine code the JIT generated, recognised through the saved memory map.
+        assert category(result, "JIT-compiled code")["total"] > 0.0
+
+
+def test_profile_exports(profiles, tmp_path, run):
+    speedscope, flame = tmp_path / "p.speedscope.json", tmp_path / "flame.png"
+    result = run("traces.profile", profiles["numpy"], "--speedscope", speedscope,
+                 "--flame", flame, "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["samples"] > 50
+    document = json.loads(speedscope.read_text())
+    frames = document["shared"]["frames"]
+    samples = document["profiles"][0]["samples"]
+    assert len(samples) == len(document["profiles"][0]["weights"]) > 50
+    assert all(0 <= i < len(frames) for sample in samples for i in sample)
+    assert any(f["name"] == "run_step" for f in frames)
+    assert flame.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated", "text", "missing"])
+def test_bad_profiles_get_a_one_line_error(profiles, tmp_path, run, damage):
+    bad = tmp_path / "bad.prof"
+    real = open(profiles["specialized"], "rb").read()
+    if damage == "empty":
+        bad.write_bytes(b"")
+    elif damage == "truncated":
+        bad.write_bytes(real[:len(real) // 3])
+    elif damage == "text":
+        bad.write_text("not a profile\n")
+    result = run("traces.profile", bad)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and str(bad) in result.stderr
+
+
+def test_jit_log_on_cpython_is_a_usage_error(run, tmp_path):
+    if IS_PYPY:
+        pytest.skip("CPython only")
+    result = run("ev.main", "-g", 1, "--jit-log", tmp_path / "x.log")
+    assert result.returncode == 2 and "no JIT" in result.stderr
