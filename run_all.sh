@@ -19,8 +19,10 @@ Options:
   --seed N              seed for every cell (default 42)
   --out DIR             results folder (default results/<timestamp>)
   --cells LIST          comma-separated subset of the cells above
-  --profile             also record a vmprof profile per cell and a JIT log per PyPy cell,
-                        and write their reports next to the results
+  --profile             after the timed cells, run each cell again (same seed, recording;
+                        never timed) for a vmprof profile, and on PyPy a JIT log, and write
+                        their reports next to the results (traces.profile, traces.jitlog,
+                        traces.summary)
   -h, --help            this help
 USAGE
 }
@@ -79,8 +81,6 @@ run_cell() {
     fi
     local cmd=("$python" -m ev.main --creature "$variant" -n "$population" -g "$gens"
                --seed "$seed" --results "$out/$cell.jsonl")
-    [ -n "$profile" ] && cmd+=(--profile "$out/$cell.prof")
-    [ -n "$profile" ] && [ "${cell%%-*}" = pypy ] && cmd+=(--jit-log "$out/$cell.jitlog")
     echo "${cmd[*]}" >> "$out/commands.txt"
     echo "=== $cell: ${cmd[*]}"
     "${cmd[@]}" 2>&1 | tee "$out/$cell.log"
@@ -90,14 +90,43 @@ run_cell() {
     fi
 }
 
+record_cell() {
+    # A second, recorded run of a cell: its timings are disturbed by the recording, so it
+    # writes no results; its profile and JIT log are read by traces/.
+    local cell="$1" python variant gens
+    case "$cell" in cpython-*) python="$CPYTHON_PY" ;; pypy-*) python="$PYPY_PY" ;; esac
+    [ -z "$python" ] && return
+    variant="${cell#*-}"
+    gens="$generations"
+    [ "$cell" = pypy-numpy ] && gens="$slow_generations"
+    local cmd=("$python" -m ev.main --creature "$variant" -n "$population" -g "$gens"
+               --seed "$seed" --profile "$out/$cell.prof")
+    [ "${cell%%-*}" = pypy ] && cmd+=(--jit-log "$out/$cell.jitlog")
+    echo "${cmd[*]}" >> "$out/commands.txt"
+    echo "=== recording $cell: ${cmd[*]}"
+    "${cmd[@]}" > "$out/$cell.recorded.log" 2>&1 || { echo "recording $cell failed (see $cell.recorded.log)"; return; }
+    "$CPYTHON_PY" -m traces.profile "$out/$cell.prof" --flame "$out/$cell.flame.png" \
+        --speedscope "$out/$cell.speedscope.json" > "$out/$cell.profile.txt"
+    if [ -f "$out/$cell.jitlog" ]; then
+        "$CPYTHON_PY" -m traces.jitlog "$out/$cell.jitlog" > "$out/$cell.jitlog.txt"
+    fi
+}
+
 for cell in ${cells//,/ }; do
     [ -n "$interrupted" ] && { echo "$cell: interrupted (Ctrl-C)" >> "$out/not_run.txt"; continue; }
     run_cell "$cell"
 done
+if [ -n "$profile" ]; then
+    for cell in ${cells//,/ }; do
+        [ -n "$interrupted" ] && break
+        record_cell "$cell"
+    done
+fi
 
 echo "=== report"
 "$CPYTHON_PY" -m ev.report "$out"
 if [ -n "$profile" ]; then
+    echo "=== where the time goes (traces.summary)"
     "$CPYTHON_PY" -m traces.summary "$out" | tee "$out/traces.md"
 fi
 echo "results in $out"

@@ -1,0 +1,96 @@
+"""python -m traces.summary RESULTS_DIR [--json]: one table across a matrix run's recordings.
+
+For every cell recorded by ``run_all.sh --profile`` (CELL.prof and, on PyPy, CELL.jitlog):
+the share of time in numpy, cpyext / C-API, allocation & GC, JIT-compiled code and the
+interpreter; and from the JIT log, the operations and allocations per iteration of the hot loop
+(one iteration = one run_step call and one physics step).
+"""
+import glob
+import json
+import os
+import sys
+
+import click
+
+from traces import categories as cat
+from traces.errors import InputError
+from traces.jitlog import analyse as analyse_jitlog
+from traces.profile import analyse as analyse_profile
+from traces.profile_reader import read_profile
+
+COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)), ("cpyext/C-API", (cat.CAPI,)),
+           ("alloc/GC", (cat.ALLOC_GC,)), ("JIT code", (cat.JIT_CODE,)),
+           ("interpreter", (cat.INTERPRETER, cat.PYPY_RUNTIME)))
+
+
+def cell_names(folder):
+    names = set()
+    for path in glob.glob(os.path.join(folder, "*.prof")) + glob.glob(
+            os.path.join(folder, "*.jitlog")):
+        names.add(os.path.splitext(os.path.basename(path))[0])
+    return sorted(names)
+
+
+def summarize_cell(folder, name):
+    row = {"cell": name, "problems": []}
+    prof = os.path.join(folder, name + ".prof")
+    if os.path.exists(prof):
+        try:
+            result = analyse_profile(read_profile(prof))
+            selfs = dict((c["category"], c["self"]) for c in result["categories"])
+            row["samples"] = result["samples"]
+            for column, members in COLUMNS:
+                row[column] = sum(selfs.get(m, 0.0) for m in members)
+        except InputError as error:
+            row["problems"].append(str(error))
+    log = os.path.join(folder, name + ".jitlog")
+    if os.path.exists(log):
+        try:
+            loop = analyse_jitlog(log)["loop"]
+            counts = loop["body_counts"]
+            row["hot_loop"] = loop["name"]
+            row["ops_per_iteration"] = sum(counts.values())
+            row["allocs_per_iteration"] = counts["alloc"]
+            row["cpyext_per_iteration"] = counts["cpyext"]
+            row["float_per_iteration"] = counts["float"]
+        except InputError as error:
+            row["problems"].append(str(error))
+    return row
+
+
+def markdown(rows):
+    head = ["cell", "samples"] + [c for c, _ in COLUMNS] + [
+        "ops/iter", "allocs/iter", "cpyext ops/iter", "float ops/iter"]
+    lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+    for r in rows:
+        cells = [r["cell"], str(r.get("samples", "-"))]
+        cells += ["%.1f%%" % (100 * r[c]) if c in r else "-" for c, _ in COLUMNS]
+        cells += [str(r.get(k, "-")) for k in ("ops_per_iteration", "allocs_per_iteration",
+                                               "cpyext_per_iteration", "float_per_iteration")]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("Time shares are self time (the innermost frame) from each cell's vmprof profile; "
+                 "per-iteration counts are the body of the hottest loop of the program's own code "
+                 "in the PyPy JIT log (one environment step: one run_step and one physics step).")
+    for r in rows:
+        for problem in r["problems"]:
+            lines.append("- %s: %s" % (r["cell"], problem))
+    return "\n".join(lines) + "\n"
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the table as JSON.")
+def main(folder, as_json):
+    """Compare the profiles and JIT logs of the cells of a run_all.sh --profile run."""
+    names = cell_names(folder)
+    if not names:
+        click.echo("error: %s: no *.prof or *.jitlog recordings (run_all.sh --profile makes them)"
+                   % folder, err=True)
+        sys.exit(1)
+    rows = [summarize_cell(folder, name) for name in names]
+    click.echo(json.dumps(rows, indent=1) if as_json else markdown(rows))
+
+
+if __name__ == "__main__":
+    main()
