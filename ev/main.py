@@ -41,6 +41,9 @@ def check_writable(ctx, param, path):
 @click.option("--no-specialized", is_flag=True,
               help="Use the numpy Creature (the article's spelling of --creature numpy).")
 @click.option("--vectorized", is_flag=True, help="Same as --creature vectorized.")
+@click.option("--state-vars", type=click.IntRange(min=0, max=63), default=1, show_default=True,
+              help="State variables of the controller (2 or more can hold an integral and a "
+                   "previous altitude: a PID).")
 @click.option("--seed", type=int, default=None,
               help="Seed of the run's random source: same seed, same fitness lines.")
 @click.option("--results", type=click.Path(), callback=check_writable,
@@ -51,8 +54,8 @@ def check_writable(ctx, param, path):
               help="Record a vmprof profile of the evolution (read it with traces.profile).")
 @click.option("--jit-log", type=click.Path(), callback=check_writable,
               help="PyPy only: write the JIT's log (read it with traces.jitlog).")
-def main(population, generations, variant, no_specialized, vectorized, seed, results, save_best,
-         profile, jit_log):
+def main(population, generations, variant, no_specialized, vectorized, state_vars, seed, results,
+         save_best, profile, jit_log):
     """Evolve the controller of a simulated quadcopter and time every generation."""
     variant = choose_variant(variant, no_specialized, vectorized)
     if jit_log and not profiling.is_pypy():
@@ -61,8 +64,11 @@ def main(population, generations, variant, no_specialized, vectorized, seed, res
         sys.exit(profiling.run_recorded_child(sys.argv[1:], jit_log))
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "big")
-    shape = DEFAULT_SHAPE
-    chosen = get_variant(variant, shape)
+    shape = DEFAULT_SHAPE._replace(state_vars=state_vars)
+    try:
+        chosen = get_variant(variant, shape)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--state-vars")
     universe = Universe.random(chosen.creature_class, population, chosen.evaluate_all,
                                Rng(seed), shape)
     run = records.run_record(variant, population, seed, generations, shape, sys.argv)

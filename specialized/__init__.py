@@ -2,9 +2,11 @@
 
 
 def creature_class_for(shape):
-    """The specialized creature class for a controller shape."""
+    """The specialized creature class for a controller shape: the hand-written one for the
+    article's shape, a generated one (compiled once per shape) for any other."""
     from ev.creature_base import DEFAULT_SHAPE
-    from specialized.creature import SpecializedCreature
     if shape == DEFAULT_SHAPE:
+        from specialized.creature import SpecializedCreature
         return SpecializedCreature
-    raise ValueError("no specialized creature for shape %r yet" % (tuple(shape),))
+    from specialized.generator import creature_class_for as generated
+    return generated(shape)
