@@ -67,3 +67,29 @@ def test_the_cli_runs_a_pid_sized_controller_identically_with_every_variant(run)
         lines.append([l.rsplit("[", 1)[0] for l in result.stdout.splitlines()
                       if l.startswith("Generation")])
     assert lines[0] == lines[1] == lines[2] and len(lines[0]) == 3
+
+
+def test_sweep_measures_both_variants_and_reports_a_crossover(run, tmp_path):
+    import sys
+    result = run("specialized.sweep", "--max-state-vars", 3, "--budget", 0.002,
+                 "--python", sys.executable, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    import json
+    records = [json.loads(l) for l in (tmp_path / "sweep.jsonl").read_text().splitlines()]
+    assert sorted((r["variant"], r["state_vars"]) for r in records) == sorted(
+        (v, k) for v in ("numpy", "unrolled") for k in (1, 2, 3))
+    assert all(r["ns_per_call"] > 0 and r["size"] == (r["state_vars"] + 1) * (r["state_vars"] + 2)
+               for r in records)
+    assert "crossover on" in result.stdout
+    assert (tmp_path / "sweep.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_crossover_is_the_size_from_which_numpy_wins_for_good():
+    from specialized.sweep import crossovers
+    def rec(size, numpy, unrolled):
+        return [{"implementation": "x", "size": size, "variant": "numpy", "ns_per_call": numpy},
+                {"implementation": "x", "size": size, "variant": "unrolled",
+                 "ns_per_call": unrolled}]
+    records = rec(6, 100, 10) + rec(12, 50, 60) + rec(20, 100, 90) + rec(30, 100, 200)
+    assert crossovers(records) == {"x": 30}
+    assert crossovers(rec(6, 100, 10)) == {"x": None}
