@@ -1,0 +1,101 @@
+import json
+import os
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+
+
+def write_cell(folder, name, implementation, variant, seconds, best, seed=42, population=10):
+    with open(os.path.join(folder, name + ".jsonl"), "w") as out:
+        out.write(json.dumps({"type": "run", "implementation": implementation,
+                              "version": "3.x", "variant": variant, "seed": seed,
+                              "population": population}) + "\n")
+        for generation, (secs, fitness) in enumerate(zip(seconds, best)):
+            out.write(json.dumps({"type": "generation", "generation": generation,
+                                  "seconds": secs, "min": fitness, "avg": fitness + 1,
+                                  "max": fitness + 2}) + "\n")
+
+
+@pytest.fixture
+def folder(tmp_path):
+    write_cell(str(tmp_path), "cpython-numpy", "cpython", "numpy",
+               [5.0, 2.0, 3.0, 4.0], [100.0, 90.0, 80.0, 70.0])
+    write_cell(str(tmp_path), "pypy-specialized", "pypy", "specialized",
+               [1.0, 0.02, 0.04, 0.03], [100.0, 90.0, 80.0, 70.0])
+    return tmp_path
+
+
+def test_table_has_medians_without_the_first_generation_and_speedups(run, folder):
+    result = run("ev.report", folder, "--json")
+    assert result.returncode == 0, result.stderr
+    rows = dict((r["cell"], r) for r in json.loads(result.stdout))
+    numpy, fast = rows["cpython-numpy"], rows["pypy-specialized"]
+    assert numpy["median_seconds"] == 3.0 and numpy["first_seconds"] == 5.0
+    assert (numpy["min_seconds"], numpy["max_seconds"]) == (2.0, 4.0)
+    assert fast["median_seconds"] == 0.03
+    assert fast["speedup"] == pytest.approx(100.0)
+    assert fast["final_best_fitness"] == 70.0 and fast["same_work"] is True
+
+
+def test_markdown_report_and_plots_are_written(run, folder):
+    result = run("ev.report", folder)
+    assert result.returncode == 0, result.stderr
+    text = (folder / "report.md").read_text()
+    assert "| cpython-numpy |" in text and "100.0x" in text
+    assert "6.15" in text  # the article's figures beside ours
+    for png in ("seconds_per_generation.png", "speedup.png"):
+        assert (folder / png).read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cells_that_did_different_work_are_flagged(run, folder):
+    write_cell(str(folder), "cpython-specialized", "cpython", "specialized",
+               [1.0, 1.0], [100.0, 91.0])
+    rows = dict((r["cell"], r) for r in json.loads(run("ev.report", folder, "--json").stdout))
+    assert rows["cpython-specialized"]["same_work"] is False
+    assert "NO: different results" in run("ev.report", folder, "--no-plots").stdout
+
+
+def test_a_corrupt_line_is_reported_and_the_rest_still_counts(run, folder):
+    with open(str(folder / "cpython-numpy.jsonl"), "a") as out:
+        out.write('{"type": "generation", "generation": 4, "seco')
+    result = run("ev.report", folder, "--json")
+    assert result.returncode == 0
+    assert "cpython-numpy.jsonl:6" in result.stderr and "Traceback" not in result.stderr
+    assert len(json.loads(result.stdout)) == 2
+
+
+def test_an_empty_folder_is_a_one_line_error(run, tmp_path):
+    result = run("ev.report", tmp_path)
+    assert result.returncode == 1 and "no results" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def run_all(*args, **env):
+    environment = dict(os.environ, **env)
+    return subprocess.run(["bash", os.path.join(ROOT, "run_all.sh")] + list(args), cwd=ROOT,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, env=environment, timeout=600)
+
+
+@pytest.mark.parametrize("args", [["--bogus"], ["--cells", "cpython-nothing"],
+                                  ["--population", "many"]])
+def test_run_all_rejects_bad_options(args):
+    result = run_all(*args)
+    assert result.returncode == 2 and "run_all.sh:" in result.stderr
+
+
+def test_run_all_marks_a_missing_interpreter_not_run_and_still_reports(tmp_path):
+    if not os.path.exists(os.path.join(ROOT, ".venv", "cpython", "bin", "python")):
+        pytest.skip("needs the CPython venv that run_tests.sh sets up")
+    out = tmp_path / "matrix"
+    result = run_all("--population", "8", "--generations", "2", "--seed", "3", "--out", str(out),
+                     "--cells", "cpython-specialized,pypy-specialized",
+                     EV_PYPY="/nonexistent/pypy3", EV_NO_INSTALL="1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = (out / "report.md").read_text()
+    assert "| cpython-specialized |" in report
+    assert "| pypy-specialized | not run:" in report
+    assert len((out / "cpython-specialized.jsonl").read_text().splitlines()) == 3
+    assert "ev.main --creature specialized" in (out / "commands.txt").read_text()
