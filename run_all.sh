@@ -65,25 +65,32 @@ echo "# commands that produced these results ($(date -Iseconds))" > "$out/comman
 interrupted=""
 trap 'interrupted=1' INT
 
+cell_python() {
+    case "$1" in cpython-*) echo "$CPYTHON_PY" ;; pypy-*) echo "$PYPY_PY" ;; esac
+}
+
+cell_generations() {
+    if [ "$1" = pypy-numpy ]; then echo "$slow_generations"; else echo "$generations"; fi
+}
+
+cell_command() {
+    # cell_command CELL: the ev.main command line of a cell, into the array CMD.
+    CMD=("$(cell_python "$1")" -m ev.main --creature "${1#*-}" -n "$population"
+         -g "$(cell_generations "$1")" --seed "$seed")
+}
+
 run_cell() {
-    local cell="$1" python variant gens
-    case "$cell" in
-        cpython-*) python="$CPYTHON_PY" ;;
-        pypy-*) python="$PYPY_PY" ;;
-    esac
-    variant="${cell#*-}"
-    gens="$generations"
-    [ "$cell" = pypy-numpy ] && gens="$slow_generations"
-    if [ -z "$python" ]; then
+    local cell="$1"
+    if [ -z "$(cell_python "$cell")" ]; then
         echo "$cell: $PYPY_MISSING" >> "$out/not_run.txt"
         echo "=== $cell: not run: $PYPY_MISSING"
         return
     fi
-    local cmd=("$python" -m ev.main --creature "$variant" -n "$population" -g "$gens"
-               --seed "$seed" --results "$out/$cell.jsonl")
-    echo "${cmd[*]}" >> "$out/commands.txt"
-    echo "=== $cell: ${cmd[*]}"
-    "${cmd[@]}" 2>&1 | tee "$out/$cell.log"
+    cell_command "$cell"
+    CMD+=(--results "$out/$cell.jsonl")
+    echo "${CMD[*]}" >> "$out/commands.txt"
+    echo "=== $cell: ${CMD[*]}"
+    "${CMD[@]}" 2>&1 | tee "$out/$cell.log"
     local status=${PIPESTATUS[0]}
     if [ "$status" != 0 ] && [ "$status" != 130 ]; then
         echo "$cell: ev.main exited with status $status (see $cell.log)" >> "$out/not_run.txt"
@@ -93,18 +100,19 @@ run_cell() {
 record_cell() {
     # A second, recorded run of a cell: its timings are disturbed by the recording, so it
     # writes no results; its profile and JIT log are read by traces/.
-    local cell="$1" python variant gens
-    case "$cell" in cpython-*) python="$CPYTHON_PY" ;; pypy-*) python="$PYPY_PY" ;; esac
-    [ -z "$python" ] && return
-    variant="${cell#*-}"
-    gens="$generations"
-    [ "$cell" = pypy-numpy ] && gens="$slow_generations"
-    local cmd=("$python" -m ev.main --creature "$variant" -n "$population" -g "$gens"
-               --seed "$seed" --profile "$out/$cell.prof")
-    [ "${cell%%-*}" = pypy ] && cmd+=(--jit-log "$out/$cell.jitlog")
-    echo "${cmd[*]}" >> "$out/commands.txt"
-    echo "=== recording $cell: ${cmd[*]}"
-    "${cmd[@]}" > "$out/$cell.recorded.log" 2>&1 || { echo "recording $cell failed (see $cell.recorded.log)"; return; }
+    local cell="$1"
+    [ -z "$(cell_python "$cell")" ] && return
+    cell_command "$cell"
+    CMD+=(--profile "$out/$cell.prof")
+    [ "${cell%%-*}" = pypy ] && CMD+=(--jit-log "$out/$cell.jitlog")
+    echo "${CMD[*]}" >> "$out/commands.txt"
+    echo "=== recording $cell: ${CMD[*]}"
+    if ! "${CMD[@]}" > "$out/$cell.recorded.log" 2>&1; then
+        echo "recording $cell failed: $(tail -1 "$out/$cell.recorded.log")"
+        mv -f "$out/$cell.prof" "$out/$cell.prof.incomplete" 2>/dev/null
+        mv -f "$out/$cell.jitlog" "$out/$cell.jitlog.incomplete" 2>/dev/null
+        return
+    fi
     "$CPYTHON_PY" -m traces.profile "$out/$cell.prof" --flame "$out/$cell.flame.png" \
         --speedscope "$out/$cell.speedscope.json" > "$out/$cell.profile.txt"
     if [ -f "$out/$cell.jitlog" ]; then

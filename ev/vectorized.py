@@ -2,7 +2,9 @@
 
 Matrices become one (P, rows, cols) array; the quadcopter's state becomes one array per state
 variable, and ``ev.quadcopter.rates`` (the same physics) runs on those arrays element-wise.
-Ground contact and the overshoot penalty are masks.  The matrix product is summed column by
+Ground contact and the overshoot penalty are masks.  The loop calls only ufuncs and indexing:
+numpy functions such as np.where or np.any call a Python dispatcher from C, a transition on
+which vmprof 0.6.0 crashes CPython 3.11 when a sample lands there.  The matrix product is summed column by
 column, in the same order as the scalar creatures, so results match them to the last bits.
 """
 import numpy as np
@@ -30,9 +32,9 @@ def evaluate_population(creatures):
 
 
 def clip_pwm(values):
-    """ev.quadcopter.clip_pwm over an array: [0, 1], and NaN for non-finite commands."""
-    cut = values * 0.0
-    return np.where(values < 0.0, cut + 0.0, np.where(values > 1.0, cut + 1.0, values))
+    """ev.quadcopter.clip_pwm over an array: [0, 1], and NaN for non-finite commands
+    (values * 0.0 is 0.0 when finite, NaN otherwise)."""
+    return np.minimum(np.maximum(values, 0.0), 1.0) + values * 0.0
 
 
 def controller_outputs(matrices, constants, state):
@@ -70,7 +72,7 @@ def fly_population(matrices, constants, shape, environments):
         pwm = clip_pwm(out[:, :, sv])
 
         cos_theta = np.cos(theta)
-        if np.any(np.abs(cos_theta) < SINGULAR_COS):
+        if np.minimum.reduce(np.abs(cos_theta), axis=None) < SINGULAR_COS:
             raise SingularAttitude("pitch angle theta reached +-90 degrees: cos(theta) == 0")
         du, dv, dw, dp, dq, dr, dphi, dtheta, dpsi, dx, dy, dz = rates(
             u, v, w, p, q, r, np.sin(phi), np.cos(phi), np.sin(theta), cos_theta,
@@ -85,7 +87,8 @@ def fly_population(matrices, constants, shape, environments):
         w[grounded & (w > 0.0)] = 0.0
 
         distance = np.abs(setpoint + z)
-        fitness += np.where(distance > last_distance, OVERSHOOT_PENALTY * distance, distance)
+        grew = distance > last_distance
+        fitness += distance * (1.0 + (OVERSHOOT_PENALTY - 1.0) * grew)
         last_distance = distance
         for e, env in enumerate(environments):
             if env.steps == step + 1:

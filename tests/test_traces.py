@@ -26,18 +26,24 @@ needs_pypy = pytest.mark.skipif(pypy_python() is None,
                                 reason="needs PyPy (EV_PYPY_PY, set by run_tests.sh)")
 
 
+def record_both_creatures(folder, option, population, python=sys.executable):
+    """{variant: path} of a short evolution with each creature, recorded by ev.main itself
+    with ``option`` (--jit-log or --profile)."""
+    paths = {}
+    for variant in ("numpy", "specialized"):
+        path = folder / variant
+        result = run_module("ev.main", "-n", population, "-g", 3, "--seed", 3,
+                            "--creature", variant, option, path, python=python)
+        assert result.returncode == 0, result.stderr
+        paths[variant] = str(path)
+    return paths
+
+
 @pytest.fixture(scope="module")
 def jit_logs(tmp_path_factory):
-    """JIT logs of a short evolution with each creature, written by PyPy itself."""
-    folder = tmp_path_factory.mktemp("jitlogs")
-    logs = {}
-    for variant in ("numpy", "specialized"):
-        path = folder / ("%s.log" % variant)
-        result = run_module("ev.main", "-n", 12, "-g", 3, "--seed", 3, "--creature", variant,
-                            "--jit-log", path, python=pypy_python())
-        assert result.returncode == 0, result.stderr
-        logs[variant] = str(path)
-    return logs
+    """JIT logs written by PyPy itself."""
+    return record_both_creatures(tmp_path_factory.mktemp("jitlogs"), "--jit-log", 12,
+                                 python=pypy_python())
 
 
 def lines_of(result, suffix):
@@ -139,16 +145,8 @@ def test_op_classes():
 
 @pytest.fixture(scope="module")
 def profiles(tmp_path_factory):
-    """vmprof profiles of a short evolution with each creature, on this interpreter."""
-    folder = tmp_path_factory.mktemp("profiles")
-    paths = {}
-    for variant in ("numpy", "specialized"):
-        path = folder / ("%s.prof" % variant)
-        result = run_module("ev.main", "-n", 16, "-g", 3, "--seed", 3, "--creature", variant,
-                            "--profile", path)
-        assert result.returncode == 0, result.stderr
-        paths[variant] = str(path)
-    return paths
+    """vmprof profiles recorded on the interpreter under test."""
+    return record_both_creatures(tmp_path_factory.mktemp("profiles"), "--profile", 16)
 
 
 def category(result, name):
