@@ -90,7 +90,8 @@ run_cell() {
     CMD+=(--results "$out/$cell.jsonl")
     echo "${CMD[*]}" >> "$out/commands.txt"
     echo "=== $cell: ${CMD[*]}"
-    "${CMD[@]}" 2>&1 | tee "$out/$cell.log"
+    # tee ignores Ctrl-C, so that ev.main's closing summary still reaches the log.
+    "${CMD[@]}" 2>&1 | (trap "" INT; exec tee "$out/$cell.log")
     local status=${PIPESTATUS[0]}
     if [ "$status" != 0 ] && [ "$status" != 130 ]; then
         echo "$cell: ev.main exited with status $status (see $cell.log)" >> "$out/not_run.txt"

@@ -75,7 +75,9 @@ def run_recorded_child(argv, jit_log):
     """Run ``python -m ev.main argv`` in a child set up for recording; return its exit code,
     or print one line and return 1 if it died of a signal."""
     command = [sys.executable, "-m", "ev.main"] + list(argv)
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the child
+    # Ctrl-C reaches the child, which stops cleanly; the parent just waits for it.  (A handler,
+    # not SIG_IGN: an ignored signal would stay ignored in the child across exec.)
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
     try:
         code = subprocess.call(command, env=child_environment(jit_log))
     finally:

@@ -120,3 +120,21 @@ def test_same_seed_prints_the_same_fitness_on_cpython_and_pypy(variant):
     else:
         for a, b in zip(cpython, pypy):
             assert [float(x) for x in a] == pytest.approx([float(x) for x in b], rel=1e-9)
+
+
+def test_ctrl_c_during_a_recorded_run_stops_the_child_and_keeps_the_profile(tmp_path):
+    from traces.profile_reader import read_profile
+    profile = tmp_path / "run.prof"
+    # Ctrl-C in a terminal signals the whole foreground process group: parent and child.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ev.main", "-n", "20", "--seed", "2", "--profile", str(profile)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
+        start_new_session=True)
+    line = proc.stdout.readline()
+    while not line.startswith("Generation"):
+        line = proc.stdout.readline()
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "Interrupted" in err
+    assert read_profile(str(profile)).samples
