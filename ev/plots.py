@@ -3,8 +3,11 @@ import os
 
 import matplotlib
 
+from ev.report import ARTICLE_SPEEDUPS
+
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+from matplotlib.lines import Line2D  # noqa: E402
 
 
 def plot_seconds(rows, folder):
@@ -33,9 +36,17 @@ def plot_speedups(rows, folder):
     bars = ax.barh([r["cell"] for r in ranked], [r["speedup"] for r in ranked],
                    color=["tab:red" if r["speedup"] < 1 else "tab:green" for r in ranked])
     for bar, r in zip(bars, ranked):
-        ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2,
-                " %.1fx (%.3f s)" % (r["speedup"], r["median_seconds"]), va="center", fontsize=8)
+        middle = bar.get_y() + bar.get_height() / 2
+        article = ARTICLE_SPEEDUPS.get(r["cell"])
+        if article:
+            ax.plot([article], [middle], marker="D", color="black", markersize=6)
+        ax.text(max(bar.get_width(), article or 0) * 1.15, middle,
+                "%.1fx (%.3f s)" % (r["speedup"], r["median_seconds"]), va="center", fontsize=8)
+    if any(r["cell"] in ARTICLE_SPEEDUPS for r in ranked):
+        marker = Line2D([], [], marker="D", color="black", linestyle="", markersize=6)
+        ax.legend([marker], ["the article's speedup"], fontsize=8, loc="lower right")
     ax.set_xscale("log")
+    ax.set_xlim(right=max(max(r["speedup"] for r in ranked), 80.0) * 6)
     ax.axvline(1.0, color="black", linewidth=0.8)
     ax.set_xlabel("speedup against cpython-numpy (median s/generation, log)")
     fig.tight_layout()
