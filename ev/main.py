@@ -77,6 +77,11 @@ def main(population, generations, variant, no_specialized, vectorized, state_var
     writer = records.RecordWriter(results) if results else None
     if writer:
         writer.write(run)
+    sys.exit(run_until_done(universe, generations, run, writer, save_best, profile))
+
+
+def run_until_done(universe, generations, run, writer, save_best, profile):
+    """Evolve (recording a profile if asked), then finish; return the exit status."""
     seconds = []
     try:
         if profile:
@@ -85,9 +90,13 @@ def main(population, generations, variant, no_specialized, vectorized, state_var
         else:
             evolve(universe, generations, run, writer, seconds)
     except KeyboardInterrupt:
-        finish(universe, seconds, save_best, writer, interrupted=True)
-        sys.exit(130)
-    finish(universe, seconds, save_best, writer, interrupted=False)
+        finish(universe, seconds, save_best, writer, stopped="\nInterrupted.")
+        return 130
+    except ArithmeticError as error:  # e.g. SingularAttitude: a flight the model cannot fly
+        finish(universe, seconds, save_best, writer, stopped="error: %s" % error)
+        return 1
+    finish(universe, seconds, save_best, writer)
+    return 0
 
 
 def choose_variant(variant, no_specialized, vectorized):
@@ -114,20 +123,22 @@ def evolve(universe, generations, run, writer, seconds):
         generation += 1
 
 
-def finish(universe, seconds, save_best, writer, interrupted):
+def finish(universe, seconds, save_best, writer, stopped=None):
+    """Close the records, print the summary, save the best creature.  When the run was
+    ``stopped`` (the message says why), everything goes to stderr."""
     if writer:
         writer.close()
-    if interrupted:
-        click.echo("\nInterrupted.", err=True)
+    if stopped:
+        click.echo(stopped, err=True)
     if seconds:
         click.echo("# %d generations, median %.3f secs/generation (excluding the first)"
-                   % (len(seconds), steady_median(seconds)), err=interrupted)
+                   % (len(seconds), steady_median(seconds)), err=bool(stopped))
     if save_best and universe.best is not None:
         with open(save_best, "w") as out:
             json.dump(universe.best.to_dict(), out, indent=1)
             out.write("\n")
         click.echo("# best creature (fitness %.2f) saved to %s"
-                   % (universe.best.fitness, save_best), err=interrupted)
+                   % (universe.best.fitness, save_best), err=bool(stopped))
 
 
 if __name__ == "__main__":
