@@ -1,0 +1,1 @@
+"""Focused benchmarks behind the README's explanations (not part of the tests)."""
