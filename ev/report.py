@@ -117,8 +117,27 @@ def fmt(value, pattern):
     return "-" if value is None else pattern % value
 
 
-def markdown(rows, skipped, problems):
-    lines = [
+def machine_lines(cells):
+    """Where and with what the cells ran, from their run records."""
+    runs = [c["run"] for c in cells]
+    first = runs[0]
+    lines = ["Machine: %s, %s cores (%s); git %s." % (
+        first.get("cpu") or "unknown CPU", first.get("cpu_count") or "?",
+        first.get("node") or "?", first.get("git") or "unknown")]
+    seen = set()
+    for run in runs:
+        key = (run["implementation"], run["version"], run.get("numpy"))
+        if key not in seen:
+            seen.add(key)
+            lines.append("- %s %s%s, numpy %s" % (
+                run["implementation"], run["version"],
+                " (PyPy %s)" % run["pypy_version"] if run.get("pypy_version") else "",
+                run.get("numpy") or "-"))
+    return lines + [""]
+
+
+def markdown(rows, skipped, problems, cells=()):
+    lines = (machine_lines(cells) if cells else []) + [
         "| cell | interpreter | generations | 1st gen s | median s/gen | min | max "
         "| speedup vs %s | final best fitness | same work |" % BASELINE,
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -162,7 +181,7 @@ def main(folder, as_json, no_plots):
         click.echo(json.dumps([{k: v for k, v in r.items() if k not in drop} for r in rows],
                               indent=1))
         return
-    text = markdown(rows, skipped, problems)
+    text = markdown(rows, skipped, problems, cells)
     click.echo(text)
     with open(os.path.join(folder, "report.md"), "w") as out:
         out.write(text)

@@ -38,6 +38,7 @@ make_venv() {
     local stamp_file="$venv/.ev-installed" stamp
     stamp="$(install_stamp)-$("$python" -c 'import sys; print(sys.version.split()[0])')"
     if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
+        say "using $venv (up to date)"
         echo "$venv/bin/python"
         return 0
     fi
