@@ -11,6 +11,10 @@ import sys
 
 RUN = "run"
 GENERATION = "generation"
+REQUIRED = {
+    RUN: ("implementation", "version", "variant", "population", "seed"),
+    GENERATION: ("generation", "seconds", "min", "avg", "max"),
+}
 
 
 def interpreter():
@@ -129,8 +133,13 @@ def read_records(path):
             except ValueError as error:
                 bad.append(BadLine(path, lineno, "not JSON (%s)" % error))
                 continue
-            if not isinstance(record, dict) or record.get("type") not in (RUN, GENERATION):
+            if not isinstance(record, dict) or record.get("type") not in REQUIRED:
                 bad.append(BadLine(path, lineno, "not a run or generation record"))
+                continue
+            missing = [key for key in REQUIRED[record["type"]] if key not in record]
+            if missing:
+                bad.append(BadLine(path, lineno, "%s record without %s"
+                                   % (record["type"], ", ".join(missing))))
                 continue
             records.append(record)
     return records, bad

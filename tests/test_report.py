@@ -99,3 +99,13 @@ def test_run_all_marks_a_missing_interpreter_not_run_and_still_reports(tmp_path)
     assert "| pypy-specialized | not run:" in report
     assert len((out / "cpython-specialized.jsonl").read_text().splitlines()) == 3
     assert "ev.main --creature specialized" in (out / "commands.txt").read_text()
+
+
+def test_records_missing_fields_are_reported_not_fatal(run, folder):
+    with open(str(folder / "pypy-specialized.jsonl"), "a") as out:
+        out.write('{"type": "generation", "generation": 4}\n')
+        out.write('[1, 2]\n')
+    result = run("ev.report", folder, "--json")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "generation record without seconds, min, avg, max" in result.stderr
+    assert "pypy-specialized.jsonl:7: not a run or generation record" in result.stderr
