@@ -58,11 +58,16 @@ def fly(creature, env, altitudes=None):
 
 
 def evaluate(creature):
-    """A creature's fitness: the sum over all environments, in a fixed order (FAILED when a
-    flight went non-finite: NaN compares false, so it must never reach the ranking)."""
+    """A creature's fitness: the sum over all environments, in a fixed order."""
     total = 0.0
     for env in ENVIRONMENTS:
         total += fly(creature, env)
+    return settled(total)
+
+
+def settled(total):
+    """The fitness to rank by: FAILED when a flight went non-finite (NaN compares false, so it
+    must never reach the ranking)."""
     return total if total == total else FAILED
 
 

@@ -1,4 +1,5 @@
 """python -m ev.main: evolve a quadcopter altitude controller, one line per generation."""
+import contextlib
 import json
 import os
 import sys
@@ -83,11 +84,10 @@ def main(population, generations, variant, no_specialized, vectorized, state_var
 def run_until_done(universe, generations, run, writer, save_best, profile):
     """Evolve (recording a profile if asked), then finish; return the exit status."""
     seconds = []
+    recording = (profiling.vmprof_recording(profile, click.echo) if profile
+                 else contextlib.nullcontext())
     try:
-        if profile:
-            with profiling.vmprof_recording(profile, click.echo):
-                evolve(universe, generations, run, writer, seconds)
-        else:
+        with recording:
             evolve(universe, generations, run, writer, seconds)
     except KeyboardInterrupt:
         finish(universe, seconds, save_best, writer, stopped="\nInterrupted.")

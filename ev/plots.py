@@ -1,4 +1,5 @@
-"""PNG plots of a matrix run's rows (see ev.report.summarize); headless."""
+"""PNG plots of a matrix run's rows (see ev.report.summarize), and ``save``, the one way this
+project writes a figure (headless: the Agg backend is chosen here, before pyplot loads)."""
 import os
 
 import matplotlib
@@ -49,11 +50,11 @@ def plot_speedups(rows, folder):
     ax.set_xlim(right=max(max(r["speedup"] for r in ranked), 80.0) * 6)
     ax.axvline(1.0, color="black", linewidth=0.8)
     ax.set_xlabel("speedup against cpython-numpy (median s/generation, log)")
-    fig.tight_layout()
     return save(fig, os.path.join(folder, "speedup.png"))
 
 
 def save(fig, path):
+    """Lay out, write as PNG, close; return the path."""
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -7,7 +7,6 @@ environment prepared.  The parent also turns a crash of the child into a one-lin
 """
 import contextlib
 import ctypes
-import ctypes.util
 import glob
 import os
 import platform
@@ -31,14 +30,9 @@ def in_child():
 
 def find_libunwind():
     """Path of the system's libunwind (e.g. /usr/lib/x86_64-linux-gnu/libunwind.so.8) or None."""
-    name = ctypes.util.find_library("unwind")
-    candidates = glob.glob("/usr/lib/*/libunwind.so.8") + glob.glob("/usr/lib/libunwind.so.8")
-    if name and os.path.isabs(name):
-        candidates.insert(0, name)
-    elif name:
-        for folder in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib"):
-            candidates.append(os.path.join(folder, name))
-    return next((c for c in candidates if os.path.exists(c)), None)
+    patterns = ("/usr/lib/*/libunwind.so.8", "/usr/lib/libunwind.so.8", "/lib/*/libunwind.so.8")
+    candidates = sorted(path for pattern in patterns for path in glob.glob(pattern))
+    return candidates[0] if candidates else None
 
 
 def libunwind_folder():
@@ -83,7 +77,10 @@ def run_recorded_child(argv, jit_log):
     finally:
         signal.signal(signal.SIGINT, previous)
     if code < 0:
-        name = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else -code
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
         sys.stderr.write("error: the recorded run died of signal %s (a crash inside the "
                          "profiler or a C extension); records written so far are kept\n" % name)
         return 1

@@ -15,18 +15,14 @@ def load_creature(path):
         with open(path) as saved:
             data = json.load(saved)
         shape = Shape(**data["shape"])
-        kind = data.get("kind") or "numpy"
-        creature_class = get_variant("numpy" if kind == "vectorized" else kind,
-                                     shape).creature_class
+        creature_class = get_variant(data.get("kind") or "numpy", shape).creature_class
         return creature_class.from_dict(data)
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise click.ClickException("%s: not a saved creature (%s)" % (path, error))
 
 
 def plot_flights(flights, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ev.plots import plt, save
     fig, axes = plt.subplots(1, len(flights), figsize=(3.2 * len(flights), 3.4), squeeze=False)
     for ax, (env, altitudes, fitness) in zip(axes[0], flights):
         times = [DT * (i + 1) for i in range(len(altitudes))]
@@ -37,9 +33,7 @@ def plot_flights(flights, path):
         ax.set_xlabel("time [s]")
     axes[0][0].set_ylabel("altitude [m]")
     axes[0][0].legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save(fig, path)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,14 +2,15 @@
 
 Matrices become one (P, rows, cols) array; the quadcopter's state becomes one array per state
 variable, and ``ev.quadcopter.rates`` (the same physics) runs on those arrays element-wise.
-Ground contact and the overshoot penalty are masks.  The loop calls only ufuncs and indexing:
-numpy functions such as np.where or np.any call a Python dispatcher from C, a transition on
-which vmprof 0.6.0 crashes CPython 3.11 when a sample lands there.  The matrix product is summed column by
+Ground contact and the overshoot penalty are masks.  The matrix product is summed column by
 column, in the same order as the scalar creatures, so results match them to the last bits.
+The loop calls only ufuncs and indexing: numpy functions such as np.where or np.any call a
+Python dispatcher from C, a transition on which vmprof 0.6.0 crashes CPython 3.11 when a
+sample lands there.
 """
 import numpy as np
 
-from ev.fitness import DT, ENVIRONMENTS, FAILED, OVERSHOOT_PENALTY
+from ev.fitness import DT, ENVIRONMENTS, OVERSHOOT_PENALTY, settled
 from ev.quadcopter import SINGULAR_COS, SingularAttitude, rates
 
 
@@ -21,14 +22,13 @@ def evaluate_population(creatures):
     matrices = np.array([c.matrix_values for c in creatures]).reshape(
         len(creatures), shape.rows, shape.cols)
     constants = np.array([c.constant_values for c in creatures])
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow = a failed flight, as in ev.fitness
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow: a failed flight
         per_env = fly_population(matrices, constants, shape, ENVIRONMENTS)
     total = np.zeros(len(creatures))
     for env_fitness in per_env:
         total += env_fitness
-    total[np.isnan(total)] = FAILED
     for creature, fitness in zip(creatures, total.tolist()):
-        creature.fitness = fitness
+        creature.fitness = settled(fitness)
 
 
 def clip_pwm(values):

@@ -47,9 +47,15 @@ make_venv() {
     mkdir -p "$VENV_ROOT"
     "$python" -m venv "$venv" >&2 || return 1
     say "installing ev and its dependencies into $venv (numpy, click, matplotlib, vmprof, pytest)"
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >&2 || return 1
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check -e "$EV_ROOT[test]" >&2 \
-        || return 1
+    local log="$venv/pip.log"
+    if ! { "$venv/bin/python" -m pip install --disable-pip-version-check --upgrade pip &&
+           "$venv/bin/python" -m pip install --disable-pip-version-check -e "$EV_ROOT[test]"
+         } > "$log" 2>&1; then
+        tail -20 "$log" >&2
+        say "error: pip failed (full output in $log)"
+        return 1
+    fi
+    say "installed: $(grep -o 'Successfully installed.*' "$log" | tail -1 | cut -c1-150)"
     echo "$stamp" > "$stamp_file"
     echo "$venv/bin/python"
 }

@@ -7,13 +7,13 @@ crossover: the smallest matrix from which numpy is faster.
 """
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
 
 import click
 
+from ev.records import interpreter as current_interpreter
 from ev.creature_base import Shape
 from ev.timing import median
 
@@ -54,11 +54,12 @@ def measure(max_state_vars, budget):
     from ev.rng import Rng
     from specialized.generator import creature_class_for
     rng = Rng(1)
-    implementation = platform.python_implementation().lower()
+    interpreter = current_interpreter()
     for state_vars in range(1, max_state_vars + 1):
         shape = Shape(2, 1, state_vars)
         for variant, cls in (("numpy", Creature), ("unrolled", creature_class_for(shape))):
-            yield {"implementation": implementation, "version": platform.python_version(),
+            yield {"implementation": interpreter["implementation"],
+                   "version": interpreter["version"],
                    "variant": variant, "state_vars": state_vars, "rows": shape.rows,
                    "cols": shape.cols, "size": shape.rows * shape.cols,
                    "ns_per_call": ns_per_call(stable_creature(cls, shape, rng), budget)}
@@ -106,9 +107,7 @@ def crossovers(records):
 
 
 def plot(records, path):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from ev.plots import plt, save
     fig, ax = plt.subplots(figsize=(8, 5))
     for key in sorted(set((r["implementation"], r["variant"]) for r in records)):
         points = sorted((r["size"], r["ns_per_call"]) for r in records
@@ -122,9 +121,7 @@ def plot(records, path):
     ax.set_title("numpy vs unrolled run_step, by controller size")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save(fig, path)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})

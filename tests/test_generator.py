@@ -9,6 +9,7 @@ from ev.rng import Rng
 from specialized import creature_class_for
 from specialized import generator
 from specialized.creature import SpecializedCreature
+from test_cli import fitness_lines
 
 
 def test_generated_code_equals_numpy_for_many_random_shapes_and_inputs():
@@ -64,8 +65,7 @@ def test_the_cli_runs_a_pid_sized_controller_identically_with_every_variant(run)
         result = run("ev.main", "-n", 12, "-g", 3, "--seed", 8, "--state-vars", 2,
                      "--creature", variant)
         assert result.returncode == 0, result.stderr
-        lines.append([l.rsplit("[", 1)[0] for l in result.stdout.splitlines()
-                      if l.startswith("Generation")])
+        lines.append(fitness_lines(result.stdout))
     assert lines[0] == lines[1] == lines[2] and len(lines[0]) == 3
 
 

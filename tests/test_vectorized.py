@@ -9,7 +9,7 @@ from ev.rng import Rng
 from ev.vectorized import clip_pwm, evaluate_population
 from specialized.creature import SpecializedCreature
 
-from test_cli import generation_lines
+from test_cli import fitness_lines
 
 
 def test_lockstep_population_scores_like_one_creature_at_a_time():
@@ -40,5 +40,5 @@ def test_vectorized_evolution_prints_the_same_lines_as_specialized(run):
     for variant in ("specialized", "vectorized"):
         result = run("ev.main", "-n", 16, "-g", 4, "--seed", 9, "--creature", variant)
         assert result.returncode == 0, result.stderr
-        outputs.append([m.groups()[:5] for m in generation_lines(result.stdout)])
+        outputs.append(fitness_lines(result.stdout))
     assert outputs[0] == outputs[1] and len(outputs[0]) == 4

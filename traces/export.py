@@ -53,10 +53,9 @@ def call_tree(samples):
 
 def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
     """A flame graph (root at the bottom), boxes coloured by category, as a PNG."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
+
+    from ev.plots import plt, save
 
     from traces.profile import without_launcher
     root = call_tree([(without_launcher(stack), weight) for stack, weight in profile.samples])
@@ -90,6 +89,4 @@ def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
     used = sorted(set(b[4] for b in boxes), key=CATEGORIES.index)
     ax.legend(handles=[Patch(color=colours[c], label=c) for c in used], fontsize=7,
               loc="upper right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    save(fig, path)

@@ -16,9 +16,10 @@ from traces.errors import InputError
 from traces.jitlog_reader import read_jitlog
 from traces.opclasses import CLASSES, CLASS_TITLES, classify, count_ops, empty_counts
 
-SHORT = {"float": "float", "int": "int", "guard": "guard", "read": "read", "write": "write",
-         "alloc": "alloc", "call": "call", "jit_call": "jitcall", "cpyext": "cpyext",
-         "other": "other"}
+
+def short(cls):
+    """A class name as a column heading ("jit_call" -> "jitcall")."""
+    return cls.replace("_", "")
 
 
 def listing(log):
@@ -120,7 +121,7 @@ def render(result, top=15):
     out.append("%s %s: %d ops per iteration (%s iterations), by source line:"
                % (loop["kind"], loop["name"], sum(loop["body_counts"].values()),
                   "?" if loop["iterations"] is None else loop["iterations"]))
-    out.append("%-34s" % "line" + "".join("%8s" % SHORT[c] for c in CLASSES) + "   source")
+    out.append("%-34s" % "line" + "".join("%8s" % short(c) for c in CLASSES) + "   source")
     for row in loop["lines"]:
         where = "%s%s:%s" % ("  " * row["depth"], os.path.basename(row["file"] or "?"),
                              row["line"] if row["line"] is not None else "?")
@@ -128,7 +129,7 @@ def render(result, top=15):
             "%8s" % (row["counts"][c] or ".") for c in CLASSES) + "   " + row["source"][:60])
     out.append("%-34s" % "total" + "".join("%8d" % loop["body_counts"][c] for c in CLASSES))
     out.append("")
-    out.append("classes: " + ", ".join("%s = %s" % (SHORT[c], CLASS_TITLES[c]) for c in CLASSES))
+    out.append("classes: " + ", ".join("%s = %s" % (short(c), CLASS_TITLES[c]) for c in CLASSES))
     return "\n".join(out)
 
 

@@ -43,12 +43,11 @@ class SourcePosition(object):
 
 
 class Op(object):
-    __slots__ = ("name", "result", "args", "position", "in_body")
+    __slots__ = ("name", "result", "args", "position")
 
-    def __init__(self, name, result, args, position, in_body):
+    def __init__(self, name, result, args, position):
         self.name, self.result, self.args = name, result, args
         self.position = position
-        self.in_body = in_body  # after the loop's last label: runs once per iteration
 
 
 class Trace(object):
@@ -64,9 +63,11 @@ class Trace(object):
 
     @property
     def body(self):
-        """The ops that run once per iteration (a loop's part after its last label)."""
-        if self.kind == "loop" and any(op.in_body for op in self.ops):
-            return [op for op in self.ops if op.in_body]
+        """The ops that run once per iteration (a loop's part from its last label on)."""
+        if self.kind == "loop":
+            labels = [i for i, op in enumerate(self.ops) if op.name == "label"]
+            if labels:
+                return self.ops[labels[-1]:]
         return self.ops
 
     def __repr__(self):
@@ -142,8 +143,6 @@ def parse_trace(path, lines):
     header = next((l for l in lines if l.startswith("# ")), None)
     trace = trace_from_header(path, header)
     position = None
-    labels = sum(1 for l in lines if l.lstrip("+0123456789: ").startswith("label("))
-    seen_labels = 0
     for line in lines:
         match = OP_LINE.match(line)
         if match is None:
@@ -153,10 +152,8 @@ def parse_trace(path, lines):
             position = SourcePosition.parse(args) or position
             continue
         if name == "label":
-            seen_labels += 1
             trace.target_tokens.extend(int(t) for t in TARGET_TOKEN.findall(args))
-        in_body = trace.kind == "loop" and labels > 0 and seen_labels == labels
-        trace.ops.append(Op(name, result, args, position, in_body))
+        trace.ops.append(Op(name, result, args, position))
     return trace
 
 

@@ -18,9 +18,9 @@ from traces.jitlog import analyse as analyse_jitlog
 from traces.profile import analyse as analyse_profile
 from traces.profile_reader import read_profile
 
-COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)), ("cpyext/C-API", (cat.CAPI,)),
-           ("alloc/GC", (cat.ALLOC_GC,)), ("JIT code", (cat.JIT_CODE,)),
-           ("interpreter", (cat.INTERPRETER, cat.PYPY_RUNTIME)))
+COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)),
+           ("cpyext/C-API", (cat.CAPI,)), ("alloc/GC", (cat.ALLOC_GC,)),
+           ("JIT code", (cat.JIT_CODE,)), ("interpreter", (cat.INTERPRETER, cat.PYPY_RUNTIME)))
 
 
 def cell_names(folder):
