@@ -58,12 +58,18 @@ setup_cpython || exit 1
 case ",$cells," in *,pypy-*) setup_pypy || true ;; esac
 
 out="${out:-results/$(date +%Y%m%d-%H%M%S)}"
+if [ -e "$out" ] && [ -n "$(ls -A "$out" 2>/dev/null)" ]; then
+    # Old cells would be merged into the new report and commands.txt overwritten.
+    echo "run_all.sh: $out already holds results; choose another --out or remove it" >&2
+    exit 2
+fi
 mkdir -p "$out" || { echo "run_all.sh: cannot create $out" >&2; exit 2; }
 : > "$out/not_run.txt"
 echo "# commands that produced these results ($(date -Iseconds))" > "$out/commands.txt"
 
 interrupted=""
 trap 'interrupted=1' INT
+failures=()   # what failed, one entry each: the exit status says so at the end
 
 cell_python() {
     case "$1" in cpython-*) echo "$CPYTHON_PY" ;; pypy-*) echo "$PYPY_PY" ;; esac
@@ -95,6 +101,7 @@ run_cell() {
     local status=${PIPESTATUS[0]}
     if [ "$status" != 0 ] && [ "$status" != 130 ]; then
         echo "$cell: ev.main exited with status $status (see $cell.log)" >> "$out/not_run.txt"
+        failures+=("cell $cell (ev.main exited with status $status, see $out/$cell.log)")
     fi
 }
 
@@ -110,14 +117,17 @@ record_cell() {
     echo "=== recording $cell: ${CMD[*]}"
     if ! "${CMD[@]}" > "$out/$cell.recorded.log" 2>&1; then
         echo "recording $cell failed: $(tail -1 "$out/$cell.recorded.log")"
+        failures+=("recording of $cell (see $out/$cell.recorded.log)")
         mv -f "$out/$cell.prof" "$out/$cell.prof.incomplete" 2>/dev/null
         mv -f "$out/$cell.jitlog" "$out/$cell.jitlog.incomplete" 2>/dev/null
         return
     fi
     "$CPYTHON_PY" -m traces.profile "$out/$cell.prof" --flame "$out/$cell.flame.png" \
-        --speedscope "$out/$cell.speedscope.json" > "$out/$cell.profile.txt"
+        --speedscope "$out/$cell.speedscope.json" > "$out/$cell.profile.txt" ||
+        failures+=("traces.profile of $cell")
     if [ -f "$out/$cell.jitlog" ]; then
-        "$CPYTHON_PY" -m traces.jitlog "$out/$cell.jitlog" > "$out/$cell.jitlog.txt"
+        "$CPYTHON_PY" -m traces.jitlog "$out/$cell.jitlog" > "$out/$cell.jitlog.txt" ||
+            failures+=("traces.jitlog of $cell")
     fi
 }
 
@@ -133,11 +143,16 @@ if [ -n "$profile" ]; then
 fi
 
 echo "=== report"
-"$CPYTHON_PY" -m ev.report "$out"
+"$CPYTHON_PY" -m ev.report "$out" || failures+=("the report (ev.report)")
 if [ -n "$profile" ]; then
     echo "=== where the time goes (traces.summary)"
-    "$CPYTHON_PY" -m traces.summary "$out" | tee "$out/traces.md"
+    "$CPYTHON_PY" -m traces.summary "$out" > "$out/traces.md" || failures+=("traces.summary")
+    cat "$out/traces.md"
 fi
 echo "results in $out"
 [ -n "$interrupted" ] && exit 130
+if [ ${#failures[@]} -gt 0 ]; then
+    for failure in "${failures[@]}"; do echo "run_all.sh: failed: $failure" >&2; done
+    exit 1
+fi
 exit 0

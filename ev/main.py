@@ -2,12 +2,13 @@
 import contextlib
 import json
 import os
+import signal
 import sys
 import time
 
 import click
 
-from ev import profiling, records
+from ev import atomic, capacity, profiling, records
 from ev.creature_base import DEFAULT_SHAPE
 from ev.rng import Rng
 from ev.timing import steady_median
@@ -18,10 +19,38 @@ LINE = ("Generation {n:3d}: min = {s.min:8.2f} avg = {s.avg:8.2f} max = {s.max:8
         "[population = {population}]  [{secs:.2f} secs]")
 
 
+OUTPUTS = ("results", "save_best", "profile", "jit_log")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, handled as Ctrl-C is: finished work is kept, the exit status
+    (128 + the signal's number) says why."""
+
+    def __init__(self, signum):
+        KeyboardInterrupt.__init__(self, signum)
+        self.signum = signum
+
+
+def stop_on_signal(signum, frame):
+    raise Terminated(signum)
+
+
+def exit_status(stop):
+    return 128 + stop.signum if isinstance(stop, Terminated) else 130
+
+
+def stop_message(stop):
+    if isinstance(stop, Terminated):
+        return "Terminated (%s)." % profiling.signal_name(stop.signum)
+    return "Interrupted."
+
+
 def check_writable(ctx, param, path):
     """A usage error now, not a traceback after an hour of evolution."""
     if path is None:
         return None
+    if not path.strip():
+        raise click.BadParameter("an empty path")
     if os.path.isdir(path):
         raise click.BadParameter("%s is a directory" % path)
     folder = os.path.dirname(os.path.abspath(path))
@@ -35,7 +64,7 @@ def check_writable(ctx, param, path):
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-n", "--population", type=click.IntRange(min=4), default=500, show_default=True,
               help="Creatures per generation.")
-@click.option("-g", "--generations", type=click.IntRange(min=0), default=None,
+@click.option("-g", "--generations", type=click.IntRange(min=1), default=None,
               help="Generations to run [default: until Ctrl-C].")
 @click.option("--creature", "variant", type=click.Choice(VARIANT_NAMES), default=None,
               help="How run_step is computed [default: specialized].")
@@ -58,14 +87,36 @@ def check_writable(ctx, param, path):
 def main(population, generations, variant, no_specialized, vectorized, state_vars, seed, results,
          save_best, profile, jit_log):
     """Evolve the controller of a simulated quadcopter and time every generation."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop_on_signal)
+    try:
+        status = start(population, generations, variant, no_specialized, vectorized,
+                       state_vars, seed, results, save_best, profile, jit_log)
+    except KeyboardInterrupt as stop:  # during start-up; the evolution handles its own
+        click.echo("\n" + stop_message(stop), err=True)
+        status = exit_status(stop)
+    if profiling.in_child():
+        profiling.exit_child(status)
+    sys.exit(status)
+
+
+def start(population, generations, variant, no_specialized, vectorized, state_vars, seed,
+          results, save_best, profile, jit_log):
+    """Check the options, start the recorded child or set up the evolution and run it;
+    return the exit status."""
     variant = choose_variant(variant, no_specialized, vectorized)
+    check_distinct_outputs(results=results, save_best=save_best, profile=profile,
+                           jit_log=jit_log)
     if jit_log and not profiling.is_pypy():
         raise click.UsageError("--jit-log: CPython has no JIT to log (run this with pypy3)")
+    shape = DEFAULT_SHAPE._replace(state_vars=state_vars)
+    problem = capacity.population_too_large(population, shape)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--population")
     if (profile or jit_log) and not profiling.in_child():
-        sys.exit(profiling.run_recorded_child(sys.argv[1:], jit_log))
+        return profiling.run_recorded_child(sys.argv[1:], jit_log)
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "big")
-    shape = DEFAULT_SHAPE._replace(state_vars=state_vars)
     try:
         chosen = get_variant(variant, shape)
     except ValueError as error:
@@ -75,10 +126,29 @@ def main(population, generations, variant, no_specialized, vectorized, state_var
     run = records.run_record(variant, population, seed, generations, shape, sys.argv)
     click.echo("# %s %s, %s, seed %d" % (run["implementation"], run["version"],
                                          chosen.description, seed))
-    writer = records.RecordWriter(results) if results else None
-    if writer:
-        writer.write(run)
-    sys.exit(run_until_done(universe, generations, run, writer, save_best, profile))
+    try:
+        writer = records.RecordWriter(results) if results else None
+        if writer:
+            writer.write(run)
+    except OSError as error:
+        click.echo("error: %s" % atomic.describe(error), err=True)
+        return 1
+    return run_until_done(universe, generations, run, writer, save_best, profile)
+
+
+def check_distinct_outputs(**paths):
+    """Two outputs written to one file would destroy each other (--results X --save-best X)."""
+    seen = {}
+    for option, path in paths.items():
+        if not path:
+            continue
+        names = [path] + ([path + ".maps"] if option == "profile" else [])
+        for name in names:
+            real = os.path.realpath(name)
+            if real in seen:
+                raise click.UsageError("--%s and --%s name the same file (%s)" % (
+                    seen[real].replace("_", "-"), option.replace("_", "-"), path))
+            seen[real] = option
 
 
 def run_until_done(universe, generations, run, writer, save_best, profile):
@@ -89,14 +159,16 @@ def run_until_done(universe, generations, run, writer, save_best, profile):
     try:
         with recording:
             evolve(universe, generations, run, writer, seconds)
-    except KeyboardInterrupt:
-        finish(universe, seconds, save_best, writer, stopped="\nInterrupted.")
-        return 130
+    except KeyboardInterrupt as stop:
+        return finish(universe, seconds, save_best, writer, stopped="\n" + stop_message(stop),
+                      status=exit_status(stop))
     except ArithmeticError as error:  # e.g. SingularAttitude: a flight the model cannot fly
-        finish(universe, seconds, save_best, writer, stopped="error: %s" % error)
-        return 1
-    finish(universe, seconds, save_best, writer)
-    return 0
+        return finish(universe, seconds, save_best, writer, stopped="error: %s" % error,
+                      status=1)
+    except OSError as error:  # the results file or the profile could not be written
+        return finish(universe, seconds, save_best, writer,
+                      stopped="error: %s" % atomic.describe(error), status=1)
+    return finish(universe, seconds, save_best, writer)
 
 
 def choose_variant(variant, no_specialized, vectorized):
@@ -123,9 +195,15 @@ def evolve(universe, generations, run, writer, seconds):
         generation += 1
 
 
-def finish(universe, seconds, save_best, writer, stopped=None):
-    """Close the records, print the summary, save the best creature.  When the run was
-    ``stopped`` (the message says why), everything goes to stderr."""
+def finish(universe, seconds, save_best, writer, stopped=None, status=0):
+    """Close the records, print the summary, save the best creature; return the exit status.
+    When the run was ``stopped`` (the message says why), everything goes to stderr.
+    A second Ctrl-C waits until all this is done."""
+    with atomic.signals_deferred():
+        return finish_now(universe, seconds, save_best, writer, stopped, status)
+
+
+def finish_now(universe, seconds, save_best, writer, stopped, status):
     if writer:
         writer.close()
     if stopped:
@@ -134,11 +212,18 @@ def finish(universe, seconds, save_best, writer, stopped=None):
         click.echo("# %d generations, median %.3f secs/generation (excluding the first)"
                    % (len(seconds), steady_median(seconds)), err=bool(stopped))
     if save_best and universe.best is not None:
-        with open(save_best, "w") as out:
-            json.dump(universe.best.to_dict(), out, indent=1)
-            out.write("\n")
+        best = universe.best.to_dict()
+        best["fitness"] = records.finite_or_none(best["fitness"])
+        text = json.dumps(best, indent=1, allow_nan=False) + "\n"
+        try:
+            atomic.write_text(save_best, text)
+        except OSError as error:
+            click.echo("error: %s (the previous file, if any, is untouched)"
+                       % atomic.describe(error), err=True)
+            return status or 1
         click.echo("# best creature (fitness %.2f) saved to %s"
                    % (universe.best.fitness, save_best), err=bool(stopped))
+    return status
 
 
 if __name__ == "__main__":

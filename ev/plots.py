@@ -4,7 +4,8 @@ import os
 
 import matplotlib
 
-from ev.report import ARTICLE_SPEEDUPS
+from ev import atomic
+from ev.article import ARTICLE_SPEEDUPS
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
@@ -54,8 +55,11 @@ def plot_speedups(rows, folder):
 
 
 def save(fig, path):
-    """Lay out, write as PNG, close; return the path."""
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    """Lay out, write as PNG (whole or not at all), close; return the path."""
+    try:
+        fig.tight_layout()
+        atomic.write_atomically(path, lambda out: fig.savefig(out, format="png", dpi=100),
+                                binary=True)
+    finally:
+        plt.close(fig)
     return path

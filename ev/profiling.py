@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 
+from ev import atomic
+
 CHILD_FLAG = "EV_RECORDING_CHILD"
 JIT_LOG_CATEGORIES = "jit-log-opt,jit-backend-counts,jit-summary"
 SAMPLE_PERIOD = 0.001  # with real_time=True: ~1,000 samples/s (the SIGPROF timer caps near 250)
@@ -65,26 +67,42 @@ def child_environment(jit_log):
     return env
 
 
+FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 def run_recorded_child(argv, jit_log):
     """Run ``python -m ev.main argv`` in a child set up for recording; return its exit code,
-    or print one line and return 1 if it died of a signal."""
+    or print one line and return 1 if it died of a signal.
+
+    The child has a process group of its own, and the parent passes on Ctrl-C, SIGTERM and
+    SIGHUP: each reaches the child exactly once, whether it was sent to the terminal's group
+    or to the parent alone, and the child stops cleanly and keeps what it finished."""
     command = [sys.executable, "-m", "ev.main"] + list(argv)
-    # Ctrl-C reaches the child, which stops cleanly; the parent just waits for it.  (A handler,
-    # not SIG_IGN: an ignored signal would stay ignored in the child across exec.)
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
+    child = subprocess.Popen(command, env=child_environment(jit_log), preexec_fn=os.setpgrp)
+
+    def forward(signum, frame):
+        with contextlib.suppress(OSError):
+            child.send_signal(signum)
+
+    previous = dict((signum, signal.signal(signum, forward)) for signum in FORWARDED_SIGNALS)
     try:
-        code = subprocess.call(command, env=child_environment(jit_log))
+        code = child.wait()
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = str(-code)
         sys.stderr.write("error: the recorded run died of signal %s (a crash inside the "
-                         "profiler or a C extension); records written so far are kept\n" % name)
+                         "profiler or a C extension); records written so far are kept\n"
+                         % signal_name(-code))
         return 1
     return code
+
+
+def signal_name(number):
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
 
 
 def native_frames_available():
@@ -112,12 +130,40 @@ def vmprof_recording(path, report):
             yield
         finally:
             save_memory_map(path + ".maps")
-            vmprof.disable()
+            stop_vmprof(vmprof, path)
+
+
+class ProfileNotWritten(OSError):
+    """vmprof could not finish the profile (a full disk): the run's other output is kept, and
+    the recording child must leave with ``exit_child``: vmprof left half-disabled hangs the
+    interpreter's shutdown (it spins in vmprof_register_virtual_function)."""
+
+
+def stop_vmprof(vmprof, path):
+    try:
+        vmprof.disable()
+    except Exception as error:  # vmprof wraps the OSError in a plain Exception
+        cause = error.__context__ if isinstance(error.__context__, OSError) else error
+        reason = getattr(cause, "strerror", None) or str(cause)
+        try:  # a cut profile must not pass for a complete one
+            os.replace(path, path + ".incomplete")
+            reason += " (what was written is in %s.incomplete)" % path
+        except OSError:
+            pass
+        raise ProfileNotWritten(getattr(cause, "errno", None), reason, path)
+
+
+def exit_child(status):
+    """End the recording child now, output flushed, without the interpreter's shutdown."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def save_memory_map(path):
+    """Best effort: without it the reader names fewer native frames, and says so."""
     try:
-        with open("/proc/self/maps") as maps, open(path, "w") as out:
-            out.write(maps.read())
+        with open("/proc/self/maps") as maps:
+            atomic.write_text(path, maps.read())
     except OSError:
         pass

@@ -4,10 +4,12 @@ Data flows one way: ev.main writes these, ev.report and the plots read them.
 """
 import datetime
 import json
+import math
 import os
 import platform
 import subprocess
 import sys
+import uuid
 
 RUN = "run"
 GENERATION = "generation"
@@ -60,9 +62,14 @@ def git_revision():
     return out.stdout.decode().strip() or None
 
 
+def new_run_id():
+    return uuid.uuid4().hex[:12]
+
+
 def run_record(variant, population, seed, generations, shape, argv):
     record = {
         "type": RUN,
+        "run": new_run_id(),
         "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "variant": variant,
         "population": population,
@@ -84,6 +91,7 @@ def run_record(variant, population, seed, generations, shape, argv):
 def generation_record(run, generation, seconds, stats):
     return {
         "type": GENERATION,
+        "run": run["run"],
         "implementation": run["implementation"],
         "version": run["version"],
         "variant": run["variant"],
@@ -97,19 +105,52 @@ def generation_record(run, generation, seconds, stats):
     }
 
 
+def finite_or_none(value):
+    """JSON has no Infinity: a fitness that is not finite (every flight failed) is null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 class RecordWriter(object):
-    """Appends one JSON line per record and flushes it, so an interrupted run keeps every
-    finished generation."""
+    """Appends one JSON line per record, each written whole or not at all, so that an
+    interrupted or failing run keeps every finished generation and nothing half-written.
+    A file whose last line was cut (a killed run) gets a fresh line first."""
 
     def __init__(self, path):
-        self._file = open(path, "a")
+        self.path = path
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        if not ends_with_newline(path):
+            self._append(b"\n")
 
     def write(self, record):
-        self._file.write(json.dumps(record, sort_keys=True) + "\n")
-        self._file.flush()
+        record = dict((key, finite_or_none(value)) for key, value in record.items())
+        self._append((json.dumps(record, sort_keys=True, allow_nan=False) + "\n").encode())
+
+    def _append(self, data):
+        size = os.fstat(self._fd).st_size
+        try:
+            while data:
+                data = data[os.write(self._fd, data):]
+        except OSError as error:
+            try:
+                os.ftruncate(self._fd, size)
+            except OSError:
+                pass
+            raise OSError(error.errno, error.strerror, self.path)
 
     def close(self):
-        self._file.close()
+        os.close(self._fd)
+
+
+def ends_with_newline(path):
+    """True for an empty file or one whose last byte is a newline."""
+    with open(path, "rb") as existing:
+        existing.seek(0, os.SEEK_END)
+        if existing.tell() == 0:
+            return True
+        existing.seek(-1, os.SEEK_END)
+        return existing.read(1) == b"\n"
 
 
 class BadLine(object):
@@ -120,26 +161,61 @@ class BadLine(object):
         return "%s:%d: %s" % (self.path, self.lineno, self.reason)
 
 
+NUMBERS = {
+    RUN: {"population": int, "seed": int},
+    GENERATION: {"generation": int, "seconds": float, "min": float, "avg": float,
+                 "max": float},
+}
+NULLABLE = ("min", "avg", "max")  # a fitness that was not finite
+
+
 def read_records(path):
-    """(records, bad_lines): every line that parses as a JSON object with a known "type";
-    corrupt or truncated lines are reported, not fatal."""
+    """(records, bad_lines): every line that parses as a JSON object with a known "type" and
+    well-typed fields; corrupt, truncated or binary lines are reported, not fatal.  A file
+    that cannot be read at all raises OSError."""
     records, bad = [], []
-    with open(path) as lines:
-        for lineno, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as error:
-                bad.append(BadLine(path, lineno, "not JSON (%s)" % error))
-                continue
-            if not isinstance(record, dict) or record.get("type") not in REQUIRED:
-                bad.append(BadLine(path, lineno, "not a run or generation record"))
-                continue
-            missing = [key for key in REQUIRED[record["type"]] if key not in record]
-            if missing:
-                bad.append(BadLine(path, lineno, "%s record without %s"
-                                   % (record["type"], ", ".join(missing))))
-                continue
-            records.append(record)
+    with open(path, "rb") as lines:
+        for lineno, raw in enumerate(lines, 1):
+            record, problem = parse_line(raw)
+            if problem:
+                bad.append(BadLine(path, lineno, problem))
+            elif record is not None:
+                records.append(record)
     return records, bad
+
+
+def parse_line(raw):
+    """(record, None), (None, problem), or (None, None) for a blank line."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, "not text (binary data)"
+    if not line.strip():
+        return None, None
+    try:
+        record = json.loads(line)
+    except ValueError as error:
+        return None, "not JSON (%s)" % error
+    except RecursionError:
+        return None, "not a record (JSON nested too deeply)"
+    if not isinstance(record, dict) or record.get("type") not in REQUIRED:
+        return None, "not a run or generation record"
+    missing = [key for key in REQUIRED[record["type"]] if key not in record]
+    if missing:
+        return None, "%s record without %s" % (record["type"], ", ".join(missing))
+    for key, kind in NUMBERS[record["type"]].items():
+        value = record.get(key)
+        if value is None and key in NULLABLE:
+            record[key] = float("inf")
+        elif not is_number(value, kind):
+            return None, "%s record: %s is not %s" % (
+                record["type"], key, "an integer" if kind is int else "a number")
+    return record, None
+
+
+def is_number(value, kind):
+    if isinstance(value, bool):
+        return False
+    if kind is int:
+        return isinstance(value, int)
+    return isinstance(value, (int, float))

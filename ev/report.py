@@ -3,6 +3,7 @@
 Reads every ``*.jsonl`` file of ``ev.main --results`` in the folder (one cell per run record),
 and ``not_run.txt`` (``cell: reason`` lines written by run_all.sh) if present.
 """
+import collections
 import glob
 import json
 import os
@@ -10,21 +11,15 @@ import sys
 
 import click
 
-from ev.records import GENERATION, RUN, read_records
+from ev import atomic
+from ev.article import ARTICLE, ARTICLE_SPEEDUPS
+from ev.records import RUN, read_records
 from ev.timing import median, steady_median
 
 BASELINE = "cpython-numpy"
 SAME_WORK_RTOL = 1e-9
+MAX_WARNINGS = 20  # problems listed one by one; the rest are counted
 
-# The original article's figures (population 500, seconds per generation), with the cell of
-# this project that stands for each.
-ARTICLE = (
-    ("CPython + numpy", "cpython-numpy", 6.15),
-    ("CPython + unrolled", "cpython-specialized", 3.7),
-    ("PyPy + numpy (cpyext)", "pypy-numpy", 34.0),
-    ("PyPy + unrolled", "pypy-specialized", 0.08),
-)
-ARTICLE_SPEEDUPS = dict((cell, ARTICLE[0][2] / seconds) for _, cell, seconds in ARTICLE)
 
 
 def cell_name(run):
@@ -32,22 +27,43 @@ def cell_name(run):
 
 
 def load_cells(folder):
-    """(cells, problems): a cell is {"name", "run", "generations": [records]} per run record."""
+    """(cells, problems): a cell is {"name", "run", "generations": [records]} per run record.
+    A generation belongs to the run whose id it carries (records written before run ids
+    existed: to the run record above it)."""
     cells, problems = [], []
     for path in sorted(glob.glob(os.path.join(folder, "*.jsonl"))):
-        records, bad = read_records(path)
+        try:
+            records, bad = read_records(path)
+        except OSError as error:
+            problems.append("%s: cannot read (%s)" % (path, error.strerror or error))
+            continue
         problems.extend(str(b) for b in bad)
-        current = None
+        runs, current = {}, None
         for record in records:
             if record["type"] == RUN:
                 current = {"name": cell_name(record), "run": record, "generations": [],
                            "file": os.path.basename(path)}
                 cells.append(current)
-            elif current is None:
-                problems.append("%s: generation record before any run record" % path)
+                runs[record.get("run")] = current
+                continue
+            owner = runs.get(record["run"]) if "run" in record else current
+            if owner is None:
+                problems.append("%s: generation record of no run record in the file (run %s)"
+                                % (path, record.get("run", "unknown")))
             else:
-                current["generations"].append(record)
+                owner["generations"].append(record)
+    name_runs_apart(cells)
     return cells, problems
+
+
+def name_runs_apart(cells):
+    """Several runs of one cell (two runs appending to one file, a killed run and its
+    re-run) are reported as what they are: each run its own row, named by file and run."""
+    counts = collections.Counter(c["name"] for c in cells)
+    for cell in cells:
+        if counts[cell["name"]] > 1:
+            cell["name"] = "%s [%s run %s]" % (cell["name"], cell["file"],
+                                               cell["run"].get("run", "?"))
 
 
 def not_run(folder):
@@ -72,6 +88,8 @@ def summarize(cells):
             "population": cell["run"]["population"],
             "seed": cell["run"]["seed"],
             "generations": len(gens),
+            "generations_planned": cell["run"].get("generations"),
+            "shape": cell["run"].get("shape"),
             "first_seconds": seconds[0] if seconds else None,
             "median_seconds": steady_median(seconds) if seconds else None,
             "min_seconds": min(seconds[1:] or seconds) if seconds else None,
@@ -93,12 +111,13 @@ def add_speedups(rows):
 
 
 def add_same_work_checks(rows):
-    """Cells run with the same seed and population must find the same best fitness at every
-    generation they share (1e-9 relative: numpy's BLAS may round the last bits differently)."""
+    """Cells run with the same seed, population and controller shape must find the same best
+    fitness at every generation they share (1e-9 relative: numpy's BLAS may round the last
+    bits differently)."""
     for row in rows:
         row["same_work"] = None
-        peers = [r for r in rows if r is not row and r["seed"] == row["seed"]
-                 and r["population"] == row["population"] and r["best_by_generation"]]
+        peers = [r for r in rows if r is not row and same_experiment(r, row)
+                 and r["best_by_generation"]]
         if not peers or not row["best_by_generation"]:
             continue
         row["same_work"] = all(
@@ -106,8 +125,13 @@ def add_same_work_checks(rows):
             for a, b in zip(row["best_by_generation"], peer["best_by_generation"]))
 
 
+def same_experiment(a, b):
+    return (a["seed"], a["population"], a["shape"]) == (b["seed"], b["population"], b["shape"])
+
+
 def close(a, b):
-    return abs(a - b) <= SAME_WORK_RTOL * max(abs(a), abs(b))
+    """Equal within SAME_WORK_RTOL; two infinite fitnesses (every flight failed) are equal."""
+    return a == b or abs(a - b) <= SAME_WORK_RTOL * max(abs(a), abs(b))
 
 
 def fmt(value, pattern):
@@ -141,8 +165,8 @@ def markdown(rows, skipped, problems, cells=()):
     ]
     for r in rows:
         check = {None: "-", True: "yes", False: "**NO: different results**"}[r["same_work"]]
-        lines.append("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |" % (
-            r["cell"], r["interpreter"], r["generations"], fmt(r["first_seconds"], "%.3f"),
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["cell"], r["interpreter"], generations_done(r), fmt(r["first_seconds"], "%.3f"),
             fmt(r["median_seconds"], "%.4f"), fmt(r["min_seconds"], "%.4f"),
             fmt(r["max_seconds"], "%.4f"), fmt(r["speedup"], "%.1fx"),
             fmt(r["final_best_fitness"], "%.2f"), check))
@@ -156,8 +180,26 @@ def markdown(rows, skipped, problems, cells=()):
     for name, cell, secs in ARTICLE:
         lines.append("| %s | %.2f | %.1fx |" % (name, secs, ARTICLE_SPEEDUPS[cell]))
     if problems:
-        lines += ["", "Lines skipped while reading:", ""] + ["- %s" % p for p in problems]
+        lines += ["", "Lines skipped while reading:", ""]
+        lines += ["- %s" % p for p in problems[:MAX_WARNINGS]]
+        if len(problems) > MAX_WARNINGS:
+            lines.append("- ... and %d more" % (len(problems) - MAX_WARNINGS))
     return "\n".join(lines) + "\n"
+
+
+def generations_done(row):
+    """'10', or '3 of 10 (stopped)' for a run that ended before its planned generations."""
+    planned = row["generations_planned"]
+    if isinstance(planned, int) and row["generations"] < planned:
+        return "%d of %d (stopped)" % (row["generations"], planned)
+    return "%d" % row["generations"]
+
+
+def warn(problems, limit=MAX_WARNINGS):
+    for problem in problems[:limit]:
+        click.echo("warning: %s (skipped)" % problem, err=True)
+    if len(problems) > limit:
+        click.echo("warning: ... and %d more" % (len(problems) - limit), err=True)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -167,8 +209,7 @@ def markdown(rows, skipped, problems, cells=()):
 def main(folder, as_json, no_plots):
     """Summarize the results of a matrix run (run_all.sh) or of any ev.main --results files."""
     cells, problems = load_cells(folder)
-    for problem in problems:
-        click.echo("warning: %s (skipped)" % problem, err=True)
+    warn(problems)
     if not cells:
         raise click.ClickException("%s: no results (*.jsonl with a run record) found" % folder)
     rows = summarize(cells)
@@ -180,14 +221,16 @@ def main(folder, as_json, no_plots):
         return
     text = markdown(rows, skipped, problems, cells)
     click.echo(text)
-    with open(os.path.join(folder, "report.md"), "w") as out:
-        out.write(text)
-    click.echo("report written to %s" % os.path.join(folder, "report.md"))
-    if not no_plots:
-        from ev.plots import plot_seconds, plot_speedups
-        for written in (plot_seconds(rows, folder), plot_speedups(rows, folder)):
-            if written:
-                click.echo("plot written to %s" % written)
+    try:
+        atomic.write_text(os.path.join(folder, "report.md"), text)
+        click.echo("report written to %s" % os.path.join(folder, "report.md"))
+        if not no_plots:
+            from ev.plots import plot_seconds, plot_speedups
+            for written in (plot_seconds(rows, folder), plot_speedups(rows, folder)):
+                if written:
+                    click.echo("plot written to %s" % written)
+    except OSError as error:
+        raise click.ClickException(atomic.describe(error))
 
 
 if __name__ == "__main__":

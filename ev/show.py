@@ -1,10 +1,14 @@
 """python -m ev.show BEST.json [--plot FLIGHT.png]: replay a saved creature in every environment."""
 import json
+import math
 import sys
 
 import click
 
-from ev.fitness import DT, ENVIRONMENTS, fly
+from ev.fitness import DT, ENVIRONMENTS, fly, settled
+
+
+FLYABLE_INPUTS = 2  # the setpoint and the altitude
 
 
 def load_creature(path):
@@ -15,10 +19,21 @@ def load_creature(path):
         with open(path) as saved:
             data = json.load(saved)
         shape = Shape(**data["shape"])
+        check_flyable(shape, data["matrix"], data["constant"])
         creature_class = get_variant(data.get("kind") or "numpy", shape).creature_class
         return creature_class.from_dict(data)
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, OverflowError, RecursionError) as error:
         raise click.ClickException("%s: not a saved creature (%s)" % (path, error))
+
+
+def check_flyable(shape, matrix, constant):
+    """Raise ValueError for a shape or genome no flight can use."""
+    if shape.inputs != FLYABLE_INPUTS or shape.outputs < 1 or shape.state_vars < 0:
+        raise ValueError("shape %r cannot fly: it needs %d inputs (setpoint, altitude) and "
+                         "at least one output" % (tuple(shape), FLYABLE_INPUTS))
+    if not all(isinstance(x, (int, float)) and math.isfinite(x)
+               for x in list(matrix) + list(constant)):
+        raise ValueError("the genome holds values that are not finite numbers")
 
 
 def plot_flights(flights, path):
@@ -46,19 +61,29 @@ def main(best, plot):
     total = 0.0
     for env in ENVIRONMENTS:
         altitudes = []
-        fitness = fly(creature, env, altitudes)
+        try:
+            fitness = fly(creature, env, altitudes)
+        except ArithmeticError as error:  # e.g. SingularAttitude
+            raise click.ClickException("%s: the flight from %g m failed: %s"
+                                       % (best, env.start, error))
         total += fitness
         flights.append((env, altitudes, fitness))
         click.echo("%6g -> %6g m, %4.1f s: fitness %10.2f, final altitude %8.3f m"
                    % (env.start, env.setpoint, env.seconds, fitness, altitudes[-1]))
+    total = settled(total)
     click.echo("total fitness %.2f" % total)
+    failed = not math.isfinite(total)
+    if failed:
+        click.echo("error: a flight went non-finite (the controller's state overflowed)",
+                   err=True)
     if plot:
         try:
             plot_flights(flights, plot)
         except OSError as error:
-            raise click.ClickException("cannot write %s: %s" % (plot, error))
+            raise click.ClickException("cannot write %s: %s" % (plot, error.strerror or error))
         click.echo("plot written to %s" % plot)
+    sys.exit(1 if failed else 0)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -20,11 +20,20 @@ apt_install() {
     fi
     if [ -z "${EV_APT_UPDATED:-}" ]; then
         say "apt-get update (a fresh machine's package lists may be empty)"
-        apt-get update -qq >&2 || return 1
+        apt-get update -qq > /dev/null 2>&1 || { say "error: apt-get update failed"; return 1; }
         EV_APT_UPDATED=1
     fi
+    # dpkg prints a progress line per package whatever -qq says: keep it in a log, shown on
+    # failure, as pip's output is.
+    local log="${TMPDIR:-/tmp}/ev-apt-$$.log"
     say "apt-get install -y $*"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" > "$log" 2>&1; then
+        tail -20 "$log" >&2
+        say "error: apt-get install failed (full output in $log)"
+        return 1
+    fi
+    say "installed: $*"
+    rm -f "$log"
 }
 
 install_stamp() {

@@ -13,6 +13,7 @@ import time
 
 import click
 
+from ev import atomic
 from ev.records import interpreter as current_interpreter
 from ev.creature_base import Shape
 from ev.timing import median
@@ -83,7 +84,14 @@ def run_worker(python, max_state_vars, budget):
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise click.ClickException("%s failed: %s" % (python, last))
-    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    try:
+        found = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    except ValueError:
+        found = []
+    if not found:
+        raise click.ClickException("%s measured nothing (is it a Python with this project "
+                                   "installed?)" % python)
+    return found
 
 
 def crossovers(records):
@@ -141,15 +149,20 @@ def main(max_state_vars, out, budget, pythons, worker):
             click.echo(json.dumps(record))
         return
     out = out or os.path.join("results", "sweep-" + time.strftime("%Y%m%d-%H%M%S"))
-    os.makedirs(out, exist_ok=True)
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as error:
+        raise click.ClickException("cannot create %s: %s" % (out, error.strerror or error))
     records = []
     for python in pythons or default_interpreters():
         click.echo("measuring with %s ..." % python)
         records.extend(run_worker(python, max_state_vars, budget))
-    with open(os.path.join(out, "sweep.jsonl"), "w") as jsonl:
-        for record in records:
-            jsonl.write(json.dumps(record) + "\n")
-    plot(records, os.path.join(out, "sweep.png"))
+    try:
+        atomic.write_text(os.path.join(out, "sweep.jsonl"),
+                          "".join(json.dumps(record) + "\n" for record in records))
+        plot(records, os.path.join(out, "sweep.png"))
+    except OSError as error:
+        raise click.ClickException(atomic.describe(error))
     click.echo(table(records))
     for implementation, size in sorted(crossovers(records).items()):
         click.echo("crossover on %s: %s" % (implementation, (

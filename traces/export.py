@@ -1,6 +1,7 @@
 """Export a profile's samples to what people view profiles with: speedscope, a flame graph."""
 import json
 
+from ev import atomic
 from traces.categories import CATEGORIES, categorize
 
 
@@ -32,8 +33,7 @@ def write_speedscope(profile, path):
         "name": profile.path,
         "exporter": "ev traces.export",
     }
-    with open(path, "w") as out:
-        json.dump(document, out)
+    atomic.write_atomically(path, lambda out: json.dump(document, out))
 
 
 def call_tree(samples):

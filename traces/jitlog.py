@@ -85,6 +85,7 @@ def analyse(path, loop_name=None):
     trace = choose_loop(log, loop_name)
     return {
         "log": path,
+        "has_counts": bool(log.counts),
         "summary": log.summary,
         "traces": listing(log),
         "loop": {"name": trace.name, "kind": trace.kind, "iterations": trace.iterations,
@@ -109,6 +110,11 @@ def render(result, top=15):
         out.append("jit-summary: tracing %s s, backend %s s, %s loops, %s bridges compiled"
                    % (summary.get("Tracing", "?"), summary.get("Backend", "?"),
                       summary.get("Total # of loops", "?"), summary.get("Total # of bridges", "?")))
+    if not result["has_counts"]:
+        out.append("note: no jit-backend-counts section, so no iteration counts: traces are "
+                   "ranked by size, and the loop broken down below is the longest, not "
+                   "necessarily the hottest (record with PYPYLOG=jit-log-opt,"
+                   "jit-backend-counts:FILE)")
     out.append("")
     out.append("%12s %6s  %-12s %s" % ("iterations", "ops", "kind", "name"))
     for t in result["traces"][:top]:

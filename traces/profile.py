@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from ev import atomic
 from traces.categories import CATEGORIES, categorize, project_file
 from traces.errors import InputError
 from traces.profile_reader import read_profile
@@ -103,18 +104,21 @@ def main(prof, as_json, speedscope, flame, top):
         click.echo("error: %s" % error, err=True)
         sys.exit(1)
     result = analyse(profile, top)
-    click.echo(json.dumps(result, indent=1) if as_json else render(result))
+    try:
+        click.echo(json.dumps(result, indent=1) if as_json else render(result))
+    except BrokenPipeError:  # piped into head: the reader stopped reading, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     try:
         if speedscope:
             from traces.export import write_speedscope
             write_speedscope(profile, speedscope)
-            click.echo("speedscope profile written to %s" % speedscope, err=as_json)
+            click.echo("speedscope profile written to %s" % speedscope, err=True)
         if flame:
             from traces.export import write_flame_graph
             write_flame_graph(profile, flame)
-            click.echo("flame graph written to %s" % flame, err=as_json)
+            click.echo("flame graph written to %s" % flame, err=True)
     except OSError as error:
-        click.echo("error: cannot write %s: %s" % (error.filename, error.strerror), err=True)
+        click.echo("error: %s" % atomic.describe(error), err=True)
         sys.exit(1)
 
 

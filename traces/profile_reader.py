@@ -7,6 +7,7 @@ native address, and recognise machine code the JIT generated (anonymous executab
 """
 import bisect
 import os
+import struct
 
 from traces.elf_symbols import ElfSymbols
 from traces.errors import InputError
@@ -83,6 +84,7 @@ def read_profile(path, maps_path=None):
         raise InputError(path, "no such file")
     if os.path.getsize(path) == 0:
         raise InputError(path, "empty file")
+    check_format_readable(path)
     try:
         import vmprof
         stats = vmprof.read_profile(path)
@@ -91,6 +93,9 @@ def read_profile(path, maps_path=None):
                                % (type(error).__name__, str(error)[:80] or "no detail"))
     if not stats.profiles:
         raise InputError(path, "a vmprof profile without samples")
+    if stats.end_time is None or not ends_with_trailer(path):
+        raise InputError(path, "cut short: the profile has no whole trailer (the recording "
+                               "did not finish)")
     maps_path = maps_path or path + ".maps"
     memory = MemoryMap.load(maps_path) if os.path.exists(maps_path) else None
     resolve = FrameResolver(stats.adr_dict, memory)
@@ -104,6 +109,50 @@ def read_profile(path, maps_path=None):
     except Exception:
         runtime = None
     return Profile(path, stats.interp or "unknown", samples, runtime, memory is not None)
+
+
+MARKER_TRAILER = 3
+MARKER_HEADER = 5
+HEADER_OFFSET = 5 * 8  # five machine words of static header come first
+
+
+def format_version(path):
+    """The profile's format version (vmprof 0.6 on CPython 3.11 writes 7, PyPy's _vmprof 6),
+    or None when the file does not start like a vmprof profile."""
+    with open(path, "rb") as profile:
+        head = profile.read(HEADER_OFFSET + 3)
+    if len(head) < HEADER_OFFSET + 3 or head[HEADER_OFFSET] != MARKER_HEADER:
+        return None
+    return struct.unpack("!h", head[HEADER_OFFSET + 1:HEADER_OFFSET + 3])[0]
+
+
+def newest_readable_version():
+    from vmprof import reader
+    return max(value for name, value in vars(reader).items()
+               if name.startswith("VERSION_") and isinstance(value, int))
+
+
+def check_format_readable(path):
+    """vmprof 0.6 (Python >= 3.10 only) writes format 7; PyPy 3.9's newest vmprof, 0.4.18.1,
+    reads up to 6: say so instead of failing deep inside the reader."""
+    version = format_version(path)
+    if version is not None and version > newest_readable_version():
+        raise InputError(path, "profile format %d, newer than this interpreter's vmprof reads "
+                               "(up to %d): read it with the CPython venv "
+                               "(.venv/cpython/bin/python -m traces.profile)"
+                               % (version, newest_readable_version()))
+TRAILER_BYTES = 1 + 8 + 8 + 8  # the marker, end time (seconds, microseconds), time zone
+
+
+def ends_with_trailer(path):
+    """vmprof ends a finished profile with its trailer; vmprof's reader accepts a file cut
+    inside the trailer (it reads short), so check that the whole trailer is there."""
+    with open(path, "rb") as profile:
+        profile.seek(0, os.SEEK_END)
+        if profile.tell() < TRAILER_BYTES:
+            return False
+        profile.seek(-TRAILER_BYTES, os.SEEK_END)
+        return profile.read(1) == bytes([MARKER_TRAILER])
 
 
 class FrameResolver(object):

@@ -41,7 +41,7 @@ def summarize_cell(folder, name):
             row["samples"] = result["samples"]
             for column, members in COLUMNS:
                 row[column] = sum(selfs.get(m, 0.0) for m in members)
-        except InputError as error:
+        except (InputError, OSError) as error:
             row["problems"].append(str(error))
     log = os.path.join(folder, name + ".jitlog")
     if os.path.exists(log):
@@ -53,7 +53,7 @@ def summarize_cell(folder, name):
             row["allocs_per_iteration"] = counts["alloc"]
             row["cpyext_per_iteration"] = counts["cpyext"]
             row["float_per_iteration"] = counts["float"]
-        except InputError as error:
+        except (InputError, OSError) as error:
             row["problems"].append(str(error))
     return row
 

@@ -1,0 +1,11 @@
+"""The original article's measurements, which every report shows beside its own."""
+
+# The original article's figures (population 500, seconds per generation), with the cell of
+# this project that stands for each.
+ARTICLE = (
+    ("CPython + numpy", "cpython-numpy", 6.15),
+    ("CPython + unrolled", "cpython-specialized", 3.7),
+    ("PyPy + numpy (cpyext)", "pypy-numpy", 34.0),
+    ("PyPy + unrolled", "pypy-specialized", 0.08),
+)
+ARTICLE_SPEEDUPS = dict((cell, ARTICLE[0][2] / seconds) for _, cell, seconds in ARTICLE)
