@@ -43,8 +43,11 @@ def write_atomically(path, write, binary=False):
     (an OSError names ``path``) is raised."""
     mode = "wb" if binary else "w"
     if is_special_file(path):
-        with open(path, mode) as out:
-            write(out)
+        try:
+            with open(path, mode) as out:
+                write(out)
+        except OSError as error:
+            raise OSError(error.errno, error.strerror, path)
         return
     folder = os.path.dirname(os.path.abspath(path))
     with signals_deferred():

@@ -125,7 +125,11 @@ def vmprof_recording(path, report):
         path, "native frames on" if native else
         "no native frames: libunwind.so cannot be loaded (apt-get install libunwind8)"))
     with open(path, "w+b") as out:
-        vmprof.enable(out.fileno(), period=SAMPLE_PERIOD, real_time=True, native=native)
+        try:
+            vmprof.enable(out.fileno(), period=SAMPLE_PERIOD, real_time=True, native=native)
+        except Exception as error:  # PyPy's _vmprof: "vmprof buffers full! disk full or ..."
+            raise ProfileNotWritten(None, "vmprof could not start: %s%s"
+                                    % (error, set_aside(path)), path)
         try:
             yield
         finally:
@@ -139,25 +143,38 @@ class ProfileNotWritten(OSError):
     interpreter's shutdown (it spins in vmprof_register_virtual_function)."""
 
 
+_vmprof_left_broken = []  # set when vmprof.disable() failed: see exit_child
+
+
 def stop_vmprof(vmprof, path):
     try:
         vmprof.disable()
     except Exception as error:  # vmprof wraps the OSError in a plain Exception
+        _vmprof_left_broken.append(path)
         cause = error.__context__ if isinstance(error.__context__, OSError) else error
         reason = getattr(cause, "strerror", None) or str(cause)
-        try:  # a cut profile must not pass for a complete one
-            os.replace(path, path + ".incomplete")
-            reason += " (what was written is in %s.incomplete)" % path
-        except OSError:
-            pass
-        raise ProfileNotWritten(getattr(cause, "errno", None), reason, path)
+        raise ProfileNotWritten(getattr(cause, "errno", None), reason + set_aside(path), path)
+
+
+def set_aside(path):
+    """Rename a cut profile to PATH.incomplete, so that it never passes for a whole one;
+    return the words that say so."""
+    try:
+        os.replace(path, path + ".incomplete")
+    except OSError:
+        return ""
+    return " (what was written is in %s.incomplete)" % path
 
 
 def exit_child(status):
-    """End the recording child now, output flushed, without the interpreter's shutdown."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(status)
+    """End the recording child.  Normally through the interpreter's shutdown (PyPy writes
+    the JIT log's backend counts there); after vmprof failed to stop, at once, output
+    flushed, since that shutdown would hang."""
+    if _vmprof_left_broken:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
 
 
 def save_memory_map(path):

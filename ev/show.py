@@ -62,7 +62,7 @@ def main(best, plot):
     for env in ENVIRONMENTS:
         altitudes = []
         try:
-            fitness = fly(creature, env, altitudes)
+            fitness = settled(fly(creature, env, altitudes))
         except ArithmeticError as error:  # e.g. SingularAttitude
             raise click.ClickException("%s: the flight from %g m failed: %s"
                                        % (best, env.start, error))

@@ -214,3 +214,72 @@ def test_jit_log_on_cpython_is_a_usage_error(run, tmp_path):
         pytest.skip("CPython only")
     result = run("ev.main", "-g", 1, "--jit-log", tmp_path / "x.log")
     assert result.returncode == 2 and "no JIT" in result.stderr
+
+
+def record_jit_log(folder, categories):
+    """A JIT log of a short specialized evolution, written by PyPy with PYPYLOG=categories."""
+    python = pypy_python()
+    if python is None:
+        pytest.skip("needs PyPy (EV_PYPY_PY, set by run_tests.sh)")
+    log = folder / "only.jitlog"
+    env = dict(os.environ, PYPYLOG="%s:%s" % (categories, log))
+    result = run_module("ev.main", "-n", 12, "-g", 3, "--seed", 3, python=python, env=env)
+    assert result.returncode == 0, result.stderr
+    return log
+
+
+@pytest.mark.parametrize("keep", [0.95, 0.97, 0.98, 0.999, "trailer"])
+def test_cut_profiles_never_pass_for_whole_ones(profiles, tmp_path, run, keep):
+    real = open(profiles["numpy"], "rb").read()
+    cut = real[:-3] if keep == "trailer" else real[:int(len(real) * keep)]
+    bad = tmp_path / "cut.prof"
+    bad.write_bytes(cut)
+    result = run("traces.profile", bad)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_summary_keeps_the_good_recordings_beside_a_bad_one(profiles, tmp_path, run):
+    import shutil
+    shutil.copy(profiles["numpy"], str(tmp_path / "good.prof"))
+    real = open(profiles["numpy"], "rb").read()
+    (tmp_path / "bad.prof").write_bytes(real[:int(len(real) * 0.97)])
+    result = run("traces.summary", tmp_path, "--json")
+    assert result.returncode == 0, result.stderr
+    rows = dict((r["cell"], r) for r in json.loads(result.stdout))
+    assert rows["good"]["samples"] > 0 and not rows["good"]["problems"]
+    assert rows["bad"]["problems"]
+
+
+@pytest.mark.parametrize("option, target", [("--speedscope", "/dev/full"),
+                                            ("--flame", "/dev/full"),
+                                            ("--speedscope", "/proc/x.json")])
+def test_exports_that_cannot_be_written_are_one_line(profiles, run, option, target):
+    result = run("traces.profile", profiles["specialized"], option, target)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "cannot write %s" % target in result.stderr
+
+
+def test_piping_into_head_is_not_an_error(profiles, tmp_path):
+    import subprocess
+    flame = tmp_path / "f.png"
+    command = "%s -m traces.profile %s --flame %s | head -1" % (
+        sys.executable, profiles["specialized"], flame)
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, universal_newlines=True)
+    assert "Broken pipe" not in result.stderr and "Traceback" not in result.stderr
+    assert flame.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_cpython_profile_read_on_pypy_says_where_to_read_it(tmp_path):
+    cpython = sys.executable if not IS_PYPY else os.environ.get("EV_CPYTHON_PY")
+    pypy = pypy_python()
+    if not cpython or not pypy:
+        pytest.skip("needs both interpreters (set by run_tests.sh)")
+    profile = tmp_path / "c.prof"
+    recorded = run_module("ev.main", "-n", 12, "-g", 2, "--profile", profile, python=cpython)
+    assert recorded.returncode == 0, recorded.stderr
+    result = run_module("traces.profile", profile, python=pypy)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "CPython venv" in result.stderr
+    assert run_module("traces.profile", profile, python=cpython).returncode == 0
