@@ -5,16 +5,32 @@ import re
 PROJECT = "project code"
 NUMPY_PY = "numpy (Python layer)"
 NUMPY_NATIVE = "numpy / BLAS (native)"
-CAPI = "cpyext / C-API layer"
+CAPI = "C-API / cpyext"
+CALLS = "call machinery"
 ALLOC_GC = "allocation & GC"
 JIT_CODE = "JIT-compiled code"
 INTERPRETER = "interpreter"
-PYPY_RUNTIME = "PyPy runtime, unnamed (cpyext, GC or interpreter)"
+PYPY_RUNTIME = "PyPy runtime, unnamed"
 OTHER = "other Python / libraries"
 UNKNOWN = "unknown native"
 
-CATEGORIES = (PROJECT, NUMPY_PY, NUMPY_NATIVE, CAPI, ALLOC_GC, JIT_CODE, INTERPRETER,
+CATEGORIES = (PROJECT, NUMPY_PY, NUMPY_NATIVE, CAPI, CALLS, ALLOC_GC, JIT_CODE, INTERPRETER,
               PYPY_RUNTIME, OTHER, UNKNOWN)
+
+# What a category is on each interpreter, for people reading a report.
+TITLES = {
+    "cpython": {CAPI: "C-API (CPython's C functions)",
+                INTERPRETER: "interpreter (eval loop, frames)"},
+    "pypy": {CAPI: "cpyext (PyPy's C-API emulation)",
+             INTERPRETER: "interpreter",
+             PYPY_RUNTIME: "PyPy runtime, unnamed (interpreter, tracer, GC, cpyext; "
+                           "not JIT code)"},
+}
+
+
+def title(category, interpreter):
+    return TITLES.get(interpreter, {}).get(category, category)
+
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROJECT_PACKAGES = tuple(os.path.join(PROJECT_ROOT, p) + os.sep
@@ -27,9 +43,16 @@ NUMPY_SYMBOL = re.compile(r"^(PyArray|npy_|NpyIter|ufunc|array_|PyUFunc|cblas|dg
 ALLOC_SYMBOL = re.compile(r"malloc|calloc|realloc|free$|^free|_int_free|mmap|munmap|"
                           r"PyObject_Malloc|PyObject_Free|PyMem_|_PyObject_GC|gc_collect|"
                           r"_PyObject_New|dealloc|PyObject_GC|arena|_Py_Dealloc|"
+                          r"GenericAlloc|FromDouble$|_Py_NewReference|"
+                          r"^_?Py(Tuple|List|Dict|Float|Long)_New$|"
                           r"^gc_|^pypy_g_.*(collect|malloc)", re.I)
-INTERPRETER_SYMBOL = re.compile(r"^(_?PyEval_|_PyFunction_|_PyObject_Vectorcall|ceval|"
-                                r"_PyFrame|pymain|Py_RunMain)")
+# How C calls Python and Python calls C: argument packing, vectorcall dispatch.
+CALL_SYMBOL = re.compile(r"^(_?PyObject_(Vectorcall|Call|FastCall|MakeTpCall|CallMethod|"
+                         r"CallFunction|CallOneArg|CallNoArgs)|PyVectorcall_|object_vacall|"
+                         r"_PyFunction_Vectorcall|cfunction_|method_vectorcall|vectorcall_|"
+                         r"slot_tp_call|_PyCFunction|PyCFunction_Call|_PyStack_)")
+INTERPRETER_SYMBOL = re.compile(r"^(_?PyEval_|ceval|_PyFrame|_PyEvalFrame|initialize_locals|"
+                                r"pymain|Py_RunMain|_PyInterpreterFrame)")
 CAPI_SYMBOL = re.compile(r"^(_?Py[A-Z]|PyPy|cpyext)")
 
 
@@ -54,20 +77,21 @@ def categorize_python(filename):
 
 def categorize_native(symbol, library):
     named = not symbol.startswith("<")
-    if named and ALLOC_SYMBOL.search(symbol):
-        return ALLOC_GC
+    if "libpypy" in library:  # its named symbols: the exported C-API, PyPy* (cpyext), and GC
+        if named and CAPI_SYMBOL.search(symbol):
+            return CAPI
+        return ALLOC_GC if named and ALLOC_SYMBOL.search(symbol) else PYPY_RUNTIME
     if NUMPY_LIB.search(library) or (named and NUMPY_SYMBOL.match(symbol)):
         return NUMPY_NATIVE
-    if "libpypy" in library:
-        return CAPI if named and CAPI_SYMBOL.match(symbol) else PYPY_RUNTIME
-    if named and INTERPRETER_SYMBOL.match(symbol):
+    if not named:
+        return INTERPRETER if library.startswith(("python", "libpython")) else (
+            OTHER if library else UNKNOWN)
+    for pattern, category in ((ALLOC_SYMBOL, ALLOC_GC), (CALL_SYMBOL, CALLS),
+                              (INTERPRETER_SYMBOL, INTERPRETER), (CAPI_SYMBOL, CAPI)):
+        if pattern.search(symbol):
+            return category
+    if library.startswith(("python", "libpython")) or not library:
         return INTERPRETER
-    if named and CAPI_SYMBOL.match(symbol):
-        return CAPI
-    if library.startswith(("python", "libpython")):
-        return INTERPRETER
-    if not library:
-        return INTERPRETER if named else UNKNOWN
     return OTHER
 
 

@@ -12,7 +12,7 @@ import sys
 import click
 
 from ev import atomic
-from traces.categories import CATEGORIES, categorize, project_file
+from traces.categories import CATEGORIES, categorize, project_file, title
 from traces.errors import InputError
 from traces.profile_reader import read_profile
 
@@ -45,7 +45,9 @@ def analyse(profile, top=15):
         "samples": len(profile.samples),
         "runtime_seconds": profile.runtime_seconds,
         "libraries_resolved": profile.has_maps,
-        "categories": [{"category": c, "self": self_weight[c] / all_weight,
+        "eval_entry_folded": profile.folded_weight / all_weight,
+        "categories": [{"category": c, "title": title(c, profile.interpreter),
+                        "self": self_weight[c] / all_weight,
                         "total": total_weight[c] / all_weight} for c in CATEGORIES],
         "project_files": [{"file": f, "total": w / all_weight}
                           for f, w in by_project_file.most_common()],
@@ -67,17 +69,29 @@ def without_launcher(frames):
     return next((frames[i:] for i, f in enumerate(files) if f), frames)
 
 
+CPYTHON_NOTE = (
+    "note: on CPython 3.11, vmprof loses the native frame a sample interrupted.  Samples that "
+    "ended in the C call that entered the eval loop (_PyObject_Call > _PyEval_Vector), %.1f%% "
+    "here, are the interpreter running the Python function above: counted as its own time.  "
+    "C functions called straight from the eval loop (float allocation, PyFloat_FromDouble) "
+    "count as the Python function's time too, and a C function's self time is its callees' "
+    "(traces/eval_frames.py).")
+
+
 def render(result):
+    seconds = result["runtime_seconds"]
     out = ["%s: %s profile, %d samples%s" % (
         result["profile"], result["interpreter"], result["samples"],
-        "" if result["runtime_seconds"] is None else ", %.2f s" % result["runtime_seconds"])]
+        "" if seconds is None else ", %.2f s" % seconds)]
     if not result["libraries_resolved"]:
         out.append("(no .maps file beside the profile: unnamed native frames stay unknown)")
-    out += ["", "%-52s %7s %7s" % ("category", "self", "total")]
+    out += ["", "%-70s %7s %8s %7s" % ("category", "self", "self s", "total")]
     for row in result["categories"]:
         if row["self"] or row["total"]:
-            out.append("%-52s %6.1f%% %6.1f%%" % (row["category"], 100 * row["self"],
-                                                   100 * row["total"]))
+            out.append("%-70s %6.1f%% %8s %6.1f%%" % (
+                row["title"][:70], 100 * row["self"],
+                "-" if seconds is None else "%.2f" % (row["self"] * seconds),
+                100 * row["total"]))
     if result["project_files"]:
         out += ["", "project code, by the innermost project file on the stack:"]
         for row in result["project_files"]:
@@ -86,6 +100,8 @@ def render(result):
     for row in result["top_self"]:
         out.append("%6.1f%% %6.1f%%  %s" % (100 * row["self"], 100 * row["total"],
                                             row["function"][:100]))
+    if result["interpreter"] == "cpython":
+        out += ["", CPYTHON_NOTE % (100 * result["eval_entry_folded"])]
     return "\n".join(out)
 
 

@@ -11,28 +11,8 @@ import struct
 
 from traces.elf_symbols import ElfSymbols
 from traces.errors import InputError
-
-PY, NATIVE, JIT, UNKNOWN = "py", "native", "jit", "unknown"
-
-
-class Frame(object):
-    __slots__ = ("kind", "name", "filename", "line", "library")
-
-    def __init__(self, kind, name, filename=None, line=None, library=None):
-        self.kind, self.name, self.filename, self.line, self.library = (
-            kind, name, filename, line, library)
-
-    @property
-    def label(self):
-        if self.kind == PY:
-            return "%s (%s:%s)" % (self.name, self.filename, self.line)
-        if self.kind == NATIVE and self.library and self.name.startswith("<"):
-            return "<%s>" % self.library
-        return self.name
-
-    def key(self):
-        return (self.kind, self.name, self.filename, self.line, self.library)
-
+from traces.eval_frames import fold_eval_entry_frames
+from traces.samples import JIT, NATIVE, PY, UNKNOWN, Frame, Profile
 
 class MemoryMap(object):
     """Address ranges of /proc/PID/maps: which file (if any) an address belongs to."""
@@ -65,21 +45,14 @@ class MemoryMap(object):
         return None
 
 
-class Profile(object):
-    def __init__(self, path, interpreter, samples, runtime_seconds, has_maps):
-        self.path = path
-        self.interpreter = interpreter        # "cpython" or "pypy"
-        self.samples = samples                # [(frames outermost first, weight)]
-        self.runtime_seconds = runtime_seconds
-        self.has_maps = has_maps
-
-    @property
-    def total_weight(self):
-        return sum(w for _, w in self.samples)
-
-
 def read_profile(path, maps_path=None):
-    """Parse a vmprof profile; raise InputError (one line) when it cannot be used."""
+    """Parse a vmprof profile into samples that tell what ran (see traces.eval_frames);
+    raise InputError (one line) when it cannot be used."""
+    return fold_eval_entry_frames(read_raw_profile(path, maps_path))
+
+
+def read_raw_profile(path, maps_path=None):
+    """The samples exactly as vmprof recorded them."""
     if not os.path.exists(path):
         raise InputError(path, "no such file")
     if os.path.getsize(path) == 0:

@@ -19,8 +19,9 @@ from traces.profile import analyse as analyse_profile
 from traces.profile_reader import read_profile
 
 COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)),
-           ("cpyext/C-API", (cat.CAPI,)), ("alloc/GC", (cat.ALLOC_GC,)),
-           ("JIT code", (cat.JIT_CODE,)), ("interpreter", (cat.INTERPRETER, cat.PYPY_RUNTIME)))
+           ("C-API / cpyext", (cat.CAPI,)), ("calls", (cat.CALLS,)),
+           ("alloc/GC", (cat.ALLOC_GC,)), ("JIT code", (cat.JIT_CODE,)),
+           ("interpreter", (cat.INTERPRETER,)), ("PyPy runtime, unnamed", (cat.PYPY_RUNTIME,)))
 
 
 def cell_names(folder):
@@ -39,6 +40,7 @@ def summarize_cell(folder, name):
             result = analyse_profile(read_profile(prof))
             selfs = dict((c["category"], c["self"]) for c in result["categories"])
             row["samples"] = result["samples"]
+            row["seconds"] = result["runtime_seconds"]
             for column, members in COLUMNS:
                 row[column] = sum(selfs.get(m, 0.0) for m in members)
         except (InputError, OSError) as error:
@@ -59,23 +61,36 @@ def summarize_cell(folder, name):
 
 
 def markdown(rows):
-    head = ["cell", "samples"] + [c for c, _ in COLUMNS] + [
+    head = ["cell", "samples", "recorded s"] + [c for c, _ in COLUMNS] + [
         "ops/iter", "allocs/iter", "cpyext ops/iter", "float ops/iter"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for r in rows:
-        cells = [r["cell"], str(r.get("samples", "-"))]
-        cells += ["%.1f%%" % (100 * r[c]) if c in r else "-" for c, _ in COLUMNS]
+        cells = [r["cell"], str(r.get("samples", "-")),
+                 "%.1f" % r["seconds"] if r.get("seconds") else "-"]
+        cells += [share(r[c], r.get("seconds")) if c in r else "-" for c, _ in COLUMNS]
         cells += [str(r.get(k, "-")) for k in ("ops_per_iteration", "allocs_per_iteration",
                                                "cpyext_per_iteration", "float_per_iteration")]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append("Time shares are self time (the innermost frame) from each cell's vmprof profile; "
-                 "per-iteration counts are the body of the hottest loop of the program's own code "
-                 "in the PyPy JIT log (one environment step: one run_step and one physics step).")
+    lines.append("Time shares are self time (the innermost frame) from each cell's vmprof "
+                 "profile, with seconds of the recorded run; C-API is CPython's C API on CPython, "
+                 "cpyext (PyPy's emulation of it) on PyPy; 'PyPy runtime, unnamed' is libpypy "
+                 "code vmprof cannot name (interpreter, tracer, GC, cpyext internals), not "
+                 "JIT-compiled code. On CPython, vmprof 0.6 loses the interrupted native frame: "
+                 "the eval loop running a function counts as that function's time (see "
+                 "traces/eval_frames.py). Per-iteration counts are the body of the hottest loop "
+                 "of the program's own code in the PyPy JIT log (one environment step: one "
+                 "run_step and one physics step).")
     for r in rows:
         for problem in r["problems"]:
             lines.append("- %s: %s" % (r["cell"], problem))
     return "\n".join(lines) + "\n"
+
+
+def share(fraction, seconds):
+    if seconds:
+        return "%.1f%% (%.2f s)" % (100 * fraction, fraction * seconds)
+    return "%.1f%%" % (100 * fraction)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
