@@ -3,9 +3,10 @@ project writes a figure (headless: the Agg backend is chosen here, before pyplot
 import os
 
 import matplotlib
+import matplotlib.ticker
 
 from ev import atomic
-from ev.article import ARTICLE_SPEEDUPS
+from ev.article import ARTICLE_POPULATION, ARTICLE_SPEEDUPS
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
@@ -31,33 +32,55 @@ def plot_seconds(rows, folder):
 
 
 def plot_speedups(rows, folder):
+    """Speedup against the baseline as dots on a log axis, each joined to 1x by a line: what
+    is faster stands right of 1x, what is slower left of it; the article's figure beside."""
     ranked = sorted((r for r in rows if r["speedup"]), key=lambda r: r["speedup"])
     if not ranked:
         return None
-    fig, ax = plt.subplots(figsize=(8, 0.6 * len(ranked) + 1.5))
-    bars = ax.barh([r["cell"] for r in ranked], [r["speedup"] for r in ranked],
-                   color=["tab:red" if r["speedup"] < 1 else "tab:green" for r in ranked])
-    for bar, r in zip(bars, ranked):
-        middle = bar.get_y() + bar.get_height() / 2
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(ranked) + 2.0))
+    for y, r in enumerate(ranked):
+        colour = "tab:red" if r["speedup"] < 1 else "tab:green"
+        ax.plot([1.0, r["speedup"]], [y, y], color=colour, linewidth=2.5, solid_capstyle="butt")
+        ax.plot([r["speedup"]], [y], "o", color=colour, markersize=8)
         article = ARTICLE_SPEEDUPS.get(r["cell"])
         if article:
-            ax.plot([article], [middle], marker="D", color="black", markersize=6)
-        ax.text(max(bar.get_width(), article or 0) * 1.15, middle,
-                "%.1fx (%.3f s)" % (r["speedup"], r["median_seconds"]), va="center", fontsize=8)
+            ax.plot([article], [y], marker="D", color="black", markersize=6, linestyle="")
+        right = max(r["speedup"], article or 0, 1.0)
+        ax.text(right * 1.25, y, "%s (%.3g s/gen)" % (speedup_label(r["speedup"]),
+                                                      r["median_seconds"]),
+                va="center", fontsize=9)
+    ax.set_yticks(range(len(ranked)))
+    ax.set_yticklabels([r["cell"] for r in ranked])
+    ax.set_xscale("log")
+    values = [r["speedup"] for r in ranked] + [ARTICLE_SPEEDUPS.get(r["cell"], 1.0)
+                                               for r in ranked]
+    ax.set_xlim(min(values + [1.0]) / 2, max(values + [1.0]) * 12)
+    ax.set_ylim(-0.7, len(ranked) - 0.3)
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: "%gx" % x))
+    ax.set_xlabel("speedup against cpython-numpy (median s/generation; log scale; "
+                  "left of 1x = slower)")
+    first = ranked[0]
+    ax.set_title("Speedups: population %d, %d generations, seed %s" % (
+        first["population"], max(r["generations"] for r in ranked), first["seed"]),
+        fontsize=11)
     if any(r["cell"] in ARTICLE_SPEEDUPS for r in ranked):
         marker = Line2D([], [], marker="D", color="black", linestyle="", markersize=6)
-        ax.legend([marker], ["the article's speedup"], fontsize=8, loc="lower right")
-    ax.set_xscale("log")
-    ax.set_xlim(right=max(max(r["speedup"] for r in ranked), 80.0) * 6)
-    ax.axvline(1.0, color="black", linewidth=0.8)
-    ax.set_xlabel("speedup against cpython-numpy (median s/generation, log)")
+        ax.legend([marker], ["the article's speedup (population %d)" % ARTICLE_POPULATION],
+                  fontsize=8, loc="lower right")
+    ax.grid(True, axis="x", which="major", alpha=0.3)
     return save(fig, os.path.join(folder, "speedup.png"))
 
 
-def save(fig, path):
-    """Lay out, write as PNG (whole or not at all), close; return the path."""
+def speedup_label(speedup):
+    return "%.2fx" % speedup if speedup < 1 else "%.1fx" % speedup
+
+
+def save(fig, path, rect=(0, 0, 1, 1)):
+    """Lay out (within ``rect`` of the figure: room left for a legend outside), write as PNG
+    (whole or not at all), close; return the path."""
     try:
-        fig.tight_layout()
+        fig.tight_layout(rect=rect)
         atomic.write_atomically(path, lambda out: fig.savefig(out, format="png", dpi=100),
                                 binary=True)
     finally:

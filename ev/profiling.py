@@ -147,6 +147,12 @@ _vmprof_left_broken = []  # set when vmprof.disable() failed: see exit_child
 
 
 def stop_vmprof(vmprof, path):
+    """Stop vmprof.  On PyPy, vmprof.disable() reads the profile back with vmprof's Python
+    reader: the JIT is switched off first, or that reader's loops would be compiled into the
+    JIT log as if they were the program's."""
+    if is_pypy():
+        import pypyjit
+        pypyjit.set_param("off")
     try:
         vmprof.disable()
     except Exception as error:  # vmprof wraps the OSError in a plain Exception

@@ -12,7 +12,7 @@ import sys
 import click
 
 from ev import atomic
-from ev.article import ARTICLE, ARTICLE_SPEEDUPS
+from ev.article import ARTICLE, ARTICLE_POPULATION, ARTICLE_SPEEDUPS
 from ev.records import RUN, read_records
 from ev.timing import median, steady_median
 
@@ -157,8 +157,43 @@ def machine_lines(cells):
     return lines + [""]
 
 
+def run_line(rows):
+    """What was run: population, generations, seed (as the cells' records say)."""
+    def values(key):
+        return ", ".join(str(v) for v in sorted(set(r[key] for r in rows)))
+    planned = sorted(set(r["generations_planned"] or r["generations"] for r in rows))
+    return ["Population %s, %s generations per cell, seed %s." % (
+        values("population"), " / ".join(str(g) for g in planned), values("seed")), ""]
+
+
+def reading(rows):
+    """A short paragraph that reads the table."""
+    timed = sorted((r for r in rows if r["median_seconds"]), key=lambda r: r["median_seconds"])
+    if len(timed) < 2:
+        return []
+    fastest, slowest = timed[0], timed[-1]
+    text = ["What the numbers say: %s is the fastest cell (%.4f s per generation), %.0fx "
+            "faster than the slowest, %s (%.3f s)." % (
+                fastest["cell"], fastest["median_seconds"],
+                slowest["median_seconds"] / fastest["median_seconds"], slowest["cell"],
+                slowest["median_seconds"])]
+    slower = [r["cell"] for r in timed if r["speedup"] is not None and r["speedup"] < 1]
+    if slower:
+        text.append("Slower than the baseline %s: %s." % (BASELINE, ", ".join(slower)))
+    if all(r["same_work"] is not False for r in rows):
+        text.append("Every cell that shares a seed found the same best fitness, so they did "
+                    "the same work.")
+    else:
+        text.append("Some cells found different results: compare them with care.")
+    return [" ".join(text)]
+
+
+def approximate(speedup):
+    return "%.1fx" % speedup if speedup < 10 else "~%.0fx" % speedup
+
+
 def markdown(rows, skipped, problems, cells=()):
-    lines = (machine_lines(cells) if cells else []) + [
+    lines = run_line(rows) + (machine_lines(cells) if cells else []) + [
         "| cell | interpreter | generations | 1st gen s | median s/gen | min | max "
         "| speedup vs %s | final best fitness | same work |" % BASELINE,
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -167,18 +202,23 @@ def markdown(rows, skipped, problems, cells=()):
         check = {None: "-", True: "yes", False: "**NO: different results**"}[r["same_work"]]
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["cell"], r["interpreter"], generations_done(r), fmt(r["first_seconds"], "%.3f"),
-            fmt(r["median_seconds"], "%.4f"), fmt(r["min_seconds"], "%.4f"),
+            fmt(r["median_seconds"], "%.4f") + ("*" if r["generations"] == 1 else ""),
+            fmt(r["min_seconds"], "%.4f"),
             fmt(r["max_seconds"], "%.4f"), fmt(r["speedup"], "%.1fx"),
             fmt(r["final_best_fitness"], "%.2f"), check))
     for name, reason in skipped:
         lines.append("| %s | not run: %s | | | | | | | | |" % (name, reason))
     lines += ["", "Median excludes the first generation (imports, JIT warm-up); it is shown in "
-              "its own column. Cells with fewer generations compare their best fitness with "
-              "the others over the generations they share.", "",
-              "The original article's figures (population 500, s/generation), for reference:", "",
-              "| article cell | s/gen | speedup |", "| --- | ---: | ---: |"]
-    for name, cell, secs in ARTICLE:
-        lines.append("| %s | %.2f | %.1fx |" % (name, secs, ARTICLE_SPEEDUPS[cell]))
+              "its own column. * marks a median of a single generation (too few to trust). "
+              "Cells with fewer generations compare their best fitness with the others over "
+              "the generations they share.", ""]
+    lines += reading(rows) + ["", "Plots: [seconds per generation](seconds_per_generation.png), "
+                              "[speedups](speedup.png).", ""]
+    lines += ["The original article's figures (population %d, s/generation), for reference:"
+              % ARTICLE_POPULATION, "", "| article cell | s/gen | speedup |",
+              "| --- | ---: | ---: |"]
+    for name, cell, _, as_given in ARTICLE:
+        lines.append("| %s | %s | %s |" % (name, as_given, approximate(ARTICLE_SPEEDUPS[cell])))
     if problems:
         lines += ["", "Lines skipped while reading:", ""]
         lines += ["- %s" % p for p in problems[:MAX_WARNINGS]]

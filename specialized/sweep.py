@@ -115,20 +115,36 @@ def crossovers(records):
 
 
 def plot(records, path):
-    from ev.plots import plt, save
-    fig, ax = plt.subplots(figsize=(8, 5))
+    """ns per call against matrix size, log-log; each point labelled with its state-variable
+    count, each interpreter's crossover (numpy faster from there on) marked."""
+    from ev.plots import matplotlib, plt, save
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    colours = {"cpython": "tab:blue", "pypy": "tab:orange"}
     for key in sorted(set((r["implementation"], r["variant"]) for r in records)):
-        points = sorted((r["size"], r["ns_per_call"]) for r in records
+        points = sorted((r["size"], r["ns_per_call"], r["state_vars"]) for r in records
                         if (r["implementation"], r["variant"]) == key)
         ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", markersize=3,
-                linestyle="-" if key[1] == "unrolled" else "--", label="%s %s" % key)
+                color=colours.get(key[0]), linestyle="-" if key[1] == "unrolled" else "--",
+                label="%s %s" % key)
+        if key[1] == "unrolled":
+            for size, ns, state_vars in points:
+                ax.annotate(str(state_vars), (size, ns), textcoords="offset points",
+                            xytext=(0, 6), fontsize=7, ha="center", color="dimgray")
+    for implementation, size in sorted(crossovers(records).items()):
+        if size:
+            ax.axvline(size, color=colours.get(implementation), linestyle=":", linewidth=1.2)
+            ax.text(size, ax.get_ylim()[1], " %s crossover:\n numpy faster from %d" % (
+                implementation, size), fontsize=8, va="top", color=colours.get(implementation))
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("matrix size (rows x cols = multiply-adds per call)")
-    ax.set_ylabel("ns per run_step call")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: "%d" % x))
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    ax.set_xlabel("matrix size: rows x cols = multiply-adds per call (small numbers over the "
+                  "unrolled points: state variables)")
+    ax.set_ylabel("ns per run_step call (log)")
     ax.set_title("numpy vs unrolled run_step, by controller size")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(loc="lower right", fontsize=8)
     save(fig, path)
 
 

@@ -229,6 +229,56 @@ def test_profile_exports(profiles, tmp_path, run):
     assert all(0 <= i < len(frames) for sample in samples for i in sample)
     assert any(f["name"] == "run_step" for f in frames)
     assert flame.read_bytes()[:4] == b"\x89PNG"
+    profile = document["profiles"][0]
+    recorded = read_profile(profiles["numpy"]).runtime_seconds
+    assert profile["unit"] == "milliseconds"
+    assert profile["endValue"] == pytest.approx(1000 * recorded, rel=0.01)
+    files = [f["file"] for f in frames]
+    assert "ev/creature.py [project code]" in files
+    assert any(f.endswith("[numpy / BLAS (native)]") for f in files)
+    outermost = [frames[sample[0]]["file"] for sample in samples if sample]
+    assert not any("runpy" in f or "click" in f for f in outermost)  # the launcher is dropped
+
+
+def test_flame_labels_fit_their_boxes_with_an_ellipsis():
+    from traces.export import fitted
+    label = "rates (ev/quadcopter.py:115)"
+    assert fitted(label, 1000) == label
+    cut = fitted(label, 60)
+    assert cut.endswith("\u2026") and len(cut) == int(60 / 5.6)
+    assert fitted(label, 10) is None
+
+
+def test_repeated_unnamed_frames_merge_into_one():
+    from traces.processors import merged_unnamed
+    from traces.samples import NATIVE, PY, Frame
+    pypy = Frame(NATIVE, "<libpypy3.9-c.so>", library="libpypy3.9-c.so")
+    named = Frame(NATIVE, "PyPyTuple_New", library="libpypy3.9-c.so")
+    fly = Frame(PY, "fly", "/x/ev/fitness.py", 35)
+    merged = merged_unnamed([fly, pypy, pypy, pypy, named, pypy, pypy])
+    assert [f.name for f in merged] == ["fly", "<libpypy3.9-c.so>", "PyPyTuple_New",
+                                        "<libpypy3.9-c.so>"]
+
+
+@pytest.mark.parametrize("symbol, library, expected", [
+    ("object_vacall", "libpython3.11.so.1.0", "call machinery"),
+    ("_PyObject_Call", "libpython3.11.so.1.0", "call machinery"),
+    ("PyType_GenericAlloc", "libpython3.11.so.1.0", "allocation & GC"),
+    ("PyFloat_FromDouble", "libpython3.11.so.1.0", "allocation & GC"),
+    ("_PyEval_EvalFrameDefault", "libpython3.11.so.1.0", "interpreter"),
+    ("PyNumber_Add", "libpython3.11.so.1.0", "C-API / cpyext"),
+    ("PyPyFloat_FromDouble", "libpypy3.9-c.so", "C-API / cpyext"),
+    ("<libpypy3.9-c.so>", "libpypy3.9-c.so", "PyPy runtime, unnamed"),
+])
+def test_native_categories(symbol, library, expected):
+    from traces.categories import categorize_native
+    assert categorize_native(symbol, library) == expected
+
+
+def test_categories_are_named_for_the_interpreter():
+    from traces.categories import CAPI, title
+    assert title(CAPI, "cpython").startswith("C-API")
+    assert title(CAPI, "pypy").startswith("cpyext")
 
 
 @pytest.mark.parametrize("damage", ["empty", "truncated", "text", "missing"])

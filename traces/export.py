@@ -1,92 +1,130 @@
 """Export a profile's samples to what people view profiles with: speedscope, a flame graph."""
 import json
+import os
 
 from ev import atomic
-from traces.categories import CATEGORIES, categorize
+from traces.categories import CATEGORIES, categorize, title
+from traces.processors import (display_name, for_people, library_and_category,
+                               seconds_per_weight)
 
 
 def write_speedscope(profile, path):
-    """A speedscope 'sampled' profile (https://www.speedscope.app/file-format-schema.json)."""
+    """A speedscope 'sampled' profile (https://www.speedscope.app/file-format-schema.json) in
+    milliseconds of the recorded run, launcher frames dropped; each frame's ``file`` names
+    its source file or library and its category."""
     frames, index = [], {}
     samples, weights = [], []
+    milliseconds = 1000.0 * seconds_per_weight(profile)
     for stack, weight in profile.samples:
         ids = []
-        for frame in stack:
+        for frame in for_people(stack):
             key = frame.key()
             if key not in index:
                 index[key] = len(frames)
-                entry = {"name": frame.label if frame.kind != "py" else frame.name}
-                if frame.filename:
-                    entry["file"] = frame.filename
-                if isinstance(frame.line, int):
-                    entry["line"] = frame.line
-                frames.append(entry)
+                frames.append(speedscope_frame(frame))
             ids.append(index[key])
         samples.append(ids)
-        weights.append(weight)
+        weights.append(weight * milliseconds)
     document = {
         "$schema": "https://www.speedscope.app/file-format-schema.json",
         "shared": {"frames": frames},
-        "profiles": [{"type": "sampled", "name": "%s (%s)" % (profile.path, profile.interpreter),
-                      "unit": "none", "startValue": 0, "endValue": sum(weights),
+        "profiles": [{"type": "sampled",
+                      "name": "%s (%s, %s)" % (os.path.basename(profile.path),
+                                               profile.interpreter, duration(profile)),
+                      "unit": "milliseconds", "startValue": 0, "endValue": sum(weights),
                       "samples": samples, "weights": weights}],
-        "name": profile.path,
+        "name": os.path.basename(profile.path),
         "exporter": "ev traces.export",
     }
     atomic.write_atomically(path, lambda out: json.dump(document, out))
 
 
+def speedscope_frame(frame):
+    where, category = library_and_category(frame)
+    entry = {"name": frame.name if frame.kind == "py" else frame.label,
+             "file": "%s [%s]" % (where, category)}
+    if isinstance(frame.line, int):
+        entry["line"] = frame.line
+    return entry
+
+
+def duration(profile):
+    seconds = seconds_per_weight(profile) * profile.total_weight
+    return "%.2f s recorded" % seconds
+
+
 def call_tree(samples):
-    """{label: [weight, children]} merged from root to leaf over all samples."""
-    root = [0.0, {}]
+    """{name: [weight, children, category]} merged from root to leaf over all samples."""
+    root = [0.0, {}, None]
     for stack, weight in samples:
         node = root
         node[0] += weight
         for frame in stack:
-            child = node[1].get(frame.label)
+            name = display_name(frame)
+            child = node[1].get(name)
             if child is None:
-                child = node[1][frame.label] = [0.0, {}, categorize(frame)]
+                child = node[1][name] = [0.0, {}, categorize(frame)]
             child[0] += weight
             node = child
     return root
 
 
+CHAR_WIDTH_PX = 5.6      # of the 7-point label font at 100 dpi
+MIN_LABEL_CHARS = 4      # a box with room for fewer characters stays unlabelled
+
+
+def fitted(label, box_px):
+    """The label cut to fit ``box_px`` pixels, with an ellipsis when cut; None when hardly
+    anything would fit."""
+    room = int(box_px / CHAR_WIDTH_PX)
+    if room < MIN_LABEL_CHARS:
+        return None
+    return label if len(label) <= room else label[:room - 1] + "\u2026"
+
+
 def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
-    """A flame graph (root at the bottom), boxes coloured by category, as a PNG."""
+    """A flame graph (root at the bottom), x in seconds of the recorded run, boxes coloured
+    by category, as a PNG."""
     from matplotlib.patches import Patch
 
     from ev.plots import plt, save
 
-    from traces.profile import without_launcher
-    root = call_tree([(without_launcher(stack), weight) for stack, weight in profile.samples])
+    seconds = seconds_per_weight(profile)
+    root = call_tree([(for_people(stack), weight) for stack, weight in profile.samples])
     total = root[0] or 1.0
-    colours = dict(zip(CATEGORIES, plt.get_cmap("tab10").colors))
+    colours = dict(zip(CATEGORIES, plt.get_cmap("tab10").colors + ((0.6, 0.6, 0.6),)))
     boxes = []
 
     def place(node, x, depth):
-        for label, child in sorted(node[1].items()):
+        for name, child in sorted(node[1].items()):
             width = child[0] / total
             if width >= min_fraction and depth < max_depth:
-                boxes.append((x, depth, width, label, child[2]))
+                boxes.append((x, depth, width, name, child[2]))
                 place(child, x, depth + 1)
             x += width
 
     place(root, 0.0, 0)
     height = max([b[1] for b in boxes] + [0]) + 1
-    fig, ax = plt.subplots(figsize=(16, max(4, 0.28 * height + 1.5)))
-    for x, depth, width, label, category in boxes:
-        ax.add_patch(plt.Rectangle((x, depth), width, 0.95, facecolor=colours[category],
-                                   edgecolor="white", linewidth=0.3))
-        if width > 0.04:
-            ax.text(x + 0.003, depth + 0.45, label[:int(width * 160)], fontsize=6,
-                    va="center", clip_on=True)
-    ax.set_xlim(0, 1)
+    fig, ax = plt.subplots(figsize=(16, max(4.0, 0.3 * height + 2.2)))
+    axis_px = 16 * 100 * 0.92
+    span = total * seconds
+    for x, depth, width, name, category in boxes:
+        ax.add_patch(plt.Rectangle((x * span, depth), width * span, 0.95,
+                                   facecolor=colours[category], edgecolor="white",
+                                   linewidth=0.3))
+        label = fitted(name, width * axis_px)
+        if label:
+            ax.text((x + 0.002) * span, depth + 0.45, label, fontsize=7, va="center",
+                    clip_on=True)
+    ax.set_xlim(0, span)
     ax.set_ylim(0, height)
     ax.set_yticks([])
-    ax.set_xlabel("fraction of samples")
-    ax.set_title("%s (%s, %d samples)" % (profile.path, profile.interpreter,
-                                          len(profile.samples)))
+    ax.set_xlabel("seconds of the recorded run (%d samples; width = time on the stack)"
+                  % len(profile.samples))
+    ax.set_title("%s: %s, %s — bottom: ev.main, top: where the time was spent" % (
+        os.path.basename(profile.path), profile.interpreter, duration(profile)))
     used = sorted(set(b[4] for b in boxes), key=CATEGORIES.index)
-    ax.legend(handles=[Patch(color=colours[c], label=c) for c in used], fontsize=7,
-              loc="upper right")
-    save(fig, path)
+    fig.legend(handles=[Patch(color=colours[c], label=title(c, profile.interpreter))
+                        for c in used], fontsize=8, loc="lower center", ncol=min(4, len(used)),
+               frameon=False)
+    save(fig, path, rect=(0, 0.04 + 0.025 * ((len(used) - 1) // 4), 1, 1))

@@ -9,6 +9,7 @@ import json
 import linecache
 import os
 import sys
+import textwrap
 
 import click
 
@@ -23,11 +24,45 @@ def short(cls):
 
 
 def listing(log):
-    """Every trace as a plain record, hottest first."""
+    """Every trace as a plain record, hottest first.  A bridge is named by the loop it leaves
+    and the source line of its guard, with how often it runs per iteration of that loop."""
     kinds = ("loop", "entry bridge", "bridge")
-    return [{"name": t.name, "kind": t.kind, "ops": len(t.ops), "declared_ops": t.declared_ops,
-             "iterations": t.iterations, "number": t.number, "guard": t.guard}
+    return [{"name": trace_name(t), "kind": t.kind, "ops": len(t.ops),
+             "body_ops": len(t.body) if t.kind == "loop" else None,
+             "declared_ops": t.declared_ops, "iterations": t.iterations, "number": t.number,
+             "guard": t.guard, "per_loop_iteration": per_loop_iteration(t)}
             for t in log.hottest(kinds)]
+
+
+def trace_name(trace):
+    """'fly;ev/fitness.py:35-45 …' for loops; for a bridge, where it leaves:
+    'bridge from loop 51 (fly) at ev/quadcopter.py:34 guard_false'."""
+    if trace.kind != "bridge":
+        return trace.name
+    if trace.origin is None:
+        return "%s (its guard is not in the log)" % trace.name
+    parent, guard = trace.origin
+    root = trace.root
+    where = guard.position
+    line = ("%s:%s" % (short_path(where.filename), where.lineno) if where and where.filename
+            else "?")
+    via = "" if parent is root else " via a bridge"
+    return "bridge from loop %s (%s)%s at %s %s" % (
+        root.number, loop_function(root), via, line, guard.name)
+
+
+def loop_function(trace):
+    return trace.name.split(";", 1)[0] if trace.kind != "bridge" else "bridge"
+
+
+def per_loop_iteration(trace):
+    """A bridge's runs per iteration of the loop it leaves (None when not counted)."""
+    if trace.kind != "bridge" or trace.origin is None:
+        return None
+    root = trace.root
+    if not trace.iterations or not root.iterations:
+        return None
+    return float(trace.iterations) / root.iterations
 
 
 def by_source_line(trace):
@@ -100,6 +135,19 @@ def short_path(filename):
     return filename[len(cwd):] if filename.startswith(cwd) else filename
 
 
+LISTING_NOTE = (
+    "ops: every operation of the trace; body: a loop's operations from its last label on, "
+    "what runs once per iteration (the rest is the preamble, run once on entry; 'ops per "
+    "iteration' below counts only operations of the classes shown, not the label, jump and "
+    "debug markers).  iterations: runs counted by jit-backend-counts.  per iter: a bridge's "
+    "runs per iteration of the loop it leaves -- every one is a guard failing and a jump "
+    "out of the compiled loop, where the JIT switches paths.")
+ANONYMOUS_NOTE = (
+    "anonymous;<builtin>: Python code inside PyPy itself, compiled from a string (no source "
+    "file); in a numpy program, cpyext's app-level helper behind a C-API call such as "
+    "PyContextVar_Get, which numpy 2 makes on every ufunc call.")
+
+
 def render(result, top=15):
     out = []
     summary = result["summary"]
@@ -116,12 +164,19 @@ def render(result, top=15):
                    "necessarily the hottest (record with PYPYLOG=jit-log-opt,"
                    "jit-backend-counts:FILE)")
     out.append("")
-    out.append("%12s %6s  %-12s %s" % ("iterations", "ops", "kind", "name"))
+    out.append("%12s %6s %6s %8s  %-12s %s" % ("iterations", "ops", "body", "per iter",
+                                               "kind", "name"))
     for t in result["traces"][:top]:
-        out.append("%12s %6d  %-12s %s" % ("-" if t["iterations"] is None else t["iterations"],
-                                           t["ops"], t["kind"], t["name"]))
+        out.append("%12s %6d %6s %8s  %-12s %s" % (
+            "-" if t["iterations"] is None else t["iterations"], t["ops"],
+            "" if t["body_ops"] is None else t["body_ops"],
+            "" if t["per_loop_iteration"] is None else "%.3f" % t["per_loop_iteration"],
+            t["kind"], t["name"]))
     if len(result["traces"]) > top:
         out.append("%12s  (%d more)" % ("...", len(result["traces"]) - top))
+    out += ["", textwrap.fill(LISTING_NOTE, 100)]
+    if any(t["name"].startswith("anonymous;<builtin>") for t in result["traces"]):
+        out.append(textwrap.fill(ANONYMOUS_NOTE, 100))
     loop = result["loop"]
     out.append("")
     out.append("%s %s: %d ops per iteration (%s iterations), by source line:"

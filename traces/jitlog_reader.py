@@ -15,6 +15,7 @@ BRIDGE_HEADER = re.compile(r"^# bridge out of Guard (0x[0-9a-f]+) with (\d+) ops
 OP_LINE = re.compile(r"^(?:\+\d+: )?(?:([a-z]\d+) = )?([a-z_0-9]+)\((.*)\)(?: \[.*\])?\s*$")
 MERGE_POINT = re.compile(r"^(\d+), (\d+), '(.*);(.*):(\d+)-(\d+)~#(\d+) (\w+)'")
 TARGET_TOKEN = re.compile(r"TargetToken\((\d+)\)")
+GUARD_DESCR = re.compile(r"descr=<Guard(0x[0-9a-f]+)>")
 COUNT_LINE = re.compile(r"^(entry|bridge|loop) (\d+):(\d+)\s*$|^TargetToken\((\d+)\):(\d+)\s*$")
 
 TRACE_SECTIONS = ("jit-log-opt-loop", "jit-log-opt-bridge")
@@ -60,6 +61,7 @@ class Trace(object):
         self.ops = []
         self.target_tokens = []       # labels' TargetToken ids, in order
         self.iterations = None        # from jit-backend-counts, when present
+        self.origin = None            # bridges: (trace, guard op) the bridge leaves from
 
     @property
     def body(self):
@@ -69,6 +71,15 @@ class Trace(object):
             if labels:
                 return self.ops[labels[-1]:]
         return self.ops
+
+    @property
+    def root(self):
+        """The loop (or entry bridge) a bridge ultimately leaves from; itself for loops."""
+        trace, seen = self, set()
+        while trace.origin is not None and id(trace) not in seen:
+            seen.add(id(trace))
+            trace = trace.origin[0]
+        return trace
 
     def __repr__(self):
         return "<Trace %s %r, %d ops>" % (self.kind, self.name, len(self.ops))
@@ -111,6 +122,7 @@ def read_jitlog(path):
                                "not a PyPy JIT log (record with PYPYLOG=jit-log-opt,"
                                "jit-backend-counts,jit-summary:FILE)")
     attach_counts(traces, counts)
+    attach_origins(traces)
     return JitLog(path, traces, counts, summary)
 
 
@@ -211,3 +223,17 @@ def attach_counts(traces, counts):
             per_label = [counts[("target", t)] for t in trace.target_tokens
                          if ("target", t) in counts]
             trace.iterations = max(per_label) if per_label else counts.get(("loop", trace.number))
+
+
+def attach_origins(traces):
+    """Point every bridge at the guard it leaves from (the guard's trace and op)."""
+    guards = {}
+    for trace in traces:
+        for op in trace.ops:
+            if op.name.startswith("guard_"):
+                match = GUARD_DESCR.search(op.args)
+                if match:
+                    guards[int(match.group(1), 16)] = (trace, op)
+    for trace in traces:
+        if trace.kind == "bridge":
+            trace.origin = guards.get(int(trace.guard, 16))

@@ -14,10 +14,8 @@ import click
 from ev import atomic
 from traces.categories import CATEGORIES, categorize, project_file, title
 from traces.errors import InputError
+from traces.processors import display_name, without_launcher
 from traces.profile_reader import read_profile
-
-ENTRY_FILE = os.path.join("ev", "main.py")
-
 
 def analyse(profile, top=15):
     self_weight = collections.Counter()
@@ -32,8 +30,8 @@ def analyse(profile, top=15):
         self_weight[categorize(frames[-1])] += weight
         for category in set(categorize(f) for f in frames):
             total_weight[category] += weight
-        func_self[frames[-1].label] += weight
-        for label in set(f.label for f in frames):
+        func_self[display_name(frames[-1])] += weight
+        for label in set(display_name(f) for f in frames):
             func_total[label] += weight
         innermost = next((p for p in map(project_file, reversed(frames)) if p), None)
         if innermost:
@@ -56,17 +54,6 @@ def analyse(profile, top=15):
         "top_total": [{"function": f, "total": w / all_weight}
                       for f, w in func_total.most_common(top)],
     }
-
-
-def without_launcher(frames):
-    """The stack from the innermost frame of the command line (ev/main.py) inwards, or else from
-    the outermost project frame: the frames outside (runpy, click) only launched the run and
-    would otherwise show as ~100% total time."""
-    files = [project_file(f) for f in frames]
-    entry = [i for i, f in enumerate(files) if f == ENTRY_FILE]
-    if entry:
-        return frames[entry[-1]:]
-    return next((frames[i:] for i, f in enumerate(files) if f), frames)
 
 
 CPYTHON_NOTE = (

@@ -1,0 +1,82 @@
+"""Small steps between a profile's samples and what renders them: drop the launcher, merge
+runs of unnamed frames, name frames for people, scale weights to time."""
+import os
+
+from traces.categories import PROJECT_ROOT, categorize, project_file
+from traces.samples import NATIVE, PY
+
+ENTRY_FILE = os.path.join("ev", "main.py")
+
+
+def without_launcher(frames):
+    """The stack from the innermost frame of the command line (ev/main.py) inwards, or else from
+    the outermost project frame: the frames outside (runpy, click) only launched the run and
+    would otherwise show as ~100% total time."""
+    files = [project_file(f) for f in frames]
+    entry = [i for i, f in enumerate(files) if f == ENTRY_FILE]
+    if entry:
+        return frames[entry[-1]:]
+    project = next((i for i, f in enumerate(files) if f), None)
+    if project is not None:
+        return frames[project:]
+    start = 0  # start-up or shut-down: no project frame; still drop the launcher's
+    while start < len(frames) - 1 and is_launcher(frames[start]):
+        start += 1
+    return frames[start:]
+
+
+def is_launcher(frame):
+    filename = frame.filename or ""
+    return frame.kind == PY and ("runpy" in filename or "%sclick%s" % (os.sep, os.sep)
+                                 in filename)
+
+
+def merged_unnamed(frames):
+    """Consecutive unnamed frames of one library (PyPy's runtime calling itself 30 deep) as
+    one: they say nothing more than the first of them."""
+    kept = []
+    for frame in frames:
+        if (kept and frame.kind == NATIVE and frame.name.startswith("<")
+                and kept[-1].key() == frame.key()):
+            continue
+        kept.append(frame)
+    return kept
+
+
+def for_people(frames):
+    """The stack a person reads: launcher dropped, unnamed runs merged."""
+    return merged_unnamed(without_launcher(frames))
+
+
+def short_path(filename):
+    """Project files relative to the project, others by their last two path parts."""
+    if not filename:
+        return "?"
+    if filename.startswith(PROJECT_ROOT + os.sep):
+        return os.path.relpath(filename, PROJECT_ROOT)
+    parts = filename.split(os.sep)
+    return os.sep.join(parts[-2:])
+
+
+def display_name(frame):
+    """'rates (ev/quadcopter.py:115)', 'PyFloat_FromDouble', '<libpypy3.9-c.so>'."""
+    if frame.kind == PY:
+        return "%s (%s:%s)" % (frame.name, short_path(frame.filename), frame.line)
+    return frame.label
+
+
+def seconds_per_weight(profile):
+    """Seconds one unit of sample weight stands for: the recorded run time spread over the
+    samples (PyPy's samples carry no timestamps), or vmprof's nominal 1 ms period."""
+    total = float(profile.total_weight) or 1.0
+    if profile.runtime_seconds:
+        return profile.runtime_seconds / total
+    return 0.001
+
+
+def library_and_category(frame):
+    """Where a frame's code lives and what it is, for an export's ``file`` field."""
+    category = categorize(frame)
+    if frame.kind == PY:
+        return short_path(frame.filename), category
+    return frame.library or ("JIT" if frame.kind == "jit" else "?"), category
