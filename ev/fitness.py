@@ -32,11 +32,11 @@ ENVIRONMENTS = (
 )
 
 
-def fly(creature, env, altitudes=None):
+def fly(creature, env):
     """Fly one environment from a fresh quadcopter and a zeroed creature; return the fitness
     (lower is better).  Each step adds the distance to the setpoint, times OVERSHOOT_PENALTY
-    when it grew since the previous step.  If ``altitudes`` is a list, the altitude after each
-    step is appended to it."""
+    when it grew since the previous step.  (ev.replay.fly_recorded is this loop with the
+    flight recorded, for replays and plots.)"""
     quad = Quadcopter(env.start)
     creature.reset()
     setpoint = env.setpoint
@@ -52,8 +52,6 @@ def fly(creature, env, altitudes=None):
         else:
             fitness += distance
         last_distance = distance
-        if altitudes is not None:
-            altitudes.append(quad.altitude)
     return fitness
 
 

@@ -1,4 +1,5 @@
 """python -m ev.main: evolve a quadcopter altitude controller, one line per generation."""
+import collections
 import contextlib
 import json
 import os
@@ -10,11 +11,14 @@ import click
 
 from ev import atomic, capacity, profiling, records
 from ev.creature_base import DEFAULT_SHAPE
+from ev.pid import PID_SHAPE, pid_creature_class
+from ev.replay import flies_everywhere
 from ev.rng import Rng
 from ev.timing import steady_median
 from ev.universe import Universe
 from ev.variants import VARIANT_NAMES, get_variant
 
+CONTROLLERS = ("state-space", "pid")
 LINE = ("Generation {n:3d}: min = {s.min:8.2f} avg = {s.avg:8.2f} max = {s.max:8.2f}  "
         "[population = {population}]  [{secs:.2f} secs]")
 
@@ -65,15 +69,22 @@ def check_writable(ctx, param, path):
 @click.option("-n", "--population", type=click.IntRange(min=4), default=500, show_default=True,
               help="Creatures per generation.")
 @click.option("-g", "--generations", type=click.IntRange(min=1), default=None,
-              help="Generations to run [default: until Ctrl-C].")
+              help="Generations to run [default: until Ctrl-C]; with --until-flies, the "
+                   "budget.")
 @click.option("--creature", "variant", type=click.Choice(VARIANT_NAMES), default=None,
               help="How run_step is computed [default: specialized].")
 @click.option("--no-specialized", is_flag=True,
               help="Use the numpy Creature (the article's spelling of --creature numpy).")
 @click.option("--vectorized", is_flag=True, help="Same as --creature vectorized.")
-@click.option("--state-vars", type=click.IntRange(min=0, max=63), default=1, show_default=True,
-              help="State variables of the controller (2 or more can hold an integral and a "
-                   "previous altitude: a PID).")
+@click.option("--controller", type=click.Choice(CONTROLLERS), default="state-space",
+              show_default=True,
+              help="What evolves: the article's state-space matrix, or PID gains (Kp, Ki, Kd, "
+                   "hover command) compiled into that same form.")
+@click.option("--state-vars", type=click.IntRange(min=0, max=63), default=None,
+              help="State variables of the state-space controller [default: 1; a PID has 2].")
+@click.option("--until-flies", is_flag=True,
+              help="Stop at the first generation whose best creature flies (see ev.show); "
+                   "exit 1 if it never does within -g generations.")
 @click.option("--seed", type=int, default=None,
               help="Seed of the run's random source: same seed, same fitness lines.")
 @click.option("--results", type=click.Path(), callback=check_writable,
@@ -84,14 +95,12 @@ def check_writable(ctx, param, path):
               help="Record a vmprof profile of the evolution (read it with traces.profile).")
 @click.option("--jit-log", type=click.Path(), callback=check_writable,
               help="PyPy only: write the JIT's log (read it with traces.jitlog).")
-def main(population, generations, variant, no_specialized, vectorized, state_vars, seed, results,
-         save_best, profile, jit_log):
+def main(**options):
     """Evolve the controller of a simulated quadcopter and time every generation."""
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, stop_on_signal)
     try:
-        status = start(population, generations, variant, no_specialized, vectorized,
-                       state_vars, seed, results, save_best, profile, jit_log)
+        status = start(Options(**options))
     except KeyboardInterrupt as stop:  # during start-up; the evolution handles its own
         click.echo("\n" + stop_message(stop), err=True)
         status = exit_status(stop)
@@ -100,40 +109,82 @@ def main(population, generations, variant, no_specialized, vectorized, state_var
     sys.exit(status)
 
 
-def start(population, generations, variant, no_specialized, vectorized, state_vars, seed,
-          results, save_best, profile, jit_log):
+Options = collections.namedtuple(
+    "Options", "population generations variant no_specialized vectorized controller "
+               "state_vars until_flies seed results save_best profile jit_log")
+
+
+def start(options):
     """Check the options, start the recorded child or set up the evolution and run it;
     return the exit status."""
-    variant = choose_variant(variant, no_specialized, vectorized)
-    check_distinct_outputs(results=results, save_best=save_best, profile=profile,
-                           jit_log=jit_log)
-    if jit_log and not profiling.is_pypy():
+    variant = choose_variant(options.variant, options.no_specialized, options.vectorized)
+    check_distinct_outputs(results=options.results, save_best=options.save_best,
+                           profile=options.profile, jit_log=options.jit_log)
+    if options.jit_log and not profiling.is_pypy():
         raise click.UsageError("--jit-log: CPython has no JIT to log (run this with pypy3)")
-    shape = DEFAULT_SHAPE._replace(state_vars=state_vars)
-    problem = capacity.population_too_large(population, shape)
+    shape = choose_shape(options.controller, options.state_vars)
+    problem = capacity.population_too_large(options.population, shape)
     if problem:
         raise click.BadParameter(problem, param_hint="--population")
-    if (profile or jit_log) and not profiling.in_child():
-        return profiling.run_recorded_child(sys.argv[1:], jit_log)
+    if (options.profile or options.jit_log) and not profiling.in_child():
+        return profiling.run_recorded_child(sys.argv[1:], options.jit_log)
+    seed = options.seed
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "big")
     try:
         chosen = get_variant(variant, shape)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--state-vars")
-    universe = Universe.random(chosen.creature_class, population, chosen.evaluate_all,
+    creature_class, description = controller_class(options.controller, chosen)
+    universe = Universe.random(creature_class, options.population, chosen.evaluate_all,
                                Rng(seed), shape)
-    run = records.run_record(variant, population, seed, generations, shape, sys.argv)
-    click.echo("# %s %s, %s, seed %d" % (run["implementation"], run["version"],
-                                         chosen.description, seed))
+    run = records.run_record(variant, options.population, seed, options.generations, shape,
+                             sys.argv, controller=options.controller)
+    click.echo("# %s %s, %s, seed %d" % (run["implementation"], run["version"], description,
+                                         seed))
     try:
-        writer = records.RecordWriter(results) if results else None
+        writer = records.RecordWriter(options.results) if options.results else None
         if writer:
             writer.write(run)
     except OSError as error:
         click.echo("error: %s" % atomic.describe(error), err=True)
         return 1
-    return run_until_done(universe, generations, run, writer, save_best, profile)
+    goal = FliesGoal() if options.until_flies else None
+    return run_until_done(universe, options.generations, run, writer, options.save_best,
+                          options.profile, goal)
+
+
+def choose_shape(controller, state_vars):
+    if controller == "pid":
+        if state_vars not in (None, PID_SHAPE.state_vars):
+            raise click.UsageError("--state-vars %d: a PID controller has %d (the integral "
+                                   "and the previous altitude)"
+                                   % (state_vars, PID_SHAPE.state_vars))
+        return PID_SHAPE
+    return DEFAULT_SHAPE._replace(state_vars=1 if state_vars is None else state_vars)
+
+
+def controller_class(controller, chosen):
+    """(creature class, description) of what evolves, computed the way ``chosen`` computes."""
+    if controller == "pid":
+        return (pid_creature_class(chosen.creature_class),
+                "PID gains flown as the state-space form, %s" % chosen.description)
+    return chosen.creature_class, chosen.description
+
+
+class FliesGoal(object):
+    """--until-flies: reached when a generation's best creature flies in every training
+    environment (ev.step_response.flies).  Checked once per generation, outside the timing."""
+
+    def __init__(self):
+        self.generation = None
+        self.wall_seconds = None
+
+    def reached(self, universe, generation, wall_seconds):
+        if universe.best is None or not flies_everywhere(universe.best):
+            return False
+        self.generation, self.wall_seconds = generation, wall_seconds
+        return True
 
 
 def check_distinct_outputs(**paths):
@@ -151,14 +202,15 @@ def check_distinct_outputs(**paths):
             seen[real] = option
 
 
-def run_until_done(universe, generations, run, writer, save_best, profile):
-    """Evolve (recording a profile if asked), then finish; return the exit status."""
+def run_until_done(universe, generations, run, writer, save_best, profile, goal=None):
+    """Evolve (recording a profile if asked) until the generations are done or the goal is
+    reached, then finish; return the exit status."""
     seconds = []
     recording = (profiling.vmprof_recording(profile, click.echo) if profile
                  else contextlib.nullcontext())
     try:
         with recording:
-            evolve(universe, generations, run, writer, seconds)
+            evolve(universe, generations, run, writer, seconds, goal)
     except KeyboardInterrupt as stop:
         return finish(universe, seconds, save_best, writer, stopped="\n" + stop_message(stop),
                       status=exit_status(stop))
@@ -168,7 +220,19 @@ def run_until_done(universe, generations, run, writer, save_best, profile):
     except OSError as error:  # the results file or the profile could not be written
         return finish(universe, seconds, save_best, writer,
                       stopped="error: %s" % atomic.describe(error), status=1)
-    return finish(universe, seconds, save_best, writer)
+    status = finish(universe, seconds, save_best, writer)
+    return status or (goal_status(goal, seconds) if goal else 0)
+
+
+def goal_status(goal, seconds):
+    if goal.generation is None:
+        click.echo("# did not fly within %d generations (%.2f s)" % (len(seconds),
+                                                                   sum(seconds)))
+        return 1
+    click.echo("# flies: generation %d's best, after %d generations, %.2f s of evolution "
+               "(%.2f s wall clock)" % (goal.generation, goal.generation + 1,
+                                        sum(seconds), goal.wall_seconds))
+    return 0
 
 
 def choose_variant(variant, no_specialized, vectorized):
@@ -181,17 +245,23 @@ def choose_variant(variant, no_specialized, vectorized):
     return flags[0] if flags else "specialized"
 
 
-def evolve(universe, generations, run, writer, seconds):
+def evolve(universe, generations, run, writer, seconds, goal=None):
     generation = 0
+    began = time.perf_counter()
     while generations is None or generation < generations:
         start = time.perf_counter()
         stats = universe.run_generation()
         elapsed = time.perf_counter() - start
         seconds.append(elapsed)
+        flew = goal is not None and goal.reached(universe, generation,
+                                                 time.perf_counter() - began)
         if writer:  # recorded before printed: whatever a user saw is kept
-            writer.write(records.generation_record(run, generation, elapsed, stats))
+            writer.write(records.generation_record(run, generation, elapsed, stats,
+                                                   flies=flew if goal else None))
         click.echo(LINE.format(n=generation, s=stats, population=universe.population,
                                secs=elapsed))
+        if flew:
+            return
         generation += 1
 
 

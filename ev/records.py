@@ -66,10 +66,11 @@ def new_run_id():
     return uuid.uuid4().hex[:12]
 
 
-def run_record(variant, population, seed, generations, shape, argv):
+def run_record(variant, population, seed, generations, shape, argv, controller="state-space"):
     record = {
         "type": RUN,
         "run": new_run_id(),
+        "controller": controller,
         "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "variant": variant,
         "population": population,
@@ -88,8 +89,9 @@ def run_record(variant, population, seed, generations, shape, argv):
     return record
 
 
-def generation_record(run, generation, seconds, stats):
-    return {
+def generation_record(run, generation, seconds, stats, flies=None):
+    """One generation; ``flies`` (when the run checks it) says whether its best flies."""
+    record = {
         "type": GENERATION,
         "run": run["run"],
         "implementation": run["implementation"],
@@ -103,6 +105,9 @@ def generation_record(run, generation, seconds, stats):
         "max": stats.max,
         "evaluated": stats.evaluated,
     }
+    if flies is not None:
+        record["flies"] = flies
+    return record
 
 
 def finite_or_none(value):

@@ -1,7 +1,8 @@
 import pytest
 
 from ev.creature import Creature
-from ev.fitness import DT, ENVIRONMENTS, Environment, evaluate, fly
+from ev.fitness import DT, ENVIRONMENTS, Environment, evaluate, fly, settled
+from ev.replay import fly_recorded
 from ev.rng import Rng
 from specialized.creature import SpecializedCreature
 
@@ -19,8 +20,8 @@ def test_fitness_is_the_distance_summed_with_overshoot_tripled():
     # Full power towards a setpoint below: every step moves away and its distance is tripled,
     # except the first (explicit Euler moves the position with the old velocity, zero).
     climb = SpecializedCreature([0.0] * 6, [0.0, 1.0])
-    altitudes = []
-    fitness = fly(climb, Environment(10.0, 5.0, 30), altitudes)
+    flight = fly_recorded(climb, Environment(10.0, 5.0, 30))
+    fitness, altitudes = fly(climb, Environment(10.0, 5.0, 30)), flight.altitudes
     assert altitudes[0] == 10.0 < altitudes[1]
     assert fitness == pytest.approx(5.0 + sum(3 * (a - 5.0) for a in altitudes[1:]))
 
@@ -46,8 +47,17 @@ def test_numpy_and_specialized_fitness_agree():
 
 
 def test_recorded_altitudes_follow_the_flight():
-    altitudes = []
     creature = SpecializedCreature([0.0] * 6, [0.0, 0.6])
-    fly(creature, ENVIRONMENTS[0], altitudes)
-    assert len(altitudes) == ENVIRONMENTS[0].steps
+    flight = fly_recorded(creature, ENVIRONMENTS[0])
+    altitudes = flight.altitudes
+    assert len(altitudes) == len(flight.commands) == ENVIRONMENTS[0].steps
     assert altitudes[-1] > altitudes[1] > altitudes[0] == ENVIRONMENTS[0].start
+    assert set(flight.commands) == {0.6}
+
+
+def test_a_recorded_flight_scores_exactly_as_the_hot_loop():
+    rng = Rng(5)
+    for _ in range(20):
+        creature = SpecializedCreature.random(rng)
+        for env in ENVIRONMENTS:
+            assert fly_recorded(creature, env).fitness == settled(fly(creature, env))

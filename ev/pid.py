@@ -1,0 +1,119 @@
+"""A PID altitude controller whose genome is its gains, flown as the state-space creature.
+
+The gains live on very different scales (a proportional gain near 1, a derivative gain near
+0.1, a hover command of 0.5), so they are mutated in log space: a step multiplies a gain by
+exp(N(0, sigma)), the same relative change whatever its size.  ``state_space`` compiles them
+into the linear form every creature kind already runs (numpy, unrolled, vectorized), with two
+state variables, the integral of the error and the previous altitude:
+
+    integral'  = integral + DT * (setpoint - altitude)
+    previous'  = altitude
+    command    = hover + Kp * (setpoint - altitude) + Ki * integral
+                 - Kd * (altitude - previous) / DT
+
+The derivative acts on the altitude, not the error, so a new setpoint gives no kick.  In the
+very first step ``previous`` is 0 (creatures start with a zeroed state): that step's
+derivative is meaningless and the command is clipped for one step of 0.01 s.
+"""
+import math
+
+from ev.creature_base import Shape
+from ev.fitness import DT
+
+GAIN_NAMES = ("kp", "ki", "kd", "hover")
+PID_SHAPE = Shape(inputs=2, outputs=1, state_vars=2)
+# Log-uniform start: wide, so that evolution finds the scale rather than being given it.
+INITIAL_RANGES = (("kp", 0.01, 10.0), ("ki", 0.001, 1.0), ("kd", 0.01, 10.0),
+                  ("hover", 0.1, 1.0))
+SIGMA = 0.25          # a typical step: a gain times exp(N(0, 0.25)), about +-25%
+LARGE_SIGMA = 1.5     # a rare large jump, for a gain stuck at the wrong scale
+
+
+def state_space(gains, dt=DT):
+    """(matrix, constant) as flat lists for PID_SHAPE: rows integral', previous', command;
+    columns integral, previous, setpoint, altitude."""
+    kp, ki, kd, hover = gains
+    matrix = [1.0, 0.0, dt, -dt,
+              0.0, 0.0, 0.0, 1.0,
+              ki, kd / dt, kp, -(kp + kd / dt)]
+    constant = [0.0, 0.0, hover]
+    return matrix, constant
+
+
+def gains_from_state_space(matrix, constant, dt=DT):
+    """The gains a state-space genome of PID form encodes (the inverse of state_space)."""
+    ki, kd_over_dt, kp = matrix[8], matrix[9], matrix[10]
+    return (kp, ki, kd_over_dt * dt, constant[2])
+
+
+def random_gains(rng):
+    return tuple(math.exp(rng.uniform(math.log(low), math.log(high)))
+                 for _, low, high in INITIAL_RANGES)
+
+
+def step_one(rng, gains):
+    """One gain times exp(N(0, SIGMA))."""
+    gains = list(gains)
+    i = rng.below(len(gains))
+    gains[i] *= math.exp(rng.normal(0.0, SIGMA))
+    return tuple(gains)
+
+
+def step_all(rng, gains):
+    """Every gain times its own exp(N(0, SIGMA / 2))."""
+    return tuple(g * math.exp(rng.normal(0.0, SIGMA / 2.0)) for g in gains)
+
+
+def jump_one(rng, gains):
+    """One gain times exp(N(0, LARGE_SIGMA)): a change of scale."""
+    gains = list(gains)
+    i = rng.below(len(gains))
+    gains[i] *= math.exp(rng.normal(0.0, LARGE_SIGMA))
+    return tuple(gains)
+
+
+OPERATORS = (step_one, step_one, step_all, step_all, jump_one)
+
+
+def mutate_gains(rng, gains):
+    return OPERATORS[rng.below(len(OPERATORS))](rng, gains)
+
+
+_classes = {}
+
+
+def pid_creature_class(base):
+    """The PID creature computed the way ``base`` (a creature kind) computes: the same
+    run_step, fed the compiled state-space genome."""
+    cls = _classes.get(base)
+    if cls is None:
+        cls = _classes[base] = type("Pid" + base.__name__, (PidMixin, base), {})
+    return cls
+
+
+class PidMixin(object):
+    controller = "pid"
+
+    def __init__(self, gains):
+        self.gains = tuple(float(g) for g in gains)
+        matrix, constant = state_space(self.gains)
+        super(PidMixin, self).__init__(matrix, constant, PID_SHAPE)
+
+    @classmethod
+    def random(cls, rng, shape=PID_SHAPE):
+        return cls(random_gains(rng))
+
+    def child(self, rng):
+        return type(self)(mutate_gains(rng, self.gains))
+
+    def to_dict(self):
+        data = super(PidMixin, self).to_dict()
+        data["controller"] = "pid"
+        data["gains"] = dict(zip(GAIN_NAMES, self.gains))
+        return data
+
+    @classmethod
+    def from_dict(cls, data):
+        creature = cls(tuple(data["gains"][name] for name in GAIN_NAMES))
+        creature.fitness = data.get("fitness")
+        return creature

@@ -1,0 +1,68 @@
+"""Replaying a creature: the flight recorded step by step, its step-response figures, and
+whether it flies.
+
+``ev.fitness.fly`` is the hot path and records nothing; ``fly_recorded`` is the same loop
+with the altitude and the motor command kept at every step (a test checks that both give the
+same fitness to the last bit).
+"""
+from collections import namedtuple
+
+from ev.fitness import DT, ENVIRONMENTS, OVERSHOOT_PENALTY, Environment, settled
+from ev.quadcopter import Quadcopter
+from ev.step_response import flies, step_info
+
+Flight = namedtuple("Flight", "env times altitudes commands fitness")
+
+UNSEEN_SECONDS = 4.0
+
+
+def fly_recorded(creature, env):
+    """Fly ``env`` as ev.fitness.fly does, keeping every step's altitude and command."""
+    quad = Quadcopter(env.start)
+    creature.reset()
+    setpoint = env.setpoint
+    last_distance = abs(setpoint - env.start)
+    fitness = 0.0
+    times, altitudes, commands = [], [], []
+    for step in range(env.steps):
+        outputs = creature.run_step([setpoint, quad.altitude])
+        quad.set_thrust(outputs[0])
+        quad.step(DT)
+        distance = abs(setpoint - quad.altitude)
+        if distance > last_distance:
+            fitness += OVERSHOOT_PENALTY * distance
+        else:
+            fitness += distance
+        last_distance = distance
+        times.append(DT * (step + 1))
+        altitudes.append(quad.altitude)
+        commands.append(quad.a1)
+    return Flight(env, times, altitudes, commands, settled(fitness))
+
+
+def random_environments(rng, count):
+    """Steps the evolution never trained on: start 0-500 m, a step of +-0.5-10 m, 4 s."""
+    envs = []
+    for _ in range(count):
+        start = rng.uniform(0.0, 500.0)
+        size = rng.uniform(0.5, 10.0)
+        up = rng.below(2) == 1 or start - size < 0.0
+        envs.append(Environment.from_duration(start, start + size if up else start - size,
+                                              UNSEEN_SECONDS))
+    return envs
+
+
+def assess(creature, envs=ENVIRONMENTS):
+    """[(Flight, StepInfo or None)] for every environment; None when the flight failed."""
+    results = []
+    for env in envs:
+        flight = fly_recorded(creature, env)
+        info = None
+        if flight.fitness == flight.fitness and flight.fitness != float("inf"):
+            info = step_info(flight.times, flight.altitudes, env.start, env.setpoint)
+        results.append((flight, info))
+    return results
+
+
+def flies_everywhere(creature, envs=ENVIRONMENTS):
+    return all(info is not None and flies(info) for _, info in assess(creature, envs))
