@@ -40,6 +40,7 @@ class CreatureBase(object):
         self.matrix_values = matrix
         self.constant_values = constant
         self.fitness = None
+        self.id = self.parent_id = self.operator = None   # lineage, set by the Universe
         self._compile()
         self.reset()
 
@@ -50,8 +51,17 @@ class CreatureBase(object):
         return cls(matrix, constant, shape)
 
     def child(self, rng):
-        matrix, constant = mutate(rng, self.matrix_values, self.constant_values)
-        return type(self)(matrix, constant, self.shape)
+        """A mutated copy; ``operator`` says which mutation made it."""
+        matrix, constant, operator = mutate(rng, self.matrix_values, self.constant_values)
+        child = type(self)(matrix, constant, self.shape)
+        child.operator = operator
+        return child
+
+    def genome(self):
+        """What defines the creature, as plain data (ev.saved.creature_from_dict reads it)."""
+        data = self.to_dict()
+        del data["fitness"]
+        return data
 
     def to_dict(self):
         return {

@@ -4,6 +4,7 @@ import contextlib
 import json
 import os
 import signal
+import sqlite3
 import sys
 import time
 
@@ -14,6 +15,7 @@ from ev.creature_base import DEFAULT_SHAPE
 from ev.pid import PID_SHAPE, pid_creature_class
 from ev.replay import flies_everywhere
 from ev.rng import Rng
+from ev.store import Store, StoreError
 from ev.timing import steady_median
 from ev.universe import Universe
 from ev.variants import VARIANT_NAMES, get_variant
@@ -87,6 +89,11 @@ def check_writable(ctx, param, path):
                    "exit 1 if it never does within -g generations.")
 @click.option("--seed", type=int, default=None,
               help="Seed of the run's random source: same seed, same fitness lines.")
+@click.option("--store", type=click.Path(), callback=check_writable,
+              help="Keep the run in a new SQLite file: every creature, every generation, "
+                   "the random state (resume it with --resume; read it with ev.history).")
+@click.option("--resume", type=click.Path(dir_okay=False),
+              help="Continue the run kept in this store; -g N means N more generations.")
 @click.option("--results", type=click.Path(), callback=check_writable,
               help="Append one JSON line per generation (after a first record on the run).")
 @click.option("--save-best", type=click.Path(), callback=check_writable,
@@ -99,8 +106,11 @@ def main(**options):
     """Evolve the controller of a simulated quadcopter and time every generation."""
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, stop_on_signal)
+    context = click.get_current_context()
+    given = frozenset(name for name in options if context.get_parameter_source(name)
+                      == click.core.ParameterSource.COMMANDLINE)
     try:
-        status = start(Options(**options))
+        status = start(Options(given=given, **options))
     except KeyboardInterrupt as stop:  # during start-up; the evolution handles its own
         click.echo("\n" + stop_message(stop), err=True)
         status = exit_status(stop)
@@ -111,22 +121,35 @@ def main(**options):
 
 Options = collections.namedtuple(
     "Options", "population generations variant no_specialized vectorized controller "
-               "state_vars until_flies seed results save_best profile jit_log")
+               "state_vars until_flies seed store resume results save_best profile jit_log "
+               "given")
 
 
 def start(options):
     """Check the options, start the recorded child or set up the evolution and run it;
     return the exit status."""
-    variant = choose_variant(options.variant, options.no_specialized, options.vectorized)
     check_distinct_outputs(results=options.results, save_best=options.save_best,
-                           profile=options.profile, jit_log=options.jit_log)
+                           profile=options.profile, jit_log=options.jit_log,
+                           store=options.store, resume=options.resume)
+    if options.store and options.resume:
+        raise click.UsageError("--store starts a new store, --resume continues one: not both")
+    if options.store and os.path.lexists(options.store):
+        raise click.UsageError("--store %s: the file exists (continue that run with --resume, "
+                               "or choose another file)" % options.store)
     if options.jit_log and not profiling.is_pypy():
         raise click.UsageError("--jit-log: CPython has no JIT to log (run this with pypy3)")
+    stored = None
+    if options.resume:
+        stored = open_store_to_resume(options.resume)
+        options = options_from_store(options, stored)
+    variant = choose_variant(options.variant, options.no_specialized, options.vectorized)
     shape = choose_shape(options.controller, options.state_vars)
     problem = capacity.population_too_large(options.population, shape)
     if problem:
         raise click.BadParameter(problem, param_hint="--population")
     if (options.profile or options.jit_log) and not profiling.in_child():
+        if stored:
+            stored.close()   # the child takes the store's lock
         return profiling.run_recorded_child(sys.argv[1:], options.jit_log)
     seed = options.seed
     if seed is None:
@@ -136,22 +159,103 @@ def start(options):
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--state-vars")
     creature_class, description = controller_class(options.controller, chosen)
-    universe = Universe.random(creature_class, options.population, chosen.evaluate_all,
-                               Rng(seed), shape)
     run = records.run_record(variant, options.population, seed, options.generations, shape,
                              sys.argv, controller=options.controller)
-    click.echo("# %s %s, %s, seed %d" % (run["implementation"], run["version"], description,
-                                         seed))
+    if stored and stored.last_generation() is not None:
+        universe, first = resumed_universe(stored, chosen.evaluate_all)
+        click.echo("# %s %s, %s, seed %d, resuming %s at generation %d" % (
+            run["implementation"], run["version"], description, seed, options.resume, first))
+    else:
+        universe, first = Universe.random(creature_class, options.population,
+                                          chosen.evaluate_all, Rng(seed), shape), 0
+        click.echo("# %s %s, %s, seed %d" % (run["implementation"], run["version"],
+                                             description, seed))
     try:
-        writer = records.RecordWriter(options.results) if options.results else None
-        if writer:
-            writer.write(run)
+        outputs = RunOutputs.open(run, options.results, options.store, stored)
     except OSError as error:
         click.echo("error: %s" % atomic.describe(error), err=True)
         return 1
+    except StoreError as error:
+        click.echo("error: %s" % error, err=True)
+        return 1
     goal = FliesGoal() if options.until_flies else None
-    return run_until_done(universe, options.generations, run, writer, options.save_best,
-                          options.profile, goal)
+    return run_until_done(universe, Span(first, options.generations), outputs,
+                          options.save_best, options.profile, goal)
+
+
+def open_store_to_resume(path):
+    try:
+        stored = Store.open(path)
+    except StoreError as error:
+        raise click.ClickException(str(error))
+    return stored
+
+
+def options_from_store(options, stored):
+    """The options with what defines the run taken from the store; a flag given on the
+    command line that contradicts the store is a usage error."""
+    run = stored.run()
+    from_store = {"population": run["population"], "seed": run["seed"],
+                  "controller": run.get("controller", "state-space"),
+                  "variant": run["variant"], "state_vars": run["shape"]["state_vars"]}
+    for name, value in from_store.items():
+        mine = getattr(options, name)
+        if name in options.given and mine != value:
+            raise click.UsageError("--%s %s contradicts the stored run (%s); leave it out to "
+                                   "resume" % (name.replace("_", "-"), mine, value))
+    if (options.no_specialized or options.vectorized) and "variant" not in options.given:
+        wanted = "numpy" if options.no_specialized else "vectorized"
+        if wanted != run["variant"]:
+            raise click.UsageError("--%s contradicts the stored run (creature %s)" % (
+                "no-specialized" if options.no_specialized else "vectorized", run["variant"]))
+    return options._replace(no_specialized=False, vectorized=False, **from_store)
+
+
+def resumed_universe(stored, evaluate_all):
+    """The population and random state after the last stored generation, and the number of
+    the next generation."""
+    last = stored.last_generation()
+    creatures, rng_state, next_id = stored.population_after(last)
+    rng = Rng()
+    rng.setstate(rng_state)
+    universe = Universe(creatures, evaluate_all, rng)
+    universe.next_id = next_id
+    return universe, last + 1
+
+
+class Span(collections.namedtuple("Span", "first count")):
+    """Generations ``first``, ``first + 1``, ... (``count`` of them; None: until stopped)."""
+
+    def __contains__(self, generation):
+        return self.count is None or generation < self.first + self.count
+
+
+class RunOutputs(object):
+    """Where a run's generations go: the JSON-lines records and the store, each optional."""
+
+    def __init__(self, run, writer, store):
+        self.run, self.writer, self.store = run, writer, store
+
+    @classmethod
+    def open(cls, run, results, store_path, stored):
+        writer = records.RecordWriter(results) if results else None
+        if writer:
+            writer.write(run)
+        store = stored or (Store.create(store_path, run) if store_path else None)
+        return cls(run, writer, store)
+
+    def generation(self, universe, generation, seconds, stats, flies):
+        if self.store:
+            self.store.write_generation(universe, generation, seconds, stats)
+        if self.writer:
+            self.writer.write(records.generation_record(self.run, generation, seconds, stats,
+                                                        flies=flies))
+
+    def close(self):
+        if self.writer:
+            self.writer.close()
+        if self.store:
+            self.store.close()
 
 
 def choose_shape(controller, state_vars):
@@ -202,7 +306,7 @@ def check_distinct_outputs(**paths):
             seen[real] = option
 
 
-def run_until_done(universe, generations, run, writer, save_best, profile, goal=None):
+def run_until_done(universe, span, outputs, save_best, profile, goal=None):
     """Evolve (recording a profile if asked) until the generations are done or the goal is
     reached, then finish; return the exit status."""
     seconds = []
@@ -210,17 +314,19 @@ def run_until_done(universe, generations, run, writer, save_best, profile, goal=
                  else contextlib.nullcontext())
     try:
         with recording:
-            evolve(universe, generations, run, writer, seconds, goal)
+            evolve(universe, span, outputs, seconds, goal)
     except KeyboardInterrupt as stop:
-        return finish(universe, seconds, save_best, writer, stopped="\n" + stop_message(stop),
+        return finish(universe, seconds, save_best, outputs, stopped="\n" + stop_message(stop),
                       status=exit_status(stop))
     except ArithmeticError as error:  # e.g. SingularAttitude: a flight the model cannot fly
-        return finish(universe, seconds, save_best, writer, stopped="error: %s" % error,
+        return finish(universe, seconds, save_best, outputs, stopped="error: %s" % error,
                       status=1)
-    except OSError as error:  # the results file or the profile could not be written
-        return finish(universe, seconds, save_best, writer,
-                      stopped="error: %s" % atomic.describe(error), status=1)
-    status = finish(universe, seconds, save_best, writer)
+    except (OSError, sqlite3.Error) as error:  # the records, store or profile failed
+        message = atomic.describe(error) if isinstance(error, OSError) else (
+            "the store failed: %s" % error)
+        return finish(universe, seconds, save_best, outputs, stopped="error: " + message,
+                      status=1)
+    status = finish(universe, seconds, save_best, outputs)
     return status or (goal_status(goal, seconds) if goal else 0)
 
 
@@ -245,19 +351,18 @@ def choose_variant(variant, no_specialized, vectorized):
     return flags[0] if flags else "specialized"
 
 
-def evolve(universe, generations, run, writer, seconds, goal=None):
-    generation = 0
+def evolve(universe, span, outputs, seconds, goal=None):
+    generation = span.first
     began = time.perf_counter()
-    while generations is None or generation < generations:
+    while generation in span:
         start = time.perf_counter()
         stats = universe.run_generation()
         elapsed = time.perf_counter() - start
         seconds.append(elapsed)
         flew = goal is not None and goal.reached(universe, generation,
                                                  time.perf_counter() - began)
-        if writer:  # recorded before printed: whatever a user saw is kept
-            writer.write(records.generation_record(run, generation, elapsed, stats,
-                                                   flies=flew if goal else None))
+        # Kept before printed: whatever a user saw is in the records and the store.
+        outputs.generation(universe, generation, elapsed, stats, flew if goal else None)
         click.echo(LINE.format(n=generation, s=stats, population=universe.population,
                                secs=elapsed))
         if flew:
@@ -265,17 +370,16 @@ def evolve(universe, generations, run, writer, seconds, goal=None):
         generation += 1
 
 
-def finish(universe, seconds, save_best, writer, stopped=None, status=0):
+def finish(universe, seconds, save_best, outputs, stopped=None, status=0):
     """Close the records, print the summary, save the best creature; return the exit status.
     When the run was ``stopped`` (the message says why), everything goes to stderr.
     A second Ctrl-C waits until all this is done."""
     with atomic.signals_deferred():
-        return finish_now(universe, seconds, save_best, writer, stopped, status)
+        return finish_now(universe, seconds, save_best, outputs, stopped, status)
 
 
-def finish_now(universe, seconds, save_best, writer, stopped, status):
-    if writer:
-        writer.close()
+def finish_now(universe, seconds, save_best, outputs, stopped, status):
+    outputs.close()
     if stopped:
         click.echo(stopped, err=True)
     if seconds:

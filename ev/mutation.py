@@ -58,8 +58,9 @@ OPERATORS = (
 
 def mutate(rng, matrix, constant):
     """Mutate either the matrix or the constant (never both) with one random operator.
-    Returns the new (matrix, constant) pair of flat float lists."""
+    Returns the new matrix and constant (flat float lists) and what was done, e.g.
+    "scale_one(matrix)"."""
     operator = OPERATORS[rng.below(len(OPERATORS))]
     if rng.below(2):
-        return operator(rng, matrix), list(constant)
-    return list(matrix), operator(rng, constant)
+        return operator(rng, matrix), list(constant), "%s(matrix)" % operator.__name__
+    return list(matrix), operator(rng, constant), "%s(constant)" % operator.__name__

@@ -76,7 +76,9 @@ OPERATORS = (step_one, step_one, step_all, step_all, jump_one)
 
 
 def mutate_gains(rng, gains):
-    return OPERATORS[rng.below(len(OPERATORS))](rng, gains)
+    """(new gains, the operator's name)."""
+    operator = OPERATORS[rng.below(len(OPERATORS))]
+    return operator(rng, gains), operator.__name__
 
 
 _classes = {}
@@ -104,7 +106,10 @@ class PidMixin(object):
         return cls(random_gains(rng))
 
     def child(self, rng):
-        return type(self)(mutate_gains(rng, self.gains))
+        gains, operator = mutate_gains(rng, self.gains)
+        child = type(self)(gains)
+        child.operator = operator
+        return child
 
     def to_dict(self):
         data = super(PidMixin, self).to_dict()

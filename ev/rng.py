@@ -13,6 +13,15 @@ class Rng(object):
     def __init__(self, seed=None):
         self._random = random.Random(seed)
 
+    def getstate(self):
+        """The state as plain data (JSON): the Mersenne Twister's, the same on every Python."""
+        version, internal, gauss_next = self._random.getstate()
+        return [version, list(internal), gauss_next]
+
+    def setstate(self, state):
+        version, internal, gauss_next = state
+        self._random.setstate((version, tuple(internal), gauss_next))
+
     def random(self):
         """Uniform in [0, 1)."""
         return self._random.random()

@@ -18,6 +18,19 @@ class Universe(object):
         self.evaluate_all = evaluate_all
         self.rng = rng
         self.best = None
+        self.ranked = []      # the last generation's creatures, best first, before selection
+        self.next_id = 0
+        for creature in self.creatures:
+            if creature.id is None:
+                self.name(creature)
+            self.next_id = max(self.next_id, creature.id + 1)
+
+    def name(self, creature, parent=None):
+        """Give a new creature its id (and its parent's): the lineage ev.store keeps."""
+        creature.id = self.next_id
+        creature.parent_id = None if parent is None else parent.id
+        self.next_id += 1
+        return creature
 
     @classmethod
     def random(cls, creature_class, population, evaluate_all, rng, shape):
@@ -34,6 +47,7 @@ class Universe(object):
                                 max(fitnesses), len(pending))
         self.creatures.sort(key=attrgetter("fitness"))   # stable: ties keep their order
         self.best = self.creatures[0]
+        self.ranked = self.creatures
         survivors = self._select(self.creatures)
         self.creatures = survivors + self._children(survivors)
         return stats
@@ -55,4 +69,5 @@ class Universe(object):
         """Every survivor has one child; when that leaves the population short (odd sizes,
         uneven culls) the best survivors have a second one."""
         needed = self.population - len(survivors)
-        return [survivors[i % len(survivors)].child(self.rng) for i in range(needed)]
+        parents = [survivors[i % len(survivors)] for i in range(needed)]
+        return [self.name(parent.child(self.rng), parent) for parent in parents]

@@ -65,7 +65,7 @@ def test_mutations_are_scale_free_and_keep_the_sign():
     gains = (1e-3, 1.0, 1e3, 0.5)
     ratios = []
     for _ in range(2000):
-        child = mutate_gains(rng, gains)
+        child, _ = mutate_gains(rng, gains)
         assert all(c > 0 for c in child)
         ratios.append([c / g for c, g in zip(child, gains)])
     for column in zip(*ratios):   # every gain moves by the same relative amounts
