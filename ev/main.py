@@ -16,6 +16,7 @@ from ev.pid import PID_SHAPE, pid_creature_class
 from ev.replay import flies_everywhere
 from ev.rng import Rng
 from ev.store import Store, StoreError
+from ev.store_writer import StoreWriter
 from ev.timing import steady_median
 from ev.universe import Universe
 from ev.variants import VARIANT_NAMES, get_variant
@@ -242,7 +243,7 @@ class RunOutputs(object):
         if writer:
             writer.write(run)
         store = stored or (Store.create(store_path, run) if store_path else None)
-        return cls(run, writer, store)
+        return cls(run, writer, StoreWriter(store) if store else None)
 
     def generation(self, universe, generation, seconds, stats, flies):
         if self.store:
@@ -252,10 +253,12 @@ class RunOutputs(object):
                                                         flies=flies))
 
     def close(self):
+        """Close the records and the store (committing what is queued)."""
         if self.writer:
             self.writer.close()
         if self.store:
-            self.store.close()
+            store, self.store = self.store, None
+            store.close()
 
 
 def choose_shape(controller, state_vars):
@@ -322,10 +325,8 @@ def run_until_done(universe, span, outputs, save_best, profile, goal=None):
         return finish(universe, seconds, save_best, outputs, stopped="error: %s" % error,
                       status=1)
     except (OSError, sqlite3.Error) as error:  # the records, store or profile failed
-        message = atomic.describe(error) if isinstance(error, OSError) else (
-            "the store failed: %s" % error)
-        return finish(universe, seconds, save_best, outputs, stopped="error: " + message,
-                      status=1)
+        return finish(universe, seconds, save_best, outputs,
+                      stopped="error: " + failure_message(error), status=1)
     status = finish(universe, seconds, save_best, outputs)
     return status or (goal_status(goal, seconds) if goal else 0)
 
@@ -378,8 +379,18 @@ def finish(universe, seconds, save_best, outputs, stopped=None, status=0):
         return finish_now(universe, seconds, save_best, outputs, stopped, status)
 
 
+def failure_message(error):
+    if isinstance(error, OSError):
+        return atomic.describe(error)
+    return "the store failed: %s" % error
+
+
 def finish_now(universe, seconds, save_best, outputs, stopped, status):
-    outputs.close()
+    try:
+        outputs.close()
+    except (OSError, sqlite3.Error) as error:
+        click.echo("error: %s" % failure_message(error), err=True)
+        status = status or 1
     if stopped:
         click.echo(stopped, err=True)
     if seconds:

@@ -5,38 +5,55 @@ controller came to be.
 One transaction per generation, in WAL mode: a process killed at any moment (kill -9) loses at
 most the generation in progress.  While a run writes a store it holds an exclusive lock on it
 (flock on the file), so a second run on the same store stops with one line instead of
-interleaving its generations.  Schema (version 1):
+interleaving its generations; readers (ev.history, ev.show) may read a live run.  A generation
+writes two rows, whatever the population: its creatures and everything else travel as packed
+arrays (id lists: little-endian 64-bit integers; numbers: little-endian doubles), which keeps
+storing cheap next to a generation of PyPy's JIT-compiled evolution (the per-row cost of
+sqlite3's bindings was most of it).  Schema (version 1):
 
     meta(key TEXT PRIMARY KEY, value TEXT)
         schema_version, run (the run record as JSON: seed, population, controller, variant,
         shape, interpreter, machine, started)
-    creatures(id INTEGER PRIMARY KEY, genome TEXT, fitness REAL, parent INTEGER,
-              operator TEXT, born INTEGER, culled INTEGER)
-        genome: the creature as JSON (ev.saved reads it); fitness NULL until evaluated, or
-        when not finite; born: the first generation that evaluated it; culled: the generation
-        whose selection removed it
+    creatures(generation INTEGER PRIMARY KEY, first_id INTEGER, last_id INTEGER, ids BLOB,
+              fitness BLOB, parents BLOB, operators TEXT, genomes BLOB)
+        the creatures a generation evaluated (for generation 0, the random first
+        population; later, the children the previous generation made): their ids (first_id
+        to last_id), fitness (inf: every flight failed), parents (-1: none), the mutation
+        that made each (one per line, empty for the first generation), and genomes -- the
+        numbers that define each creature, one after another: the PID gains (kp, ki, kd,
+        hover), or the matrix (row-major) then the constant; what they mean (controller,
+        shape, creature kind) is in meta's run
     generations(generation INTEGER PRIMARY KEY, seconds REAL, min REAL, avg REAL, max REAL,
-                evaluated INTEGER, best INTEGER, population TEXT, rng_state TEXT,
-                next_id INTEGER)
-        population: the ids of the creatures after that generation's reproduction, in order;
-        rng_state: the random source's state after it (JSON); best: the id of its best
+                evaluated INTEGER, best INTEGER, population BLOB, rng_state BLOB,
+                next_id INTEGER, culled BLOB, children BLOB, children_parents BLOB,
+                children_operators TEXT, children_genomes BLOB)
+        culled: the ids its selection removed; population: the ids of the creatures after
+        its reproduction, in order; children: those of them it made, not yet evaluated,
+        with their parents, operators and genomes; rng_state: the Mersenne Twister's state
+        after it (its version, then its 625 words); best: the id of its best creature;
+        min/avg/max NULL when not finite
 """
 import fcntl
 import json
 import math
 import os
 import sqlite3
+import sys
+from array import array
 from urllib.parse import quote
 
 SCHEMA_VERSION = 1
 TABLES = ("meta", "creatures", "generations")
 SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE creatures (id INTEGER PRIMARY KEY, genome TEXT NOT NULL, fitness REAL, "
-    "parent INTEGER, operator TEXT, born INTEGER NOT NULL, culled INTEGER)",
+    "CREATE TABLE creatures (generation INTEGER PRIMARY KEY, first_id INTEGER NOT NULL, "
+    "last_id INTEGER NOT NULL, ids BLOB NOT NULL, fitness BLOB NOT NULL, "
+    "parents BLOB NOT NULL, operators TEXT NOT NULL, genomes BLOB NOT NULL)",
     "CREATE TABLE generations (generation INTEGER PRIMARY KEY, seconds REAL NOT NULL, "
     "min REAL, avg REAL, max REAL, evaluated INTEGER NOT NULL, best INTEGER NOT NULL, "
-    "population TEXT NOT NULL, rng_state TEXT NOT NULL, next_id INTEGER NOT NULL)",
+    "population BLOB NOT NULL, rng_state BLOB NOT NULL, next_id INTEGER NOT NULL, "
+    "culled BLOB NOT NULL, children BLOB NOT NULL, children_parents BLOB NOT NULL, "
+    "children_operators TEXT NOT NULL, children_genomes BLOB NOT NULL)",
 )
 
 
@@ -53,7 +70,7 @@ class Store(object):
         self.path = path
         self.db = connection
         self._lock_file = lock_file
-        self._stored = set()      # ids of the creatures already in the store
+        self._pending = set()     # ids of the children the next generation evaluates
 
     @classmethod
     def create(cls, path, run):
@@ -83,9 +100,12 @@ class Store(object):
             raise StoreError("%s: no such store" % path)
         lock_file = lock(path)
         try:
-            connection = sqlite3.connect(path)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
+            # BEGIN/COMMIT are ours; ev.store_writer commits from its own thread.
+            connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            # fetchall(): an unread row keeps a statement open, and on PyPy (whose cursors
+            # are not freed at once) an open statement makes every later commit fail.
+            connection.execute("PRAGMA journal_mode=WAL").fetchall()
+            connection.execute("PRAGMA synchronous=NORMAL").fetchall()
         except sqlite3.DatabaseError as error:
             lock_file.close()
             raise StoreError("%s: not an ev store (%s)" % (path, error))
@@ -112,12 +132,14 @@ class Store(object):
     def check(self):
         """Raise StoreError unless this is a store of a version this code reads."""
         try:
-            tables = set(row[0] for row in self.db.execute(
+            tables = set(row[0] for row in self.rows(
                 "SELECT name FROM sqlite_master WHERE type = 'table'"))
             if not set(TABLES) <= tables:
                 raise StoreError("%s: not an ev store (no %s table)"
                                  % (self.path, ", ".join(sorted(set(TABLES) - tables))))
             version = self.meta("schema_version")
+        except sqlite3.OperationalError as error:
+            raise StoreError("%s: cannot be read now (%s)" % (self.path, error))
         except sqlite3.DatabaseError as error:
             raise StoreError("%s: not an ev store, or damaged (%s)" % (self.path, error))
         if version != str(SCHEMA_VERSION):
@@ -125,7 +147,7 @@ class Store(object):
                              % (self.path, version, SCHEMA_VERSION))
 
     def meta(self, key):
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self.one("SELECT value FROM meta WHERE key = ?", (key,))
         if row is None:
             raise StoreError("%s: not an ev store (no %s)" % (self.path, key))
         return row[0]
@@ -133,99 +155,229 @@ class Store(object):
     def run(self):
         return json.loads(self.meta("run"))
 
+    def rows(self, sql, args=()):
+        """Every row of a query, the statement finished (see open)."""
+        cursor = self.db.execute(sql, args)
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def one(self, sql, args=()):
+        found = self.rows(sql, args)
+        return found[0] if found else None
+
     def close(self):
         self.db.close()
         if self._lock_file is not None:
             self._lock_file.close()
 
     # Writing, once per generation
-    def write_generation(self, universe, generation, seconds, stats):
-        """Commit one generation: the creatures it evaluated (their fitness), the ones its
-        selection culled, the children it made, its statistics and the random state."""
+    def generation_rows(self, universe, generation, seconds, stats):
+        """What one generation adds to the store, as plain data taken now (the universe
+        moves on): the creatures it evaluated, and its own row -- statistics, the creatures
+        its selection culled, the population and children it made, the random state."""
         ranked = universe.ranked
-        born_now = [c for c in ranked if c.id not in self._stored]
         alive = set(c.id for c in universe.creatures)
-        children = [c for c in universe.creatures if c.id not in self._stored
-                    and c.fitness is None]
-        rows = [self._row(c, generation) for c in born_now] + [
-            self._row(c, generation + 1) for c in children]
-        with self.db:
-            self.db.executemany("INSERT INTO creatures VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-            self.db.executemany("UPDATE creatures SET fitness = ? WHERE id = ?", [
-                (finite(c.fitness), c.id) for c in ranked if c.id in self._stored])
-            self.db.executemany("UPDATE creatures SET culled = ? WHERE id = ?", [
-                (generation, c.id) for c in ranked if c.id not in alive])
-            self.db.execute(
-                "INSERT INTO generations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (generation, seconds, finite(stats.min), finite(stats.avg), finite(stats.max),
-                 stats.evaluated, universe.best.id,
-                 json.dumps([c.id for c in universe.creatures]),
-                 json.dumps(universe.rng.getstate()), universe.next_id))
-        self._stored.update(row[0] for row in rows)
+        evaluated = [c for c in ranked if c.id in self._pending or generation == 0]
+        children = [c for c in universe.creatures if c.fitness is None]
+        self._pending = set(c.id for c in children)
+        ids = [c.id for c in evaluated]
+        creature_row = (generation, min(ids), max(ids), pack_ids(ids),
+                        pack([c.fitness for c in evaluated]),
+                        pack_ids([-1 if c.parent_id is None else c.parent_id
+                                  for c in evaluated]),
+                        "\n".join(c.operator or "" for c in evaluated),
+                        pack([x for c in evaluated for x in genome_values(c)]))
+        generation_row = (
+            generation, seconds, finite(stats.min), finite(stats.avg), finite(stats.max),
+            stats.evaluated, universe.best.id, pack_ids([c.id for c in universe.creatures]),
+            pack_rng_state(universe.rng.getstate()), universe.next_id,
+            pack_ids([c.id for c in ranked if c.id not in alive]),
+            pack_ids([c.id for c in children]),
+            pack_ids([-1 if c.parent_id is None else c.parent_id for c in children]),
+            "\n".join(c.operator or "" for c in children),
+            pack([x for c in children for x in genome_values(c)]))
+        return creature_row, generation_row
 
-    def _row(self, creature, born):
-        return (creature.id, json.dumps(creature.genome()), finite(creature.fitness),
-                creature.parent_id, creature.operator, born, None)
+    def commit(self, creature_row, generation_row):
+        """Write one generation's rows in one transaction."""
+        cursor = self.db.cursor()
+        try:
+            cursor.execute("BEGIN")
+            for table, row in (("creatures", creature_row), ("generations", generation_row)):
+                cursor.execute("INSERT INTO %s VALUES (%s)" % (table, ", ".join("?" * len(row))),
+                               row)
+            cursor.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.rollback()
+            raise
+        finally:
+            cursor.close()
+
+    def write_generation(self, universe, generation, seconds, stats):
+        self.commit(*self.generation_rows(universe, generation, seconds, stats))
 
     # Reading
     def last_generation(self):
-        row = self.db.execute("SELECT MAX(generation) FROM generations").fetchone()
-        return row[0]
+        return self.one("SELECT MAX(generation) FROM generations")[0]
 
     def generations(self):
         return [dict(zip(("generation", "seconds", "min", "avg", "max", "evaluated", "best"),
-                         row)) for row in self.db.execute(
+                         row)) for row in self.rows(
             "SELECT generation, seconds, min, avg, max, evaluated, best FROM generations "
             "ORDER BY generation")]
 
     def creature_row(self, creature_id):
-        row = self.db.execute("SELECT id, genome, fitness, parent, operator, born, culled "
-                              "FROM creatures WHERE id = ?", (creature_id,)).fetchone()
-        if row is None:
-            raise StoreError("%s: creature %s is missing (a damaged store)"
-                             % (self.path, creature_id))
-        return dict(zip(("id", "genome", "fitness", "parent", "operator", "born", "culled"),
-                        row))
+        """{id, born, fitness, parent, operator, genome values} of an evaluated creature."""
+        batch = self.one("SELECT generation, ids, fitness, parents, operators, genomes "
+                         "FROM creatures WHERE first_id <= ? AND last_id >= ?",
+                         (creature_id, creature_id))
+        if batch is not None:
+            generation, ids, fitness, parents, operators, genomes = batch
+            ids = unpack_ids(ids)
+            if creature_id in ids:
+                index = ids.index(creature_id)
+                size = len(unpack(genomes)) // len(ids)
+                parent = unpack_ids(parents)[index]
+                return {"id": creature_id, "born": generation,
+                        "fitness": finite(unpack(fitness)[index]),
+                        "parent": None if parent < 0 else parent,
+                        "operator": operators.split("\n")[index] or None,
+                        "genome": unpack(genomes)[index * size:(index + 1) * size]}
+        raise StoreError("%s: creature %s is missing (a damaged store)"
+                         % (self.path, creature_id))
 
-    def creature(self, creature_id, after_generation=None):
-        """The stored creature, its fitness as the evolution knew it after
-        ``after_generation`` (None: not yet evaluated; inf: every flight failed)."""
-        from ev.saved import creature_from_dict
+    def creature(self, creature_id):
+        """An evaluated creature (inf fitness: every flight failed)."""
         row = self.creature_row(creature_id)
-        creature = creature_from_dict(json.loads(row["genome"]))
-        if after_generation is None:
-            after_generation = self.last_generation()
-        if row["born"] <= after_generation:
-            creature.fitness = row["fitness"] if row["fitness"] is not None else math.inf
+        creature = creature_from_values(self.run(), row["genome"])
+        creature.fitness = row["fitness"] if row["fitness"] is not None else math.inf
         creature.id, creature.parent_id, creature.operator = (
             row["id"], row["parent"], row["operator"])
         return creature
 
     def population_after(self, generation):
-        """(creatures in order, rng state, next id) after ``generation``'s reproduction."""
-        row = self.db.execute("SELECT population, rng_state, next_id FROM generations "
-                              "WHERE generation = ?", (generation,)).fetchone()
+        """(creatures in order, rng state, next id) after ``generation``'s reproduction;
+        its children come back unevaluated, as they were."""
+        row = self.one("SELECT population, rng_state, next_id, children, children_parents, "
+                       "children_operators, children_genomes FROM generations "
+                       "WHERE generation = ?", (generation,))
         if row is None:
             raise StoreError("%s: generation %s is missing" % (self.path, generation))
-        creatures = [self.creature(i, generation) for i in json.loads(row[0])]
-        self._stored.update(r[0] for r in self.db.execute("SELECT id FROM creatures"))
-        return creatures, json.loads(row[1]), row[2]
+        population, rng_state, next_id, ids, parents, operators, genomes = row
+        unborn = self.children(unpack_ids(ids), unpack_ids(parents),
+                               operators.split("\n"), unpack(genomes))
+        creatures = [unborn[i] if i in unborn else self.creature(i)
+                     for i in unpack_ids(population)]
+        self._pending = set(unborn)
+        return creatures, unpack_rng_state(rng_state), next_id
+
+    def children(self, ids, parents, operators, values):
+        """{id: creature} of a generation's unevaluated children."""
+        run = self.run()
+        size = len(values) // len(ids) if ids else 0
+        found = {}
+        for index, (creature_id, parent, operator) in enumerate(zip(ids, parents, operators)):
+            child = creature_from_values(run, values[index * size:(index + 1) * size])
+            child.id, child.operator = creature_id, operator or None
+            child.parent_id = None if parent < 0 else parent
+            found[creature_id] = child
+        return found
+
+    def culled_in(self, creature_id, born):
+        """The generation whose selection removed the creature, or None (still alive)."""
+        for generation, culled in self.rows("SELECT generation, culled FROM generations "
+                                            "WHERE generation >= ? ORDER BY generation",
+                                            (born,)):
+            if creature_id in unpack_ids(culled):
+                return generation
+        return None
 
     def best_id(self):
-        row = self.db.execute("SELECT best FROM generations ORDER BY min IS NULL, min, "
-                              "generation LIMIT 1").fetchone()
+        row = self.one("SELECT best FROM generations ORDER BY min IS NULL, min, "
+                       "generation LIMIT 1")
         if row is None:
             raise StoreError("%s: the store holds no finished generation" % self.path)
         return row[0]
 
     def lineage(self, creature_id):
-        """The creature and its ancestors back to generation 0, newest first."""
+        """The creature and its ancestors back to generation 0, newest first, each with the
+        generation that culled it."""
         chain = []
         while creature_id is not None and len(chain) < 1000000:
             row = self.creature_row(creature_id)
+            row["culled"] = self.culled_in(creature_id, row["born"])
             chain.append(row)
             creature_id = row["parent"]
         return chain
+
+
+def genome_values(creature):
+    gains = getattr(creature, "gains", None)
+    if gains is not None:
+        return list(gains)
+    return creature.matrix_values + creature.constant_values
+
+
+def pack_ids(ids):
+    data = array("q", ids)
+    if sys.byteorder != "little":
+        data.byteswap()
+    return data.tobytes()
+
+
+def unpack_ids(blob):
+    data = array("q")
+    data.frombytes(blob)
+    if sys.byteorder != "little":
+        data.byteswap()
+    return data.tolist()
+
+
+def pack_rng_state(state):
+    """ev.rng's state: the twister's version and words (its gauss cache is never used)."""
+    version, words, gauss_next = state
+    if gauss_next is not None:
+        raise ValueError("a random state with a cached gauss value cannot be stored")
+    return pack_ids([version] + list(words))
+
+
+def unpack_rng_state(blob):
+    values = unpack_ids(blob)
+    return [values[0], values[1:], None]
+
+
+def pack(values):
+    data = array("d", values)
+    if sys.byteorder != "little":
+        data.byteswap()
+    return data.tobytes()
+
+
+def unpack(blob):
+    data = array("d")
+    data.frombytes(blob)
+    if sys.byteorder != "little":
+        data.byteswap()
+    return data.tolist()
+
+
+def creature_from_values(run, values):
+    """A creature of the stored run's kind from its genome's numbers."""
+    from ev.creature_base import Shape
+    from ev.saved import creature_from_dict
+    from ev.variants import get_variant
+    shape = Shape(**run["shape"])
+    kind = get_variant(run["variant"], shape).creature_class.kind
+    if run.get("controller") == "pid":
+        from ev.pid import GAIN_NAMES
+        return creature_from_dict({"kind": kind, "controller": "pid",
+                                   "gains": dict(zip(GAIN_NAMES, values))})
+    split = shape.rows * shape.cols
+    return creature_from_dict({"kind": kind, "shape": run["shape"], "matrix": values[:split],
+                               "constant": values[split:]})
 
 
 def lock(path):

@@ -72,7 +72,8 @@ def test_a_run_resumes_on_the_other_interpreter(tmp_path, uninterrupted):
 def test_twenty_kills_at_random_moments_lose_nothing_finished(tmp_path, uninterrupted):
     store = tmp_path / "run.db"
     moments = random.Random(2026)
-    command = [sys.executable, "-m", "ev.main", "--store", str(store)] + RUN
+    life = ["-g", "30"]   # a life ends at its kill, or after 30 generations
+    command = [sys.executable, "-m", "ev.main", "--store", str(store)] + RUN + life
     printed = {}
     for kill in range(20):
         proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE,
@@ -84,7 +85,7 @@ def test_twenty_kills_at_random_moments_lose_nothing_finished(tmp_path, uninterr
             printed.setdefault(line[0], line)
         if not os.path.exists(str(store)):
             continue   # killed before it made the store: start again
-        command = [sys.executable, "-m", "ev.main", "--resume", str(store)]
+        command = [sys.executable, "-m", "ev.main", "--resume", str(store)] + life
         done = stored_lines(store)
         assert done == uninterrupted[:len(done)]     # every committed generation is right
     done = stored_lines(store)
