@@ -146,7 +146,7 @@ def test_op_classes():
 @pytest.fixture(scope="module")
 def profiles(tmp_path_factory):
     """vmprof profiles recorded on the interpreter under test."""
-    return record_both_creatures(tmp_path_factory.mktemp("profiles"), "--profile", 16)
+    return record_both_creatures(tmp_path_factory.mktemp("profiles"), "--profile", 40)
 
 
 def category(result, name):
