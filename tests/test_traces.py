@@ -1,6 +1,7 @@
 """The trace readers on real logs and profiles, recorded by the real tools during the test run."""
 import json
 import os
+import re
 import sys
 
 import pytest
@@ -88,6 +89,30 @@ def test_listing_has_iterations_from_backend_counts(jit_logs, run):
     iterations = [t["iterations"] or 0 for t in data["traces"]]
     assert iterations == sorted(iterations, reverse=True)
     assert {"name", "kind", "ops", "iterations"} <= set(data["traces"][0])
+
+
+@needs_pypy
+def test_bridges_are_named_by_their_loop_and_guard_with_runs_per_iteration(jit_logs, run):
+    data = json.loads(run("traces.jitlog", jit_logs["specialized"], "--json").stdout)
+    bridges = [t for t in data["traces"] if t["kind"] == "bridge" and t["iterations"]]
+    assert bridges
+    named = [t for t in bridges if t["name"].startswith("bridge from loop ")]
+    assert len(named) >= len(bridges) - 1
+    hot = max(named, key=lambda t: t["iterations"])
+    assert re.search(r"at (ev|specialized)/\w+\.py:\d+ guard_\w+$", hot["name"]), hot["name"]
+    assert 0 < hot["per_loop_iteration"] < 5
+    text = run("traces.jitlog", jit_logs["specialized"]).stdout
+    assert "per iter" in text and "body:" in text
+
+
+@needs_pypy
+def test_a_profiled_jit_log_holds_no_loops_of_vmprofs_reader(tmp_path):
+    log, profile = tmp_path / "both.jitlog", tmp_path / "both.prof"
+    result = run_module("ev.main", "-n", 12, "-g", 2, "--seed", 3, "--jit-log", log,
+                        "--profile", profile, python=pypy_python())
+    assert result.returncode == 0, result.stderr
+    names = [t.name for t in read_jitlog(str(log)).traces]
+    assert names and not any("vmprof" in name for name in names)
 
 
 @needs_pypy
@@ -246,7 +271,7 @@ def test_flame_labels_fit_their_boxes_with_an_ellipsis():
     assert fitted(label, 1000) == label
     cut = fitted(label, 60)
     assert cut.endswith("\u2026") and len(cut) == int(60 / 5.6)
-    assert fitted(label, 10) is None
+    assert fitted(label, 10) is None and fitted(label, 17) == "ra\u2026"
 
 
 def test_repeated_unnamed_frames_merge_into_one():

@@ -70,7 +70,7 @@ def call_tree(samples):
 
 
 CHAR_WIDTH_PX = 5.6      # of the 7-point label font at 100 dpi
-MIN_LABEL_CHARS = 4      # a box with room for fewer characters stays unlabelled
+MIN_LABEL_CHARS = 3      # a box with room for fewer characters stays unlabelled (~1% wide)
 
 
 def fitted(label, box_px):
