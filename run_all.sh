@@ -145,6 +145,15 @@ fi
 echo "=== report"
 "$CPYTHON_PY" -m ev.report "$out" || failures+=("the report (ev.report)")
 if [ -n "$profile" ]; then
+    jitlogs=()
+    for cell in pypy-numpy pypy-specialized; do
+        [ -f "$out/$cell.jitlog" ] && jitlogs+=("$out/$cell.jitlog")
+    done
+    if [ ${#jitlogs[@]} -gt 0 ]; then
+        echo "=== the JIT's traces, readable in a browser: $out/traces.html"
+        "$CPYTHON_PY" -m traces.jitlog "${jitlogs[@]}" --html "$out/traces.html" ||
+            failures+=("the JIT trace page (traces.jitlog --html)")
+    fi
     echo "=== where the time goes (traces.summary)"
     "$CPYTHON_PY" -m traces.summary "$out" > "$out/traces.md" || failures+=("traces.summary")
     cat "$out/traces.md"

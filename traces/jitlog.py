@@ -13,6 +13,7 @@ import textwrap
 
 import click
 
+from ev import atomic
 from traces.errors import InputError
 from traces.jitlog_reader import read_jitlog
 from traces.opclasses import CLASSES, CLASS_TITLES, classify, count_ops, empty_counts
@@ -195,19 +196,38 @@ def render(result, top=15):
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("log", type=click.Path(dir_okay=False))
+@click.argument("logs", metavar="LOG [LOG...]", nargs=-1, required=True,
+                type=click.Path(dir_okay=False))
 @click.option("--loop", "loop_name", help="Name (substring), loop number or guard of the trace "
                                           "to break down [default: the hottest loop].")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--top", default=15, show_default=True, help="Traces to list.")
-def main(log, loop_name, as_json, top):
+@click.option("--html", "html_path", type=click.Path(dir_okay=False),
+              help="Write a self-contained page to read the traces in a browser (several "
+                   "logs: their hot loops side by side).")
+def main(logs, loop_name, as_json, top, html_path):
     """Summarize a PyPy JIT log (PYPYLOG=jit-log-opt,jit-backend-counts,jit-summary:LOG)."""
+    if len(logs) > 1 and not html_path:
+        raise click.UsageError("several logs are read together only with --html")
     try:
-        result = analyse(log, loop_name)
+        if html_path:
+            write_page(logs, html_path)
+            click.echo("page written to %s" % html_path)
+            return
+        result = analyse(logs[0], loop_name)
     except InputError as error:
         click.echo("error: %s" % error, err=True)
         sys.exit(1)
+    except OSError as error:
+        click.echo("error: %s" % atomic.describe(error), err=True)
+        sys.exit(1)
     click.echo(json.dumps(result, indent=1) if as_json else render(result, top))
+
+
+def write_page(logs, path):
+    from traces.jitlog_html import render_logs
+    page = render_logs(logs)   # read everything first: a bad log leaves no page behind
+    atomic.write_text(path, page)
 
 
 if __name__ == "__main__":

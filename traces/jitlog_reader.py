@@ -44,11 +44,12 @@ class SourcePosition(object):
 
 
 class Op(object):
-    __slots__ = ("name", "result", "args", "position")
+    __slots__ = ("name", "result", "args", "position", "text")
 
-    def __init__(self, name, result, args, position):
+    def __init__(self, name, result, args, position, text=None):
         self.name, self.result, self.args = name, result, args
         self.position = position
+        self.text = text              # the op's line as the log wrote it
 
 
 class Trace(object):
@@ -165,7 +166,7 @@ def parse_trace(path, lines):
             continue
         if name == "label":
             trace.target_tokens.extend(int(t) for t in TARGET_TOKEN.findall(args))
-        trace.ops.append(Op(name, result, args, position))
+        trace.ops.append(Op(name, result, args, position, line.strip()))
     return trace
 
 
