@@ -11,7 +11,7 @@ import signal
 import stat
 import tempfile
 
-DEFERRED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+DEFERRED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 @contextlib.contextmanager

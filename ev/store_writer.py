@@ -9,7 +9,10 @@ being computed and the one being committed.  An error in the writer (a full disk
 in the evolution's thread at its next generation, or when the store is closed.
 """
 import queue
+import signal
 import threading
+
+from ev.atomic import DEFERRED_SIGNALS, signals_deferred
 
 STOP = None
 
@@ -25,7 +28,9 @@ class StoreWriter(object):
 
     def write_generation(self, universe, generation, seconds, stats):
         self._raise_error()
-        self._queue.put(self.store.generation_rows(universe, generation, seconds, stats))
+        rows = self.store.generation_rows(universe, generation, seconds, stats)
+        with signals_deferred():   # Ctrl-C inside Queue.put would leave its lock taken
+            self._queue.put(rows)
 
     def close(self):
         """Commit what is queued, stop the writer, close the store; raise its error, if any."""
@@ -35,6 +40,9 @@ class StoreWriter(object):
         self._raise_error()
 
     def _commit_all(self):
+        # Signals are for the evolution's thread (see write_generation).
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, DEFERRED_SIGNALS)
         while True:
             rows = self._queue.get()
             if rows is STOP:
