@@ -321,19 +321,30 @@ def genome_values(creature):
     return creature.matrix_values + creature.constant_values
 
 
-def pack_ids(ids):
-    data = array("q", ids)
+IDS, NUMBERS = "q", "d"   # little-endian 64-bit integers, little-endian doubles
+
+
+def pack(values, typecode=NUMBERS):
+    data = array(typecode, values)
     if sys.byteorder != "little":
         data.byteswap()
     return data.tobytes()
 
 
-def unpack_ids(blob):
-    data = array("q")
+def unpack(blob, typecode=NUMBERS):
+    data = array(typecode)
     data.frombytes(blob)
     if sys.byteorder != "little":
         data.byteswap()
     return data.tolist()
+
+
+def pack_ids(ids):
+    return pack(ids, IDS)
+
+
+def unpack_ids(blob):
+    return unpack(blob, IDS)
 
 
 def pack_rng_state(state):
@@ -347,21 +358,6 @@ def pack_rng_state(state):
 def unpack_rng_state(blob):
     values = unpack_ids(blob)
     return [values[0], values[1:], None]
-
-
-def pack(values):
-    data = array("d", values)
-    if sys.byteorder != "little":
-        data.byteswap()
-    return data.tobytes()
-
-
-def unpack(blob):
-    data = array("d")
-    data.frombytes(blob)
-    if sys.byteorder != "little":
-        data.byteswap()
-    return data.tolist()
 
 
 def creature_from_values(run, values):
