@@ -11,15 +11,9 @@ class NotACreature(ValueError):
     pass
 
 
-SQLITE_MAGIC = b"SQLite format 3\0"
-
-
 def load_creature(path):
-    """The creature in ``path`` (a saved creature, or a store's best); NotACreature (one
-    line) when the file holds none."""
+    """The creature saved in ``path``; NotACreature (one line) when the file holds none."""
     try:
-        if is_sqlite(path):
-            return best_in_store(path)
         with open(path) as saved:
             data = json.load(saved)
         return creature_from_dict(data)
@@ -28,23 +22,6 @@ def load_creature(path):
     except (OSError, ValueError, KeyError, TypeError, AttributeError, OverflowError,
             RecursionError) as error:
         raise NotACreature("%s: not a saved creature (%s)" % (path, error))
-
-
-def is_sqlite(path):
-    with open(path, "rb") as candidate:
-        return candidate.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
-
-
-def best_in_store(path):
-    from ev.store import Store, StoreError
-    try:
-        store = Store.open_for_reading(path)
-        try:
-            return store.creature(store.best_id())
-        finally:
-            store.close()
-    except StoreError as error:
-        raise NotACreature(str(error))
 
 
 def creature_from_dict(data):

@@ -1,4 +1,4 @@
-"""python -m ev.show BEST.json [--json] [--random-environments N] [--seed S] [--plot F.png]:
+"""python -m ev.show BEST.json|RUN.db [--json] [--random-environments N] [--seed S] [--plot F.png]:
 replay a saved creature, measure its step responses, and say whether it flies."""
 import json
 import math
@@ -11,6 +11,7 @@ from ev.fitness import ENVIRONMENTS
 from ev.replay import assess, random_environments
 from ev.rng import Rng
 from ev.saved import NotACreature, load_creature
+from ev.store import StoreError, best_creature, is_store
 from ev.step_response import flies
 
 
@@ -28,8 +29,8 @@ def main(best, as_json, unseen, seed, plot):
     """Replay a saved creature: per environment its fitness, rise time, settling time,
     overshoot and steady-state error, and one verdict, flies: yes or no."""
     try:
-        creature = load_creature(best)
-    except NotACreature as error:
+        creature = best_creature(best) if is_store(best) else load_creature(best)
+    except (NotACreature, StoreError) as error:
         raise click.ClickException(str(error))
     envs = list(ENVIRONMENTS) + random_environments(Rng(seed), unseen)
     try:

@@ -376,6 +376,27 @@ def creature_from_values(run, values):
                                "constant": values[split:]})
 
 
+SQLITE_MAGIC = b"SQLite format 3\0"
+
+
+def is_store(path):
+    """Does the file start like an SQLite database (a store, or a foreign one)?"""
+    try:
+        with open(path, "rb") as candidate:
+            return candidate.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def best_creature(path):
+    """The best creature a store holds; StoreError (one line) when there is none."""
+    store = Store.open_for_reading(path)
+    try:
+        return store.creature(store.best_id())
+    finally:
+        store.close()
+
+
 def lock(path):
     """An exclusive lock on the store for this process's lifetime (released on any exit)."""
     try:

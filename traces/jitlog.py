@@ -15,8 +15,10 @@ import click
 
 from ev import atomic
 from traces.errors import InputError
+from traces.jitlog_html import render_logs
 from traces.jitlog_reader import read_jitlog
 from traces.opclasses import CLASSES, CLASS_TITLES, classify, count_ops, empty_counts
+from traces.trace_names import is_user_code, per_loop_iteration, short_path, trace_name
 
 
 def short(cls):
@@ -33,37 +35,6 @@ def listing(log):
              "declared_ops": t.declared_ops, "iterations": t.iterations, "number": t.number,
              "guard": t.guard, "per_loop_iteration": per_loop_iteration(t)}
             for t in log.hottest(kinds)]
-
-
-def trace_name(trace):
-    """'fly;ev/fitness.py:35-45 …' for loops; for a bridge, where it leaves:
-    'bridge from loop 51 (fly) at ev/quadcopter.py:34 guard_false'."""
-    if trace.kind != "bridge":
-        return trace.name
-    if trace.origin is None:
-        return "%s (its guard is not in the log)" % trace.name
-    parent, guard = trace.origin
-    root = trace.root
-    where = guard.position
-    line = ("%s:%s" % (short_path(where.filename), where.lineno) if where and where.filename
-            else "?")
-    via = "" if parent is root else " via a bridge"
-    return "bridge from loop %s (%s)%s at %s %s" % (
-        root.number, loop_function(root), via, line, guard.name)
-
-
-def loop_function(trace):
-    return trace.name.split(";", 1)[0] if trace.kind != "bridge" else "bridge"
-
-
-def per_loop_iteration(trace):
-    """A bridge's runs per iteration of the loop it leaves (None when not counted)."""
-    if trace.kind != "bridge" or trace.origin is None:
-        return None
-    root = trace.root
-    if not trace.iterations or not root.iterations:
-        return None
-    return float(trace.iterations) / root.iterations
 
 
 def by_source_line(trace):
@@ -93,15 +64,6 @@ def source_text(pos):
     return linecache.getline(pos.filename, pos.lineno).strip()
 
 
-def is_user_code(trace):
-    """A loop of the program's own code, not of PyPy's builtins, stdlib or site-packages."""
-    if ";" not in trace.name:
-        return False
-    filename = trace.name.split(";", 1)[1].rsplit(":", 1)[0]
-    return not (filename.startswith("<") or "site-packages" in filename
-                or "dist-packages" in filename or "/lib/pypy" in filename)
-
-
 def choose_loop(log, name):
     """The hottest loop of the program's own code (else the hottest loop), or the hottest trace
     whose name, loop number or guard matches ``name``."""
@@ -127,13 +89,6 @@ def analyse(path, loop_name=None):
         "loop": {"name": trace.name, "kind": trace.kind, "iterations": trace.iterations,
                  "body_counts": count_ops(trace.body), "lines": by_source_line(trace)},
     }
-
-
-def short_path(filename):
-    if not filename:
-        return "(no source position)"
-    cwd = os.getcwd() + os.sep
-    return filename[len(cwd):] if filename.startswith(cwd) else filename
 
 
 LISTING_NOTE = (
@@ -225,7 +180,6 @@ def main(logs, loop_name, as_json, top, html_path):
 
 
 def write_page(logs, path):
-    from traces.jitlog_html import render_logs
     page = render_logs(logs)   # read everything first: a bad log leaves no page behind
     atomic.write_text(path, page)
 

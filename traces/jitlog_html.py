@@ -13,7 +13,7 @@ import html
 import linecache
 import os
 
-from traces.jitlog import per_loop_iteration, short_path, trace_name
+from traces.trace_names import is_user_code, per_loop_iteration, short_path, trace_name
 from traces.jitlog_reader import read_jitlog
 from traces.opclasses import CLASSES, CLASS_TITLES, classify, empty_counts
 
@@ -81,7 +81,6 @@ def render_logs(paths):
 
 
 def hottest_user_loop(log):
-    from traces.jitlog import is_user_code
     loops = log.hottest(("loop",)) or log.hottest(("loop", "entry bridge", "bridge"))
     return next((t for t in loops if is_user_code(t)), loops[0])
 

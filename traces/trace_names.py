@@ -1,0 +1,51 @@
+"""How a trace of a JIT log is named and placed for people: a bridge by the loop and guard it
+leaves, how often it runs per iteration of that loop, whether a loop is the program's own code.
+Shared by the text report (traces.jitlog) and the page (traces.jitlog_html)."""
+import os
+
+
+def trace_name(trace):
+    """'fly;ev/fitness.py:35-45 …' for loops; for a bridge, where it leaves:
+    'bridge from loop 51 (fly) at ev/quadcopter.py:34 guard_false'."""
+    if trace.kind != "bridge":
+        return trace.name
+    if trace.origin is None:
+        return "%s (its guard is not in the log)" % trace.name
+    parent, guard = trace.origin
+    root = trace.root
+    where = guard.position
+    line = ("%s:%s" % (short_path(where.filename), where.lineno) if where and where.filename
+            else "?")
+    via = "" if parent is root else " via a bridge"
+    return "bridge from loop %s (%s)%s at %s %s" % (
+        root.number, loop_function(root), via, line, guard.name)
+
+
+def loop_function(trace):
+    return trace.name.split(";", 1)[0] if trace.kind != "bridge" else "bridge"
+
+
+def per_loop_iteration(trace):
+    """A bridge's runs per iteration of the loop it leaves (None when not counted)."""
+    if trace.kind != "bridge" or trace.origin is None:
+        return None
+    root = trace.root
+    if not trace.iterations or not root.iterations:
+        return None
+    return float(trace.iterations) / root.iterations
+
+
+def is_user_code(trace):
+    """A loop of the program's own code, not of PyPy's builtins, stdlib or site-packages."""
+    if ";" not in trace.name:
+        return False
+    filename = trace.name.split(";", 1)[1].rsplit(":", 1)[0]
+    return not (filename.startswith("<") or "site-packages" in filename
+                or "dist-packages" in filename or "/lib/pypy" in filename)
+
+
+def short_path(filename):
+    if not filename:
+        return "(no source position)"
+    cwd = os.getcwd() + os.sep
+    return filename[len(cwd):] if filename.startswith(cwd) else filename
