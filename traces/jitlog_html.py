@@ -53,10 +53,13 @@ a.bridge{color:#a30}
 """
 
 SCRIPT = """
-function show(){var id=location.hash.slice(1)||document.body.dataset.first;
-document.querySelectorAll('section.trace').forEach(function(s){
-s.classList.toggle('shown',s.id===id.split('-op-')[0])});
-var el=document.getElementById(id);var d=el&&el.closest('details');
+function show(){var id=location.hash.slice(1);var trace=id.split('-op-')[0];
+document.querySelectorAll('div.log').forEach(function(log){
+var mine=trace&&document.getElementById(trace)&&log.contains(document.getElementById(trace));
+var shown=mine?trace:log.dataset.first;
+log.querySelectorAll('section.trace').forEach(function(s){
+s.classList.toggle('shown',s.id===shown)});});
+var el=id&&document.getElementById(id);var d=el&&el.closest('details');
 if(d){d.open=true;el.scrollIntoView();}}
 window.addEventListener('hashchange',show);window.addEventListener('DOMContentLoaded',show);
 """
@@ -65,19 +68,20 @@ window.addEventListener('hashchange',show);window.addEventListener('DOMContentLo
 def render_logs(paths):
     """The page for one or more JIT logs (InputError for a bad one)."""
     logs = [read_jitlog(path) for path in paths]
-    parts, first = [], None
+    parts = []
     if len(logs) > 1:
         parts.append(compare(logs))
     for number, log in enumerate(logs):
         prefix = "log%d-" % number
         traces = log.hottest(("loop", "entry bridge", "bridge"))
         ids = dict((id(t), "%st%d" % (prefix, i)) for i, t in enumerate(traces))
-        first = first or (ids[id(hottest_user_loop(log))] if traces else None)
-        parts.append(explorer(log, traces, ids))
+        first = ids[id(hottest_user_loop(log))] if traces else ""
+        parts.append("<div class='log' data-first='%s'>%s</div>"
+                     % (first, explorer(log, traces, ids)))
     title = ", ".join(os.path.basename(p) for p in paths)
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>JIT traces: %s</title>"
-            "<style>%s</style><script>%s</script></head><body data-first='%s'>%s</body></html>"
-            % (esc(title), STYLE, SCRIPT, first or "", "".join(parts)))
+            "<style>%s</style><script>%s</script></head><body>%s</body></html>"
+            % (esc(title), STYLE, SCRIPT, "".join(parts)))
 
 
 def hottest_user_loop(log):
