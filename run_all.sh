@@ -22,7 +22,8 @@ Options:
   --profile             after the timed cells, run each cell again (same seed, recording;
                         never timed) for a vmprof profile, and on PyPy a JIT log, and write
                         their reports next to the results (traces.profile, traces.jitlog,
-                        traces.summary)
+                        traces.summary), and traces.html: the PyPy cells' JIT traces
+                        side by side, to read in a browser
   -h, --help            this help
 USAGE
 }
