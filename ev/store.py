@@ -81,16 +81,23 @@ class Store(object):
         # Built beside, then renamed into place: a store on disk always has its schema and
         # its run, even when the process is killed while making it.
         building = "%s.%d.building" % (path, os.getpid())
-        connection = sqlite3.connect(building)
         try:
-            with connection:
-                for statement in SCHEMA:
-                    connection.execute(statement)
-                connection.executemany("INSERT INTO meta VALUES (?, ?)", [
-                    ("schema_version", str(SCHEMA_VERSION)), ("run", json.dumps(run))])
-        finally:
-            connection.close()
-        os.replace(building, path)
+            connection = sqlite3.connect(building)
+            try:
+                with connection:
+                    for statement in SCHEMA:
+                        connection.execute(statement)
+                    connection.executemany("INSERT INTO meta VALUES (?, ?)", [
+                        ("schema_version", str(SCHEMA_VERSION)), ("run", json.dumps(run))])
+            finally:
+                connection.close()
+            os.replace(building, path)
+        except (sqlite3.Error, OSError) as error:
+            for leftover in (building, building + "-journal"):
+                if os.path.exists(leftover):
+                    os.remove(leftover)
+            raise StoreError("%s: cannot create the store (%s)"
+                             % (path, getattr(error, "strerror", None) or error))
         return cls.open(path)
 
     @classmethod

@@ -196,3 +196,17 @@ def test_ctrl_c_keeps_every_finished_generation(tmp_path):
     assert proc.returncode == 130 and "Traceback" not in err
     done = stored_lines(store)
     assert len(done) >= 3 and done == reference(len(done))
+
+
+def test_a_store_that_cannot_be_made_or_fills_the_disk_is_one_line(tmp_path):
+    from test_hostile import assert_one_line_failure, file_size_limit
+    result = run_module("ev.main", "--store", "/proc/ev-store.db", "-g", 1, *RUN)
+    assert_one_line_failure(result)
+    assert "cannot create the store" in result.stderr
+    store = tmp_path / "run.db"
+    result = run_module("ev.main", "--store", store, "-g", 500, *RUN,
+                        preexec_fn=file_size_limit(60000))
+    assert_one_line_failure(result)
+    assert not [p for p in os.listdir(str(tmp_path)) if p.endswith(".building")]
+    done = stored_lines(store)          # what was committed is still readable and right
+    assert 0 < len(done) < 500 and done == reference(len(done))
