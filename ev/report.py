@@ -90,6 +90,7 @@ def summarize(cells):
             "generations": len(gens),
             "generations_planned": cell["run"].get("generations"),
             "shape": cell["run"].get("shape"),
+            "controller": cell["run"].get("controller", "state-space"),
             "first_seconds": seconds[0] if seconds else None,
             "median_seconds": steady_median(seconds) if seconds else None,
             "min_seconds": min(seconds[1:] or seconds) if seconds else None,
@@ -126,7 +127,8 @@ def add_same_work_checks(rows):
 
 
 def same_experiment(a, b):
-    return (a["seed"], a["population"], a["shape"]) == (b["seed"], b["population"], b["shape"])
+    keys = ("seed", "population", "shape", "controller")
+    return all(a.get(key) == b.get(key) for key in keys)
 
 
 def close(a, b):

@@ -295,8 +295,10 @@ def test_same_work_compares_like_with_like_and_accepts_two_failed_runs():
     rows = [{"seed": 1, "population": 8, "shape": shape1, "best_by_generation": [inf, 5.0]}
             for inf in (float("inf"), float("inf"))]
     rows.append({"seed": 1, "population": 8, "shape": shape2, "best_by_generation": [7.0]})
+    rows.append({"seed": 1, "population": 8, "shape": shape2, "controller": "pid",
+                 "best_by_generation": [9.0]})
     add_same_work_checks(rows)
-    assert [r["same_work"] for r in rows] == [True, True, None]
+    assert [r["same_work"] for r in rows] == [True, True, None, None]
 
 
 def test_a_jit_log_without_backend_counts_says_what_it_analysed(tmp_path):
