@@ -55,10 +55,10 @@ make_venv() {
     rm -rf "$venv"
     mkdir -p "$VENV_ROOT"
     "$python" -m venv "$venv" >&2 || return 1
-    say "installing ev and its dependencies into $venv (numpy, click, matplotlib, vmprof, pytest)"
+    say "installing ev and its dependencies into $venv (numpy, click, matplotlib, vmprof, pytest, cma)"
     local log="$venv/pip.log"
     if ! { "$venv/bin/python" -m pip install --disable-pip-version-check --upgrade pip &&
-           "$venv/bin/python" -m pip install --disable-pip-version-check -e "$EV_ROOT[test]"
+           "$venv/bin/python" -m pip install --disable-pip-version-check -e "$EV_ROOT[test,bench]"
          } > "$log" 2>&1; then
         tail -20 "$log" >&2
         say "error: pip failed (full output in $log)"

@@ -162,3 +162,18 @@ def test_a_pid_seed_prints_the_same_lines_on_cpython_and_pypy():
         assert result.returncode == 0, result.stderr
         outputs.append(fitness_lines(result.stdout))
     assert outputs[0] == outputs[1] and len(outputs[0]) == 5
+
+
+def test_the_cma_benchmark_runs_both_on_the_same_budget_and_fitness():
+    pytest.importorskip("cma", reason="pycma is installed by the project's set-up")
+    result = run_module("benchmarks.pid_vs_cma", "--seeds", 1, "-n", 8, "-g", 3, "--json")
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert row["evaluations"] == 8 + 2 * 4 and row["cma_evaluations"] >= row["evaluations"]
+    assert row["cma_evaluations"] < row["evaluations"] + 10   # one CMA population at most
+    evolved = run_module("ev.main", "--controller", "pid", "-n", 8, "-g", 3, "--seed", 1)
+    last = fitness_lines(evolved.stdout)[-1]
+    assert "%.2f" % row["ga_best"] == last[1].strip()   # the benchmark's GA is ev's
+    from specialized import creature_class_for
+    replayed = pid_creature_class(creature_class_for(PID_SHAPE))(row["cma_gains"])
+    assert evaluate(replayed) == pytest.approx(row["cma_best"], rel=1e-12)
