@@ -396,3 +396,22 @@ def test_a_cpython_profile_read_on_pypy_says_where_to_read_it(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "CPython venv" in result.stderr
     assert run_module("traces.profile", profile, python=cpython).returncode == 0
+
+
+def test_summary_gives_the_recording_cost_of_each_cell(tmp_path):
+    """As run_all.sh --profile leaves a cell: a timed run's records, a recorded run's log."""
+    cell = tmp_path / "cpython-specialized"
+    timed = run_module("ev.main", "-n", 60, "-g", 4, "--seed", 3, "--results",
+                       str(cell) + ".jsonl")
+    recorded = run_module("ev.main", "-n", 60, "-g", 4, "--seed", 3, "--profile",
+                          str(cell) + ".prof")
+    assert timed.returncode == 0 and recorded.returncode == 0, recorded.stderr
+    (tmp_path / "cpython-specialized.recorded.log").write_text(recorded.stdout +
+                                                               recorded.stderr)
+    result = run_module("traces.summary", tmp_path, "--json")
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert row["timed_median"] > 0 and row["recorded_median"] > 0
+    assert row["recording_overhead"] == pytest.approx(
+        row["recorded_median"] / row["timed_median"])
+    assert "recording cost" in run_module("traces.summary", tmp_path).stdout

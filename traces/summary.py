@@ -17,6 +17,7 @@ from traces.errors import InputError
 from traces.jitlog import analyse as analyse_jitlog
 from traces.profile import analyse as analyse_profile
 from traces.profile_reader import read_profile
+from traces.recording_cost import recording_cost
 
 COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)),
            ("C-API / cpyext", (cat.CAPI,)), ("calls", (cat.CALLS,)),
@@ -34,6 +35,7 @@ def cell_names(folder):
 
 def summarize_cell(folder, name):
     row = {"cell": name, "problems": []}
+    row.update(recording_cost(folder, name))
     prof = os.path.join(folder, name + ".prof")
     if os.path.exists(prof):
         try:
@@ -62,7 +64,8 @@ def summarize_cell(folder, name):
 
 def markdown(rows):
     head = ["cell", "samples", "recorded s"] + [c for c, _ in COLUMNS] + [
-        "ops/iter", "allocs/iter", "cpyext ops/iter", "float ops/iter"]
+        "ops/iter", "allocs/iter", "cpyext ops/iter", "float ops/iter",
+        "s/gen timed", "s/gen recorded", "recording cost"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for r in rows:
         cells = [r["cell"], str(r.get("samples", "-")),
@@ -70,6 +73,8 @@ def markdown(rows):
         cells += [share(r[c], r.get("seconds")) if c in r else "-" for c, _ in COLUMNS]
         cells += [str(r.get(k, "-")) for k in ("ops_per_iteration", "allocs_per_iteration",
                                                "cpyext_per_iteration", "float_per_iteration")]
+        cells += ["%.4g" % r[k] if k in r else "-" for k in ("timed_median", "recorded_median")]
+        cells.append("%.2fx" % r["recording_overhead"] if "recording_overhead" in r else "-")
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("Time shares are self time (the innermost frame) from each cell's vmprof "
@@ -80,7 +85,9 @@ def markdown(rows):
                  "the eval loop running a function counts as that function's time (see "
                  "traces/eval_frames.py). Per-iteration counts are the body of the hottest loop "
                  "of the program's own code in the PyPy JIT log (one environment step: one "
-                 "run_step and one physics step).")
+                 "run_step and one physics step). Recording cost: the recorded run's median seconds "
+                 "per generation over the timed run's (same cell, same seed), the weight of "
+                 "vmprof's sampling and, on PyPy, of the JIT log.")
     for r in rows:
         for problem in r["problems"]:
             lines.append("- %s: %s" % (r["cell"], problem))
