@@ -57,12 +57,6 @@ class CreatureBase(object):
         child.operator = operator
         return child
 
-    def genome(self):
-        """What defines the creature, as plain data (ev.saved.creature_from_dict reads it)."""
-        data = self.to_dict()
-        del data["fitness"]
-        return data
-
     def to_dict(self):
         return {
             "kind": self.kind,

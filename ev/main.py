@@ -26,9 +26,6 @@ LINE = ("Generation {n:3d}: min = {s.min:8.2f} avg = {s.avg:8.2f} max = {s.max:8
         "[population = {population}]  [{secs:.2f} secs]")
 
 
-OUTPUTS = ("results", "save_best", "profile", "jit_log")
-
-
 class Terminated(KeyboardInterrupt):
     """SIGTERM or SIGHUP, handled as Ctrl-C is: finished work is kept, the exit status
     (128 + the signal's number) says why."""
@@ -362,7 +359,8 @@ def evolve(universe, span, outputs, seconds, goal=None):
         seconds.append(elapsed)
         flew = goal is not None and goal.reached(universe, generation,
                                                  time.perf_counter() - began)
-        # Kept before printed: whatever a user saw is in the records and the store.
+        # Recorded before printed: whatever a user saw is in the records (the store commits
+        # in the background, at most one generation behind).
         outputs.generation(universe, generation, elapsed, stats, flew if goal else None)
         click.echo(LINE.format(n=generation, s=stats, population=universe.population,
                                secs=elapsed))

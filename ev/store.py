@@ -190,21 +190,15 @@ class Store(object):
         children = [c for c in universe.creatures if c.fitness is None]
         self._pending = set(c.id for c in children)
         ids = [c.id for c in evaluated]
-        creature_row = (generation, min(ids), max(ids), pack_ids(ids),
-                        pack([c.fitness for c in evaluated]),
-                        pack_ids([-1 if c.parent_id is None else c.parent_id
-                                  for c in evaluated]),
-                        "\n".join(c.operator or "" for c in evaluated),
-                        pack([x for c in evaluated for x in genome_values(c)]))
+        ids_blob, fitness, parents, operators, genomes = pack_creatures(evaluated)
+        creature_row = (generation, min(ids), max(ids), ids_blob, fitness, parents, operators,
+                        genomes)
         generation_row = (
             generation, seconds, finite(stats.min), finite(stats.avg), finite(stats.max),
             stats.evaluated, universe.best.id, pack_ids([c.id for c in universe.creatures]),
             pack_rng_state(universe.rng.getstate()), universe.next_id,
-            pack_ids([c.id for c in ranked if c.id not in alive]),
-            pack_ids([c.id for c in children]),
-            pack_ids([-1 if c.parent_id is None else c.parent_id for c in children]),
-            "\n".join(c.operator or "" for c in children),
-            pack([x for c in children for x in genome_values(c)]))
+            pack_ids([c.id for c in ranked if c.id not in alive])
+        ) + pack_creatures(children, with_fitness=False)
         return creature_row, generation_row
 
     def commit(self, creature_row, generation_row):
@@ -223,9 +217,6 @@ class Store(object):
         finally:
             cursor.close()
 
-    def write_generation(self, universe, generation, seconds, stats):
-        self.commit(*self.generation_rows(universe, generation, seconds, stats))
-
     # Reading
     def last_generation(self):
         return self.one("SELECT MAX(generation) FROM generations")[0]
@@ -242,25 +233,24 @@ class Store(object):
                          "FROM creatures WHERE first_id <= ? AND last_id >= ?",
                          (creature_id, creature_id))
         if batch is not None:
-            generation, ids, fitness, parents, operators, genomes = batch
-            ids = unpack_ids(ids)
-            if creature_id in ids:
-                index = ids.index(creature_id)
-                size = len(unpack(genomes)) // len(ids)
-                parent = unpack_ids(parents)[index]
-                return {"id": creature_id, "born": generation,
-                        "fitness": finite(unpack(fitness)[index]),
-                        "parent": None if parent < 0 else parent,
-                        "operator": operators.split("\n")[index] or None,
-                        "genome": unpack(genomes)[index * size:(index + 1) * size]}
+            for row in unpack_creatures(*batch[1:]):
+                if row["id"] == creature_id:
+                    row["born"] = batch[0]
+                    row["fitness"] = finite(row["fitness"])
+                    return row
         raise StoreError("%s: creature %s is missing (a damaged store)"
                          % (self.path, creature_id))
 
     def creature(self, creature_id):
         """An evaluated creature (inf fitness: every flight failed)."""
         row = self.creature_row(creature_id)
-        creature = creature_from_values(self.run(), row["genome"])
+        creature = self._creature(row)
         creature.fitness = row["fitness"] if row["fitness"] is not None else math.inf
+        return creature
+
+    def _creature(self, row):
+        """The creature a row of ``unpack_creatures`` describes, not yet evaluated."""
+        creature = creature_from_values(self.run(), row["genome"])
         creature.id, creature.parent_id, creature.operator = (
             row["id"], row["parent"], row["operator"])
         return creature
@@ -274,24 +264,12 @@ class Store(object):
         if row is None:
             raise StoreError("%s: generation %s is missing" % (self.path, generation))
         population, rng_state, next_id, ids, parents, operators, genomes = row
-        unborn = self.children(unpack_ids(ids), unpack_ids(parents),
-                               operators.split("\n"), unpack(genomes))
+        unborn = dict((child["id"], self._creature(child)) for child in
+                      unpack_creatures(ids, None, parents, operators, genomes))
         creatures = [unborn[i] if i in unborn else self.creature(i)
                      for i in unpack_ids(population)]
         self._pending = set(unborn)
         return creatures, unpack_rng_state(rng_state), next_id
-
-    def children(self, ids, parents, operators, values):
-        """{id: creature} of a generation's unevaluated children."""
-        run = self.run()
-        size = len(values) // len(ids) if ids else 0
-        found = {}
-        for index, (creature_id, parent, operator) in enumerate(zip(ids, parents, operators)):
-            child = creature_from_values(run, values[index * size:(index + 1) * size])
-            child.id, child.operator = creature_id, operator or None
-            child.parent_id = None if parent < 0 else parent
-            found[creature_id] = child
-        return found
 
     def culled_in(self, creature_id, born):
         """The generation whose selection removed the creature, or None (still alive)."""
@@ -352,6 +330,30 @@ def pack_ids(ids):
 
 def unpack_ids(blob):
     return unpack(blob, IDS)
+
+
+def pack_creatures(creatures, with_fitness=True):
+    """(ids, fitness, parents, operators, genomes) of creatures, packed as the store keeps
+    them (fitness left out for creatures not yet evaluated)."""
+    packed = (pack_ids([c.id for c in creatures]),
+              pack([c.fitness for c in creatures]) if with_fitness else None,
+              pack_ids([-1 if c.parent_id is None else c.parent_id for c in creatures]),
+              "\n".join(c.operator or "" for c in creatures),
+              pack([x for c in creatures for x in genome_values(c)]))
+    return packed if with_fitness else packed[:1] + packed[2:]
+
+
+def unpack_creatures(ids, fitness, parents, operators, genomes):
+    """[{id, fitness, parent, operator, genome}] from what pack_creatures made (fitness None
+    when it was left out)."""
+    ids, parents, values = unpack_ids(ids), unpack_ids(parents), unpack(genomes)
+    fitness = unpack(fitness) if fitness is not None else [None] * len(ids)
+    size = len(values) // len(ids) if ids else 0
+    return [{"id": creature_id, "fitness": fitness[index],
+             "parent": None if parents[index] < 0 else parents[index],
+             "operator": operator or None,
+             "genome": values[index * size:(index + 1) * size]}
+            for index, (creature_id, operator) in enumerate(zip(ids, operators.split("\n")))]
 
 
 def pack_rng_state(state):
