@@ -15,7 +15,7 @@ import os
 
 from traces.trace_names import is_user_code, per_loop_iteration, short_path, trace_name
 from traces.jitlog_reader import read_jitlog
-from traces.opclasses import CLASSES, CLASS_TITLES, classify, empty_counts
+from traces.opclasses import CLASSES, CLASS_TITLES, count_ops
 
 STANDOUT = ("alloc", "cpyext", "call")   # what a reader of a hot loop looks for first
 
@@ -96,11 +96,11 @@ def compare(logs):
         if not log.traces:
             continue
         loop = hottest_user_loop(log)
-        body = [op for op in loop.body if classify(op.name, op.args)]
         columns.append("<div><h2>%s</h2><p class='note'>%s<br>%d ops per iteration, %s "
                        "iterations; the lines show the per-iteration body</p>"
                        "<div class='src'>%s</div></div>" % (
-                           esc(os.path.basename(log.path)), esc(trace_name(loop)), len(body),
+                           esc(os.path.basename(log.path)), esc(trace_name(loop)),
+                           sum(count_ops(loop.body).values()),
                            loop.iterations if loop.iterations is not None else "?",
                            source_view(loop, None, {}, body_only=True)))
     return "<div class='compare'>%s</div>" % "".join(columns)
@@ -198,11 +198,7 @@ def function_lines(filename, firstline, lines, trace, body, ids, bridges_of):
 
 
 def line_block(number, text, ops, trace, body, ids, bridges_of):
-    counts = empty_counts()
-    for _, op in ops:
-        cls = classify(op.name, op.args)
-        if cls:
-            counts[cls] += 1
+    counts = count_ops(op for _, op in ops)
     badges = "".join("<span class='b %s' title='%s'>%d %s</span>" % (
         cls, esc(CLASS_TITLES[cls]), counts[cls], cls.replace("_", "")) for cls in
         sorted(CLASSES, key=lambda c: (c not in STANDOUT, CLASSES.index(c))) if counts[cls])
@@ -217,9 +213,9 @@ def line_block(number, text, ops, trace, body, ids, bridges_of):
         anchor = "%s-op-%d" % (ids[id(trace)], index) if ids else ""
         rows.append("<span class='%s' id='%s'>%s</span>%s" % (css, anchor,
                                                               esc(op.text or op.name), link))
-    return ("<details%s><summary><span class='ln'>%s</span><span class='code'>%s</span>"
+    return ("<details><summary><span class='ln'>%s</span><span class='code'>%s</span>"
             "<span class='badges'>%s</span></summary><div class='ops'>%s</div></details>" % (
-                "", "" if number is None else number, esc(text), badges, "\n".join(rows)))
+                "" if number is None else number, esc(text), badges, "\n".join(rows)))
 
 
 def esc(text):
