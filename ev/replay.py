@@ -5,6 +5,7 @@ whether it flies.
 with the altitude and the motor command kept at every step (a test checks that both give the
 same fitness to the last bit).
 """
+import math
 from collections import namedtuple
 
 from ev.fitness import DT, ENVIRONMENTS, OVERSHOOT_PENALTY, Environment, settled
@@ -58,7 +59,7 @@ def assess(creature, envs=ENVIRONMENTS):
     for env in envs:
         flight = fly_recorded(creature, env)
         info = None
-        if flight.fitness == flight.fitness and flight.fitness != float("inf"):
+        if math.isfinite(flight.fitness):
             info = step_info(flight.times, flight.altitudes, env.start, env.setpoint)
         results.append((flight, info))
     return results
