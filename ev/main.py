@@ -19,7 +19,7 @@ from ev.store import Store, StoreError
 from ev.store_writer import StoreWriter
 from ev.timing import steady_median
 from ev.universe import Universe
-from ev.variants import VARIANT_NAMES, get_variant
+from ev.variants import VARIANT_NAMES, VariantUnavailable, get_variant
 
 CONTROLLERS = ("state-space", "pid")
 LINE = ("Generation {n:3d}: min = {s.min:8.2f} avg = {s.avg:8.2f} max = {s.max:8.2f}  "
@@ -156,6 +156,9 @@ def start(options):
         chosen = get_variant(variant, shape)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--state-vars")
+    except VariantUnavailable as error:
+        click.echo("error: --creature %s: %s" % (variant, error), err=True)
+        return 1
     creature_class, description = controller_class(options.controller, chosen)
     run = records.run_record(variant, options.population, seed, options.generations, shape,
                              sys.argv, controller=options.controller)

@@ -5,7 +5,11 @@ from ev.fitness import evaluate_each
 
 Variant = namedtuple("Variant", "name creature_class evaluate_all description")
 
-VARIANT_NAMES = ("numpy", "specialized", "vectorized")
+class VariantUnavailable(Exception):
+    """The variant needs something this interpreter lacks (numba, the compiled C module)."""
+
+
+VARIANT_NAMES = ("numpy", "specialized", "vectorized", "numba", "c")
 
 
 def get_variant(name, shape):
@@ -23,4 +27,22 @@ def get_variant(name, shape):
         from ev.vectorized import evaluate_population
         return Variant(name, Creature, evaluate_population,
                        "whole population in lockstep with numpy arrays")
+    if name == "numba":
+        from specialized import creature_class_for
+        try:
+            from ev.numba_evaluation import evaluate_population
+        except ImportError as error:
+            raise VariantUnavailable("the numba variant needs numba, which this interpreter "
+                                     "lacks (%s; there is no numba for PyPy)" % error)
+        return Variant(name, creature_class_for(shape), evaluate_population,
+                       "the flight loop compiled by numba @njit (rates() inlined)")
+    if name == "c":
+        from specialized import creature_class_for
+        from ev.c_evaluation import NotBuilt, compiled_module, evaluate_population
+        try:
+            compiled_module()   # a missing build is a one-line error before the run starts
+        except NotBuilt as error:
+            raise VariantUnavailable(str(error))
+        return Variant(name, creature_class_for(shape), evaluate_population,
+                       "the flight loop in C (ev/c_flight.c through cffi)")
     raise ValueError("unknown variant %r (choose from %s)" % (name, ", ".join(VARIANT_NAMES)))

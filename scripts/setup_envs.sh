@@ -37,8 +37,9 @@ apt_install() {
 }
 
 install_stamp() {
-    # What the venv must hold: the package's metadata and the interpreter it was made with.
-    cat "$EV_ROOT/setup.cfg" "$EV_ROOT/pyproject.toml" | cksum | cut -d' ' -f1
+    # What the venv must hold: the package's metadata, the optional packages this script
+    # installs, and the interpreter it was made with.
+    cat "$EV_ROOT/setup.cfg" "$EV_ROOT/pyproject.toml" "${BASH_SOURCE[0]}" | cksum | cut -d' ' -f1
 }
 
 make_venv() {
@@ -48,6 +49,7 @@ make_venv() {
     stamp="$(install_stamp)-$("$python" -c 'import sys; print(sys.version.split()[0])')"
     if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
         say "using $venv (up to date)"
+        build_c "$venv"
         echo "$venv/bin/python"
         return 0
     fi
@@ -65,10 +67,42 @@ make_venv() {
         return 1
     fi
     say "installed: $(grep -o 'Successfully installed.*' "$log" | tail -1 | cut -c1-150)"
+    install_optional "$venv"
     echo "$stamp" > "$stamp_file"
+    build_c "$venv"
     echo "$venv/bin/python"
 }
 
+install_optional() {
+    # What only some cells and benchmarks need: its absence is reported, never fatal.
+    # numba exists for CPython only; PyPy has cffi built in.
+    local venv="$1" packages="pyperf"
+    if "$venv/bin/python" -c 'import sys; sys.exit(hasattr(sys, "pypy_version_info"))'; then
+        packages="cffi numba pyperf"
+    fi
+    say "installing optional packages into $venv ($packages)"
+    local log="$venv/pip-optional.log" package
+    for package in $packages; do
+        if ! "$venv/bin/python" -m pip install --disable-pip-version-check "$package" \
+                >> "$log" 2>&1; then
+            say "note: could not install $package (see $log); what needs it will say not run"
+        fi
+    done
+}
+
+build_c() {
+    # The c cell's evaluation, compiled with the system's C compiler through cffi (rebuilt
+    # when its source changed).  It needs a compiler and the interpreter's headers: a fresh
+    # Debian has neither, so when the build fails they are installed (as root) and it is
+    # tried once more.  Without them the c cell is reported as not run.
+    local venv="$1" log="$1/c-build.log"
+    "$venv/bin/python" -m ev.c_build --if-stale > "$log" 2>&1 && return 0
+    if apt_install gcc libc6-dev python3-dev &&
+            "$venv/bin/python" -m ev.c_build --if-stale > "$log" 2>&1; then
+        return 0
+    fi
+    say "note: the C evaluation did not build in $venv ($(tail -1 "$log")); the c cell will not run"
+}
 setup_cpython() {
     local python="${EV_CPYTHON:-python3}"
     if ! command -v "$python" >/dev/null 2>&1; then
