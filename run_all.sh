@@ -10,7 +10,11 @@ Sets up venvs for CPython and PyPy (installing Debian's pypy3 when missing and r
 then runs ev.main in each cell, one after another, with the same seed and population, and ends
 with the report table and plots (python -m ev.report).
 
-Cells: cpython-numpy cpython-specialized cpython-vectorized pypy-numpy pypy-specialized
+Cells: cpython-numpy cpython-specialized cpython-vectorized cpython-numba pypy-numpy
+       pypy-specialized c
+(c: the same evaluation in C, compiled at set-up, driven by the same Python GA on CPython;
+every cell's distance to it is in the report.  A cell whose interpreter, numba or C build is
+missing is reported as not run, with the reason.)
 
 Options:
   --population N        creatures per generation (default 500)
@@ -28,7 +32,7 @@ Options:
 USAGE
 }
 
-ALL_CELLS="cpython-numpy,cpython-specialized,cpython-vectorized,pypy-numpy,pypy-specialized"
+ALL_CELLS="cpython-numpy,cpython-specialized,cpython-vectorized,cpython-numba,pypy-numpy,pypy-specialized,c"
 population=500 generations=10 slow_generations=4 seed=42 out="" cells="$ALL_CELLS" profile=""
 need_value() { [ $# -ge 2 ] || { echo "run_all.sh: $1 needs a value (see --help)" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
@@ -73,7 +77,16 @@ trap 'interrupted=1' INT
 failures=()   # what failed, one entry each: the exit status says so at the end
 
 cell_python() {
-    case "$1" in cpython-*) echo "$CPYTHON_PY" ;; pypy-*) echo "$PYPY_PY" ;; esac
+    case "$1" in cpython-*|c) echo "$CPYTHON_PY" ;; pypy-*) echo "$PYPY_PY" ;; esac
+}
+
+cell_variant() {
+    echo "${1#*-}"
+}
+
+cell_unavailable() {
+    # cell_unavailable CELL: why the cell cannot run here (no numba, no C build), or nothing.
+    "$(cell_python "$1")" -m ev.variants "$(cell_variant "$1")" 2>&1
 }
 
 cell_generations() {
@@ -82,7 +95,7 @@ cell_generations() {
 
 cell_command() {
     # cell_command CELL: the ev.main command line of a cell, into the array CMD.
-    CMD=("$(cell_python "$1")" -m ev.main --creature "${1#*-}" -n "$population"
+    CMD=("$(cell_python "$1")" -m ev.main --creature "$(cell_variant "$1")" -n "$population"
          -g "$(cell_generations "$1")" --seed "$seed")
 }
 
@@ -91,6 +104,12 @@ run_cell() {
     if [ -z "$(cell_python "$cell")" ]; then
         echo "$cell: $PYPY_MISSING" >> "$out/not_run.txt"
         echo "=== $cell: not run: $PYPY_MISSING"
+        return
+    fi
+    local why
+    if ! why="$(cell_unavailable "$cell")"; then
+        echo "$cell: $why" >> "$out/not_run.txt"
+        echo "=== $cell: not run: $why"
         return
     fi
     cell_command "$cell"
@@ -111,6 +130,7 @@ record_cell() {
     # writes no results; its profile and JIT log are read by traces/.
     local cell="$1"
     [ -z "$(cell_python "$cell")" ] && return
+    cell_unavailable "$cell" > /dev/null || return
     cell_command "$cell"
     CMD+=(--profile "$out/$cell.prof")
     [ "${cell%%-*}" = pypy ] && CMD+=(--jit-log "$out/$cell.jitlog")

@@ -104,6 +104,7 @@ def generation_record(run, generation, seconds, stats, flies=None):
         "avg": stats.avg,
         "max": stats.max,
         "evaluated": stats.evaluated,
+        "evaluation_seconds": stats.evaluation_seconds,
     }
     if flies is not None:
         record["flies"] = flies

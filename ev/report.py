@@ -17,12 +17,16 @@ from ev.records import RUN, read_records
 from ev.timing import median, steady_median
 
 BASELINE = "cpython-numpy"
+LIMIT = "c"   # the cell every other is measured against: the same evaluation in C
 SAME_WORK_RTOL = 1e-9
 MAX_WARNINGS = 20  # problems listed one by one; the rest are counted
 
 
 
 def cell_name(run):
+    """interpreter-variant; the C cell is plain "c" (its interpreter only runs the GA)."""
+    if run["variant"] == LIMIT:
+        return LIMIT
     return "%s-%s" % (run["implementation"], run["variant"])
 
 
@@ -81,6 +85,8 @@ def summarize(cells):
     for cell in cells:
         gens = sorted(cell["generations"], key=lambda g: g["generation"])
         seconds = [g["seconds"] for g in gens]
+        evaluation = [g.get("evaluation_seconds") for g in gens]
+        evaluation = evaluation if None not in evaluation else []   # older records lack it
         rows.append({
             "cell": cell["name"],
             "interpreter": "%s %s" % (cell["run"]["implementation"], cell["run"]["version"]),
@@ -95,13 +101,38 @@ def summarize(cells):
             "median_seconds": steady_median(seconds) if seconds else None,
             "min_seconds": min(seconds[1:] or seconds) if seconds else None,
             "max_seconds": max(seconds[1:] or seconds) if seconds else None,
+            "median_evaluation_seconds": steady_median(evaluation) if evaluation else None,
+            "ga_share": ga_share(seconds, evaluation),
             "final_best_fitness": gens[-1]["min"] if gens else None,
             "best_by_generation": [g["min"] for g in gens],
             "seconds_by_generation": seconds,
         })
     add_speedups(rows)
+    add_distances_to_limit(rows)
     add_same_work_checks(rows)
     return rows
+
+
+def ga_share(seconds, evaluation):
+    """The median, over generations after the first, of the fraction of a generation spent
+    outside the evaluation (selection, mutation, new creatures: the GA's own work)."""
+    pairs = list(zip(seconds, evaluation))[1:] or list(zip(seconds, evaluation))
+    shares = [(total - spent) / total for total, spent in pairs if total > 0]
+    return median(shares) if shares else None
+
+
+def add_distances_to_limit(rows):
+    """Each cell's median s/gen and evaluation s/gen over the c cell's: how far from C."""
+    limit = [r for r in rows if r["cell"] == LIMIT and r["median_seconds"]]
+    for row in rows:
+        row["vs_c"] = row["evaluation_vs_c"] = None
+        if not limit:
+            continue
+        if row["median_seconds"]:
+            row["vs_c"] = row["median_seconds"] / limit[0]["median_seconds"]
+        if row["median_evaluation_seconds"] and limit[0]["median_evaluation_seconds"]:
+            row["evaluation_vs_c"] = (row["median_evaluation_seconds"]
+                                      / limit[0]["median_evaluation_seconds"])
 
 
 def add_speedups(rows):
@@ -136,8 +167,8 @@ def close(a, b):
     return a == b or abs(a - b) <= SAME_WORK_RTOL * max(abs(a), abs(b))
 
 
-def fmt(value, pattern):
-    return "-" if value is None else pattern % value
+def fmt(value, pattern, scale=1):
+    return "-" if value is None else pattern % (value * scale)
 
 
 def machine_lines(cells):
@@ -182,12 +213,30 @@ def reading(rows):
     slower = [r["cell"] for r in timed if r["speedup"] is not None and r["speedup"] < 1]
     if slower:
         text.append("Slower than the baseline %s: %s." % (BASELINE, ", ".join(slower)))
+    text += distance_to_limit(rows)
     if all(r["same_work"] is not False for r in rows):
         text.append("Every cell that shares a seed found the same best fitness, so they did "
                     "the same work.")
     else:
         text.append("Some cells found different results: compare them with care.")
     return [" ".join(text)]
+
+
+def distance_to_limit(rows):
+    """A sentence: each cell's evaluation time in multiples of the c cell's, nearest first,
+    and the GA's share of the nearest Python-driven cells."""
+    python = sorted((r for r in rows if r["cell"] != LIMIT and r["evaluation_vs_c"]),
+                    key=lambda r: r["evaluation_vs_c"])
+    if not python:
+        return []
+    distances = ", ".join("%s %.1fx" % (r["cell"], r["evaluation_vs_c"]) for r in python)
+    text = ["Distance to the limit, the evaluation's time over the c cell's: %s." % distances]
+    shares = ["%s %.0f%%" % (r["cell"], 100 * r["ga_share"]) for r in python[:2]
+              if r["ga_share"] is not None]
+    if shares:
+        text.append("The GA's own work (selection, mutation, new creatures) takes %s of a "
+                    "generation." % " and ".join(shares))
+    return text
 
 
 def approximate(speedup):
@@ -197,21 +246,28 @@ def approximate(speedup):
 def markdown(rows, skipped, problems, cells=()):
     lines = run_line(rows) + (machine_lines(cells) if cells else []) + [
         "| cell | interpreter | generations | 1st gen s | median s/gen | min | max "
-        "| speedup vs %s | final best fitness | same work |" % BASELINE,
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| evaluation s/gen | GA share | speedup vs %s | x c (gen) | x c (evaluation) "
+        "| final best fitness | same work |" % BASELINE,
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | --- |",
     ]
     for r in rows:
         check = {None: "-", True: "yes", False: "**NO: different results**"}[r["same_work"]]
-        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        lines.append("| %s |" % " | ".join([
             r["cell"], r["interpreter"], generations_done(r), fmt(r["first_seconds"], "%.3f"),
             fmt(r["median_seconds"], "%.4f") + ("*" if r["generations"] == 1 else ""),
-            fmt(r["min_seconds"], "%.4f"),
-            fmt(r["max_seconds"], "%.4f"), fmt(r["speedup"], "%.1fx"),
-            fmt(r["final_best_fitness"], "%.2f"), check))
+            fmt(r["min_seconds"], "%.4f"), fmt(r["max_seconds"], "%.4f"),
+            fmt(r["median_evaluation_seconds"], "%.4f"), fmt(r["ga_share"], "%.0f%%", 100),
+            fmt(r["speedup"], "%.1fx"), fmt(r["vs_c"], "%.2f"), fmt(r["evaluation_vs_c"], "%.2f"),
+            fmt(r["final_best_fitness"], "%.2f"), check]))
     for name, reason in skipped:
-        lines.append("| %s | not run: %s | | | | | | | | |" % (name, reason))
-    lines += ["", "Median excludes the first generation (imports, JIT warm-up); it is shown in "
-              "its own column. * marks a median of a single generation (too few to trust). "
+        lines.append("| %s | not run: %s |%s" % (name, reason, " |" * 12))
+    lines += ["", "Median excludes the first generation (imports, JIT warm-up, numba's "
+              "compilation); it is shown in its own column. * marks a median of a single "
+              "generation (too few to trust). Evaluation s/gen is the time in the fitness "
+              "evaluation alone; GA share is the rest of a generation (selection, mutation, "
+              "new creatures). x c: the cell's median over the c cell's, for the whole "
+              "generation and for the evaluation alone (the distance to the limit). "
               "Cells with fewer generations compare their best fitness with the others over "
               "the generations they share.", ""]
     lines += reading(rows) + ["", "Plots: [seconds per generation](seconds_per_generation.png), "

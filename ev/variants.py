@@ -1,4 +1,5 @@
 """The ways to compute the same evolution: which creature class, and how a population is scored."""
+import sys
 from collections import namedtuple
 
 from ev.fitness import evaluate_each
@@ -46,3 +47,22 @@ def get_variant(name, shape):
         return Variant(name, creature_class_for(shape), evaluate_population,
                        "the flight loop in C (ev/c_flight.c through cffi)")
     raise ValueError("unknown variant %r (choose from %s)" % (name, ", ".join(VARIANT_NAMES)))
+
+
+def main(argv):
+    """python -m ev.variants NAME: exit 0 when the variant can run here, else say why (the
+    matrix run reports such a cell as not run)."""
+    from ev.creature_base import DEFAULT_SHAPE
+    if len(argv) != 1 or argv[0] not in VARIANT_NAMES:
+        print("usage: python -m ev.variants {%s}" % ",".join(VARIANT_NAMES), file=sys.stderr)
+        return 2
+    try:
+        get_variant(argv[0], DEFAULT_SHAPE)
+    except VariantUnavailable as error:
+        print(error)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -16,6 +16,7 @@ import click
 from ev import atomic
 from ev.records import interpreter as current_interpreter
 from ev.creature_base import Shape
+from ev.interpreters import default_interpreters
 from ev.timing import median
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -64,16 +65,6 @@ def measure(max_state_vars, budget):
                    "variant": variant, "state_vars": state_vars, "rows": shape.rows,
                    "cols": shape.cols, "size": shape.rows * shape.cols,
                    "ns_per_call": ns_per_call(stable_creature(cls, shape, rng), budget)}
-
-
-def default_interpreters():
-    found = [sys.executable]
-    for name, venv in (("EV_CPYTHON_PY", "cpython"), ("EV_PYPY_PY", "pypy")):
-        candidate = os.environ.get(name) or os.path.join(ROOT, ".venv", venv, "bin", "python")
-        if os.path.exists(candidate) and os.path.realpath(candidate) not in map(
-                os.path.realpath, found):
-            found.append(candidate)
-    return found
 
 
 def run_worker(python, max_state_vars, budget):

@@ -1,0 +1,133 @@
+"""python -m benchmarks.limits: how far each contender is from C, on the same creatures.
+
+Records the batches of a seeded run (benchmarks.batches: every creature ev evaluated, with
+its fitness), then, round after round, has each interpreter evaluate them through every
+contender it can run (benchmarks.contenders, a fresh process per interpreter and round;
+contenders take turns in a rotated order).  Each contender's fitness must equal ev's bit for
+bit.  Reports milliseconds per 250 creatures (a generation's batch) and, per round, the
+ratio to the C contender (cpython-c) and to pypy-specialized; medians over rounds.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import click
+
+from benchmarks.batches import creature_count, record_batches, save
+from ev.interpreters import ROOT, default_interpreters
+from ev.timing import median
+
+LIMIT = "cpython-c"
+PYPY_BEST = "pypy-specialized"
+BATCH = 250   # creatures a generation evaluates (population 500)
+# pypy-numpy takes ~7 s per batch: left out unless asked for.
+CONTENDERS = {"cpython": ("c", "numba", "vectorized", "specialized", "numpy"),
+              "pypy": ("c", "specialized")}
+
+
+def implementation_of(python):
+    done = subprocess.run([python, "-c", "import platform; "
+                           "print(platform.python_implementation().lower())"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    if done.returncode != 0:
+        raise click.ClickException("%s does not run" % python)
+    return done.stdout.strip()
+
+
+def run_round(python, implementation, path, round_number, variants):
+    done = subprocess.run([python, "-m", "benchmarks.contenders", path, str(round_number)]
+                          + list(variants), cwd=ROOT, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise click.ClickException("%s failed: %s" % (python, last))
+    results = json.loads(done.stdout.strip().splitlines()[-1])
+    return dict(("%s-%s" % (implementation, name), result) for name, result in results.items())
+
+
+def summarize(rounds, creatures):
+    """One row per contender: ms per BATCH creatures and ratios, medians over rounds."""
+    rows = []
+    for name in rounds[0]:
+        results = [r[name] for r in rounds]
+        if "unavailable" in results[0]:
+            rows.append({"contender": name, "unavailable": results[0]["unavailable"]})
+            continue
+        row = {"contender": name,
+               "ms_per_batch": median([1000.0 * r["seconds"] * BATCH / creatures
+                                       for r in results]),
+               "identical": all(r["identical"] for r in results),
+               "mismatches": max(r["mismatches"] for r in results)}
+        for key, other in (("vs_c", LIMIT), ("vs_pypy_specialized", PYPY_BEST)):
+            ratios = [r[name]["seconds"] / r[other]["seconds"] for r in rounds
+                      if r.get(other, {}).get("seconds")]
+            row[key] = median(ratios) if ratios else None
+        rows.append(row)
+    return sorted(rows, key=lambda r: r.get("ms_per_batch", float("inf")))
+
+
+def fmt(value, pattern):
+    return "-" if value is None else pattern % value
+
+
+def markdown(rows, options):
+    lines = ["%(creatures)d creatures of a seed-%(seed)d run (population %(population)d, "
+             "generations 0-%(last)d), %(rounds)d interleaved rounds; medians over rounds."
+             % options, "",
+             "| contender | ms / %d creatures | vs C (%s) | vs %s | fitness as ev's |"
+             % (BATCH, LIMIT, PYPY_BEST), "| --- | ---: | ---: | ---: | --- |"]
+    for row in rows:
+        if "unavailable" in row:
+            lines.append("| %s | not run: %s | | | |" % (row["contender"], row["unavailable"]))
+            continue
+        lines.append("| %s | %.2f | %s | %s | %s |" % (
+            row["contender"], row["ms_per_batch"], fmt(row["vs_c"], "%.2f"),
+            fmt(row["vs_pypy_specialized"], "%.2f"),
+            "bit for bit" if row["identical"] else "**NO: %d differ**" % row["mismatches"]))
+    return "\n".join(lines)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-n", "--population", type=click.IntRange(min=4), default=500, show_default=True)
+@click.option("-g", "--generations", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.option("--rounds", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--python", "pythons", multiple=True,
+              help="An interpreter to measure (repeatable) [default: this one and the "
+                   "other venv].")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+def main(population, generations, seed, rounds, pythons, as_json):
+    """Evaluate the same creatures through C, numba and every Python contender; how far is
+    each from C?"""
+    interpreters = [(python, implementation_of(python))
+                    for python in pythons or default_interpreters()]
+    click.echo("recording the batches (ev's own evaluation, %d generations) ..." % generations,
+               err=True)
+    batches = record_batches(population, generations, seed)
+    creatures = creature_count(batches)
+    with tempfile.TemporaryDirectory(prefix="ev-limits-") as scratch:
+        path = os.path.join(scratch, "batches.json")
+        save(batches, path)
+        measured = []
+        for round_number in range(rounds):
+            results = {}
+            for python, implementation in interpreters:
+                click.echo("round %d: %s ..." % (round_number + 1, python), err=True)
+                results.update(run_round(python, implementation, path, round_number,
+                                         CONTENDERS.get(implementation, ("specialized",))))
+            measured.append(results)
+    rows = summarize(measured, creatures)
+    if as_json:
+        click.echo(json.dumps(rows, indent=1))
+    else:
+        click.echo(markdown(rows, {"creatures": creatures, "seed": seed, "rounds": rounds,
+                                   "population": population, "last": generations - 1}))
+    if not all(row.get("identical", True) for row in rows):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
