@@ -5,8 +5,8 @@
 For each contender (a variant of ev.variants) this interpreter can run: a warm-up pass (on
 PyPy over every batch, so the JIT has seen them; elsewhere over the first), then one timed
 pass over all batches, whose fitness must equal ev's bit for bit.  The contenders take turns
-in an order rotated by ROUND.  Prints one JSON object: {contender: {"seconds", "identical",
-"mismatches"}} or {contender: {"unavailable": reason}}.
+in an order rotated by ROUND.  Prints one JSON object: {contender: {"seconds", "mismatches",
+"largest_difference"}} (relative) or {contender: {"unavailable": reason}}.
 """
 import json
 import sys
@@ -24,18 +24,28 @@ def creatures_of(batch, creature_class):
             for m, c in zip(batch["matrices"], batch["constants"])]
 
 
+def relative_difference(got, expected):
+    if got == expected:
+        return 0.0
+    if got != got or expected != expected or abs(got) == float("inf") \
+            or abs(expected) == float("inf"):
+        return float("inf")
+    return abs(got - expected) / max(abs(expected), abs(got))
+
+
 def timed_pass(variant, batches):
-    """(seconds to evaluate every batch, creatures whose fitness differs from ev's)."""
+    """(seconds to evaluate every batch, the fitnesses that differ from ev's, the largest
+    relative difference)."""
     groups = [creatures_of(batch, variant.creature_class) for batch in batches]
     seconds = 0.0
     for creatures in groups:
         started = time.perf_counter()
         variant.evaluate_all(creatures)
         seconds += time.perf_counter() - started
-    mismatches = sum(1 for creatures, batch in zip(groups, batches)
-                     for creature, expected in zip(creatures, batch["fitness"])
-                     if creature.fitness != expected)
-    return seconds, mismatches
+    differences = [relative_difference(creature.fitness, expected)
+                   for creatures, batch in zip(groups, batches)
+                   for creature, expected in zip(creatures, batch["fitness"])]
+    return seconds, sum(1 for d in differences if d), max(differences)
 
 
 def measure(name, batches):
@@ -44,8 +54,9 @@ def measure(name, batches):
     except VariantUnavailable as error:
         return {"unavailable": str(error)}
     timed_pass(variant, batches if IS_PYPY else batches[:1])   # warm-up, numba's compile
-    seconds, mismatches = timed_pass(variant, batches)
-    return {"seconds": seconds, "identical": mismatches == 0, "mismatches": mismatches}
+    seconds, mismatches, largest = timed_pass(variant, batches)
+    return {"seconds": seconds, "mismatches": mismatches,
+            "largest_difference": largest if largest != float("inf") else "inf"}
 
 
 def main(argv):

@@ -111,3 +111,41 @@ def test_records_missing_fields_are_reported_not_fatal(run, folder):
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "generation record without seconds, min, avg, max" in result.stderr
     assert "pypy-specialized.jsonl:7: not a run or generation record" in result.stderr
+
+
+def test_every_cell_is_measured_against_the_c_cell(run, tmp_path):
+    """Real runs of the c and specialized cells: the report's distances and GA shares are
+    the arithmetic of the records' seconds and evaluation_seconds."""
+    from test_native import c_module
+    c_module()
+    for variant in ("c", "specialized"):
+        result = run("ev.main", "--creature", variant, "-n", 24, "-g", 4, "--seed", 3,
+                     "--results", tmp_path / (variant + ".jsonl"))
+        assert result.returncode == 0, result.stderr
+    result = run("ev.report", tmp_path, "--json")
+    assert result.returncode == 0, result.stderr
+    rows = dict((r["cell"], r) for r in json.loads(result.stdout))
+    c, python = rows["c"], rows[[name for name in rows if name != "c"][0]]
+
+    def generations(name):
+        with open(str(tmp_path / (name + ".jsonl"))) as records:
+            return [r for r in map(json.loads, records) if r["type"] == "generation"]
+    steady = generations("specialized")[1:]
+    evaluation = sorted(g["evaluation_seconds"] for g in steady)[1]   # median of three
+    shares = sorted((g["seconds"] - g["evaluation_seconds"]) / g["seconds"] for g in steady)
+    assert python["median_evaluation_seconds"] == evaluation
+    assert python["ga_share"] == pytest.approx(shares[1])
+    assert 0.0 < python["ga_share"] < 1.0
+    assert c["vs_c"] == 1.0 and c["evaluation_vs_c"] == 1.0
+    assert python["evaluation_vs_c"] == pytest.approx(evaluation
+                                                      / c["median_evaluation_seconds"])
+    assert python["same_work"] is True and c["same_work"] is True
+
+
+def test_cells_that_could_not_run_are_listed_with_their_reason(run, folder):
+    with open(str(folder / "not_run.txt"), "w") as reasons:
+        reasons.write("cpython-numba: the numba variant needs numba\n")
+    result = run("ev.report", folder, "--no-plots")
+    assert result.returncode == 0, result.stderr
+    assert "| cpython-numba | not run: the numba variant needs numba |" in result.stdout
+    assert "x c (evaluation)" in result.stdout   # the column is there, empty without c

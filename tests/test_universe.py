@@ -41,7 +41,8 @@ def test_same_seed_same_evolution():
     def run(seed):
         universe = Universe.random(SpecializedCreature, 20, evaluate_each, Rng(seed),
                                    SpecializedCreature.random(Rng(0)).shape)
-        return [tuple(universe.run_generation()) for _ in range(3)]
+        stats = [universe.run_generation() for _ in range(3)]
+        return [(s.min, s.avg, s.max, s.evaluated) for s in stats]   # not the timing
     assert run(4) == run(4)
     assert run(4) != run(5)
 

@@ -1,0 +1,45 @@
+"""benchmarks.limits on a tiny budget: it runs, checks fitness, and its ratios are arithmetic."""
+import json
+import sys
+
+import pytest
+
+from benchmarks.limits import summarize
+
+IS_PYPY = hasattr(sys, "pypy_version_info")
+
+
+def test_the_benchmark_runs_every_contender_of_this_interpreter(run):
+    result = run("benchmarks.limits", "-n", 8, "-g", 2, "--rounds", 2, "--python",
+                 sys.executable, "--json")
+    assert result.returncode == 0, result.stderr
+    rows = dict((r["contender"], r) for r in json.loads(result.stdout))
+    prefix = "pypy-" if IS_PYPY else "cpython-"
+    assert prefix + "specialized" in rows and prefix + "c" in rows
+    measured = [r for r in rows.values() if "unavailable" not in r]
+    assert all(r["agrees"] and r["ms_per_batch"] > 0 for r in measured)
+    assert rows[prefix + "c"]["vs_c"] == 1.0
+
+
+def round_of(**seconds):
+    return dict((name, {"seconds": s, "mismatches": 0, "largest_difference": 0.0})
+                for name, s in seconds.items())
+
+
+def test_ratios_are_medians_of_per_round_ratios_and_ms_are_per_250_creatures():
+    rounds = [round_of(**{"cpython-c": 1.0, "pypy-specialized": 3.0}),
+              round_of(**{"cpython-c": 2.0, "pypy-specialized": 2.0}),
+              round_of(**{"cpython-c": 1.0, "pypy-specialized": 2.5})]
+    rows = dict((r["contender"], r) for r in summarize(rounds, creatures=500))
+    fast = rows["pypy-specialized"]
+    assert fast["vs_c"] == 2.5                          # median of 3.0, 1.0, 2.5
+    assert fast["ms_per_batch"] == pytest.approx(1250.0)  # 2.5 s per 500 -> per 250
+    assert rows["cpython-c"]["vs_pypy_specialized"] == pytest.approx(0.4)
+
+
+def test_a_contender_off_by_more_than_1e12_is_flagged():
+    rounds = [round_of(**{"cpython-c": 1.0})]
+    rounds[0]["cpython-numpy"] = {"seconds": 9.0, "mismatches": 3, "largest_difference": 1e-9}
+    rows = dict((r["contender"], r) for r in summarize(rounds, creatures=250))
+    assert rows["cpython-numpy"]["agrees"] is False
+    assert rows["cpython-c"]["agrees"] is True
