@@ -9,13 +9,14 @@ CAPI = "C-API / cpyext"
 CALLS = "call machinery"
 ALLOC_GC = "allocation & GC"
 JIT_CODE = "JIT-compiled code"
+COMPILED = "compiled evaluation (the c cell's C)"
 INTERPRETER = "interpreter"
 PYPY_RUNTIME = "PyPy runtime, unnamed"
 OTHER = "other Python / libraries"
 UNKNOWN = "unknown native"
 
-CATEGORIES = (PROJECT, NUMPY_PY, NUMPY_NATIVE, CAPI, CALLS, ALLOC_GC, JIT_CODE, INTERPRETER,
-              PYPY_RUNTIME, OTHER, UNKNOWN)
+CATEGORIES = (PROJECT, NUMPY_PY, NUMPY_NATIVE, CAPI, CALLS, ALLOC_GC, JIT_CODE, COMPILED,
+              INTERPRETER, PYPY_RUNTIME, OTHER, UNKNOWN)
 
 # What a category is on each interpreter, for people reading a report.
 TITLES = {
@@ -54,6 +55,9 @@ CALL_SYMBOL = re.compile(r"^(_?PyObject_(Vectorcall|Call|FastCall|MakeTpCall|Cal
 INTERPRETER_SYMBOL = re.compile(r"^(_?PyEval_|ceval|_PyFrame|_PyEvalFrame|initialize_locals|"
                                 r"pymain|Py_RunMain|_PyInterpreterFrame)")
 CAPI_SYMBOL = re.compile(r"^(_?Py[A-Z]|PyPy|cpyext)")
+# ev/c_flight.c as cffi builds it: the module's library and its wrapper functions.
+COMPILED_LIB = re.compile(r"_c_flight")
+COMPILED_SYMBOL = re.compile(r"^(_cffi_f_ev_|ev_evaluate_batch|ev_rates)")
 
 
 def categorize(frame):
@@ -81,6 +85,8 @@ def categorize_native(symbol, library):
         if named and CAPI_SYMBOL.search(symbol):
             return CAPI
         return ALLOC_GC if named and ALLOC_SYMBOL.search(symbol) else PYPY_RUNTIME
+    if COMPILED_LIB.search(library) or (named and COMPILED_SYMBOL.match(symbol)):
+        return COMPILED
     if NUMPY_LIB.search(library) or (named and NUMPY_SYMBOL.match(symbol)):
         return NUMPY_NATIVE
     if not named:

@@ -22,6 +22,7 @@ from traces.recording_cost import recording_cost
 COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)),
            ("C-API / cpyext", (cat.CAPI,)), ("calls", (cat.CALLS,)),
            ("alloc/GC", (cat.ALLOC_GC,)), ("JIT code", (cat.JIT_CODE,)),
+           ("compiled C", (cat.COMPILED,)), ("other libraries", (cat.OTHER, cat.UNKNOWN)),
            ("interpreter", (cat.INTERPRETER,)), ("PyPy runtime, unnamed", (cat.PYPY_RUNTIME,)))
 
 
