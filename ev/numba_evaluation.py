@@ -14,6 +14,7 @@ from numba import njit
 from ev import quadcopter
 from ev.fitness import DT, ENVIRONMENTS, OVERSHOOT_PENALTY
 from ev.quadcopter import SINGULAR_COS, SingularAttitude
+from ev.vectorized import genome_arrays
 
 rates = njit(inline="always")(quadcopter.rates)
 clip_pwm = njit(inline="always")(quadcopter.clip_pwm)
@@ -97,10 +98,7 @@ def evaluate_population(creatures):
     """Give every creature its fitness (the sum over ENVIRONMENTS, in their order)."""
     if not creatures:
         return
-    shape = creatures[0].shape
-    matrices = np.array([c.matrix_values for c in creatures]).reshape(
-        len(creatures), shape.rows, shape.cols)
-    constants = np.array([c.constant_values for c in creatures])
+    shape, matrices, constants = genome_arrays(creatures)
     fitness = np.empty(len(creatures))
     failed = evaluate_batch(matrices, constants, shape.state_vars, STARTS, SETPOINTS, STEPS,
                             fitness)

@@ -14,14 +14,19 @@ from ev.fitness import DT, ENVIRONMENTS, OVERSHOOT_PENALTY, settled
 from ev.quadcopter import SINGULAR_COS, SingularAttitude, rates
 
 
+def genome_arrays(creatures):
+    """(shape, matrices (P, rows, cols), constants (P, rows)) of creatures of one shape."""
+    shape = creatures[0].shape
+    matrices = np.array([c.matrix_values for c in creatures]).reshape(
+        len(creatures), shape.rows, shape.cols)
+    return shape, matrices, np.array([c.constant_values for c in creatures])
+
+
 def evaluate_population(creatures):
     """Give every creature its fitness (the sum over all environments, in their order)."""
     if not creatures:
         return
-    shape = creatures[0].shape
-    matrices = np.array([c.matrix_values for c in creatures]).reshape(
-        len(creatures), shape.rows, shape.cols)
-    constants = np.array([c.constant_values for c in creatures])
+    shape, matrices, constants = genome_arrays(creatures)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow: a failed flight
         per_env = fly_population(matrices, constants, shape, ENVIRONMENTS)
     total = np.zeros(len(creatures))
