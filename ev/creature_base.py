@@ -36,6 +36,10 @@ class CreatureBase(object):
         if len(matrix) != shape.rows * shape.cols or len(constant) != shape.rows:
             raise ValueError("genome does not fit shape %r: %d matrix and %d constant values"
                              % (tuple(shape), len(matrix), len(constant)))
+        self._take_genome(matrix, constant, shape)
+
+    def _take_genome(self, matrix, constant, shape):
+        """Hold a checked genome (lists of floats that fit ``shape``) and compile it."""
         self.shape = shape
         self.matrix_values = matrix
         self.constant_values = constant
@@ -57,18 +61,11 @@ class CreatureBase(object):
 
     def _born(self, matrix, constant, operator):
         """A creature of this kind and shape from lists the mutation made: new lists of floats
-        of the right lengths, so __init__'s conversions and checks are skipped.  Children
-        are the GA's own work, a fifth of a generation on PyPy, where a short path here is
-        cheaper both to interpret and to trace."""
+        of the right lengths, so __init__'s conversions and checks are skipped (children are
+        the GA's own work, most of what a PyPy generation spends outside the evaluation)."""
         child = object.__new__(type(self))
-        child.shape = self.shape
-        child.matrix_values = matrix
-        child.constant_values = constant
-        child.fitness = None
-        child.id = child.parent_id = None
+        child._take_genome(matrix, constant, self.shape)
         child.operator = operator
-        child._compile()
-        child.reset()
         return child
 
     def to_dict(self):

@@ -6,6 +6,7 @@ from ev.fitness import evaluate_each
 
 Variant = namedtuple("Variant", "name creature_class evaluate_all description")
 
+
 class VariantUnavailable(Exception):
     """The variant needs something this interpreter lacks (numba, the compiled C module)."""
 
