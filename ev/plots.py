@@ -18,7 +18,7 @@ def plot_seconds(rows, folder):
     timed = [r for r in rows if r["seconds_by_generation"]]
     if not timed:
         return None
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = plt.subplots(figsize=(9.5, 4.5))
     for r in timed:
         ax.plot(range(len(r["seconds_by_generation"])), r["seconds_by_generation"],
                 marker="o", label=r["cell"])
@@ -27,7 +27,8 @@ def plot_seconds(rows, folder):
     ax.set_ylabel("seconds per generation (log)")
     ax.set_title("Seconds per generation, population %d" % timed[0]["population"])
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    # Outside the axes: with seven cells, a legend inside covers their lines.
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return save(fig, os.path.join(folder, "seconds_per_generation.png"))
 
 
