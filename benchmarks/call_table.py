@@ -1,0 +1,146 @@
+"""benchmarks.calls' arithmetic and tables, on plain records.
+
+A record: {"group", "name", "role", "index", "ns", "stdev_ns"} for one case in one
+interpreter, or the same with "unavailable" instead of the timings.  Every timing includes
+pyperf's timing loop around the statement; ``net_ns`` subtracts the ``loop`` case (never below
+0), so that n parts (n loops) can be added up against a whole (one loop).
+
+Each run_step is decomposed twice: every statement *alone* (in its own loop, its operands
+the same objects every time), and *in sequence* (what the first k statements cost more than the
+first k - 1).  The sum of the parts alone is held against the whole (TOLERANCE); in sequence,
+the parts add up to the body by construction, and the difference from "alone" says where the
+rest goes.
+"""
+from benchmarks.call_cases import CALL, LOOP, PART, SEQUENCE, WHOLE
+
+TOLERANCE = 0.20   # the parts must add up to the whole within 20%
+
+
+def with_net(records):
+    """The records with ``net_ns`` (ns minus the timing loop's ns) where both are known."""
+    loops = [r["ns"] for r in records if r["role"] == LOOP and "ns" in r]
+    loop = loops[0] if loops else 0.0
+    return [dict(r, net_ns=max(r["ns"] - loop, 0.0)) if "ns" in r and r["role"] != LOOP
+            else dict(r) for r in records]
+
+
+def unique(items):
+    seen = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def net(record):
+    return record.get("net_ns") if record else None
+
+
+def decomposition(records, group):
+    """One run_step group: the whole, the call, each statement alone and in sequence, the
+    sums; None for what was not measured."""
+    members = [r for r in records if r["group"] == group]
+    whole = next((r for r in members if r["role"] == WHOLE), None)
+    call = next((r for r in members if r["role"] == PART and r.get("index") is None), None)
+    alone = dict((r["index"], r) for r in members if r["role"] == PART and r.get("index"))
+    prefixes = dict((r["index"], r) for r in members if r["role"] == SEQUENCE)
+    statements = []
+    for index in sorted(alone):
+        before = 0.0 if index == 1 else net(prefixes.get(index - 1))
+        upto = net(prefixes.get(index))
+        statements.append({"index": index, "name": alone[index]["name"],
+                           "alone_ns": net(alone[index]),
+                           "in_sequence_ns": None if before is None or upto is None
+                           else upto - before})
+    inline = net(prefixes.get(max(prefixes))) if prefixes else None
+    found = {"group": group, "whole_ns": net(whole), "call_alone_ns": net(call),
+             "call_in_sequence_ns": None if net(whole) is None or inline is None
+             else net(whole) - inline,
+             "body_inline_ns": inline, "statements": statements}
+    parts = [net(call)] + [s["alone_ns"] for s in statements]
+    found["parts_alone_ns"] = None if None in parts else sum(parts)
+    ratio = None
+    if found["parts_alone_ns"] is not None and found["whole_ns"]:
+        ratio = found["parts_alone_ns"] / found["whole_ns"]
+    found["parts_over_whole"] = ratio
+    found["adds_up"] = ratio is not None and abs(ratio - 1.0) <= TOLERANCE
+    return found
+
+
+def decompositions(records):
+    groups = unique(r["group"] for r in records if r["role"] == WHOLE)
+    return [decomposition(records, group) for group in groups]
+
+
+def format_ns(ns):
+    if ns is None:
+        return "-"
+    if abs(ns) >= 1000:
+        return "{:,.0f}".format(ns)
+    return "%.1f" % ns if abs(ns) >= 10 else "%.2f" % ns
+
+
+def calls_table(results):
+    """The per-call table, in the style of PyO3 #1607: a row per callee, ns per call."""
+    labels = [r["label"] for r in results]
+    lines = ["| one call of | " + " | ".join("%s ns (net of the loop)" % label
+                                           for label in labels) + " |",
+             "| --- |" + " ---: |" * len(labels)]
+    tables = [dict((rec["name"], rec) for rec in r["records"] if rec["role"] in (CALL, LOOP))
+              for r in results]
+    for name in unique(name for table in tables for name in table):
+        lines.append("| %s | %s |" % (name, " | ".join(
+            call_cell(table.get(name)) for table in tables)))
+    return "\n".join(lines)
+
+
+def call_cell(record):
+    if record is None:
+        return "-"
+    if "unavailable" in record:
+        return "not measured"
+    if record["role"] == LOOP:
+        return format_ns(record["ns"])
+    return "%s (%s)" % (format_ns(record["ns"]), format_ns(record["net_ns"]))
+
+
+def run_step_table(results, group):
+    """One run_step, statement by statement: alone and in sequence, per interpreter."""
+    labels = [r["label"] for r in results]
+    found = [decomposition(r["records"], group) for r in results]
+    lines = ["| %s | %s |" % (group, " | ".join("%s alone | %s in sequence" % (label, label)
+                                                 for label in labels)),
+             "| --- |" + " ---: | ---: |" * len(labels)]
+    rows = [("the call", [(d["call_alone_ns"], d["call_in_sequence_ns"]) for d in found])]
+    for position, statement in enumerate(found[0]["statements"]):
+        rows.append(("%d. %s" % (statement["index"], statement["name"]),
+                     [(d["statements"][position]["alone_ns"],
+                       d["statements"][position]["in_sequence_ns"]) for d in found]))
+    rows.append(("**sum of the parts alone / the whole run_step**",
+                 [(d["parts_alone_ns"], d["whole_ns"]) for d in found]))
+    for title, pairs in rows:
+        lines.append("| %s | %s |" % (title, " | ".join(
+            "%s | %s" % (format_ns(alone), format_ns(sequence)) for alone, sequence in pairs)))
+    lines.append("")
+    for result, d in zip(results, found):
+        lines.append(balance_sentence(result["label"], d))
+    return "\n".join(lines)
+
+
+def balance_sentence(label, d):
+    if d["parts_over_whole"] is None:
+        return "%s: %s not measured, or no time beyond the loop." % (label, d["group"])
+    verdict = ("they add up (within %d%%)" % (TOLERANCE * 100) if d["adds_up"]
+               else "they do NOT add up within %d%%: the rest is in how the statements "
+                    "run together (the 'in sequence' column)" % (TOLERANCE * 100))
+    return "%s, %s: the statements alone add up to %s ns of the whole's %s ns (%.0f%%); %s." % (
+        label, d["group"], format_ns(d["parts_alone_ns"]), format_ns(d["whole_ns"]),
+        100 * d["parts_over_whole"], verdict)
+
+
+def markdown(results):
+    """results: [{"label", "records"}] per interpreter, records with net_ns."""
+    groups = unique(r["group"] for result in results for r in result["records"]
+                    if r["role"] == WHOLE)
+    return "\n\n".join([calls_table(results)] + [run_step_table(results, group)
+                                                 for group in groups]) + "\n"

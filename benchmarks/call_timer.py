@@ -1,0 +1,48 @@
+"""Times benchmarks.call_cases in this interpreter with pyperf (run by benchmarks.calls).
+
+    python -m benchmarks.call_timer -o FILE [pyperf's options]   the pyperf suite, as JSON
+    python -m benchmarks.call_timer --unavailable                  {case name: why} as JSON
+
+pyperf runs each case in fresh worker processes (this module again, with ``--worker``),
+calibrates the loop count, and on PyPy the warm-up, which is why the cases are statements
+rather than functions: pyperf's timeit compiles each into its own loop.
+"""
+import json
+import sys
+
+from benchmarks.call_cases import CASES
+
+
+def benchmark_name(case):
+    return "%s: %s" % (case.group, case.name)
+
+
+def unavailable_cases():
+    """{case name: why} for the cases whose set-up fails here (the C extension not built)."""
+    unavailable = {}
+    for case in CASES:
+        try:
+            exec(case.setup, {})
+        except ImportError as error:
+            unavailable[benchmark_name(case)] = "not built here (%s)" % error
+    return unavailable
+
+
+def main():
+    import pyperf
+    runner = pyperf.Runner(program_args=("-m", "benchmarks.call_timer"))
+    runner.argparser.add_argument("--unavailable", action="store_true",
+                                  help="print the cases that cannot run here, as JSON")
+    args = runner.parse_args()
+    unavailable = unavailable_cases()
+    if args.unavailable:
+        print(json.dumps(unavailable))
+        return
+    for case in CASES:
+        name = benchmark_name(case)
+        if name not in unavailable:
+            runner.timeit(name, case.stmt, case.setup)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""python -m benchmarks.calls: what one call costs, and one numpy run_step statement by statement.
+
+For each interpreter (this one and the set-up's venvs, or --python PATH ...), pyperf times
+every case of benchmarks.call_cases in fresh worker processes (benchmarks.call_timer); this
+command reads pyperf's results and prints ns per call, per interpreter, side by side, net of
+the timing loop, and whether each run_step's statements add up to the whole.
+"""
+import json
+import os
+import subprocess
+import tempfile
+
+import click
+
+from benchmarks.call_table import decompositions, markdown, with_net
+from benchmarks.call_timer import benchmark_name
+from benchmarks.call_cases import CASES
+from ev.interpreters import ROOT, default_interpreters
+
+
+def fail_line(done, python):
+    last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+    return "%s: %s" % (python, last)
+
+
+def unavailable_here(python):
+    done = subprocess.run([python, "-m", "benchmarks.call_timer", "--unavailable"], cwd=ROOT,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True)
+    if done.returncode != 0:
+        if "No module named 'pyperf'" in done.stderr:
+            raise click.ClickException("%s has no pyperf (the set-up installs it: "
+                                       "pip install pyperf)" % python)
+        raise click.ClickException(fail_line(done, python))
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def time_cases(python, pyperf_options):
+    """pyperf's suite of every available case, run in ``python``; (label, records)."""
+    import pyperf
+    unavailable = unavailable_here(python)
+    with tempfile.TemporaryDirectory(prefix="ev-calls-") as scratch:
+        suite_path = os.path.join(scratch, "suite.json")
+        done = subprocess.run([python, "-m", "benchmarks.call_timer", "--quiet",
+                               "-o", suite_path] + pyperf_options, cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True)
+        if done.returncode != 0:
+            raise click.ClickException(fail_line(done, python))
+        suite = pyperf.BenchmarkSuite.load(suite_path)
+    timed = dict((bench.get_name(), bench) for bench in suite.get_benchmarks())
+    records = []
+    for case in CASES:
+        name = benchmark_name(case)
+        record = {"group": case.group, "name": case.name, "role": case.role, "index": case.index,
+                  "statement": case.stmt}
+        if name in timed:
+            record.update(ns=timed[name].median() * 1e9, stdev_ns=stdev_ns(timed[name]))
+        else:
+            record["unavailable"] = unavailable.get(name, "not timed")
+        records.append(record)
+    return interpreter_label(suite), with_net(records)
+
+
+def stdev_ns(bench):
+    return bench.stdev() * 1e9 if len(bench.get_values()) > 1 else 0.0
+
+
+def interpreter_label(suite):
+    """"CPython 3.11.7" or "PyPy 7.3.11", from pyperf's metadata."""
+    version = suite.get_benchmarks()[0].get_metadata().get("python_version", "")
+    words = version.split()
+    if words[:1] == ["PyPy"]:
+        return " ".join(words[:2])
+    return "CPython " + words[0] if words else "python"
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--python", "pythons", multiple=True,
+              help="An interpreter to measure (repeatable); default: this one and the "
+                   "set-up's CPython and PyPy venvs.")
+@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+@click.option("--processes", type=click.IntRange(1), default=4, show_default=True,
+              help="pyperf worker processes per case.")
+@click.option("--values", type=click.IntRange(1), default=5, show_default=True,
+              help="pyperf values per worker process.")
+@click.option("--min-time", type=click.FloatRange(min=0.0001), default=0.05,
+              show_default=True, help="pyperf's minimum seconds per value.")
+@click.option("--warmups", type=click.IntRange(0), default=None,
+              help="Warm-up values per process (default: pyperf's; calibrated on PyPy).")
+def main(pythons, as_json, processes, values, min_time, warmups):
+    """Per-call costs in ns, each interpreter side by side (pyperf: separate processes,
+    calibrated loops, PyPy-aware warm-up)."""
+    try:
+        import pyperf  # noqa: F401 (the results are read with it)
+    except ImportError:
+        raise click.ClickException("pyperf is not installed here (the set-up installs it: "
+                                   "pip install pyperf)")
+    options = ["--processes", str(processes), "--values", str(values),
+               "--min-time", repr(min_time)]
+    if warmups is not None:
+        options += ["--warmups", str(warmups)]
+    results = []
+    for python in pythons or default_interpreters():
+        if not as_json:
+            click.echo("timing with %s ..." % python, err=True)
+        label, records = time_cases(python, options)
+        results.append({"python": python, "label": label, "records": records,
+                        "run_steps": decompositions(records)})
+    if as_json:
+        click.echo(json.dumps({"pyperf_options": options, "interpreters": results}, indent=1))
+    else:
+        click.echo(markdown(results))
+
+
+if __name__ == "__main__":
+    main()
