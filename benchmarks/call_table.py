@@ -1,6 +1,6 @@
 """benchmarks.calls' arithmetic and tables, on plain records.
 
-A record: {"group", "name", "role", "index", "ns", "stdev_ns"} for one case in one
+A record: {"group", "name", "role", "index", "ns", "mad_ns"} for one case in one
 interpreter, or the same with "unavailable" instead of the timings.  Every timing includes
 pyperf's timing loop around the statement; ``net_ns`` subtracts the ``loop`` case (never below
 0), so that n parts (n loops) can be added up against a whole (one loop).
@@ -11,6 +11,8 @@ first k - 1).  The sum of the parts alone is held against the whole (TOLERANCE);
 the parts add up to the body by construction, and the difference from "alone" says where the
 rest goes.
 """
+import math
+
 from benchmarks.call_cases import CALL, LOOP, PART, SEQUENCE, WHOLE
 
 TOLERANCE = 0.20   # the parts must add up to the whole within 20%
@@ -50,8 +52,11 @@ def decomposition(records, group):
         upto = net(prefixes.get(index))
         statements.append({"index": index, "name": alone[index]["name"],
                            "alone_ns": net(alone[index]),
+                           "alone_mad_ns": alone[index].get("mad_ns"),
                            "in_sequence_ns": None if before is None or upto is None
-                           else upto - before})
+                           else upto - before,
+                           "in_sequence_mad_ns": difference_spread(
+                               prefixes.get(index - 1), prefixes.get(index))})
     inline = net(prefixes.get(max(prefixes))) if prefixes else None
     found = {"group": group, "whole_ns": net(whole), "call_alone_ns": net(call),
              "call_in_sequence_ns": None if net(whole) is None or inline is None
@@ -65,6 +70,15 @@ def decomposition(records, group):
     found["parts_over_whole"] = ratio
     found["adds_up"] = ratio is not None and abs(ratio - 1.0) <= TOLERANCE
     return found
+
+
+def difference_spread(first, second):
+    """The spread of second - first (their median absolute deviations added in quadrature;
+    first may be None: nothing before the first statement)."""
+    spreads = [r.get("mad_ns") for r in (first, second) if r is not None]
+    if second is None or None in spreads:
+        return None
+    return math.sqrt(sum(spread ** 2 for spread in spreads))
 
 
 def decompositions(records):
@@ -111,20 +125,30 @@ def run_step_table(results, group):
     lines = ["| %s | %s |" % (group, " | ".join("%s alone | %s in sequence" % (label, label)
                                                  for label in labels)),
              "| --- |" + " ---: | ---: |" * len(labels)]
-    rows = [("the call", [(d["call_alone_ns"], d["call_in_sequence_ns"]) for d in found])]
+    rows = [("the call", [(d["call_alone_ns"], format_ns(d["call_in_sequence_ns"]))
+                          for d in found])]
     for position, statement in enumerate(found[0]["statements"]):
         rows.append(("%d. %s" % (statement["index"], statement["name"]),
-                     [(d["statements"][position]["alone_ns"],
-                       d["statements"][position]["in_sequence_ns"]) for d in found]))
+                     [(d["statements"][position]["alone_ns"], with_spread(
+                         d["statements"][position]["in_sequence_ns"],
+                         d["statements"][position]["in_sequence_mad_ns"])) for d in found]))
     rows.append(("**sum of the parts alone / the whole run_step**",
-                 [(d["parts_alone_ns"], d["whole_ns"]) for d in found]))
+                 [(d["parts_alone_ns"], format_ns(d["whole_ns"])) for d in found]))
     for title, pairs in rows:
         lines.append("| %s | %s |" % (title, " | ".join(
-            "%s | %s" % (format_ns(alone), format_ns(sequence)) for alone, sequence in pairs)))
+            "%s | %s" % (format_ns(alone), sequence) for alone, sequence in pairs)))
     lines.append("")
     for result, d in zip(results, found):
         lines.append(balance_sentence(result["label"], d))
     return "\n".join(lines)
+
+
+def with_spread(ns, spread):
+    """"1,234 ± 56": a difference of two medians, with the spread of the two runs' values
+    (noisy on these machines: a negative in-sequence cost is noise, not a gain)."""
+    if ns is None or spread is None:
+        return format_ns(ns)
+    return "%s ± %s" % (format_ns(ns), format_ns(spread))
 
 
 def balance_sentence(label, d):

@@ -24,9 +24,12 @@ def fail_line(done, python):
 
 
 def unavailable_here(python):
-    done = subprocess.run([python, "-m", "benchmarks.call_timer", "--unavailable"], cwd=ROOT,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True)
+    try:
+        done = subprocess.run([python, "-m", "benchmarks.call_timer", "--unavailable"],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              universal_newlines=True)
+    except OSError as error:
+        raise click.ClickException("cannot run %s: %s" % (python, error.strerror or error))
     if done.returncode != 0:
         if "No module named 'pyperf'" in done.stderr:
             raise click.ClickException("%s has no pyperf (the set-up installs it: "
@@ -55,15 +58,17 @@ def time_cases(python, pyperf_options):
         record = {"group": case.group, "name": case.name, "role": case.role, "index": case.index,
                   "statement": case.stmt}
         if name in timed:
-            record.update(ns=timed[name].median() * 1e9, stdev_ns=stdev_ns(timed[name]))
+            record.update(ns=timed[name].median() * 1e9, mad_ns=mad_ns(timed[name]))
         else:
             record["unavailable"] = unavailable.get(name, "not timed")
         records.append(record)
     return interpreter_label(suite), with_net(records)
 
 
-def stdev_ns(bench):
-    return bench.stdev() * 1e9 if len(bench.get_values()) > 1 else 0.0
+def mad_ns(bench):
+    """The median absolute deviation of the values, in ns: the spread that goes with a median
+    (these machines' outliers blow a standard deviation up)."""
+    return bench.median_abs_dev() * 1e9 if len(bench.get_values()) > 1 else 0.0
 
 
 def interpreter_label(suite):
@@ -75,12 +80,23 @@ def interpreter_label(suite):
     return "CPython " + words[0] if words else "python"
 
 
+def read_saved(stream):
+    """The interpreters' results of a --json output; a one-line error for anything else."""
+    try:
+        results = json.load(stream)["interpreters"]
+        return [dict(r, records=with_net(r["records"])) for r in results]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise click.ClickException("%s is not a benchmarks.calls --json output" % stream.name)
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--python", "pythons", multiple=True,
               help="An interpreter to measure (repeatable); default: this one and the "
                    "set-up's CPython and PyPy venvs.")
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
-@click.option("--processes", type=click.IntRange(1), default=4, show_default=True,
+@click.option("--report", "saved", type=click.File(), default=None,
+              help="Print the tables of a saved --json output instead of timing.")
+@click.option("--processes", type=click.IntRange(1), default=3, show_default=True,
               help="pyperf worker processes per case.")
 @click.option("--values", type=click.IntRange(1), default=5, show_default=True,
               help="pyperf values per worker process.")
@@ -88,9 +104,12 @@ def interpreter_label(suite):
               show_default=True, help="pyperf's minimum seconds per value.")
 @click.option("--warmups", type=click.IntRange(0), default=None,
               help="Warm-up values per process (default: pyperf's; calibrated on PyPy).")
-def main(pythons, as_json, processes, values, min_time, warmups):
+def main(pythons, as_json, saved, processes, values, min_time, warmups):
     """Per-call costs in ns, each interpreter side by side (pyperf: separate processes,
-    calibrated loops, PyPy-aware warm-up)."""
+    calibrated loops, PyPy-aware warm-up).  About 10 minutes for two interpreters."""
+    if saved is not None:
+        click.echo(markdown(read_saved(saved)))
+        return
     try:
         import pyperf  # noqa: F401 (the results are read with it)
     except ImportError:

@@ -91,17 +91,24 @@ install_optional() {
 }
 
 build_c() {
-    # The c cell's evaluation, compiled with the system's C compiler through cffi (rebuilt
-    # when its source changed).  It needs a compiler and the interpreter's headers: a fresh
-    # Debian has neither, so when the build fails they are installed (as root) and it is
-    # tried once more.  Without them the c cell is reported as not run.
-    local venv="$1" log="$1/c-build.log"
-    "$venv/bin/python" -m ev.c_build --if-stale > "$log" 2>&1 && return 0
+    # What is compiled with the system's C compiler, rebuilt when its source changed: the c
+    # cell's evaluation (cffi) and benchmarks.calls' trivial C-API functions.  Both need a
+    # compiler and the interpreter's headers: a fresh Debian has neither, so when a build
+    # fails they are installed (as root) and it is tried once more.  Without them the c cell
+    # is reported as not run, and the C-extension rows of benchmarks.calls as not measured.
+    local venv="$1"
+    build_native "$venv" ev.c_build "the c cell will not run"
+    build_native "$venv" benchmarks.callee_build "benchmarks.calls will not time C-API calls"
+}
+
+build_native() {
+    local venv="$1" module="$2" consequence="$3" log="$1/${2##*.}.log"
+    "$venv/bin/python" -m "$module" --if-stale > "$log" 2>&1 && return 0
     if apt_install gcc libc6-dev python3-dev &&
-            "$venv/bin/python" -m ev.c_build --if-stale > "$log" 2>&1; then
+            "$venv/bin/python" -m "$module" --if-stale > "$log" 2>&1; then
         return 0
     fi
-    say "note: the C evaluation did not build in $venv ($(tail -1 "$log")); the c cell will not run"
+    say "note: $module failed in $venv ($(tail -1 "$log")); $consequence"
 }
 setup_cpython() {
     local python="${EV_CPYTHON:-python3}"

@@ -25,6 +25,13 @@ def without_launcher(frames):
     return frames[start:]
 
 
+def under_function(frames, name):
+    """The stack from the outermost Python frame of function ``name`` inwards (what that
+    function spent, callees included), or None when no such frame is on it."""
+    start = next((i for i, f in enumerate(frames) if f.kind == PY and f.name == name), None)
+    return None if start is None else frames[start:]
+
+
 def is_launcher(frame):
     filename = frame.filename or ""
     return frame.kind == PY and ("runpy" in filename or "%sclick%s" % (os.sep, os.sep)

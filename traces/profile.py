@@ -14,8 +14,10 @@ import click
 from ev import atomic
 from traces.categories import CATEGORIES, categorize, project_file, title
 from traces.errors import InputError
-from traces.processors import display_name, without_launcher
+from traces.processors import display_name, under_function, without_launcher
 from traces.profile_reader import read_profile
+from traces.samples import Profile
+
 
 def analyse(profile, top=15):
     self_weight = collections.Counter()
@@ -65,11 +67,31 @@ CPYTHON_NOTE = (
     "(traces/eval_frames.py).")
 
 
+def only_under(profile, name):
+    """The samples with a Python frame ``name`` on the stack, cut to start there; and their
+    share of the whole profile's weight."""
+    samples = []
+    for frames, weight in profile.samples:
+        inside = under_function(frames, name)
+        if inside:
+            samples.append((inside, weight))
+    seconds = profile.runtime_seconds
+    kept = Profile(profile.path, profile.interpreter, samples, seconds, profile.has_maps)
+    kept.folded_weight = profile.folded_weight
+    share = kept.total_weight / float(profile.total_weight or 1.0)
+    if seconds is not None:
+        kept.runtime_seconds = seconds * share
+    return kept, share
+
+
 def render(result):
     seconds = result["runtime_seconds"]
     out = ["%s: %s profile, %d samples%s" % (
         result["profile"], result["interpreter"], result["samples"],
         "" if seconds is None else ", %.2f s" % seconds)]
+    if "under" in result:
+        out.append("only the samples under %s(): %.1f%% of the run; the shares below are "
+                   "of its time" % (result["under"], 100 * result["share_of_run"]))
     if not result["libraries_resolved"]:
         out.append("(no .maps file beside the profile: unnamed native frames stay unknown)")
     out += ["", "%-70s %7s %8s %7s" % ("category", "self", "self s", "total")]
@@ -99,14 +121,20 @@ def render(result):
               help="Write the samples as speedscope JSON (open at speedscope.app or offline).")
 @click.option("--flame", type=click.Path(dir_okay=False), help="Write a flame graph (PNG).")
 @click.option("--top", default=15, show_default=True, help="Functions to list.")
-def main(prof, as_json, speedscope, flame, top):
+@click.option("--under", metavar="FUNCTION",
+              help="Only the time spent in a Python function and its callees (e.g. run_step).")
+def main(prof, as_json, speedscope, flame, top, under):
     """Attribute a vmprof profile's time to categories and functions."""
     try:
         profile = read_profile(prof)
     except InputError as error:
         click.echo("error: %s" % error, err=True)
         sys.exit(1)
+    if under:
+        profile, share = only_under(profile, under)
     result = analyse(profile, top)
+    if under:
+        result.update(under=under, share_of_run=share)
     try:
         click.echo(json.dumps(result, indent=1) if as_json else render(result))
     except BrokenPipeError:  # piped into head: the reader stopped reading, not an error
