@@ -192,6 +192,20 @@ def test_profile_of_numpy_creature_spends_time_in_numpy(profiles):
     assert files[os.path.join("ev", "creature.py")] > 0.2
 
 
+def test_under_a_function_keeps_only_its_samples_from_it_inwards(profiles, run):
+    whole = read_profile(profiles["numpy"])
+    result = run("traces.profile", profiles["numpy"], "--under", "run_step", "--json")
+    assert result.returncode == 0, result.stderr
+    under = json.loads(result.stdout)
+    with_run_step = sum(w for frames, w in whole.samples
+                        if any(f.kind == "py" and f.name == "run_step" for f in frames))
+    assert under["share_of_run"] == pytest.approx(with_run_step / whole.total_weight)
+    assert 0.05 < under["share_of_run"] < 1.0
+    assert [f["file"] for f in under["project_files"]] == [os.path.join("ev", "creature.py")]
+    assert under["top_total"][0]["function"].startswith("run_step")
+    assert "evaluate" not in " ".join(f["function"] for f in under["top_total"])
+
+
 def test_profile_of_specialized_creature_has_no_numpy(profiles):
     result = analyse_profile(read_profile(profiles["specialized"]))
     assert category(result, "numpy / BLAS (native)")["total"] < 0.02
