@@ -4,11 +4,10 @@ Run by the set-up (scripts/setup_envs.sh) in each venv: ``python -m benchmarks.c
 [--if-stale]``.  Exits 1 with one line when it cannot compile; benchmarks.calls then reports the
 C-extension rows as not measured.
 """
-import importlib.machinery
 import os
-import shutil
-import sys
 import tempfile
+
+from ev import native_build
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.join(HERE, "callee.c")
@@ -16,11 +15,11 @@ NAME = "_callee"
 
 
 def built_path():
-    return os.path.join(HERE, NAME + importlib.machinery.EXTENSION_SUFFIXES[0])
+    return native_build.extension_path(HERE, NAME)
 
 
 def build():
-    """Compile in a scratch folder; only the finished library is moved next to this file."""
+    """Compile in a scratch folder; only the finished library is put next to this file."""
     from setuptools import Distribution, Extension
     with tempfile.TemporaryDirectory(prefix="ev-callee-build-") as scratch:
         distribution = Distribution({"name": NAME, "ext_modules": [
@@ -29,32 +28,12 @@ def build():
         command.build_lib = command.build_temp = scratch
         command.ensure_finalized()
         command.run()
-        built = command.get_ext_fullpath(NAME)
-        target = built_path()
-        shutil.copyfile(built, target + ".tmp")
-        os.replace(target + ".tmp", target)
-    return target
-
-
-def up_to_date():
-    try:
-        built = os.path.getmtime(built_path())
-    except OSError:
-        return False
-    return all(os.path.getmtime(source) <= built for source in (SOURCE, __file__))
+        native_build.put_in_place(command.get_ext_fullpath(NAME), built_path())
+    return built_path()
 
 
 def main():
-    if "--if-stale" in sys.argv[1:] and up_to_date():
-        return
-    try:
-        path = build()
-    except Exception as error:   # setuptools raises its own CompileError / LinkError types
-        sys.exit("benchmarks.callee_build: could not compile %s: %s"
-                 % (SOURCE, str(error).splitlines()[0] if str(error) else type(error).__name__))
-    except SystemExit as error:   # distutils exits on some failures (e.g. no compiler)
-        sys.exit("benchmarks.callee_build: could not compile %s: %s" % (SOURCE, error))
-    print("benchmarks.callee_build: built %s" % os.path.relpath(path))
+    native_build.run("benchmarks.callee_build", build, built_path(), (SOURCE, __file__), SOURCE)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,9 @@ Run by the set-up (scripts/setup_envs.sh) in each venv: ``python -m ev.c_build [
 one line when there is no compiler or cffi; the ``c`` cell is then reported as not run.
 """
 import os
-import shutil
-import sys
 import tempfile
+
+from ev import native_build
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.join(HERE, "c_flight.c")
@@ -34,42 +34,23 @@ def builder():
 
 
 def build(quiet=True):
-    """Compile the module in a scratch folder and move only the library next to this file
-    (whole or not at all: a half-built module never replaces a good one); returns its path."""
+    """Compile the module in a scratch folder and put only the library next to this file;
+    returns its path."""
     ffi = builder()
     with tempfile.TemporaryDirectory(prefix="ev-c-build-") as scratch:
         built = ffi.compile(tmpdir=scratch, verbose=not quiet)
         target = os.path.join(HERE, os.path.basename(built))
-        shutil.copyfile(built, target + ".tmp")
-        os.replace(target + ".tmp", target)
+        native_build.put_in_place(built, target)
     return target
 
 
 def built_path():
-    import importlib.machinery
-    return os.path.join(HERE, "_c_flight" + importlib.machinery.EXTENSION_SUFFIXES[0])
-
-
-def up_to_date():
-    """Whether this interpreter's module exists and is newer than its sources."""
-    try:
-        built = os.path.getmtime(built_path())
-    except OSError:
-        return False
-    return all(os.path.getmtime(source) <= built for source in (SOURCE, __file__))
+    return native_build.extension_path(HERE, "_c_flight")
 
 
 def main():
-    if "--if-stale" in sys.argv[1:] and up_to_date():
-        return
-    try:
-        path = build()
-    except ImportError:
-        sys.exit("ev.c_build: cffi is not installed (pip install cffi)")
-    except Exception as error:   # distutils/setuptools raise their own CompileError types
-        sys.exit("ev.c_build: could not compile %s: %s" % (SOURCE, str(error).splitlines()[0]
-                                                         if str(error) else type(error).__name__))
-    print("ev.c_build: built %s" % os.path.relpath(path))
+    native_build.run("ev.c_build", build, built_path(), (SOURCE, __file__), SOURCE,
+                     missing_module="cffi is not installed (pip install cffi)")
 
 
 if __name__ == "__main__":
