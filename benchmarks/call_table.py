@@ -27,11 +27,8 @@ def with_net(records):
 
 
 def unique(items):
-    seen = []
-    for item in items:
-        if item not in seen:
-            seen.append(item)
-    return seen
+    """The items in their first order, each once."""
+    return list(dict.fromkeys(items))
 
 
 def net(record):

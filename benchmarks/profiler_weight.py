@@ -36,8 +36,8 @@ def command(python, creature, mode, options, scratch, cell):
     if mode == "vmprof":
         return [python] + evolution + ["--profile", os.path.join(scratch, cell + ".prof")]
     if mode == "cProfile":
-        return [python, "-m", "cProfile", "-o", os.path.join(scratch, cell + ".cprofile")] + (
-            evolution)
+        return [python, "-m", "cProfile", "-o",
+                os.path.join(scratch, cell + ".cprofile")] + evolution
     return [python] + evolution
 
 

@@ -209,6 +209,13 @@ def test_under_a_function_keeps_only_its_samples_from_it_inwards(profiles, run):
     assert "evaluate" not in " ".join(f["function"] for f in under["top_total"])
 
 
+def test_under_a_function_that_never_ran_is_one_line(profiles, run):
+    result = run("traces.profile", profiles["numpy"], "--under", "no_such_function")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "error: %s: no sample has a Python frame named no_such_function" % profiles["numpy"]]
+
+
 def test_profile_of_specialized_creature_has_no_numpy(profiles):
     result = analyse_profile(read_profile(profiles["specialized"]))
     assert category(result, "numpy / BLAS (native)")["total"] < 0.02

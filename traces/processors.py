@@ -3,7 +3,7 @@ runs of unnamed frames, name frames for people, scale weights to time."""
 import os
 
 from traces.categories import PROJECT_ROOT, categorize, project_file
-from traces.samples import NATIVE, PY
+from traces.samples import NATIVE, PY, Profile
 
 ENTRY_FILE = os.path.join("ev", "main.py")
 
@@ -30,6 +30,19 @@ def under_function(frames, name):
     function spent, callees included), or None when no such frame is on it."""
     start = next((i for i, f in enumerate(frames) if f.kind == PY and f.name == name), None)
     return None if start is None else frames[start:]
+
+
+def only_under(profile, name):
+    """A profile of the samples with a Python frame ``name`` on the stack, each cut to start
+    there (its runtime scaled to their share); and that share of the whole profile's weight."""
+    samples = [(inside, weight) for inside, weight in
+               ((under_function(frames, name), weight) for frames, weight in profile.samples)
+               if inside]
+    share = sum(w for _, w in samples) / float(profile.total_weight or 1.0)
+    seconds = None if profile.runtime_seconds is None else profile.runtime_seconds * share
+    kept = Profile(profile.path, profile.interpreter, samples, seconds, profile.has_maps)
+    kept.folded_weight = profile.folded_weight
+    return kept, share
 
 
 def is_launcher(frame):

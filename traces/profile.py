@@ -14,9 +14,8 @@ import click
 from ev import atomic
 from traces.categories import CATEGORIES, categorize, project_file, title
 from traces.errors import InputError
-from traces.processors import display_name, under_function, without_launcher
+from traces.processors import display_name, only_under, without_launcher
 from traces.profile_reader import read_profile
-from traces.samples import Profile
 
 
 def analyse(profile, top=15):
@@ -67,23 +66,6 @@ CPYTHON_NOTE = (
     "(traces/eval_frames.py).")
 
 
-def only_under(profile, name):
-    """The samples with a Python frame ``name`` on the stack, cut to start there; and their
-    share of the whole profile's weight."""
-    samples = []
-    for frames, weight in profile.samples:
-        inside = under_function(frames, name)
-        if inside:
-            samples.append((inside, weight))
-    seconds = profile.runtime_seconds
-    kept = Profile(profile.path, profile.interpreter, samples, seconds, profile.has_maps)
-    kept.folded_weight = profile.folded_weight
-    share = kept.total_weight / float(profile.total_weight or 1.0)
-    if seconds is not None:
-        kept.runtime_seconds = seconds * share
-    return kept, share
-
-
 def render(result):
     seconds = result["runtime_seconds"]
     out = ["%s: %s profile, %d samples%s" % (
@@ -132,6 +114,10 @@ def main(prof, as_json, speedscope, flame, top, under):
         sys.exit(1)
     if under:
         profile, share = only_under(profile, under)
+        if not profile.samples:
+            click.echo("error: %s: no sample has a Python frame named %s" % (prof, under),
+                       err=True)
+            sys.exit(1)
     result = analyse(profile, top)
     if under:
         result.update(under=under, share_of_run=share)
