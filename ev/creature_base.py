@@ -83,6 +83,13 @@ class CreatureBase(object):
         creature.fitness = data.get("fitness")
         return creature
 
+    @classmethod
+    def vectorized_inputs(cls, creatures):
+        """For ev.vectorized, which flies ``creatures`` in lockstep: a function from the
+        (setpoint, altitude) arrays to the controller's two input columns (here the same
+        two; a PID creature clamps the error, ev.pid)."""
+        return lambda setpoint, altitude: (setpoint, altitude)
+
     # What a creature kind provides:
     def _compile(self):
         """Build the representation run_step computes with from the genome lists."""

@@ -12,8 +12,8 @@ import click
 
 from ev import atomic, capacity, profiling, records
 from ev.creature_base import DEFAULT_SHAPE
-from ev.pid import PID_SHAPE, pid_creature_class
-from ev.replay import flies_everywhere
+from ev.pid import GAIN_NAMES, PID_SHAPE, pid_creature_class
+from ev.replay import flies_and_generalizes
 from ev.rng import Rng
 from ev.store import Store, StoreError
 from ev.store_writer import StoreWriter
@@ -22,6 +22,7 @@ from ev.universe import Universe
 from ev.variants import VARIANT_NAMES, VariantUnavailable, get_variant
 
 CONTROLLERS = ("state-space", "pid")
+COMPILED_FLIGHT_LOOPS = ("numba", "c")   # they fly the state-space form of the genome only
 LINE = ("Generation {n:3d}: min = {s.min:8.2f} avg = {s.avg:8.2f} max = {s.max:8.2f}  "
         "[population = {population}]  [{secs:.2f} secs]")
 
@@ -161,9 +162,13 @@ def start(options):
         return 1
     creature_class, description = controller_class(options.controller, chosen)
     run = records.run_record(variant, options.population, seed, options.generations, shape,
-                             sys.argv, controller=options.controller)
+                             sys.argv, controller=options.controller,
+                             gains=GAIN_NAMES if options.controller == "pid" else None)
     if stored and stored.last_generation() is not None:
-        universe, first = resumed_universe(stored, chosen.evaluate_all)
+        try:
+            universe, first = resumed_universe(stored, chosen.evaluate_all)
+        except StoreError as error:
+            raise click.ClickException(str(error))
         click.echo("# %s %s, %s, seed %d, resuming %s at generation %d" % (
             run["implementation"], run["version"], description, seed, options.resume, first))
     else:
@@ -274,21 +279,26 @@ def choose_shape(controller, state_vars):
 def controller_class(controller, chosen):
     """(creature class, description) of what evolves, computed the way ``chosen`` computes."""
     if controller == "pid":
+        if chosen.name in COMPILED_FLIGHT_LOOPS:
+            raise click.UsageError("--controller pid flies on the numpy, specialized and "
+                                   "vectorized creatures; the %s variant's compiled flight "
+                                   "loop has no error clamp" % chosen.name)
         return (pid_creature_class(chosen.creature_class),
                 "PID gains flown as the state-space form, %s" % chosen.description)
     return chosen.creature_class, chosen.description
 
 
 class FliesGoal(object):
-    """--until-flies: reached when a generation's best creature flies in every training
-    environment (ev.step_response.flies).  Checked once per generation, outside the timing."""
+    """--until-flies: reached when a generation's best creature flies in the training
+    environments and on the validation grid (ev.replay.flies_and_generalizes).  Checked once
+    per generation, outside the timing."""
 
     def __init__(self):
         self.generation = None
         self.wall_seconds = None
 
     def reached(self, universe, generation, wall_seconds):
-        if universe.best is None or not flies_everywhere(universe.best):
+        if universe.best is None or not flies_and_generalizes(universe.best):
             return False
         self.generation, self.wall_seconds = generation, wall_seconds
         return True
@@ -333,13 +343,17 @@ def run_until_done(universe, span, outputs, save_best, profile, goal=None):
 
 def goal_status(goal, seconds):
     if goal.generation is None:
-        click.echo("# did not fly within %d generations (%.2f s)" % (len(seconds),
-                                                                   sum(seconds)))
+        click.echo("# did not fly within %s (%.2f s)" % (generations(len(seconds)),
+                                                       sum(seconds)))
         return 1
-    click.echo("# flies: generation %d's best, after %d generations, %.2f s of evolution "
-               "(%.2f s wall clock)" % (goal.generation, goal.generation + 1,
+    click.echo("# flies: generation %d's best, after %s, %.2f s of evolution "
+               "(%.2f s wall clock)" % (goal.generation, generations(goal.generation + 1),
                                         sum(seconds), goal.wall_seconds))
     return 0
+
+
+def generations(count):
+    return "1 generation" if count == 1 else "%d generations" % count
 
 
 def choose_variant(variant, no_specialized, vectorized):

@@ -66,7 +66,9 @@ def new_run_id():
     return uuid.uuid4().hex[:12]
 
 
-def run_record(variant, population, seed, generations, shape, argv, controller="state-space"):
+def run_record(variant, population, seed, generations, shape, argv, controller="state-space",
+               gains=None):
+    """The run's parameters; ``gains``: the names of a PID genome's numbers, in order."""
     record = {
         "type": RUN,
         "run": new_run_id(),
@@ -85,6 +87,8 @@ def run_record(variant, population, seed, generations, shape, argv, controller="
         "git": git_revision(),
         "argv": list(argv),
     }
+    if gains:
+        record["gains"] = list(gains)
     record.update(interpreter())
     return record
 

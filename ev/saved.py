@@ -29,6 +29,9 @@ def creature_from_dict(data):
     kind = data.get("kind") or "numpy"
     if data.get("controller") == "pid":
         from ev.pid import GAIN_NAMES, PID_SHAPE, pid_creature_class
+        if set(data["gains"]) != set(GAIN_NAMES):
+            raise ValueError("its PID gains are %s; this ev's are %s"
+                             % (", ".join(data["gains"]), ", ".join(GAIN_NAMES)))
         check_finite([data["gains"][name] for name in GAIN_NAMES])
         return pid_creature_class(get_variant(kind, PID_SHAPE).creature_class).from_dict(data)
     shape = Shape(**data["shape"])

@@ -20,9 +20,9 @@ sqlite3's bindings was most of it).  Schema (version 1):
         population; later, the children the previous generation made): their ids (first_id
         to last_id), fitness (inf: every flight failed), parents (-1: none), the mutation
         that made each (one per line, empty for the first generation), and genomes -- the
-        numbers that define each creature, one after another: the PID gains (kp, ki, kd,
-        hover), or the matrix (row-major) then the constant; what they mean (controller,
-        shape, creature kind) is in meta's run
+        numbers that define each creature, one after another: the PID gains (in the order
+        of the run's "gains"), or the matrix (row-major) then the constant; what they mean
+        (controller, gains, shape, creature kind) is in meta's run
     generations(generation INTEGER PRIMARY KEY, seconds REAL, min REAL, avg REAL, max REAL,
                 evaluated INTEGER, best INTEGER, population BLOB, rng_state BLOB,
                 next_id INTEGER, culled BLOB, children BLOB, children_parents BLOB,
@@ -369,6 +369,10 @@ def unpack_rng_state(blob):
     return [values[0], values[1:], None]
 
 
+# The first PID genome (stores whose run record names no gains): its hover was evolved.
+FIRST_PID_GAIN_NAMES = ("kp", "ki", "kd", "hover")
+
+
 def creature_from_values(run, values):
     """A creature of the stored run's kind from its genome's numbers."""
     from ev.creature_base import Shape
@@ -378,6 +382,11 @@ def creature_from_values(run, values):
     kind = get_variant(run["variant"], shape).creature_class.kind
     if run.get("controller") == "pid":
         from ev.pid import GAIN_NAMES
+        names = tuple(run.get("gains", FIRST_PID_GAIN_NAMES))
+        if names != GAIN_NAMES:
+            raise StoreError("the store's PID creatures have the gains %s of another ev "
+                             "version; this one evolves %s"
+                             % (", ".join(names), ", ".join(GAIN_NAMES)))
         return creature_from_dict({"kind": kind, "controller": "pid",
                                    "gains": dict(zip(GAIN_NAMES, values))})
     split = shape.rows * shape.cols

@@ -28,7 +28,8 @@ def evaluate_population(creatures):
         return
     shape, matrices, constants = genome_arrays(creatures)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow: a failed flight
-        per_env = fly_population(matrices, constants, shape, ENVIRONMENTS)
+        per_env = fly_population(matrices, constants, shape, ENVIRONMENTS,
+                                 type(creatures[0]).vectorized_inputs(creatures))
     total = np.zeros(len(creatures))
     for env_fitness in per_env:
         total += env_fitness
@@ -55,8 +56,10 @@ def by_environment(values, grid):
     return np.array(values, dtype=float)[:, None] * np.ones(grid)
 
 
-def fly_population(matrices, constants, shape, environments):
-    """The fitness of P controllers in E environments, an (E, P) array.
+def fly_population(matrices, constants, shape, environments, inputs):
+    """The fitness of P controllers in E environments, an (E, P) array.  ``inputs`` maps the
+    (setpoint, altitude) arrays to the controllers' two input columns (CreatureBase's
+    vectorized_inputs).
 
     All environments fly at once (rows of the arrays); an environment's row stops counting once
     its own step count is reached, so the longest environment sets the number of steps."""
@@ -70,8 +73,7 @@ def fly_population(matrices, constants, shape, environments):
     state = np.zeros(grid + (shape.cols,))
     sv = shape.state_vars
     for step in range(max(env.steps for env in environments)):
-        state[:, :, sv] = setpoint
-        state[:, :, sv + 1] = -z
+        state[:, :, sv], state[:, :, sv + 1] = inputs(setpoint, -z)
         out = controller_outputs(matrices, constants, state)
         state[:, :, :sv] = out[:, :, :sv]
         pwm = clip_pwm(out[:, :, sv])

@@ -1,17 +1,24 @@
 """The PID controller, step-response figures and the flies verdict (issue 8)."""
 import json
 import math
+import pathlib
 
 import pytest
 
 from conftest import run_module
 from ev.fitness import DT, ENVIRONMENTS, evaluate
-from ev.pid import (PID_SHAPE, gains_from_state_space, mutate_gains, pid_creature_class,
-                    random_gains, state_space)
+from ev.pid import (GAIN_NAMES, HOVER, PID_SHAPE, gains_from_state_space, mutate_gains,
+                    pid_creature_class, random_gains, state_space)
 from ev.replay import assess, fly_recorded
 from ev.rng import Rng
 from ev.step_response import flies, step_info
 from test_cli import fitness_lines, other_interpreters
+
+FIXTURES = pathlib.Path(__file__).parent / "fixtures"
+# Saved by `ev.main --controller pid -n 500 --seed 1 --until-flies --save-best` (flies), and by
+# the same run with -g 400 --seed 4 and no --until-flies: a better fitness, and it does not fly.
+FLYING = FIXTURES / "flying_pid.json"
+FIT_BUT_NOT_FLYING = FIXTURES / "fit_pid_that_does_not_fly.json"
 
 TIMES = [DT * (i + 1) for i in range(400)]
 
@@ -57,12 +64,22 @@ def test_gains_round_trip_through_the_state_space_form():
         gains = random_gains(rng)
         matrix, constant = state_space(gains)
         assert len(matrix) == PID_SHAPE.rows * PID_SHAPE.cols
-        assert gains_from_state_space(matrix, constant) == pytest.approx(gains, rel=1e-12)
+        assert gains_from_state_space(matrix, constant) == pytest.approx(gains[:3], rel=1e-12)
+        assert constant == [0.0, 0.0, HOVER]
+
+
+def test_the_hover_command_carries_the_weight():
+    from ev.quadcopter import Quadcopter
+    quad = Quadcopter(100.0)
+    quad.set_thrust(HOVER)
+    for _ in range(1000):
+        quad.step(DT)
+    assert HOVER == 0.5 and abs(quad.altitude - 100.0) < 1e-9
 
 
 def test_mutations_are_scale_free_and_keep_the_sign():
     rng = Rng(5)
-    gains = (1e-3, 1.0, 1e3, 0.5)
+    gains = (1e-3, 1.0, 1e3, 0.5)   # kp, ki, kd, error limit
     ratios = []
     for _ in range(2000):
         child, _ = mutate_gains(rng, gains)
@@ -73,16 +90,22 @@ def test_mutations_are_scale_free_and_keep_the_sign():
         assert 0.05 < changed[len(changed) // 2] < 0.5
 
 
-def test_the_pid_computes_what_its_gains_say():
-    """One step of the compiled controller against the PID formula by hand."""
-    from specialized import creature_class_for
-    kp, ki, kd, hover = 0.8, 0.05, 0.3, 0.5
-    creature = pid_creature_class(creature_class_for(PID_SHAPE))((kp, ki, kd, hover))
+@pytest.mark.parametrize("variant", ["numpy", "specialized"])
+def test_the_pid_computes_what_its_gains_say(variant):
+    """Steps of the compiled controller against the PID formula by hand, the error clamped."""
+    from ev.variants import get_variant
+    kp, ki, kd, limit = 0.8, 0.05, 0.3, 1.5
+    cls = pid_creature_class(get_variant(variant, PID_SHAPE).creature_class)
+    creature = cls((kp, ki, kd, limit))
     creature.reset()
-    creature.run_step([5.0, 3.0])                     # previous altitude becomes 3.0
-    out = creature.run_step([5.0, 3.1])[0]
-    integral = DT * 2.0
-    assert out == pytest.approx(hover + kp * 1.9 + ki * integral - kd * 0.1 / DT, rel=1e-12)
+    # The command uses the integral of the errors before this step's.
+    creature.run_step([5.0, 3.0])                     # error 2 -> 1.5; previous = 3.0
+    out = creature.run_step([5.0, 3.1])[0]            # error 1.9 -> 1.5
+    assert out == pytest.approx(HOVER + kp * 1.5 + ki * DT * 1.5 - kd * 0.1 / DT, rel=1e-12)
+    out = creature.run_step([5.0, 4.0])[0]            # error 1.0: inside the limit
+    assert out == pytest.approx(HOVER + kp * 1.0 + ki * DT * 3.0 - kd * 0.9 / DT, rel=1e-12)
+    out = creature.run_step([0.0, 9.0])[0]            # error -9 -> -1.5
+    assert out == pytest.approx(HOVER - kp * 1.5 + ki * DT * 4.0 - kd * 5.0 / DT, rel=1e-12)
 
 
 @pytest.mark.parametrize("variant", ["numpy", "vectorized"])
@@ -109,7 +132,7 @@ def test_every_creature_kind_flies_the_pid_alike(variant):
 
 def test_a_replayed_pid_flight_scores_as_the_evolution_scored_it():
     from specialized import creature_class_for
-    creature = pid_creature_class(creature_class_for(PID_SHAPE))((0.5, 0.0, 0.3, 0.5))
+    creature = pid_creature_class(creature_class_for(PID_SHAPE))((0.5, 0.0, 0.3, 2.0))
     total = sum(fly_recorded(creature, env).fitness for env in ENVIRONMENTS)
     assert total == evaluate(creature)
     assert len(assess(creature)) == len(ENVIRONMENTS)
@@ -123,7 +146,7 @@ def test_until_flies_exits_1_when_the_budget_runs_out(tmp_path):
     assert "did not fly within 3 generations" in result.stdout
     assert len(fitness_lines(result.stdout)) == 3
     saved = json.loads(best.read_text())
-    assert saved["controller"] == "pid" and set(saved["gains"]) == {"kp", "ki", "kd", "hover"}
+    assert saved["controller"] == "pid" and set(saved["gains"]) == set(GAIN_NAMES)
 
     shown = run_module("ev.show", best, "--json", "--random-environments", 4, "--seed", 1)
     assert shown.returncode == 0, shown.stderr
@@ -177,3 +200,73 @@ def test_the_cma_benchmark_runs_both_on_the_same_budget_and_fitness():
     from specialized import creature_class_for
     replayed = pid_creature_class(creature_class_for(PID_SHAPE))(row["cma_gains"])
     assert evaluate(replayed) == pytest.approx(row["cma_best"], rel=1e-12)
+
+
+def test_until_flies_exits_0_when_a_creature_flies(tmp_path):
+    best = tmp_path / "best.json"
+    result = run_module("ev.main", "--controller", "pid", "-n", 60, "-g", 30, "--seed", 8,
+                        "--until-flies", "--save-best", best)
+    assert result.returncode == 0, result.stderr
+    lines = fitness_lines(result.stdout)
+    assert 1 <= len(lines) < 30
+    assert "# flies: generation %d's best" % (len(lines) - 1) in result.stdout
+    from ev.replay import flies_and_generalizes, flies_everywhere
+    from ev.saved import load_creature
+    creature = load_creature(str(best))
+    assert flies_and_generalizes(creature)
+    # ... and the generation before it had no such creature: it stopped at the first.
+    before = run_module("ev.main", "--controller", "pid", "-n", 60, "-g", len(lines) - 1,
+                        "--seed", 8, "--until-flies", "--save-best", tmp_path / "before.json")
+    assert before.returncode == 1 or len(lines) == 1
+    if len(lines) > 1:
+        assert not flies_and_generalizes(load_creature(str(tmp_path / "before.json")))
+
+
+def test_the_validation_grid_covers_every_step_size_up_and_down():
+    from ev.replay import VALIDATION_ENVIRONMENTS
+    steps = sorted(env.setpoint - env.start for env in VALIDATION_ENVIRONMENTS)
+    assert steps[0] == -10.0 and steps[-1] == 10.0 and min(map(abs, steps)) == 0.5
+    assert len(steps) == 40 and all(env.seconds == 4.0 for env in VALIDATION_ENVIRONMENTS)
+
+
+def test_the_known_good_controller_flies_on_unseen_steps():
+    shown = run_module("ev.show", FLYING, "--json", "--random-environments", 20)
+    assert shown.returncode == 0, shown.stderr
+    report = json.loads(shown.stdout)
+    assert report["flies"] is True and len(report["environments"]) == 25
+    for env in report["environments"]:
+        assert env["overshoot"] <= 0.10 and env["steady_state_error"] <= 0.02
+        assert env["settling_time"] <= 0.85 * env["seconds"]
+
+
+def test_a_fitter_controller_that_does_not_fly():
+    """Fitness is not the verdict: the evolution's optimum settles a 2 m step down too late."""
+    from ev.saved import load_creature
+    fit, flying = load_creature(str(FIT_BUT_NOT_FLYING)), load_creature(str(FLYING))
+    assert evaluate(fit) < evaluate(flying)
+    shown = run_module("ev.show", FIT_BUT_NOT_FLYING, "--json")
+    report = json.loads(shown.stdout)
+    assert report["flies"] is False
+    late = [env for env in report["environments"]
+            if env["settling_time"] is None or env["settling_time"] > 0.85 * env["seconds"]]
+    assert late and all(env["setpoint"] < env["start"] for env in late)
+
+
+def test_the_clamp_is_what_makes_it_fly():
+    """The same gains without the clamp overshoot the 10 m step: a linear PID cannot fly."""
+    from ev.saved import load_creature
+    gains = load_creature(str(FLYING)).gains
+    from specialized import creature_class_for
+    unclamped = pid_creature_class(creature_class_for(PID_SHAPE))(gains[:3] + (1e9,))
+    infos = [info for _, info in assess(unclamped)]
+    assert max(info.overshoot for info in infos) > 0.10
+
+
+def test_files_of_the_first_pid_genome_are_refused_in_one_line(tmp_path):
+    saved = json.loads(FLYING.read_text())
+    saved["gains"] = {"kp": 0.5, "ki": 0.0, "kd": 0.3, "hover": 0.5}
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(saved))
+    shown = run_module("ev.show", old)
+    assert shown.returncode == 1 and "Traceback" not in shown.stderr
+    assert "kp, ki, kd, hover" in shown.stderr and len(shown.stderr.strip().splitlines()) == 1

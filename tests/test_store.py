@@ -210,3 +210,24 @@ def test_a_store_that_cannot_be_made_or_fills_the_disk_is_one_line(tmp_path):
     assert not [p for p in os.listdir(str(tmp_path)) if p.endswith(".building")]
     done = stored_lines(store)          # what was committed is still readable and right
     assert 0 < len(done) < 500 and done == reference(len(done))
+
+
+def test_a_pid_store_of_the_first_pid_genome_gets_one_line(tmp_path):
+    """Stores written before the error limit hold (kp, ki, kd, hover): refused, not misread."""
+    store = tmp_path / "run.db"
+    assert run_module("ev.main", "--controller", "pid", "-g", 2, "--store", store,
+                      *RUN).returncode == 0
+    shown = run_module("ev.show", store)
+    assert shown.returncode == 0 and "error_limit" in shown.stdout, shown.stderr
+    db = sqlite3.connect(str(store))
+    (run,), = db.execute("SELECT value FROM meta WHERE key = 'run'").fetchall()
+    run = json.loads(run)
+    del run["gains"]
+    db.execute("UPDATE meta SET value = ? WHERE key = 'run'", (json.dumps(run),))
+    db.commit()
+    db.close()
+    for module, args in (("ev.show", [store]), ("ev.main", ["--resume", store, "-g", 1])):
+        result = run_module(module, *args)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, module
+        assert "kp, ki, kd, hover" in result.stderr, module
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
