@@ -16,11 +16,21 @@ Cells: cpython-numpy cpython-specialized cpython-vectorized cpython-numba pypy-n
 every cell's distance to it is in the report.  A cell whose interpreter, numba or C build is
 missing is reported as not run, with the reason.)
 
+Tasks:
+  --task benchmark      (default) the article's experiment: the state-space creature, a fixed
+                        number of generations, seconds per generation per cell (ev.report)
+  --task fly            the PID task: each cell evolves a PID controller with --until-flies
+                        and the same budget, and the report (ev.fly_report) gives the seconds
+                        and generations to the first controller that flies.  Cells: the five
+                        Python ones (the numba and C flight loops have no error clamp)
+
 Options:
   --population N        creatures per generation (default 500)
-  --generations N       generations per cell (default 10)
-  --slow-generations N  generations for the slow pypy-numpy cell (default 4)
-  --seed N              seed for every cell (default 42)
+  --generations N       generations per cell (default 10); for --task fly, the budget of
+                        every cell (default 100)
+  --slow-generations N  generations for the slow pypy-numpy cell (default 4; not for fly)
+  --seed N              seed for every cell (default 42; for --task fly 1: seed 42's PID
+                        evolution settles on an optimum that does not fly)
   --out DIR             results folder (default results/<timestamp>)
   --cells LIST          comma-separated subset of the cells above
   --profile             after the timed cells, run each cell again (same seed, recording;
@@ -35,10 +45,14 @@ USAGE
 }
 
 ALL_CELLS="cpython-numpy,cpython-specialized,cpython-vectorized,cpython-numba,pypy-numpy,pypy-specialized,c"
-population=500 generations=10 slow_generations=4 seed=42 out="" cells="$ALL_CELLS" profile=""
+FLY_CELLS="cpython-numpy,cpython-specialized,cpython-vectorized,pypy-numpy,pypy-specialized"
+NO_CLAMP="the PID controller's error clamp is not in the compiled flight loop (ev.pid)"
+task=benchmark population=500 generations="" slow_generations=4 seed="" out="" cells=""
+profile=""
 need_value() { [ $# -ge 2 ] || { echo "run_all.sh: $1 needs a value (see --help)" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
     case "$1" in
+        --task) need_value "$@"; task="$2"; shift 2 ;;
         --population) need_value "$@"; population="$2"; shift 2 ;;
         --generations) need_value "$@"; generations="$2"; shift 2 ;;
         --slow-generations) need_value "$@"; slow_generations="$2"; shift 2 ;;
@@ -50,6 +64,12 @@ while [ $# -gt 0 ]; do
         *) echo "run_all.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
+case "$task" in
+    benchmark) generations="${generations:-10}" seed="${seed:-42}" cells="${cells:-$ALL_CELLS}" ;;
+    fly) generations="${generations:-100}" seed="${seed:-1}" cells="${cells:-$FLY_CELLS}"
+         [ -n "$profile" ] && { echo "run_all.sh: --profile records the benchmark task, not --task fly" >&2; exit 2; } ;;
+    *) echo "run_all.sh: unknown task '$task' (choose benchmark or fly)" >&2; exit 2 ;;
+esac
 for number in "$population" "$generations" "$slow_generations" "$seed"; do
     case "$number" in ''|*[!0-9]*) echo "run_all.sh: '$number' is not a number" >&2; exit 2 ;; esac
 done
@@ -87,18 +107,36 @@ cell_variant() {
 }
 
 cell_unavailable() {
-    # cell_unavailable CELL: why the cell cannot run here (no numba, no C build), or nothing.
+    # cell_unavailable CELL: why the cell cannot run here (no numba, no C build, no clamp
+    # for the PID task), or nothing.
+    if [ "$task" = fly ] && [[ ",$FLY_CELLS," != *",$1,"* ]]; then
+        echo "$NO_CLAMP"
+        return 1
+    fi
     "$(cell_python "$1")" -m ev.variants "$(cell_variant "$1")" 2>&1
 }
 
 cell_generations() {
-    if [ "$1" = pypy-numpy ]; then echo "$slow_generations"; else echo "$generations"; fi
+    # The fly task gives every cell the same budget: same seed, same generations to fly.
+    if [ "$1" = pypy-numpy ] && [ "$task" = benchmark ]; then
+        echo "$slow_generations"
+    else
+        echo "$generations"
+    fi
 }
 
 cell_command() {
     # cell_command CELL: the ev.main command line of a cell, into the array CMD.
     CMD=("$(cell_python "$1")" -m ev.main --creature "$(cell_variant "$1")" -n "$population"
          -g "$(cell_generations "$1")" --seed "$seed")
+    [ "$task" = fly ] && CMD+=(--controller pid --until-flies)
+}
+
+completed() {
+    # completed CELL STATUS: ev.main finished its task (a PID run that never flew within
+    # its budget exits 1, and that is a result, not a failure).
+    [ "$2" = 0 ] || [ "$2" = 130 ] ||
+        { [ "$task" = fly ] && [ "$2" = 1 ] && grep -q "^# did not fly within" "$out/$1.log"; }
 }
 
 run_cell() {
@@ -121,7 +159,7 @@ run_cell() {
     # tee ignores Ctrl-C, so that ev.main's closing summary still reaches the log.
     "${CMD[@]}" 2>&1 | (trap "" INT; exec tee "$out/$cell.log")
     local status=${PIPESTATUS[0]}
-    if [ "$status" != 0 ] && [ "$status" != 130 ]; then
+    if ! completed "$cell" "$status"; then
         echo "$cell: ev.main exited with status $status (see $cell.log)" >> "$out/not_run.txt"
         failures+=("cell $cell (ev.main exited with status $status, see $out/$cell.log)")
     fi
@@ -172,7 +210,11 @@ if [ -n "$profile" ]; then
 fi
 
 echo "=== report"
-"$CPYTHON_PY" -m ev.report "$out" || failures+=("the report (ev.report)")
+if [ "$task" = fly ]; then
+    "$CPYTHON_PY" -m ev.fly_report "$out" || failures+=("the report (ev.fly_report)")
+else
+    "$CPYTHON_PY" -m ev.report "$out" || failures+=("the report (ev.report)")
+fi
 if [ -n "$profile" ]; then
     jitlogs=()
     for cell in pypy-numpy pypy-specialized; do

@@ -101,7 +101,11 @@ _classes = {}
 
 def pid_creature_class(base):
     """The PID creature computed the way ``base`` (a creature kind) computes: the same
-    run_step, fed the compiled state-space genome."""
+    run_step, fed the compiled state-space genome.  A numpy creature sums its product in
+    order (ev.creature.InOrderCreature), so that every kind gives the same bits."""
+    if base.kind == "numpy":
+        from ev.creature import InOrderCreature
+        base = InOrderCreature
     cls = _classes.get(base)
     if cls is None:
         cls = _classes[base] = type("Pid" + base.__name__, (PidMixin, base), {})

@@ -1,0 +1,77 @@
+"""./run_all.sh --task fly and ev.fly_report: time to a flying PID controller per cell
+(issue 8).  Real runs, small population."""
+import json
+import os
+
+import pytest
+
+from conftest import ROOT, run_module
+from test_report import run_all
+
+needs_venv = pytest.mark.skipif(
+    not os.path.exists(os.path.join(ROOT, ".venv", "cpython", "bin", "python")),
+    reason="needs the CPython venv that run_tests.sh sets up")
+
+
+def records(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@needs_venv
+def test_every_cell_flies_at_the_same_generation(tmp_path):
+    out = tmp_path / "fly"
+    result = run_all("--task", "fly", "--population", "60", "--generations", "30", "--seed",
+                     "8", "--out", str(out), "--cells",
+                     "cpython-numpy,cpython-specialized,cpython-vectorized,c",
+                     EV_NO_INSTALL="1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "--controller pid --until-flies" in (out / "commands.txt").read_text()
+    report = run_module("ev.fly_report", out, "--json")
+    assert report.returncode == 0, report.stderr
+    rows = {r["cell"]: r for r in json.loads(report.stdout)}
+    assert set(rows) == {"cpython-numpy", "cpython-specialized", "cpython-vectorized"}
+    for cell, row in rows.items():
+        generations = [r for r in records(out / (cell + ".jsonl")) if r["type"] == "generation"]
+        flown = [g["generation"] for g in generations if g["flies"]]
+        assert row["flies"] and flown == [generations[-1]["generation"]]   # stopped there
+        assert row["generations"] == len(generations) < 30
+        assert row["evaluations"] == sum(g["evaluated"] for g in generations)
+        assert row["seconds"] == pytest.approx(sum(g["seconds"] for g in generations))
+        assert row["same_work"] is True
+    assert len({(r["generations"], r["best_fitness"]) for r in rows.values()}) == 1
+    text = (out / "fly_report.md").read_text()
+    assert "| c | not run: the PID controller's error clamp" in text
+    assert (out / "time_to_fly.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@needs_venv
+def test_a_cell_that_never_flies_is_a_result_not_a_failure(tmp_path):
+    out = tmp_path / "fly"
+    result = run_all("--task", "fly", "--population", "20", "--generations", "1", "--seed",
+                     "2", "--out", str(out), "--cells", "cpython-specialized",
+                     EV_NO_INSTALL="1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    text = (out / "fly_report.md").read_text()
+    assert "| cpython-specialized | cpython" in text and "did not fly in 1 |" in text
+    assert "No cell found a flying controller" in text
+    assert not (out / "time_to_fly.png").exists()
+
+
+@pytest.mark.parametrize("args", [["--task", "soar"], ["--task", "fly", "--profile"]])
+def test_run_all_rejects_a_bad_task(args):
+    result = run_all(*args)
+    assert result.returncode == 2 and "run_all.sh:" in result.stderr
+
+
+def test_a_benchmark_folder_says_it_is_not_a_fly_run(tmp_path):
+    assert run_module("ev.main", "-n", 8, "-g", 2, "--seed", 1, "--results",
+                      tmp_path / "x.jsonl").returncode == 0
+    result = run_module("ev.fly_report", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Not a fly run" in result.stdout and "not a fly run (2 generations)" in result.stdout
+
+
+def test_an_empty_folder_is_a_one_line_error(tmp_path):
+    result = run_module("ev.fly_report", tmp_path)
+    assert result.returncode == 1 and "no results" in result.stderr
+    assert "Traceback" not in result.stderr
