@@ -79,13 +79,14 @@ def check_writable(ctx, param, path):
 @click.option("--vectorized", is_flag=True, help="Same as --creature vectorized.")
 @click.option("--controller", type=click.Choice(CONTROLLERS), default="state-space",
               show_default=True,
-              help="What evolves: the article's state-space matrix, or PID gains (Kp, Ki, Kd, "
-                   "hover command) compiled into that same form.")
+              help="What evolves: the article's state-space matrix, or a PID (Kp, Ki, Kd and "
+                   "an error limit) compiled into that same form.")
 @click.option("--state-vars", type=click.IntRange(min=0, max=63), default=None,
               help="State variables of the state-space controller [default: 1; a PID has 2].")
 @click.option("--until-flies", is_flag=True,
-              help="Stop at the first generation whose best creature flies (see ev.show); "
-                   "exit 1 if it never does within -g generations.")
+              help="Stop at the first generation whose best creature flies (see ev.show) the "
+                   "training steps and a validation grid of 0.5-10 m steps; exit 1 if it "
+                   "never does within -g generations.")
 @click.option("--seed", type=int, default=None,
               help="Seed of the run's random source: same seed, same fitness lines.")
 @click.option("--store", type=click.Path(), callback=check_writable,
