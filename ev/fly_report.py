@@ -12,10 +12,7 @@ import sys
 
 import click
 
-from ev import atomic
-from ev.report import load_cells, not_run, warn
-
-SAME_WORK_RTOL = 1e-9
+from ev.report import close, fmt, load_cells, not_run, warn, write_report
 
 
 def first_flight(cell):
@@ -54,11 +51,6 @@ def add_ratios(rows):
                           and close(r["best_fitness"], reference["best_fitness"]))
 
 
-def close(a, b):
-    return a is not None and b is not None and abs(a - b) <= SAME_WORK_RTOL * max(abs(a),
-                                                                                     abs(b))
-
-
 def markdown(rows, skipped):
     flying = [r for r in rows if r["flies"]]
     first = rows[0]
@@ -76,7 +68,7 @@ def markdown(rows, skipped):
             to_fly(r),
             r["evaluations"], "%.2f" % r["seconds"] if r["flies"] else "-",
             "%.1f" % r["x_fastest"] if r["x_fastest"] else "-",
-            r["first_generation_seconds"], "%.2f" % r["best_fitness"],
+            r["first_generation_seconds"], fmt(r["best_fitness"], "%.2f"),
             {True: "yes", False: "**no**", None: "-"}[r["same_work"]]))
     for cell, reason in skipped:
         lines.append("| %s | not run: %s | | | | | | | |" % (cell, reason))
@@ -113,6 +105,11 @@ def reading(rows, flying):
         lines.append("**Warning**: the cells did not do the same work (another generation or "
                      "another best fitness at the first flight).")
     return lines
+
+
+def fly_plots(rows, folder):
+    """The report's plot, drawn when write_report asks for it (after the markdown)."""
+    yield plot(rows, folder)
 
 
 def plot(rows, folder):
@@ -157,14 +154,8 @@ def main(folder, as_json, no_plots):
         return
     text = markdown(rows, not_run(folder))
     click.echo(text)
-    try:
-        atomic.write_text(os.path.join(folder, "fly_report.md"), text)
-        click.echo("report written to %s" % os.path.join(folder, "fly_report.md"))
-        written = None if no_plots else plot(rows, folder)
-        if written:
-            click.echo("plot written to %s" % written)
-    except OSError as error:
-        raise click.ClickException(atomic.describe(error))
+    write_report(os.path.join(folder, "fly_report.md"), text,
+                 () if no_plots else fly_plots(rows, folder))
 
 
 if __name__ == "__main__":

@@ -319,14 +319,27 @@ def main(folder, as_json, no_plots):
         return
     text = markdown(rows, skipped, problems, cells)
     click.echo(text)
+    write_report(os.path.join(folder, "report.md"), text,
+                 () if no_plots else matrix_plots(rows, folder))
+
+
+def matrix_plots(rows, folder):
+    """The plots of a matrix run, drawn one after another as they are asked for."""
+    from ev.plots import plot_seconds, plot_speedups
+    yield plot_seconds(rows, folder)
+    yield plot_speedups(rows, folder)
+
+
+def write_report(path, text, plots=()):
+    """Write the markdown ``text`` to ``path``, then draw ``plots`` (an iterable of the paths
+    each plot wrote, or None for a plot with nothing to show), saying what was written; a
+    write error is one line."""
     try:
-        atomic.write_text(os.path.join(folder, "report.md"), text)
-        click.echo("report written to %s" % os.path.join(folder, "report.md"))
-        if not no_plots:
-            from ev.plots import plot_seconds, plot_speedups
-            for written in (plot_seconds(rows, folder), plot_speedups(rows, folder)):
-                if written:
-                    click.echo("plot written to %s" % written)
+        atomic.write_text(path, text)
+        click.echo("report written to %s" % path)
+        for written in plots:
+            if written:
+                click.echo("plot written to %s" % written)
     except OSError as error:
         raise click.ClickException(atomic.describe(error))
 

@@ -204,7 +204,7 @@ def test_until_flies_exits_0_when_a_creature_flies(tmp_path):
     lines = fitness_lines(result.stdout)
     assert 1 <= len(lines) < 30
     assert "# flies: generation %d's best" % (len(lines) - 1) in result.stdout
-    from ev.replay import flies_and_generalizes, flies_everywhere
+    from ev.replay import flies_and_generalizes
     from ev.saved import load_creature
     creature = load_creature(str(best))
     assert flies_and_generalizes(creature)
