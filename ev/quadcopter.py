@@ -56,8 +56,10 @@ class Quadcopter(object):
         self.z = -float(altitude)
         self.altitude = float(altitude)   # = -z, kept by step() (a plain attribute, not a property)
         self.a1 = self.a2 = self.a3 = self.a4 = 0.0
-        self._trig_angles = (0.0, 0.0, 0.0)
-        self._trig = (0.0, 1.0, 0.0, 1.0, 0.0, 1.0)
+        # The sin/cos cache (see _update_trig): the angles it holds, then their sines and cosines.
+        self._trig_phi = self._trig_theta = self._trig_psi = 0.0
+        self._sin_phi = self._sin_theta = self._sin_psi = 0.0
+        self._cos_phi = self._cos_theta = self._cos_psi = 1.0
 
     def set_thrust(self, pwm):
         """The same command on all four motors."""
@@ -75,10 +77,11 @@ class Quadcopter(object):
         u = self.u; v = self.v; w = self.w
         p = self.p; q = self.q; r = self.r
         phi = self.phi; theta = self.theta; psi = self.psi
-        sin_phi, cos_phi, sin_theta, cos_theta, sin_psi, cos_psi = self._sines_cosines()
+        if phi != self._trig_phi or theta != self._trig_theta or psi != self._trig_psi:
+            self._update_trig(phi, theta, psi)
         (du, dv, dw, dp, dq, dr, dphi, dtheta, dpsi, dx, dy, dz) = rates(
-            u, v, w, p, q, r, sin_phi, cos_phi, sin_theta, cos_theta, sin_psi, cos_psi,
-            self.a1, self.a2, self.a3, self.a4)
+            u, v, w, p, q, r, self._sin_phi, self._cos_phi, self._sin_theta, self._cos_theta,
+            self._sin_psi, self._cos_psi, self.a1, self.a2, self.a3, self.a4)
         self.u = u + du * dt; self.v = v + dv * dt; self.w = w + dw * dt
         self.p = p + dp * dt; self.q = q + dq * dt; self.r = r + dr * dt
         self.phi = phi + dphi * dt; self.theta = theta + dtheta * dt; self.psi = psi + dpsi * dt
@@ -94,22 +97,21 @@ class Quadcopter(object):
         self.altitude = -z
         self.t += dt
 
-    def _sines_cosines(self):
-        """sin and cos of phi, theta, psi, recomputed only when the attitude changed.
+    def _update_trig(self, phi, theta, psi):
+        """Recompute the sines and cosines step() uses, for new angles.
 
         Six libm calls were most of a step's cost on PyPy, while in altitude-only flight the
-        attitude never changes; the cache returns the very same values, so results are
-        unaffected.  It also guards the Euler-angle singularity."""
-        angles = (self.phi, self.theta, self.psi)
-        if angles != self._trig_angles:
-            phi, theta, psi = angles
-            cos_theta = math.cos(theta)
-            if -SINGULAR_COS < cos_theta < SINGULAR_COS:
-                raise SingularAttitude("pitch angle theta = %r: cos(theta) == 0" % (theta,))
-            self._trig = (math.sin(phi), math.cos(phi), math.sin(theta), cos_theta,
-                          math.sin(psi), math.cos(psi))
-            self._trig_angles = angles
-        return self._trig
+        attitude never changes: step() calls this only when an angle changed, so the values
+        are the very same and results are unaffected.  The cache is plain float attributes,
+        not tuples: a JIT bridge that re-enters the flight loop re-reads and re-checks every
+        boxed float of a tuple.  Also guards the Euler-angle singularity."""
+        cos_theta = math.cos(theta)
+        if -SINGULAR_COS < cos_theta < SINGULAR_COS:
+            raise SingularAttitude("pitch angle theta = %r: cos(theta) == 0" % (theta,))
+        self._sin_phi = math.sin(phi); self._cos_phi = math.cos(phi)
+        self._sin_theta = math.sin(theta); self._cos_theta = cos_theta
+        self._sin_psi = math.sin(psi); self._cos_psi = math.cos(psi)
+        self._trig_phi = phi; self._trig_theta = theta; self._trig_psi = psi
 
 
 def rates(u, v, w, p, q, r, sin_phi, cos_phi, sin_theta, cos_theta, sin_psi, cos_psi,
