@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import subprocess
 import sys
 
 import pytest
@@ -132,6 +133,31 @@ def test_bad_jit_logs_get_a_one_line_error(jit_logs, tmp_path, run, damage):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and str(bad) in result.stderr
+
+
+@needs_pypy
+def test_bridge_load_counts_the_bridge_runs_of_a_branch_taken_every_other_time(tmp_path, run):
+    program = tmp_path / "alternate.py"
+    program.write_text(
+        "def alternate(n):\n"
+        "    total = 0.0\n"
+        "    for i in range(n):\n"
+        "        if i % 2:\n"
+        "            total += 1.5\n"
+        "        else:\n"
+        "            total *= 0.5\n"
+        "    return total\n"
+        "alternate(200000)\n")
+    log = tmp_path / "alternate.jitlog"
+    env = dict(os.environ, PYPYLOG="jit-log-opt,jit-backend-counts:%s" % log)
+    done = subprocess.run([pypy_python(), str(program)], env=env)
+    assert done.returncode == 0
+    load = analyse_jitlog(str(log), "alternate")["loop"]["bridge_load"]
+    # The loop is compiled for one side of the branch; the other leaves it every other time.
+    assert load["runs_per_iteration"] == pytest.approx(0.5, abs=0.01)
+    assert 0 < load["ops_per_iteration"] < 0.5 * 100
+    text = run("traces.jitlog", str(log), "--loop", "alternate").stdout
+    assert "runs and" in text and "body + bridges" in text
 
 
 def test_unknown_ops_still_parse_and_count_as_other(tmp_path):
@@ -398,7 +424,6 @@ def test_exports_that_cannot_be_written_are_one_line(profiles, run, option, targ
 
 
 def test_piping_into_head_is_not_an_error(profiles, tmp_path):
-    import subprocess
     flame = tmp_path / "f.png"
     command = "%s -m traces.profile %s --flame %s | head -1" % (
         sys.executable, profiles["specialized"], flame)

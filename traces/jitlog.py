@@ -78,6 +78,19 @@ def choose_loop(log, name):
     raise InputError(log.path, "no loop or bridge matches %r" % name)
 
 
+def bridge_load(log, loop):
+    """What the bridges leaving ``loop`` (directly or through other bridges) add to one of its
+    iterations: guard failures (bridge runs) and operations, counted as the body is.  None
+    without iteration counts."""
+    if loop.kind != "loop" or not loop.iterations:
+        return None
+    bridges = [t for t in log.hottest(("bridge",)) if t.iterations and t.root is loop]
+    runs = sum(t.iterations for t in bridges)
+    ops = sum(t.iterations * sum(count_ops(t.ops).values()) for t in bridges)
+    return {"bridges": len(bridges), "runs_per_iteration": float(runs) / loop.iterations,
+            "ops_per_iteration": float(ops) / loop.iterations}
+
+
 def analyse(path, loop_name=None):
     log = read_jitlog(path)
     trace = choose_loop(log, loop_name)
@@ -87,7 +100,8 @@ def analyse(path, loop_name=None):
         "summary": log.summary,
         "traces": listing(log),
         "loop": {"name": trace.name, "kind": trace.kind, "iterations": trace.iterations,
-                 "body_counts": count_ops(trace.body), "lines": by_source_line(trace)},
+                 "body_counts": count_ops(trace.body), "lines": by_source_line(trace),
+                 "bridge_load": bridge_load(log, trace)},
     }
 
 
@@ -138,6 +152,13 @@ def render(result, top=15):
     out.append("%s %s: %d ops per iteration (%s iterations), by source line:"
                % (loop["kind"], loop["name"], sum(loop["body_counts"].values()),
                   "?" if loop["iterations"] is None else loop["iterations"]))
+    load = loop.get("bridge_load")
+    if load:
+        body = sum(loop["body_counts"].values())
+        out.append("its %d bridges: %.3f runs and %.0f ops per iteration; body + bridges = %.0f "
+                   "ops per iteration" % (load["bridges"], load["runs_per_iteration"],
+                                          load["ops_per_iteration"],
+                                          body + load["ops_per_iteration"]))
     out.append("%-34s" % "line" + "".join("%8s" % short(c) for c in CLASSES) + "   source")
     for row in loop["lines"]:
         where = "%s%s:%s" % ("  " * row["depth"], os.path.basename(row["file"] or "?"),
