@@ -1,10 +1,10 @@
 """One interpreter's contenders, timed on the recorded batches (run by benchmarks.limits).
 
-    python -m benchmarks.contenders BATCHES.json ROUND CONTENDER...
+    python -m benchmarks.contenders BATCHES.json ROUND PASSES CONTENDER...
 
 For each contender (a variant of ev.variants) this interpreter can run: a warm-up pass (on
-PyPy over every batch, so the JIT has seen them; elsewhere over the first), then one timed
-pass over all batches, whose fitness must equal ev's bit for bit.  The contenders take turns
+PyPy over every batch, so the JIT has seen them; elsewhere over the first), then PASSES timed
+passes over all batches (the median pass counts), whose fitness must equal ev's bit for bit.  The contenders take turns
 in an order rotated by ROUND.  Prints one JSON object: {contender: {"seconds", "mismatches",
 "largest_difference"}} (relative) or {contender: {"unavailable": reason}}.
 """
@@ -13,6 +13,7 @@ import sys
 import time
 
 from ev.creature_base import DEFAULT_SHAPE
+from ev.timing import median
 from ev.variants import VariantUnavailable, get_variant
 from benchmarks.batches import load
 
@@ -48,24 +49,27 @@ def timed_pass(variant, batches):
     return seconds, sum(1 for d in differences if d), max(differences)
 
 
-def measure(name, batches):
+def measure(name, batches, passes=1):
     try:
         variant = get_variant(name, DEFAULT_SHAPE)
     except VariantUnavailable as error:
         return {"unavailable": str(error)}
     timed_pass(variant, batches if IS_PYPY else batches[:1])   # warm-up, numba's compile
-    seconds, mismatches, largest = timed_pass(variant, batches)
+    timed = [timed_pass(variant, batches) for _ in range(passes)]
+    seconds = median([t[0] for t in timed])
+    mismatches = max(t[1] for t in timed)
+    largest = max(t[2] for t in timed)
     return {"seconds": seconds, "mismatches": mismatches,
             "largest_difference": largest if largest != float("inf") else "inf"}
 
 
 def main(argv):
-    path, round_number, names = argv[0], int(argv[1]), argv[2:]
+    path, round_number, passes, names = argv[0], int(argv[1]), int(argv[2]), argv[3:]
     batches = load(path)
     turn = round_number % len(names)
     results = {}
     for name in names[turn:] + names[:turn]:
-        results[name] = measure(name, batches)
+        results[name] = measure(name, batches, passes)
     print(json.dumps(results))
 
 

@@ -40,9 +40,9 @@ def implementation_of(python):
     return done.stdout.strip()
 
 
-def run_round(python, implementation, path, round_number, variants):
-    done = subprocess.run([python, "-m", "benchmarks.contenders", path, str(round_number)]
-                          + list(variants), cwd=ROOT, stdout=subprocess.PIPE,
+def run_round(python, implementation, path, round_number, variants, passes=1):
+    done = subprocess.run([python, "-m", "benchmarks.contenders", path, str(round_number),
+                           str(passes)] + list(variants), cwd=ROOT, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, universal_newlines=True)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
@@ -80,7 +80,8 @@ def fmt(value, pattern):
 
 def markdown(rows, options):
     lines = ["%(creatures)d creatures of a seed-%(seed)d run (population %(population)d, "
-             "generations 0-%(last)d), %(rounds)d interleaved rounds; medians over rounds."
+             "generations 0-%(last)d), %(rounds)d interleaved rounds of %(passes)d timed "
+             "pass(es); medians over rounds."
              % options, "",
              "| contender | ms / %d creatures | vs C | vs %s | fitness as ev's |"
              % (BATCH, PYPY_BEST), "| --- | ---: | ---: | ---: | --- |"]
@@ -108,11 +109,14 @@ def agreement(row):
 @click.option("-g", "--generations", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option("--rounds", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option("--passes", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Timed passes over the batches per contender and round (the median "
+                   "pass counts): more for a steadier figure on a noisy machine.")
 @click.option("--python", "pythons", multiple=True,
               help="An interpreter to measure (repeatable) [default: this one and the "
                    "other venv].")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
-def main(population, generations, seed, rounds, pythons, as_json):
+def main(population, generations, seed, rounds, passes, pythons, as_json):
     """Evaluate the same creatures through C, numba and every Python contender; how far is
     each from C?"""
     interpreters = [(python, implementation_of(python))
@@ -130,13 +134,15 @@ def main(population, generations, seed, rounds, pythons, as_json):
             for python, implementation in interpreters:
                 click.echo("round %d: %s ..." % (round_number + 1, python), err=True)
                 results.update(run_round(python, implementation, path, round_number,
-                                         CONTENDERS.get(implementation, ("specialized",))))
+                                         CONTENDERS.get(implementation, ("specialized",)),
+                                         passes))
             measured.append(results)
     rows = summarize(measured, creatures)
     if as_json:
         click.echo(json.dumps(rows, indent=1))
     else:
         click.echo(markdown(rows, {"creatures": creatures, "seed": seed, "rounds": rounds,
+                                   "passes": passes,
                                    "population": population, "last": generations - 1}))
     if not all(row.get("agrees", True) for row in rows):
         sys.exit(1)

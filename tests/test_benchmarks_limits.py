@@ -1,5 +1,6 @@
 """benchmarks.limits on a tiny budget: it runs, checks fitness, and its ratios are arithmetic."""
 import json
+import re
 import sys
 
 import pytest
@@ -19,6 +20,16 @@ def test_the_benchmark_runs_every_contender_of_this_interpreter(run):
     measured = [r for r in rows.values() if "unavailable" not in r]
     assert all(r["agrees"] and r["ms_per_batch"] > 0 for r in measured)
     assert rows[prefix + "c"]["vs_c"] == 1.0
+
+
+def test_several_timed_passes_are_each_checked_and_named_in_the_table(run):
+    result = run("benchmarks.limits", "-n", 8, "-g", 1, "--rounds", 1, "--passes", 3,
+                 "--python", sys.executable)
+    assert result.returncode == 0, result.stderr
+    assert "1 interleaved rounds of 3 timed pass(es)" in result.stdout
+    specialized = ("pypy-" if IS_PYPY else "cpython-") + "specialized"
+    assert re.search(r"\| %s \| [0-9.]+ \|.*\| bit for bit \|" % specialized, result.stdout)
+    assert run("benchmarks.limits", "--passes", 0).returncode == 2
 
 
 def round_of(**seconds):

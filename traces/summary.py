@@ -58,6 +58,11 @@ def summarize_cell(folder, name):
             row["allocs_per_iteration"] = counts["alloc"]
             row["cpyext_per_iteration"] = counts["cpyext"]
             row["float_per_iteration"] = counts["float"]
+            load = loop["bridge_load"]
+            if load:
+                row["bridge_runs_per_iteration"] = round(load["runs_per_iteration"], 3)
+                row["ops_with_bridges"] = int(round(row["ops_per_iteration"]
+                                                    + load["ops_per_iteration"]))
         except (InputError, OSError) as error:
             row["problems"].append(str(error))
     return row
@@ -65,15 +70,16 @@ def summarize_cell(folder, name):
 
 def markdown(rows):
     head = ["cell", "samples", "recorded s"] + [c for c, _ in COLUMNS] + [
-        "ops/iter", "allocs/iter", "cpyext ops/iter", "float ops/iter",
-        "s/gen timed", "s/gen recorded", "recording cost"]
+        "ops/iter", "allocs/iter", "cpyext ops/iter", "float ops/iter", "bridge runs/iter",
+        "ops/iter with bridges", "s/gen timed", "s/gen recorded", "recording cost"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for r in rows:
         cells = [r["cell"], str(r.get("samples", "-")),
                  "%.1f" % r["seconds"] if r.get("seconds") else "-"]
         cells += [share(r[c], r.get("seconds")) if c in r else "-" for c, _ in COLUMNS]
         cells += [str(r.get(k, "-")) for k in ("ops_per_iteration", "allocs_per_iteration",
-                                               "cpyext_per_iteration", "float_per_iteration")]
+                                               "cpyext_per_iteration", "float_per_iteration",
+                                               "bridge_runs_per_iteration", "ops_with_bridges")]
         cells += ["%.4g" % r[k] if k in r else "-" for k in ("timed_median", "recorded_median")]
         cells.append("%.2fx" % r["recording_overhead"] if "recording_overhead" in r else "-")
         lines.append("| " + " | ".join(cells) + " |")
@@ -86,7 +92,9 @@ def markdown(rows):
                  "the eval loop running a function counts as that function's time (see "
                  "traces/eval_frames.py). Per-iteration counts are the body of the hottest loop "
                  "of the program's own code in the PyPy JIT log (one environment step: one "
-                 "run_step and one physics step). Recording cost: the recorded run's median seconds "
+                 "run_step and one physics step); bridge runs/iter: how often an iteration leaves "
+                 "that loop into one of its bridges, and ops/iter with bridges adds the bridges' "
+                 "operations, per iteration. Recording cost: the recorded run's median seconds "
                  "per generation over the timed run's (same cell, same seed), the weight of "
                  "vmprof's sampling and, on PyPy, of the JIT log.")
     for r in rows:
