@@ -19,7 +19,6 @@
 #define IX 1.0
 #define IY 1.0
 #define IZ 2.0
-#define IZX 0.0
 #define SINGULAR_COS 1e-12
 #define DT 0.01
 #define OVERSHOOT_PENALTY 3.0
@@ -35,22 +34,19 @@ ALWAYS_INLINE void rates(const state12 *s, double sin_phi, double cos_phi, doubl
 {
     double u = s->u, v = s->v, w = s->w, p = s->p, q = s->q, r = s->r;
     double o1 = a1 * a1, o2 = a2 * a2, o3 = a3 * a3, o4 = a4 * a4;
-    double Xf = 0.0, Yf = 0.0;
     double Zf = -MAX_MOTOR_FORCE * (o1 + o2 + o3 + o4);
     double L = ARM * MAX_MOTOR_FORCE * (o4 - o2);
     double M = ARM * MAX_MOTOR_FORCE * (o1 - o3);
     double N = DRAG_ARM * MAX_MOTOR_FORCE * (o2 + o4 - o1 - o3);
 
-    d->u = Xf / MASS - G * sin_theta - q * w + r * v;
-    d->v = Yf / MASS + G * cos_theta * sin_phi - r * u + p * w;
+    /* No X or Y rotor force; principal axes (Izx = 0), as in ev.quadcopter.rates. */
+    d->u = -G * sin_theta - q * w + r * v;
+    d->v = G * cos_theta * sin_phi - r * u + p * w;
     d->w = Zf / MASS + G * cos_theta * cos_phi - p * v + q * u;
 
-    double rhs_p = L - q * r * (IZ - IY) + IZX * p * q;
-    double rhs_r = N - p * q * (IY - IX) - IZX * q * r;
-    double det = IX * IZ - IZX * IZX;
-    d->p = (rhs_p * IZ + IZX * rhs_r) / det;
-    d->r = (IX * rhs_r + IZX * rhs_p) / det;
-    d->q = (M - r * p * (IX - IZ) + IZX * (p * p - r * r)) / IY;
+    d->p = (L - q * r * (IZ - IY)) / IX;
+    d->q = (M - r * p * (IX - IZ)) / IY;
+    d->r = (N - p * q * (IY - IX)) / IZ;
 
     double q_sin_r_cos = q * sin_phi + r * cos_phi;
     d->phi = p + q_sin_r_cos * (sin_theta / cos_theta);

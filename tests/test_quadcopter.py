@@ -120,3 +120,59 @@ def test_clip_is_exact_for_finite_commands_and_nan_for_the_rest():
         assert math.copysign(1.0, clip_pwm(value)) == 1.0     # never -0.0
     for value in (float("inf"), -float("inf"), float("nan")):
         assert math.isnan(clip_pwm(value))
+
+
+def general_rates(u, v, w, p, q, r, sin_phi, cos_phi, sin_theta, cos_theta, sin_psi, cos_psi,
+                  a1, a2, a3, a4, izx=0.0):
+    """The general rigid body of the original qrmod.c: rotor forces X, Y along the body x and
+    y axes (zero for these rotors) and the p-r coupling through the product of inertia Izx
+    (Cramer's rule).  The reference ev.quadcopter.rates is checked against."""
+    from ev.quadcopter import ARM, DRAG_ARM, IX, IY, IZ, MASS, MAX_MOTOR_FORCE
+    o1, o2, o3, o4 = a1 * a1, a2 * a2, a3 * a3, a4 * a4
+    X = Y = 0.0
+    Z = -MAX_MOTOR_FORCE * (o1 + o2 + o3 + o4)
+    L = ARM * MAX_MOTOR_FORCE * (o4 - o2)
+    M = ARM * MAX_MOTOR_FORCE * (o1 - o3)
+    N = DRAG_ARM * MAX_MOTOR_FORCE * (o2 + o4 - o1 - o3)
+    du = X / MASS - G * sin_theta - q * w + r * v
+    dv = Y / MASS + G * cos_theta * sin_phi - r * u + p * w
+    dw = Z / MASS + G * cos_theta * cos_phi - p * v + q * u
+    rhs_p = L - q * r * (IZ - IY) + izx * p * q
+    rhs_r = N - p * q * (IY - IX) - izx * q * r
+    det = IX * IZ - izx * izx
+    dp = (rhs_p * IZ + izx * rhs_r) / det
+    dr = (IX * rhs_r + izx * rhs_p) / det
+    dq = (M - r * p * (IX - IZ) + izx * (p * p - r * r)) / IY
+    q_sin_r_cos = q * sin_phi + r * cos_phi
+    dphi = p + q_sin_r_cos * (sin_theta / cos_theta)
+    dtheta = q * cos_phi - r * sin_phi
+    dpsi = q_sin_r_cos / cos_theta
+    dx = (u * cos_theta * cos_psi + v * (sin_phi * sin_theta * cos_psi - cos_phi * sin_psi)
+          + w * (cos_phi * sin_theta * cos_psi + sin_phi * sin_psi))
+    dy = (u * cos_theta * sin_psi + v * (sin_phi * sin_theta * sin_psi + cos_phi * cos_psi)
+          + w * (cos_phi * sin_theta * sin_psi - sin_phi * cos_psi))
+    dz = -u * sin_theta + v * sin_phi * cos_theta + w * cos_phi * cos_theta
+    return du, dv, dw, dp, dq, dr, dphi, dtheta, dpsi, dx, dy, dz
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_rates_equal_the_general_rigid_body_with_this_models_constants(seed):
+    from ev.quadcopter import rates
+    rng = random.Random(seed)
+
+    def value():   # exact zeros (level flight, equal motors) as often as anything else
+        return rng.choice((0.0, -0.0, rng.uniform(-50.0, 50.0), rng.uniform(-1e6, 1e6)))
+
+    for _ in range(3000):
+        angles = [rng.choice((0.0, rng.uniform(-1.5, 1.5))) for _ in range(3)]
+        trig = []
+        for angle in angles:
+            trig += [math.sin(angle), math.cos(angle)]
+        motors = [rng.choice((0.0, 0.5, 1.0, rng.random())) for _ in range(4)]
+        args = [value() for _ in range(6)] + trig + motors
+        # == also holds between 0.0 and -0.0: the one difference the general form can make
+        # for finite states (a sign of zero, which no later step can turn into a value).
+        assert list(rates(*args)) == list(general_rates(*args)), args
+    # The check has teeth: with a product of inertia the coupling terms do not vanish.
+    args = [1.0, 2.0, 3.0, 0.5, -0.25, 0.75, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.9, 0.1, 0.4, 0.6]
+    assert list(rates(*args)) != list(general_rates(*args, izx=0.1))
