@@ -125,9 +125,9 @@ def rates(u, v, w, p, q, r, sin_phi, cos_phi, sin_theta, cos_theta, sin_psi, cos
     the frame is symmetric (product of inertia Izx = 0), so Euler's equations take their
     principal-axes form.  The general form adds terms that are ``0.0 * something``, which
     neither PyPy nor GCC may drop (``0.0 * x`` is not 0.0 for every float); written out, they
-    were 18 of the 212 float operations of the flight loop on PyPy.  The values are the same (only the sign of
-    a zero, or a state that already overflowed, can differ); tests/test_quadcopter.py checks
-    this against the general form."""
+    were 18 of the 212 float operations of the flight loop on PyPy.  The values are the same
+    (only the sign of a zero, or a state that already overflowed, can differ);
+    tests/test_quadcopter.py checks this against the general form."""
     # Forces and moments from the four rotors (thrust ~ command squared).
     o1 = a1 * a1; o2 = a2 * a2; o3 = a3 * a3; o4 = a4 * a4
     Z = -MAX_MOTOR_FORCE * (o1 + o2 + o3 + o4)
