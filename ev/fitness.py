@@ -39,10 +39,11 @@ def fly(creature, env):
     flight recorded, for replays and plots.)
 
     The controller's command for the next step is taken at the end of each step: PyPy's JIT
-    compiles this loop for one path, and a branch it did not take (the clip of the command,
-    the overshoot) leaves the loop through a bridge that runs the rest of the iteration.  With
-    the branches last, a bridge holds little more than the jump back.  (The command after the
-    last step is computed and never flown; the fitness is the same.)"""
+    compiles this loop for one path, and a branch it did not take leaves the loop through a
+    bridge that runs the rest of the iteration.  With the clip of the command last, its bridge
+    holds little more than the jump back (61 operations instead of 288, README "How far from
+    C").  The command after the last step is computed and never flown; the fitness is the
+    same."""
     quad = Quadcopter(env.start)
     creature.reset()
     setpoint = env.setpoint
