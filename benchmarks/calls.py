@@ -15,12 +15,11 @@ import click
 from benchmarks.call_table import decompositions, markdown, with_net
 from benchmarks.call_timer import benchmark_name
 from benchmarks.call_cases import CASES
-from ev.interpreters import ROOT, default_interpreters
+from ev.interpreters import ROOT, default_interpreters, last_line
 
 
 def fail_line(done, python):
-    last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-    return "%s: %s" % (python, last)
+    return "%s: %s" % (python, last_line(done.stderr))
 
 
 def unavailable_here(python):
@@ -35,7 +34,7 @@ def unavailable_here(python):
             raise click.ClickException("%s has no pyperf (the set-up installs it: "
                                        "pip install pyperf)" % python)
         raise click.ClickException(fail_line(done, python))
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(last_line(done.stdout))
 
 
 def time_cases(python, pyperf_options):

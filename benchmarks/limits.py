@@ -18,7 +18,7 @@ import tempfile
 import click
 
 from benchmarks.batches import creature_count, record_batches, save
-from ev.interpreters import ROOT, default_interpreters
+from ev.interpreters import ROOT, default_interpreters, last_line
 from ev.timing import median
 
 LIMITS = ("cpython-c", "pypy-c")   # the first measured is "C"
@@ -45,9 +45,8 @@ def run_round(python, implementation, path, round_number, variants, passes=1):
                            str(passes)] + list(variants), cwd=ROOT, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, universal_newlines=True)
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise click.ClickException("%s failed: %s" % (python, last))
-    results = json.loads(done.stdout.strip().splitlines()[-1])
+        raise click.ClickException("%s failed: %s" % (python, last_line(done.stderr)))
+    results = json.loads(last_line(done.stdout))
     return dict(("%s-%s" % (implementation, name), result) for name, result in results.items())
 
 

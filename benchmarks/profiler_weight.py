@@ -15,7 +15,7 @@ import tempfile
 
 import click
 
-from ev.interpreters import ROOT, venv_python
+from ev.interpreters import ROOT, last_line, venv_python
 from traces.recording_cost import timed_median
 
 # The cells of run_all.sh: interpreter kind and creature.
@@ -50,7 +50,7 @@ def why_not(python, creature):
                           universal_newlines=True)
     if done.returncode == 0:
         return None
-    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "unavailable"
+    return last_line(done.stdout, "unavailable")
 
 
 def measure(cell, mode, python, creature, options, scratch):
@@ -62,8 +62,8 @@ def measure(cell, mode, python, creature, options, scratch):
                           universal_newlines=True)
     seconds = timed_median(os.path.join(scratch, "%s.%s.jsonl" % (cell, mode)))
     if done.returncode != 0 or seconds is None:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return {"not_measured": "exit status %d: %s" % (done.returncode, last)}
+        return {"not_measured": "exit status %d: %s" % (done.returncode,
+                                                        last_line(done.stderr))}
     return {"seconds_per_generation": seconds}
 
 

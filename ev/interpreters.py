@@ -1,4 +1,5 @@
-"""The interpreters a cross-interpreter benchmark runs by default: this one and the venvs'."""
+"""The interpreters a cross-interpreter benchmark runs by default (this one and the venvs'), and
+how it reads what they print."""
 import os
 import sys
 
@@ -14,6 +15,11 @@ def venv_python(kind):
     variable = dict(VENVS)[kind]
     candidate = os.environ.get(variable) or os.path.join(ROOT, ".venv", kind, "bin", "python")
     return candidate if os.path.exists(candidate) else None
+
+
+def last_line(text, default="no output"):
+    """The last line a child interpreter printed (its error, or its one-line JSON answer)."""
+    return (text.strip().splitlines() or [default])[-1]
 
 
 def default_interpreters():
