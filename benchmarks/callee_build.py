@@ -33,7 +33,7 @@ def build():
 
 
 def main():
-    native_build.run("benchmarks.callee_build", build, built_path(), (SOURCE, __file__), SOURCE)
+    native_build.run("benchmarks.callee_build", build, built_path(), (SOURCE, __file__))
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def built_path():
 
 
 def main():
-    native_build.run("ev.c_build", build, built_path(), (SOURCE, __file__), SOURCE,
+    native_build.run("ev.c_build", build, built_path(), (SOURCE, __file__),
                      missing_module="cffi is not installed (pip install cffi)")
 
 

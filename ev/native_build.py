@@ -28,9 +28,11 @@ def up_to_date(target, sources):
     return all(os.path.getmtime(source) <= built for source in sources)
 
 
-def run(program, build, target, sources, source, missing_module=None):
-    """The command line of a build: ``--if-stale`` skips an up-to-date target; ``build()``
-    returns the library's path; ``missing_module`` is the message for an ImportError."""
+def run(program, build, target, sources, missing_module=None):
+    """The command line of a build: ``--if-stale`` skips a target newer than its ``sources``
+    (the C source first, named in a failure); ``build()`` returns the library's path;
+    ``missing_module`` is the message for an ImportError."""
+    source = sources[0]
     if "--if-stale" in sys.argv[1:] and up_to_date(target, sources):
         return
     try:
