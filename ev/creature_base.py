@@ -56,13 +56,19 @@ class CreatureBase(object):
 
     def child(self, rng):
         """A mutated copy; ``operator`` says which mutation made it."""
-        matrix, constant, operator = mutate(rng, self.matrix_values, self.constant_values)
-        return self._born(matrix, constant, operator)
+        return self.born(self.mutation(rng))
 
-    def _born(self, matrix, constant, operator):
-        """A creature of this kind and shape from lists the mutation made: new lists of floats
-        of the right lengths, so __init__'s conversions and checks are skipped (children are
-        the GA's own work, most of what a PyPy generation spends outside the evaluation)."""
+    def mutation(self, rng):
+        """A child's genome and how it was made, ``(matrix, constant, operator)``: every
+        random draw of ``child()`` happens here, none in ``born()``."""
+        return mutate(rng, self.matrix_values, self.constant_values)
+
+    def born(self, mutation):
+        """The creature of this kind and shape that ``mutation()`` describes.  Its lists are new
+        lists of floats of the right lengths, so __init__'s conversions and checks are skipped
+        (children are the GA's own work, most of what a PyPy generation spends outside the
+        evaluation)."""
+        matrix, constant, operator = mutation
         child = object.__new__(type(self))
         child._take_genome(matrix, constant, self.shape)
         child.operator = operator

@@ -56,11 +56,18 @@ OPERATORS = (
 )
 
 
+# What mutate() reports, for each operator and the list it changed: built once, because on
+# PyPy formatting a string per child is a loop of its own for the JIT to trace.
+NAMES = tuple(("%s(constant)" % operator.__name__, "%s(matrix)" % operator.__name__)
+              for operator in OPERATORS)
+
+
 def mutate(rng, matrix, constant):
     """Mutate either the matrix or the constant (never both) with one random operator.
     Returns the new matrix and constant (flat float lists) and what was done, e.g.
     "scale_one(matrix)"."""
-    operator = OPERATORS[rng.below(len(OPERATORS))]
+    which = rng.below(len(OPERATORS))
+    operator = OPERATORS[which]
     if rng.below(2):
-        return operator(rng, matrix), list(constant), "%s(matrix)" % operator.__name__
-    return list(matrix), operator(rng, constant), "%s(constant)" % operator.__name__
+        return operator(rng, matrix), list(constant), NAMES[which][1]
+    return list(matrix), operator(rng, constant), NAMES[which][0]

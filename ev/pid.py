@@ -148,8 +148,11 @@ class PidMixin(object):
     def random(cls, rng, shape=PID_SHAPE):
         return cls(random_gains(rng))
 
-    def child(self, rng):
-        gains, operator = mutate_gains(rng, self.gains)
+    def mutation(self, rng):
+        return mutate_gains(rng, self.gains)
+
+    def born(self, mutation):
+        gains, operator = mutation
         child = type(self)(gains)
         child.operator = operator
         return child

@@ -71,7 +71,15 @@ class Universe(object):
 
     def _children(self, survivors):
         """Every survivor has one child; when that leaves the population short (odd sizes,
-        uneven culls) the best survivors have a second one."""
+        uneven culls) the best survivors have a second one.
+
+        Two loops, the same draws in the same order as one ``child()`` per parent: PyPy compiles
+        a loop for the path it first saw, and each of the twelve mutation paths (operator, list)
+        leaves it through a bridge that runs the rest of the iteration.  With the mutations in
+        a loop of their own, a bridge holds the rest of one mutation, not also the making of
+        the child; the children are made in a second loop that has one path."""
         needed = self.population - len(survivors)
         parents = [survivors[i % len(survivors)] for i in range(needed)]
-        return [self.name(parent.child(self.rng), parent) for parent in parents]
+        mutations = [parent.mutation(self.rng) for parent in parents]
+        return [self.name(parent.born(mutation), parent)
+                for parent, mutation in zip(parents, mutations)]

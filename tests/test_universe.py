@@ -58,3 +58,23 @@ def test_rng_sample_is_distinct_and_in_range():
         for k in range(n + 1):
             picked = rng.sample(range(n), k)
             assert len(set(picked)) == k and all(0 <= i < n for i in picked)
+
+
+@pytest.mark.parametrize("controller", ["state-space", "pid"])
+def test_children_are_what_one_child_per_parent_would_make(controller):
+    """_children draws every mutation first, then makes the creatures (for PyPy's JIT): the
+    same genomes, operators and draws as calling child() parent after parent."""
+    from ev.pid import PID_SHAPE, pid_creature_class
+    from specialized import creature_class_for
+    cls = (SpecializedCreature if controller == "state-space"
+           else pid_creature_class(creature_class_for(PID_SHAPE)))
+    survivors = [cls.random(Rng(seed)) for seed in range(40)]
+    universe = Universe(survivors, cheap_scores, Rng(7))
+    universe.population = 90   # 50 children: some parents have two
+    made = universe._children(survivors)
+    rng = Rng(7)
+    expected = [survivors[i % 40].child(rng) for i in range(50)]
+    assert [c.to_dict() for c in made] == [c.to_dict() for c in expected]
+    assert [c.operator for c in made] == [c.operator for c in expected]
+    assert [c.parent_id for c in made] == [survivors[i % 40].id for i in range(50)]
+    assert universe.rng.random() == rng.random()
