@@ -65,9 +65,12 @@ NAMES = tuple(("%s(constant)" % operator.__name__, "%s(matrix)" % operator.__nam
 def mutate(rng, matrix, constant):
     """Mutate either the matrix or the constant (never both) with one random operator.
     Returns the new matrix and constant (flat float lists) and what was done, e.g.
-    "scale_one(matrix)"."""
+    "scale_one(matrix)".
+
+    The list to change is picked by index rather than by an ``if``: on PyPy every branch
+    here multiplies the paths the JIT compiles one by one while the GA warms up."""
     which = rng.below(len(OPERATORS))
-    operator = OPERATORS[which]
-    if rng.below(2):
-        return operator(rng, matrix), list(constant), NAMES[which][1]
-    return list(matrix), operator(rng, constant), NAMES[which][0]
+    target = rng.below(2)   # 1: the matrix, 0: the constant
+    genome = [list(constant), list(matrix)]
+    genome[target] = OPERATORS[which](rng, genome[target])
+    return genome[1], genome[0], NAMES[which][target]

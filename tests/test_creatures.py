@@ -60,6 +60,8 @@ def test_a_child_differs_from_its_parent_in_matrix_or_constant_not_both():
         changed_both += m and c
         changed_any += m or c
         assert child.fitness is None
+        if m or c:   # the operator names the list it changed
+            assert child.operator.endswith("(matrix)" if m else "(constant)")
     assert changed_both == 0
     assert changed_any > 400  # a few operators can leave a value as it was (e.g. 0 -> 0)
 
