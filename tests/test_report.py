@@ -142,6 +142,30 @@ def test_every_cell_is_measured_against_the_c_cell(run, tmp_path):
     assert python["same_work"] is True and c["same_work"] is True
 
 
+def test_the_ga_share_is_also_given_for_each_half_of_a_run(run, tmp_path):
+    """A real run of 7 generations: shares over generations 1-3 and 4-6, in the JSON and in
+    the report's sentence."""
+    from test_native import c_module
+    c_module()
+    for variant in ("c", "specialized"):
+        result = run("ev.main", "--creature", variant, "-n", 24, "-g", 7, "--seed", 3,
+                     "--results", tmp_path / (variant + ".jsonl"))
+        assert result.returncode == 0, result.stderr
+    with open(str(tmp_path / "specialized.jsonl")) as records:
+        steady = [r for r in map(json.loads, records) if r["type"] == "generation"][1:]
+    shares = [(g["seconds"] - g["evaluation_seconds"]) / g["seconds"] for g in steady]
+    result = run("ev.report", tmp_path, "--json")
+    assert result.returncode == 0, result.stderr
+    row = [r for r in json.loads(result.stdout) if r["cell"] != "c"][0]
+    (first, early), (later, late) = row["ga_share_halves"]
+    assert (first, later) == (1, 4)
+    assert early == pytest.approx(sorted(shares[:3])[1])
+    assert late == pytest.approx(sorted(shares[3:])[1])
+    result = run("ev.report", tmp_path, "--no-plots")
+    assert result.returncode == 0, result.stderr
+    assert "%.0f%% in generations 1-3, %.0f%% from 4" % (100 * early, 100 * late) in result.stdout
+
+
 def test_cells_that_could_not_run_are_listed_with_their_reason(run, folder):
     with open(str(folder / "not_run.txt"), "w") as reasons:
         reasons.write("cpython-numba: the numba variant needs numba\n")
