@@ -117,9 +117,8 @@ def summarize(cells):
 def ga_share(seconds, evaluation):
     """The median, over generations after the first, of the fraction of a generation spent
     outside the evaluation (selection, mutation, new creatures: the GA's own work)."""
-    pairs = list(zip(seconds, evaluation))[1:] or list(zip(seconds, evaluation))
-    shares = [(total - spent) / total for total, spent in pairs if total > 0]
-    return median(shares) if shares else None
+    pairs = list(zip(seconds, evaluation))
+    return share_outside_evaluation(pairs[1:] or pairs)
 
 
 def ga_share_halves(seconds, evaluation):
@@ -131,9 +130,15 @@ def ga_share_halves(seconds, evaluation):
     if len(steady) < 4:
         return None
     middle = len(steady) // 2
-    halves = [(1, steady[:middle]), (1 + middle, steady[middle:])]
-    return [[first, median([(total - spent) / total for total, spent in pairs])]
-            for first, pairs in halves]
+    early = share_outside_evaluation(steady[:middle])
+    late = share_outside_evaluation(steady[middle:])
+    return None if early is None or late is None else [[1, early], [1 + middle, late]]
+
+
+def share_outside_evaluation(pairs):
+    """The median of (seconds - evaluation seconds) / seconds over (seconds, evaluation) pairs."""
+    shares = [(total - spent) / total for total, spent in pairs if total > 0]
+    return median(shares) if shares else None
 
 
 def add_distances_to_limit(rows):
@@ -254,7 +259,8 @@ def distance_to_limit(rows):
 
 
 def ga_share_text(row):
-    """"pypy-specialized 27% (31% in generations 1-4, 22% from 5)"."""
+    """The cell's GA share and its halves: 'pypy-specialized 27% (31% in generations 1-4,
+    22% from 5)'."""
     text = "%s %.0f%%" % (row["cell"], 100 * row["ga_share"])
     halves = row.get("ga_share_halves")
     if halves:
