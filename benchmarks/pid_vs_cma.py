@@ -62,9 +62,8 @@ def run_ga(seed, population, generations):
 
 def run_cma(cma, seed, budget):
     """(best fitness, evaluations, seconds, best creature, FirstFlight) of CMA-ES on the
-    log-gains,
-    restarted from a new random point whenever it stops, until the budget is spent (so both
-    contenders use all their evaluations)."""
+    log-gains, restarted from a new random point whenever it stops, until the budget is spent
+    (so both contenders use all their evaluations)."""
     cls = pid_class()
     rng = Rng(seed)
     low = [math.log(lo) for _, lo, _ in INITIAL_RANGES]

@@ -16,7 +16,7 @@ import click
 from ev import atomic
 from ev.records import interpreter as current_interpreter
 from ev.creature_base import Shape
-from ev.interpreters import default_interpreters
+from ev.interpreters import default_interpreters, last_line
 from ev.timing import median
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -73,8 +73,7 @@ def run_worker(python, max_state_vars, budget):
     done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True)
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise click.ClickException("%s failed: %s" % (python, last))
+        raise click.ClickException("%s failed: %s" % (python, last_line(done.stderr)))
     try:
         found = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     except ValueError:
