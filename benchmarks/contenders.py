@@ -2,7 +2,8 @@
 
     python -m benchmarks.contenders BATCHES.json ROUND PASSES CONTENDER...
 
-For each contender (a variant of ev.variants) this interpreter can run: a warm-up pass (on
+For each contender (a variant of ev.variants, or the yardstick "lean", benchmarks.lean_flight)
+this interpreter can run: a warm-up pass (on
 PyPy over every batch, so the JIT has seen them; elsewhere over the first), then PASSES timed
 passes over all batches (the median pass counts), whose fitness must equal ev's bit for bit.
 The contenders take turns in an order rotated by ROUND.  Prints one JSON object:
@@ -15,7 +16,7 @@ import time
 
 from ev.creature_base import DEFAULT_SHAPE
 from ev.timing import median
-from ev.variants import VariantUnavailable, get_variant
+from ev.variants import Variant, VariantUnavailable, get_variant
 from benchmarks.batches import load
 
 IS_PYPY = hasattr(sys, "pypy_version_info")
@@ -50,9 +51,18 @@ def timed_pass(variant, batches):
     return seconds, sum(1 for d in differences if d), max(differences)
 
 
+def contender(name):
+    """The variant called ``name``, or the lean flight loop (a yardstick ev does not run)."""
+    if name == "lean":
+        from benchmarks import lean_flight
+        return Variant(name, lean_flight.creature_class, lean_flight.evaluate_all,
+                       "the leanest flight loop the Python source can give (a yardstick)")
+    return get_variant(name, DEFAULT_SHAPE)
+
+
 def measure(name, batches, passes=1):
     try:
-        variant = get_variant(name, DEFAULT_SHAPE)
+        variant = contender(name)
     except VariantUnavailable as error:
         return {"unavailable": str(error)}
     timed_pass(variant, batches if IS_PYPY else batches[:1])   # warm-up, numba's compile

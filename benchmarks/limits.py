@@ -8,6 +8,11 @@ bit, or within 1e-12 relative (the numpy creature's BLAS dot may round the last 
 differently).  Reports milliseconds per 250 creatures (a generation's batch) and, per round,
 the ratio to the C contender (cpython-c, or pypy-c without CPython) and to pypy-specialized;
 medians over rounds.
+
+``--batches full-thrust`` evaluates as many controllers at full thrust instead, whose flights
+stay on the path PyPy compiled the flight loop for: the distance to C of the loop body alone.
+There, pypy-lean (benchmarks.lean_flight, the leanest loop the source can give PyPy) is the
+floor of that distance for any rewrite of the Python code.
 """
 import json
 import os
@@ -17,7 +22,7 @@ import tempfile
 
 import click
 
-from benchmarks.batches import creature_count, record_batches, save
+from benchmarks.batches import creature_count, full_thrust_batches, record_batches, save
 from ev.interpreters import ROOT, default_interpreters, last_line
 from ev.timing import median
 
@@ -27,7 +32,7 @@ PYPY_BEST = "pypy-specialized"
 BATCH = 250   # creatures a generation evaluates (population 500)
 # pypy-numpy takes ~7 s per batch: left out unless asked for.
 CONTENDERS = {"cpython": ("c", "numba", "vectorized", "specialized", "numpy"),
-              "pypy": ("c", "specialized")}
+              "pypy": ("c", "specialized", "lean")}
 
 
 def implementation_of(python):
@@ -73,15 +78,29 @@ def summarize(rounds, creatures):
     return sorted(rows, key=lambda r: r.get("ms_per_batch", float("inf")))
 
 
+def record_batches_of(population, generations, seed):
+    click.echo("recording the batches (ev's own evaluation, %d generations) ..." % generations,
+               err=True)
+    return record_batches(population, generations, seed)
+
+
+def full_thrust_like(population, generations):
+    """About as many controllers at full thrust as a run evaluates (all of generation 0, then
+    the children: half the population a generation), in batches of up to BATCH."""
+    creatures = population * (generations + 1) // 2
+    return full_thrust_batches(min(BATCH, creatures), max(1, creatures // BATCH))
+
+
 def fmt(value, pattern):
     return "-" if value is None else pattern % value
 
 
 def markdown(rows, options):
-    lines = ["%(creatures)d creatures of a seed-%(seed)d run (population %(population)d, "
-             "generations 0-%(last)d), %(rounds)d interleaved rounds of %(passes)d timed "
-             "pass(es); medians over rounds."
-             % options, "",
+    lines = [("%(creatures)d creatures of a seed-%(seed)d run (population %(population)d, "
+              "generations 0-%(last)d)" if options["batches"] == "recorded" else
+              "%(creatures)d controllers at full thrust") % options
+             + ", %(rounds)d interleaved rounds of %(passes)d timed pass(es); medians over "
+               "rounds." % options, "",
              "| contender | ms / %d creatures | vs C | vs %s | fitness as ev's |"
              % (BATCH, PYPY_BEST), "| --- | ---: | ---: | ---: | --- |"]
     for row in rows:
@@ -114,15 +133,18 @@ def agreement(row):
 @click.option("--python", "pythons", multiple=True,
               help="An interpreter to measure (repeatable) [default: this one and the "
                    "other venv].")
+@click.option("--batches", "kind", type=click.Choice(["recorded", "full-thrust"]),
+              default="recorded", show_default=True,
+              help="The creatures of a seeded run, or as many controllers at full thrust "
+                   "(flights that stay on the flight loop's compiled path).")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
-def main(population, generations, seed, rounds, passes, pythons, as_json):
+def main(population, generations, seed, rounds, passes, pythons, kind, as_json):
     """Evaluate the same creatures through C, numba and every Python contender; how far is
     each from C?"""
     interpreters = [(python, implementation_of(python))
                     for python in pythons or default_interpreters()]
-    click.echo("recording the batches (ev's own evaluation, %d generations) ..." % generations,
-               err=True)
-    batches = record_batches(population, generations, seed)
+    batches = (record_batches_of(population, generations, seed) if kind == "recorded" else
+               full_thrust_like(population, generations))
     creatures = creature_count(batches)
     with tempfile.TemporaryDirectory(prefix="ev-limits-") as scratch:
         path = os.path.join(scratch, "batches.json")
@@ -141,7 +163,7 @@ def main(population, generations, seed, rounds, passes, pythons, as_json):
         click.echo(json.dumps(rows, indent=1))
     else:
         click.echo(markdown(rows, {"creatures": creatures, "seed": seed, "rounds": rounds,
-                                   "passes": passes,
+                                   "passes": passes, "batches": kind,
                                    "population": population, "last": generations - 1}))
     if not all(row.get("agrees", True) for row in rows):
         sys.exit(1)

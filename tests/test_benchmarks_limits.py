@@ -1,11 +1,20 @@
-"""benchmarks.limits on a tiny budget: it runs, checks fitness, and its ratios are arithmetic."""
+"""benchmarks.limits on a tiny budget: it runs, checks fitness, and its ratios are arithmetic;
+its yardstick (the lean flight loop) and its full-thrust batches are what they say."""
 import json
 import re
 import sys
 
 import pytest
 
+from benchmarks.batches import full_thrust_batches
+from benchmarks.contenders import creatures_of
+from benchmarks.lean_flight import creature_class, evaluate_all as lean_evaluate_all
 from benchmarks.limits import summarize
+from ev.creature_base import DEFAULT_SHAPE
+from ev.fitness import FAILED, evaluate
+from ev.quadcopter import Quadcopter
+
+from test_native import check_against_python
 
 IS_PYPY = hasattr(sys, "pypy_version_info")
 
@@ -20,6 +29,36 @@ def test_the_benchmark_runs_every_contender_of_this_interpreter(run):
     measured = [r for r in rows.values() if "unavailable" not in r]
     assert all(r["agrees"] and r["ms_per_batch"] > 0 for r in measured)
     assert rows[prefix + "c"]["vs_c"] == 1.0
+    assert ("pypy-lean" in rows) == IS_PYPY
+
+
+def test_full_thrust_batches_say_which_creatures_they_hold_and_check_them(run):
+    result = run("benchmarks.limits", "-n", 8, "-g", 2, "--rounds", 1, "--python",
+                 sys.executable, "--batches", "full-thrust")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("12 controllers at full thrust, 1 interleaved rounds")
+    assert "**NO" not in result.stdout and "| bit for bit |" in result.stdout
+    assert "recording" not in result.stderr   # no GA run is needed for these
+
+
+def test_the_lean_flight_loop_gives_ev_s_fitness_bit_for_bit():
+    check_against_python(lean_evaluate_all, DEFAULT_SHAPE)
+
+
+def test_full_thrust_controllers_fly_at_full_thrust_and_carry_ev_s_fitness():
+    batches = full_thrust_batches(5, 3)
+    assert [len(b["fitness"]) for b in batches] == [5, 5, 5]
+    creatures = [c for b in batches for c in creatures_of(b, creature_class)]
+    assert len(set(tuple(c.constant_values) for c in creatures)) == 15
+    fitnesses = [f for b in batches for f in b["fitness"]]
+    assert fitnesses == [evaluate(c) for c in creatures] and FAILED not in fitnesses
+    for creature in creatures:
+        creature.reset()
+        quad = Quadcopter(3.0)
+        for _ in range(50):   # the command is clipped to 1.0 whatever the altitude
+            quad.set_thrust(creature.run_step([5.0, quad.altitude])[0])
+            assert quad.a1 == 1.0
+            quad.step(0.01)
 
 
 def test_several_timed_passes_are_each_checked_and_named_in_the_table(run):
