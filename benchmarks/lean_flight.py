@@ -10,8 +10,8 @@ is ``ev.quadcopter.rates`` and ``clip_pwm`` themselves.
 ``benchmarks.limits --batches full-thrust`` times it against C on flights that stay on the
 loop's path: what remains there is the distance between PyPy's machine code and GCC's for the
 same arithmetic, which no rewrite of the source can close.  On the creatures of a real run it
-is slower than ev's own loop: its branches leave the loop through bridges that must re-establish
-every local, where ev's re-read a few fields.
+is slower than ev's own loop: PyPy compiles the bridges out of its branches as whole further
+steps (``traces.jitlog`` shows them: the clip's is 202 operations, ev's 59).
 """
 import math
 
