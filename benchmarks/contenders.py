@@ -5,10 +5,9 @@
 For each contender (a variant of ev.variants, or the yardstick "lean": benchmarks.lean_flight)
 this interpreter can run: a warm-up pass (on PyPy over every batch, so the JIT has seen them;
 elsewhere over the first), then PASSES timed passes over all batches (the median pass counts),
-whose fitness must equal ev's bit for bit.
-The contenders take turns in an order rotated by ROUND.  Prints one JSON object:
-{contender: {"seconds", "mismatches", "largest_difference"}} (relative) or
-{contender: {"unavailable": reason}}.
+whose fitness must equal ev's bit for bit.  The contenders take turns in an order rotated by
+ROUND.  Prints one JSON object: {contender: {"seconds", "mismatches", "largest_difference"}}
+(relative) or {contender: {"unavailable": reason}}.
 """
 import json
 import sys

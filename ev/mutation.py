@@ -71,6 +71,7 @@ def mutate(rng, matrix, constant):
     here multiplies the paths the JIT compiles one by one while the GA warms up."""
     which = rng.below(len(OPERATORS))
     target = rng.below(2)   # 1: the matrix, 0: the constant
-    genome = [list(constant), list(matrix)]
-    genome[target] = OPERATORS[which](rng, genome[target])
+    genome = [constant, matrix]
+    genome[target] = OPERATORS[which](rng, genome[target])    # a new list
+    genome[1 - target] = list(genome[1 - target])
     return genome[1], genome[0], NAMES[which][target]

@@ -149,12 +149,12 @@ def render(result, top=15):
         out.append(textwrap.fill(ANONYMOUS_NOTE, 100))
     loop = result["loop"]
     out.append("")
+    body = sum(loop["body_counts"].values())
     out.append("%s %s: %d ops per iteration (%s iterations), by source line:"
-               % (loop["kind"], loop["name"], sum(loop["body_counts"].values()),
+               % (loop["kind"], loop["name"], body,
                   "?" if loop["iterations"] is None else loop["iterations"]))
     load = loop.get("bridge_load")
     if load:
-        body = sum(loop["body_counts"].values())
         out.append("its %d bridges: %.3f runs and %.0f ops per iteration; body + bridges = %.0f "
                    "ops per iteration" % (load["bridges"], load["runs_per_iteration"],
                                           load["ops_per_iteration"],
