@@ -8,8 +8,6 @@ aliases on the command line: ``cpython-numpy``, ``pypy-specialized``, and ``c`` 
 CPython's C cell, as the matrix has always been spelled."""
 import collections
 
-from ev.cli.main import COMPILED_FLIGHT_LOOPS
-
 TASKS = ("benchmark", "fly")
 
 # What each implementation runs: the C cell is the same evaluation in C, driven by the same
@@ -18,7 +16,6 @@ VARIANTS = {"cpython": ("numpy", "specialized", "vectorized", "numba", "c"),
             "pypy": ("numpy", "specialized")}
 OTHER_VARIANTS = ("numpy", "specialized")
 
-NO_CLAMP = "the PID controller's error clamp is not in the compiled flight loop (ev.model.pid)"
 # Seen on CPython 3.11: 1 of 2 recordings died of SIGSEGV while numba compiled (vmprof 0.6.0
 # and C -> Python transitions, see the README).
 NOT_RECORDED = {"numba": "vmprof crashes CPython inside numba's compiler"}
@@ -35,9 +32,21 @@ class Cell(collections.namedtuple("Cell", "label interpreter variant")):
 
     def ruled_out(self, task):
         """Why the task cannot run on this cell by rule (not by what is installed), or None."""
-        if task == "fly" and self.variant in COMPILED_FLIGHT_LOOPS:
-            return NO_CLAMP
+        return pid_problem(self.variant) if task == "fly" else None
+
+
+def pid_problem(variant):
+    """Why a variant cannot fly the fly task's PID controller, or None (the controllers'
+    rule, wherever this ev keeps it)."""
+    try:
+        from ev.model import controllers
+    except ImportError:                  # before the controller registry of issue 23
+        from ev.cli.main import COMPILED_FLIGHT_LOOPS
+        if variant in COMPILED_FLIGHT_LOOPS:
+            return ("the PID controller's error clamp is not in the %s variant's compiled "
+                    "flight loop (ev.model.pid)" % variant)
         return None
+    return controllers.can_fly("pid", variant)
 
 
 class CellError(ValueError):

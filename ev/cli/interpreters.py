@@ -116,13 +116,13 @@ def host(kind):
     """The set-up's venv of ``kind`` (EV_CPYTHON_PY / EV_PYPY_PY, else .venv/KIND); when it
     is missing, an Interpreter labelled by the kind alone that says why (EV_PYPY_MISSING: the
     set-up's reason)."""
-    python = venv_python(kind)
+    why = os.environ.get("EV_%s_MISSING" % kind.upper())   # the set-up's reason
+    python = None if why else venv_python(kind)
     if python:
         return from_path(python)
-    if kind == "cpython" and sys.implementation.name == "cpython":
+    if not why and kind == "cpython" and sys.implementation.name == "cpython":
         return from_path(sys.executable)    # ev matrix run by hand, without the set-up
-    why = (os.environ.get("EV_%s_MISSING" % kind.upper()) or
-           "no %s venv (.venv/%s): run ./run_all.sh, which sets it up" % (kind, kind))
+    why = why or "no %s venv (.venv/%s): run ./run_all.sh, which sets it up" % (kind, kind)
     return Interpreter(kind, None, {}, None, None, why, (), None)
 
 
