@@ -50,6 +50,13 @@ class Interpreter(collections.namedtuple(
     def argv(self, args=()):
         return list(self.prefix) + [self.python] + [str(arg) for arg in args]
 
+    def display(self, args=()):
+        """The command as a user reads it (a root's chroot prefix said in words)."""
+        command = " ".join([self.python] + [str(arg) for arg in args])
+        settings = " ".join("%s=%s" % item for item in sorted(self.env.items()))
+        where = "in the Debian root %s: " % self.root if self.root else ""
+        return where + (settings + " " if settings else "") + command
+
     def environ(self, base=None):
         merged = dict(os.environ if base is None else base)
         merged.update(self.env)
@@ -162,7 +169,7 @@ def adapt(provided):
         return from_path(provided.python)
     why = provided.missing()
     from ev.pythons import roots
-    prefix = provided.argv([])[:-1]
+    prefix = provided.argv([], cwd=roots.CHECKOUT)[:-1]   # cells run from the checkout
     about = None if why else probe(provided.python, provided.env, prefix)
     return Interpreter(provided.label if why else label_of(about), provided.python,
                        dict(provided.env), about, roots.root_of(provided.suite), why, prefix,

@@ -105,10 +105,10 @@ def run_cell(matrix, settings, cell, plan, round_number, position, stops):
     interpreter = cell.interpreter
     results = matrix.path(run_name(cell, round_number, "jsonl"))
     log = matrix.path(run_name(cell, round_number, "log"))
-    argv = interpreter.argv(cells_module.command(cell, settings, plan) +
-                            ["--results", interpreter.path(results)])
-    matrix.command(argv)
-    print("=== %s: %s" % (cell.label, " ".join(argv)), flush=True)
+    args = cells_module.command(cell, settings, plan) + ["--results", interpreter.path(results)]
+    argv = interpreter.argv(args)
+    matrix.command(interpreter.display(args))
+    print("=== %s: %s" % (cell.label, interpreter.display(args)), flush=True)
     status, wall = children.run(argv, interpreter.environ(), settings.checkout, log, stops)
     status = 128 - status if status < 0 else status   # killed by a signal
     matrix.run(cell=cell.label, round=round_number, position=position,

@@ -54,8 +54,8 @@ class MatrixFile(object):
             entry["budget_seconds"] = plan.seconds
         self.save()
 
-    def command(self, argv):
-        self.commands.append(" ".join(str(arg) for arg in argv))
+    def command(self, line):
+        self.commands.append(line)
         self.save()
 
     def run(self, **run):

@@ -150,10 +150,22 @@ def settings_from(given):
             fail(str(error))
         cells = []
     seed = given["seed"] if given["seed"] is not None else (1 if task == "fly" else 42)
+    out = results_folder(given["out"])
+    check_seen_from_roots(out, cells)
     return Settings(task, given["population"], generations, given["slow_generations"],
-                    seconds, given["min_generations"], given["rounds"], seed,
-                    results_folder(given["out"]), interpreters, cells, given["profile"],
-                    ROOT, sys.executable, prog())
+                    seconds, given["min_generations"], given["rounds"], seed, out,
+                    interpreters, cells, given["profile"], ROOT, sys.executable, prog())
+
+
+def check_seen_from_roots(out, cells):
+    """A cell that runs in a Debian root sees only the checkout: its results must go there."""
+    for cell in cells:
+        if cell.interpreter.inside and not cell.interpreter.why_missing:
+            try:
+                cell.interpreter.path(out)
+            except ValueError:
+                fail("--out %s: %s runs in a Debian root, which sees only the checkout (%s); "
+                     "choose a folder inside it" % (out, cell.label, ROOT))
 
 
 def length(task, generations, seconds):

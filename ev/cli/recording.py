@@ -35,8 +35,8 @@ def record_cell(matrix, cell, settings, plan, stops, failures):
     if interpreter.implementation == "pypy":
         args += ["--jit-log", interpreter.path(jitlog)]
     argv = interpreter.argv(args)
-    matrix.command(argv)
-    print("=== recording %s: %s" % (cell.label, " ".join(argv)), flush=True)
+    matrix.command(interpreter.display(args))
+    print("=== recording %s: %s" % (cell.label, interpreter.display(args)), flush=True)
     status, _ = children.run(argv, interpreter.environ(), settings.checkout, log, stops,
                              show=False)
     if status != 0:
