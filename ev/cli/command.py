@@ -7,6 +7,8 @@ and ``ev evolve`` do not pay for matplotlib or the trace readers.  The benchmark
 (``python -m benchmarks.limits`` and the others) stay commands of their own: they are studies
 that import ev, not part of it."""
 import importlib
+import importlib.util
+import sys
 
 import click
 
@@ -34,24 +36,48 @@ SUBCOMMANDS = (
      "What PyPy's JIT made of the hot loops (ev evolve --jit-log)."),
     ("summary", "traces.summary", "main",
      "One table across a matrix run's recordings (ev matrix --profile)."),
+    ("pythons", "ev.pythons.__main__", None,
+     "Other Pythons from Debian's archive: add, list, remove, which (python -m ev.pythons)."),
 )
+# attribute None: an argparse program, whose arguments pass through as they are.
+
+
+def present(module):
+    """Whether this ev has the module (ev.pythons' provisioning is optional)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
+
+
+def passthrough(name, module):
+    """``ev NAME ARGS``: ``python -m MODULE ARGS`` for a module with an argparse main(argv)."""
+    @click.command(name=name, add_help_option=False,
+                   context_settings={"ignore_unknown_options": True})
+    @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+    def command(args):
+        sys.exit(importlib.import_module(module).main(list(args)))
+    return command
 
 
 class LazyGroup(click.Group):
     """A group whose subcommands are imported when one is asked for."""
 
     def list_commands(self, ctx):
-        return [name for name, _, _, _ in SUBCOMMANDS]
+        return [name for name, module, _, _ in SUBCOMMANDS if present(module)]
 
     def get_command(self, ctx, name):
         for known, module, attribute, _ in SUBCOMMANDS:
-            if known == name:
+            if known == name and present(module):
+                if attribute is None:
+                    return passthrough(name, module)
                 return getattr(importlib.import_module(module), attribute)
         return None
 
     def format_commands(self, ctx, formatter):
         """The list from the table, without importing every command for its help line."""
-        rows = [(name, summary) for name, _, _, summary in SUBCOMMANDS]
+        rows = [(name, summary) for name, module, _, summary in SUBCOMMANDS
+                if present(module)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
