@@ -95,11 +95,15 @@ def mapped(command):
                 ".venv/pypy/bin/python": pypy(), "pypy": pypy(),
                 "./run_all.sh": str(ROOT / "run_all.sh"),
                 "./run_tests.sh": str(ROOT / "run_tests.sh")}
+    # The `ev` command is `python -m ev` (ev/__main__.py), in either venv.
+    programs.update({"ev": sys.executable, ".venv/cpython/bin/ev": sys.executable,
+                     ".venv/pypy/bin/ev": pypy()})
     if first not in programs:
         return command
     if programs[first] is None:
         return None
-    return f"{shlex.quote(programs[first])} {rest}"
+    module = " -m ev" if first.split("/")[-1] == "ev" else ""
+    return f"{shlex.quote(programs[first])}{module} {rest}"
 
 
 def c_built():
@@ -154,6 +158,8 @@ def test_sh_blocks_are_found():
     # The extraction itself: a page with a block, a continuation line and a comment.
     text = "x\n```sh\npython -m a \\\n   --b  # note\n# only a comment\n```\n```text\nout\n```\n"
     assert sh_commands(text) == ["python -m a --b"]
+    assert slug("Evolve: `python -m ev.main`") == "evolve-python--m-evmain"
+    assert mapped("ev show x.json") == f"{shlex.quote(sys.executable)} -m ev show x.json"
 
 
 def slug(heading):
