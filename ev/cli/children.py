@@ -74,7 +74,8 @@ def quiet(argv, env, cwd, timeout=300):
     try:
         done = subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              timeout=timeout, universal_newlines=True)
+                              timeout=timeout, universal_newlines=True,
+                              start_new_session=True)   # Ctrl-C is the matrix's to handle
     except (OSError, subprocess.TimeoutExpired) as error:
         return 1, str(error).strip().splitlines()[0]
     return done.returncode, done.stdout.strip()
