@@ -247,3 +247,23 @@ def test_machine_facts_and_the_busy_warning():
     assert machine.busy_warning(dict(facts, cores=2, load_average=[0.4, 0, 0])) is None
     warning = machine.busy_warning(dict(facts, cores=2, load_average=[3.0, 0, 0]))
     assert warning.startswith("warning: load average 3.00 on 2 cores")
+
+
+def test_profile_records_each_cell_in_the_last_round_after_its_timed_run(tmp_path):
+    out = tmp_path / "m"
+    result = matrix("--interpreters", "cpython", "--cells", "cpython-specialized,cpython-numba",
+                    "-n", 20, "-g", 3, "--rounds", 2, "--profile", "--out", out)
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = contents(out)
+    recorded = [r for r in data["recordings"]]
+    assert [(r["cell"], r["round"], r["exit"]) for r in recorded] == [
+        (data["cells"][0]["cell"], 2, 0)]                 # numba: not recorded, and said so
+    assert "skipped (vmprof crashes CPython inside numba's compiler)" in result.stdout
+    lines = result.stdout.splitlines()
+    timed = lines.index(next(l for l in lines if l.startswith("=== round 2 of 2, cell 2")))
+    said = [l for l in lines[timed + 1:] if l.startswith("===")]
+    assert said[0].startswith("=== %s: " % recorded[0]["cell"])              # timed, then
+    assert said[1].startswith("=== recording %s: " % recorded[0]["cell"])    # recorded
+    assert (out / recorded[0]["profile"]).stat().st_size > 0
+    assert (out / (recorded[0]["cell"] + ".profile.txt")).exists()
+    assert (out / "traces.md").exists()

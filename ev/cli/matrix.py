@@ -40,8 +40,7 @@ def run_matrix(settings):
         matrix.machine("after", machine.machine_facts())
         mark_never_run(matrix, settings.cells)
         if settings.profile and not stops.stopped:
-            ran = [cell for cell in runnable if cell_ran(matrix, cell)]
-            recording.record_cells(matrix, ran, settings, plans, stops, failures)
+            recording.summarize(matrix, settings, stops, failures)
         matrix.finish(interrupted=stops.stopped)
         report(settings, failures, stops)
     print("results in %s" % settings.out)
@@ -94,6 +93,9 @@ def run_round(matrix, settings, runnable, plans, round_number, stops, failures):
             count = generations_in(matrix.path(run_name(cell, 1, "jsonl")))
             plans[cell.label] = cells_module.later_plan(plan, count)
             matrix.planned(cell.label, plan._replace(generations=plans[cell.label].generations))
+        if settings.profile and round_number == settings.rounds and not stops.stopped:
+            recording.record_after(matrix, cell, settings, plans[cell.label], round_number,
+                                   stops, failures)
 
 
 def run_name(cell, round_number, extension):

@@ -63,6 +63,12 @@ class MatrixFile(object):
         self.data["runs"].append(run)
         self.save()
 
+    def recording(self, **recording):
+        """One recorded run (--profile): cell, round, log, profile, jit_log, command, exit,
+        wall_seconds."""
+        self.data.setdefault("recordings", []).append(recording)
+        self.save()
+
     def machine(self, when, facts):
         self.data["machine"][when] = facts
         self.save()

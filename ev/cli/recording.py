@@ -1,32 +1,30 @@
-"""``ev matrix --profile``: after the timed rounds, each cell once more, recording (a vmprof
-profile, and on PyPy a JIT log), then the reports of traces/ on what was recorded.
+"""``ev matrix --profile``: each cell once more, recording (a vmprof profile, and on PyPy a JIT
+log), then the reports of traces/ on what was recorded.
 
 A recorded run is never timed: vmprof's sampling and the JIT log disturb it, so it writes no
 results (``CELL.recorded.log`` keeps what it printed, from which traces.recording_cost reads
-what recording cost).  It runs the cell's own generations (those of its timed rounds), so it
-records the same work; PyPy's profile then covers its warm-up and its steady state alike."""
+what recording cost).  It runs in the last round, right after the cell's timed run there
+(matrix.json's ``recordings`` say which round), so that what recording costs is a ratio within
+one round; and it runs the cell's own generations, so it records the same work; PyPy's profile
+then covers its warm-up and its steady state alike."""
 import os
+import time
 
 from ev.cli import cells as cells_module, children
 
 TRACES_HTML = "traces.html"
 
 
-def record_cells(matrix, cells, settings, plans, stops, failures):
-    """Record every cell that ran; then the JIT trace page and traces.summary."""
-    for cell in cells:
-        if stops.stopped:
-            return
-        why = cells_module.NOT_RECORDED.get(cell.variant)
-        if why:
-            print("=== recording %s: skipped (%s)" % (cell.label, why), flush=True)
-            continue
-        record_cell(matrix, cell, settings, plans[cell.label], stops, failures)
-    if not stops.stopped:
-        summarize(matrix, settings, stops, failures)
+def record_after(matrix, cell, settings, plan, round_number, stops, failures):
+    """Record the cell (just timed in ``round_number``), unless it cannot be recorded."""
+    why = cells_module.NOT_RECORDED.get(cell.variant)
+    if why:
+        print("=== recording %s: skipped (%s)" % (cell.label, why), flush=True)
+        return
+    record_cell(matrix, cell, settings, plan, round_number, stops, failures)
 
 
-def record_cell(matrix, cell, settings, plan, stops, failures):
+def record_cell(matrix, cell, settings, plan, round_number, stops, failures):
     folder, interpreter = matrix.folder, cell.interpreter
     prof = os.path.join(folder, cell.label + ".prof")
     jitlog = os.path.join(folder, cell.label + ".jitlog")
@@ -37,8 +35,15 @@ def record_cell(matrix, cell, settings, plan, stops, failures):
     argv = interpreter.argv(args)
     matrix.command(interpreter.display(args))
     print("=== recording %s: %s" % (cell.label, interpreter.display(args)), flush=True)
-    status, _ = children.run(argv, interpreter.environ(), settings.checkout, log, stops,
-                             show=False)
+    status, wall = children.run(argv, interpreter.environ(), settings.checkout, log, stops,
+                                show=False)
+    status = 128 - status if status < 0 else status
+    matrix.recording(cell=cell.label, round=round_number, log=os.path.basename(log),
+                     profile=os.path.basename(prof), command=argv, exit=status,
+                     wall_seconds=round(wall, 3),
+                     jit_log=os.path.basename(jitlog) if "--jit-log" in args else None)
+    if status in (130, 143, 129):
+        return
     if status != 0:
         print("recording %s failed: %s" % (cell.label, last_line(log)), flush=True)
         failures.append("recording of %s (see %s)" % (cell.label, log))
