@@ -45,11 +45,6 @@ def generation_records(path):
         return [r for r in map(json.loads, lines) if r["type"] == "generation"]
 
 
-class Named(object):
-    def __init__(self, label):
-        self.label = label
-
-
 def test_each_round_rotates_the_order_by_one():
     order = ["a", "b", "c"]
     assert [cells.rotated(order, k) for k in (1, 2, 3, 4)] == [

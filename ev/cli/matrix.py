@@ -16,16 +16,18 @@ import sys
 
 import click
 
-from ev.cli import cells as cells_module, children, interpreters as interpreters_module
+from ev.cli import cells as cells_module, children
 from ev.cli import matrix_options, recording
 from ev.cli.matrix_file import MatrixFile
-from ev.common import machine
+from ev.common import atomic, machine
 
 
 def run_matrix(settings):
     """Run the matrix the settings describe; return the exit status."""
     failures = []
-    warning = machine.busy_warning(machine.machine_facts())
+    facts = machine.machine_facts()
+    print("=== machine: %s" % machine.describe(facts), flush=True)
+    warning = machine.busy_warning(facts)
     if warning:
         print(warning, flush=True)
     os.makedirs(settings.out, exist_ok=True)
@@ -183,7 +185,12 @@ def main(**given):
     if given["check"]:
         click.echo(matrix_options.setup_needed(settings))
         return
-    sys.exit(run_matrix(settings))
+    try:
+        status = run_matrix(settings)
+    except OSError as error:      # the results folder could not be written (disk full...)
+        click.echo("%s: error: %s" % (settings.prog, atomic.describe(error)), err=True)
+        status = 1
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ what recording cost).  It runs in the last round, right after the cell's timed r
 one round; and it runs the cell's own generations, so it records the same work; PyPy's profile
 then covers its warm-up and its steady state alike."""
 import os
-import time
 
 from ev.cli import cells as cells_module, children
 
