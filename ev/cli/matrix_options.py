@@ -25,6 +25,10 @@ DEFAULT_ROUNDS = 3
 FLY_GENERATIONS = 100
 
 EPILOG = """\b
+./run_all.sh takes the same options: it sets up the venvs (.venv/cpython, and .venv/pypy
+when a cell needs it), then runs this command.
+
+\b
 Cells: interpreter x variant, labelled <interpreter>-<variant>: with the host's two
 interpreters, cpython3.11-numpy -specialized -vectorized -numba -c, pypy7.3.11-numpy
 -specialized.  Short names work too: cpython-numpy, pypy-specialized, c (the first CPython's
@@ -115,8 +119,9 @@ def options(function):
         click.option("--interpreters", default="host", show_default=True,
                      help="Comma-separated interpreters (see below)."),
         click.option("--profile", is_flag=True,
-                     help="After the rounds, run each cell again recording (never timed) a "
-                          "vmprof profile, and on PyPy a JIT log, with their reports "
+                     help="In the last round, right after each cell's timed run, run it "
+                          "again recording (never timed) a vmprof profile, and on PyPy a JIT "
+                          "log, with their reports "
                           "(traces.profile, traces.jitlog, traces.summary, traces.html).  "
                           "Numba cells are not recorded: vmprof crashes CPython inside "
                           "numba's compiler."),
