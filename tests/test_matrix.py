@@ -262,3 +262,41 @@ def test_profile_records_each_cell_in_the_last_round_after_its_timed_run(tmp_pat
     assert (out / recorded[0]["profile"]).stat().st_size > 0
     assert (out / (recorded[0]["cell"] + ".profile.txt")).exists()
     assert (out / "traces.md").exists()
+
+
+class Provided(object):
+    """What ev.pythons.names gives for a name: an interpreter in a Debian root."""
+
+    def __init__(self, label, python, why=None):
+        self.label, self.python, self.suite = label, python, "sid"
+        self.env, self.why = {"PYTHON_JIT": "0"}, why
+
+    def missing(self):
+        return self.why
+
+    def argv(self, args=(), cwd=None):
+        return ["env", "EV_ENTERED=" + cwd, self.python] + list(args)
+
+
+def test_names_that_ev_pythons_provides_plug_in(tmp_path):
+    """The matrix asks ev.pythons for any name it does not know (a stand-in provider here:
+    the real one needs Debian roots), and runs what it gets through its argv prefix."""
+    import types
+    from ev.cli import interpreters
+    roots = types.SimpleNamespace(CHECKOUT=ROOT, root_of=lambda suite: "/roots/" + suite,
+                                  inside_path=lambda path: "/ev" + path)
+    catalogue = {"cpython9.9": Provided("cpython9.9", "/venvs/cpython9.9/bin/python",
+                                        why="cpython9.9 is not provisioned: run ev pythons add"),
+                 "ready": Provided("ready", sys.executable)}
+    names = types.SimpleNamespace(roots=roots, expand=lambda token: [catalogue[token]])
+    missing, = interpreters.from_provider("cpython9.9", names)
+    assert missing.why_missing.startswith("cpython9.9 is not provisioned")
+    assert missing.record()["root"] == "/roots/sid" and missing.label == "cpython9.9"
+    ready, = interpreters.from_provider("ready", names)
+    assert ready.why_missing is None and ready.label == interpreters.label_of(ready.about)
+    assert ready.argv(["-V"]) == ["env", "EV_ENTERED=" + ROOT, sys.executable, "-V"]
+    assert ready.path("/x/y.jsonl") == "/ev/x/y.jsonl" and ready.env == {"PYTHON_JIT": "0"}
+    assert "in the Debian root /roots/sid: PYTHON_JIT=0 " in ready.display(["-m", "ev.main"])
+    names.expand = lambda token: (_ for _ in ()).throw(ValueError("unknown interpreter 'x'"))
+    with pytest.raises(interpreters.InterpreterError):
+        interpreters.from_provider("x", names)

@@ -150,9 +150,9 @@ def provider():
     return names
 
 
-def from_provider(token):
+def from_provider(token, names=None):
     """An interpreter named by ev.pythons (cpython3.14-jit, pypy8.0, all...), adapted."""
-    names = provider()
+    names = names or provider()
     if names is None:
         raise InterpreterError("unknown interpreter %r: give host, cpython, pypy or a path to "
                                "a python" % token)
@@ -160,15 +160,16 @@ def from_provider(token):
         found = names.expand(token)
     except ValueError as error:   # names.InterpreterError
         raise InterpreterError(str(error))
-    return [adapt(interpreter) for interpreter in found]
+    return [adapt(interpreter, names.roots) for interpreter in found]
 
 
-def adapt(provided):
-    """ev.pythons' Interpreter (label, python, suite, env, argv, missing) as the matrix's."""
+def adapt(provided, roots):
+    """ev.pythons' Interpreter (label, python, suite, env, argv, missing) as the matrix's;
+    ``roots``: where its suite's root is (root_of), how a host path reads inside
+    (inside_path), and the checkout it mounts (CHECKOUT)."""
     if getattr(provided, "suite", None) is None:
         return from_path(provided.python)
     why = provided.missing()
-    from ev.pythons import roots
     prefix = provided.argv([], cwd=roots.CHECKOUT)[:-1]   # cells run from the checkout
     about = None if why else probe(provided.python, provided.env, prefix)
     return Interpreter(provided.label if why else label_of(about), provided.python,
