@@ -16,10 +16,10 @@ STEADY_TOLERANCE = 0.10
 STEADY_MINIMUM = 3
 
 STEADY_RULE = (
-    "a round's steady state starts at the first generation after generation 0 from which the median "
-    "of three consecutive generations is within %d%% of the median of the run's last third "
-    "(at least %d generations); at least %d generations always count, fewer only in a "
-    "shorter run; a run of one generation counts its first"
+    "a round's steady state starts at the first generation after generation 0 that is within "
+    "%d%% of the median of the round's last third (at least its last %d generations), and so "
+    "is the median of it and the next two; at least %d generations always count, fewer only "
+    "in a shorter run; a run of one generation counts its first"
     % (100 * STEADY_TOLERANCE, STEADY_MINIMUM, STEADY_MINIMUM))
 
 
@@ -59,8 +59,9 @@ def steady_start(seconds):
     if latest == 1:
         return 1
     settled = median(seconds[-max(STEADY_MINIMUM, (count - 1) // 3):])
+    ceiling = settled * (1 + STEADY_TOLERANCE)
     for start in range(1, latest + 1):
-        if median(seconds[start:start + 3]) <= settled * (1 + STEADY_TOLERANCE):
+        if seconds[start] <= ceiling and median(seconds[start:start + 3]) <= ceiling:
             return start
     return latest
 
