@@ -2,6 +2,7 @@
 (issue 8).  Real runs, small population."""
 import json
 import os
+import platform
 
 import pytest
 
@@ -11,6 +12,9 @@ from test_report import run_all
 needs_venv = pytest.mark.skipif(
     not os.path.exists(os.path.join(ROOT, ".venv", "cpython", "bin", "python")),
     reason="needs the CPython venv that run_tests.sh sets up")
+
+
+HERE = platform.python_implementation().lower()
 
 
 def records(path):
@@ -73,7 +77,7 @@ def test_a_benchmark_folder_is_refused_with_what_it_holds(tmp_path):
         result = run_module("ev.reporting.fly_report", tmp_path, *args)
         assert result.returncode == 1 and result.stdout == ""
         (line,) = result.stderr.splitlines()
-        assert "holds no fly-task records: 1 run(s) of cpython-specialized" in line
+        assert "holds no fly-task records: 1 run(s) of %s-specialized" % HERE in line
         assert "ev.reporting.report" in line and "Traceback" not in line
     assert sorted(p.name for p in tmp_path.iterdir()) == before
 
