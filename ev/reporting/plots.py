@@ -22,8 +22,12 @@ def plot_seconds(rows, folder):
         return None
     fig, ax = plt.subplots(figsize=(9.5, 4.5))
     for r in timed:
-        line, = ax.plot(range(len(r["seconds_by_generation"])), r["seconds_by_generation"],
-                        marker="o", markersize=3, label=r["cell"])
+        seconds = r["seconds_by_generation"]
+        start = max(len(seconds) - len(r["steady_generations"][0]), 0)
+        line, = ax.plot(range(start, len(seconds)), seconds[start:], marker="o", markersize=3,
+                        label=r["cell"])
+        ax.plot(range(start + 1), seconds[:start + 1], color=line.get_color(), marker="o",
+                markersize=3, linestyle=":")   # round 1's warm-up, dotted
         for later in r["by_round"][1:]:
             ax.plot(range(len(later["seconds"])), later["seconds"], color=line.get_color(),
                     alpha=0.35, linewidth=1)
@@ -31,8 +35,10 @@ def plot_seconds(rows, folder):
     ax.set_xlabel("generation")
     ax.set_ylabel("seconds per generation (log)")
     rounds = max(r["rounds"] for r in timed)
-    ax.set_title("Seconds per generation, population %d%s" % (
-        timed[0]["population"], ", %d rounds (later rounds faint)" % rounds if rounds > 1 else ""))
+    ax.set_title("Seconds per generation, population %d%s; warm-up dotted, steady state solid"
+                 % (timed[0]["population"],
+                    ", %d rounds (later rounds faint)" % rounds if rounds > 1 else ""),
+                 fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
     # Outside the axes: with seven cells, a legend inside covers their lines.
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
