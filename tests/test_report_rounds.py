@@ -247,3 +247,30 @@ def test_short_runs_say_what_their_median_is_of(tmp_path, generations, marker, w
     row = [line for line in text.splitlines() if line.startswith("| %s-specialized" % HERE)][0]
     assert re.search(r"\| [0-9.]+%s \|" % re.escape(marker), row)
     assert words in text
+
+
+def test_a_round_without_generations_leaves_the_others_to_count(disagreeing):
+    """Round 1 of a cell killed before its first generation: its run record alone."""
+    path = disagreeing / ("%s.r1.jsonl" % UNROLLED)
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    row = report_json(disagreeing)[UNROLLED]
+    assert row["rounds"] == 3 and row["median_seconds"] == (0.8 + 0.55) / 2
+    assert row["steady_generations"][0] == [] and row["generations"] == 0
+    assert "| 0 of 6 (stopped) |" in report_text(disagreeing)
+
+
+def test_a_matrix_json_of_odd_types_is_read_without_a_traceback(disagreeing):
+    matrix = json.loads((disagreeing / "matrix.json").read_text())
+    matrix["interpreters"] = [7, {"label": ["x"]}, {"label": "cpython3.11", "version": 3}]
+    matrix["cells"] = "all of them"
+    matrix["runs"] += [{"file": 5}, {"file": "x.jsonl", "round": "one"}, "junk",
+                       {"cell": UNROLLED, "round": 4, "file": "missing.r4.jsonl"}]
+    matrix["machine"] = {"before": {"load_average": "high", "cores": "two"}, "after": 3}
+    (disagreeing / "matrix.json").write_text(json.dumps(matrix))
+    result = run_module("ev.reporting.report", disagreeing)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "a run entry without a file name" in result.stderr
+    assert "missing.r4.jsonl: cannot read" in result.stderr
+    assert "| %s |" % UNROLLED in result.stdout and "load average (1, 5, 15 min) unknown" \
+        in result.stdout

@@ -14,7 +14,7 @@ import click
 
 from ev.common.stats import Interval
 from ev.reporting.load import group_cells, load_folder
-from ev.reporting.output import draw, fmt, warn, write_report
+from ev.reporting.output import draw, fmt, plural, warn, write_report
 from ev.reporting.same_work import close
 
 
@@ -91,10 +91,10 @@ def markdown(rows, skipped, written=()):
     flying = [r for r in rows if r["flies"]]
     first = rows[0]
     lines = ["# Time to a flying PID controller", "",
-             "Population %d, seed %s, budget %s generations per cell: each cell evolves "
+             "Population %d, seed %s, budget %s per cell: each cell evolves "
              "(`ev.cli.main --controller pid --until-flies`) until its best creature flies the "
              "five training steps and the validation grid (ev.model.replay)."
-             % (first["population"], first["seed"], first["budget"]), "",
+             % (first["population"], first["seed"], plural(first["budget"], "generation")), "",
              "| cell | interpreter | generations to fly | evaluations | seconds to fly "
              "| x fastest | first generation s | best fitness | same work |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
@@ -128,7 +128,7 @@ def to_fly(row):
     if row["flies"]:
         return str(row["generations"])
     if not row["checked"]:
-        return "not a fly run (%d generations)" % row["generations"]
+        return "not a fly run (%s)" % plural(row["generations"], "generation")
     return "did not fly in %d" % row["generations"]
 
 

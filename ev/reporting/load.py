@@ -30,6 +30,16 @@ class Folder(object):
     def task(self):
         return (self.matrix or {}).get("task")
 
+    def listed(self, key):
+        """matrix.json's list under ``key`` (interpreters, cells, runs), its entries that are
+        objects only; [] for an older folder."""
+        return entries(self.matrix or {}, key)
+
+
+def entries(matrix, key):
+    found = matrix.get(key)
+    return [e for e in found if isinstance(e, dict)] if isinstance(found, list) else []
+
 
 def load_folder(folder):
     """The Folder at ``folder``: by matrix.json when it is there and readable, else by the
@@ -38,8 +48,8 @@ def load_folder(folder):
     matrix = read_matrix(folder, problems)
     if matrix is not None:
         runs = runs_of_matrix(folder, matrix, problems)
-        skipped = [(c.get("cell", "?"), c.get("why") or "not run")
-                   for c in matrix.get("cells", []) if c.get("status") == "not run"]
+        skipped = [(str(c.get("cell", "?")), str(c.get("why") or "not run"))
+                   for c in entries(matrix, "cells") if c.get("status") == "not run"]
     else:
         runs = runs_of_files(folder, sorted(glob.glob(os.path.join(folder, "*.jsonl"))),
                              problems)
@@ -72,8 +82,11 @@ def runs_of_matrix(folder, matrix, problems):
     """One run per cell-round that matrix.json lists, named, numbered and placed as it says."""
     runs = []
     for entry in matrix["runs"]:
-        if not isinstance(entry, dict) or not entry.get("file"):
-            problems.append("matrix.json: a run entry without a file (%r)" % (entry,))
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str) or \
+                not isinstance(entry.get("round", 1), int) or not isinstance(
+                    entry.get("cell", ""), str):
+            problems.append("matrix.json: a run entry without a file name, a round number or "
+                            "a cell name (%.80r)" % (entry,))
             continue
         path = os.path.join(folder, os.path.basename(entry["file"]))
         for run in read_file(path, problems):

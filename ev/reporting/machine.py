@@ -23,14 +23,15 @@ def facts(folder):
 
 def high_load(state, own, when):
     """A sentence when this state's 1-minute load was high, else None."""
-    if not isinstance(state, dict) or not state.get("load_average") or not state.get("cores"):
+    try:
+        load, cores = float(state["load_average"][0]), int(state["cores"])
+    except (TypeError, ValueError, KeyError, IndexError):
         return None
-    load = state["load_average"][0]
-    limit = own + HIGH_LOAD_SHARE * state["cores"]
+    limit = own + HIGH_LOAD_SHARE * cores
     if load > limit:
         return ("the 1-minute load average was %.2f %s the run (above %.1f on %d cores): "
                 "other work shared the machine, so the timings are noisier"
-                % (load, when, limit, state["cores"]))
+                % (load, when, limit, cores))
     return None
 
 
@@ -81,8 +82,10 @@ def interpreter_lines(folder, rows):
 
 
 def load_text(state):
-    found = state.get("load_average") if isinstance(state, dict) else None
-    return "/".join("%.2f" % v for v in found) if found else "unknown"
+    try:
+        return "/".join("%.2f" % v for v in state["load_average"])
+    except (TypeError, KeyError):
+        return "unknown"
 
 
 def memory(count):

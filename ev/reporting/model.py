@@ -14,20 +14,21 @@ def interpreters(folder):
     """{label: {"label", "implementation", "version", "jit"}}: from matrix.json, or, for an
     older folder, from the run records (label: the implementation, e.g. "pypy")."""
     known = {}
-    for entry in (folder.matrix or {}).get("interpreters", []):
-        if isinstance(entry, dict) and entry.get("label"):
+    for entry in folder.listed("interpreters"):
+        if isinstance(entry.get("label"), str):
             known[entry["label"]] = {
-                "label": entry["label"], "implementation": entry.get("implementation") or "?",
-                "version": entry.get("version") or entry.get("python_version") or "?",
+                "label": entry["label"],
+                "implementation": str(entry.get("implementation") or "?"),
+                "version": str(entry.get("version") or entry.get("python_version") or "?"),
                 "jit": entry.get("jit")}
     return known
 
 
 def cell_interpreter(name, runs, folder, known):
     """The interpreter a cell ran on, as a dict like interpreters()'s."""
-    for entry in (folder.matrix or {}).get("cells", []):
-        if isinstance(entry, dict) and entry.get("cell") == name and \
-                entry.get("interpreter") in known:
+    for entry in folder.listed("cells"):
+        if entry.get("cell") == name and isinstance(entry.get("interpreter"), str) and \
+                entry["interpreter"] in known:
             return known[entry["interpreter"]]
     run = runs[0]["run"]
     implementation = run["implementation"]
@@ -51,6 +52,7 @@ def round_figures(run):
         "exit": run["exit"],
         "steady_first": gens[start]["generation"] if gens else None,
         "steady_generations": [g["generation"] for g in gens[start:]],
+        "steady_count": len(gens) - start,
         "median_seconds": median(seconds[start:]),
         "median_evaluation_seconds": median(evaluation[start:]) if evaluation else None,
         "warmup_seconds": sum(seconds[:start]) if start else None,
@@ -106,13 +108,13 @@ def cell_row(name, runs, interpreter):
         "ga_share": median(share for share in (ga_share(r) for r in timed)
                            if share is not None),
         "ga_share_halves": ga_share_halves(timed[0]) if timed else None,
-        "final_best_fitness": rounds[0]["best_by_generation"][-1] if timed else None,
-        "best_by_generation": rounds[0]["best_by_generation"],
-        "seconds_by_generation": rounds[0]["seconds"],
+        "final_best_fitness": timed[0]["best_by_generation"][-1] if timed else None,
+        "best_by_generation": (timed or rounds)[0]["best_by_generation"],
+        "seconds_by_generation": (timed or rounds)[0]["seconds"],
         "by_round": [dict((k, v) for k, v in r.items()
                           if k not in ("evaluation", "best_by_generation", "steady_generations"))
                      for r in rounds],
-        "_rounds_best": [r["best_by_generation"] for r in rounds],
+        "_rounds_best": [r["best_by_generation"] for r in timed],
     }
 
 

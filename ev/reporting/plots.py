@@ -22,13 +22,14 @@ def plot_seconds(rows, folder):
         return None
     fig, ax = plt.subplots(figsize=(9.5, 4.5))
     for r in timed:
-        seconds = r["seconds_by_generation"]
-        start = max(len(seconds) - len(r["steady_generations"][0]), 0)
+        rounds = [b for b in r["by_round"] if b["seconds"]]
+        seconds = rounds[0]["seconds"]
+        start = len(seconds) - rounds[0]["steady_count"]
         line, = ax.plot(range(start, len(seconds)), seconds[start:], marker="o", markersize=3,
                         label=r["cell"])
         ax.plot(range(start + 1), seconds[:start + 1], color=line.get_color(), marker="o",
                 markersize=3, linestyle=":")   # round 1's warm-up, dotted
-        for later in r["by_round"][1:]:
+        for later in rounds[1:]:
             ax.plot(range(len(later["seconds"])), later["seconds"], color=line.get_color(),
                     alpha=0.35, linewidth=1)
     ax.set_yscale("log")

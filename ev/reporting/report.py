@@ -26,8 +26,7 @@ def build(path):
     """(folder, rows, baseline row): the folder read and every processor applied."""
     folder = load_folder(path)
     rows = model.rows_of(folder)
-    order = [i.get("label") for i in (folder.matrix or {}).get("interpreters", [])
-             if isinstance(i, dict)]
+    order = [i.get("label") for i in folder.listed("interpreters")]
     base, _ = ratios.add_ratios(rows, order)
     add_same_work_checks(rows)
     return folder, rows, base
