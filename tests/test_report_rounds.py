@@ -152,7 +152,8 @@ def test_machine_facts_and_a_high_load_are_said(tmp_path):
     assert row["machine"]["before"]["cpu_model"] == "Test CPU"
     text = report_text(tmp_path, "--no-plots")
     assert "Machine: Test CPU, 2 cores" in text and "1.70/1.70/1.70 before the run" in text
-    assert "**Note: the 1-minute load average was 1.70 before the run" in text
+    assert ("**Note: the 1-minute load average was 1.70 before the run (above 1.0), on 2 "
+            "cores: other work shared the machine") in text
     assert "- cpython3.11: CPython 3.11.7 (Python 3.11.7), JIT off" in text
     quiet = tmp_path / "quiet"
     quiet.mkdir()
@@ -274,3 +275,21 @@ def test_a_matrix_json_of_odd_types_is_read_without_a_traceback(disagreeing):
     assert "missing.r4.jsonl: cannot read" in result.stderr
     assert "| %s |" % UNROLLED in result.stdout and "load average (1, 5, 15 min) unknown" \
         in result.stdout
+
+
+def test_a_time_budget_is_said_and_not_taken_for_a_stopped_run(tmp_path):
+    """With --seconds, a run record's generations is only the cap; matrix.json's cell entry
+    holds the generations every round ran."""
+    matrix = write_matrix(tmp_path, {NUMPY: [steady(1.0, count=9)] * 2,
+                                     UNROLLED: [steady(0.5, count=14)] * 2}, rounds=2)
+    for cell in matrix["cells"]:
+        cell["budget_seconds"] = 2.0
+    for path in tmp_path.glob("*.jsonl"):
+        lines = path.read_text().splitlines()
+        lines[0] = json.dumps(dict(json.loads(lines[0]), generations=400))
+        path.write_text("\n".join(lines) + "\n")
+    (tmp_path / "matrix.json").write_text(json.dumps(matrix))
+    text = report_text(tmp_path, "--no-plots")
+    assert ("a time budget of 2 s of evolution per cell in round 1, whose generations every "
+            "later round repeats: 10-15 generations per cell") in text
+    assert "stopped" not in text and "| 15 |" in text

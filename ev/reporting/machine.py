@@ -15,23 +15,26 @@ def facts(folder):
     if not isinstance(machine, dict):
         return None
     before, after = machine.get("before"), machine.get("after")
-    reasons = [why for why in (high_load(before, 0.0, "before"), high_load(after, 1.0, "after"))
-               if why]
-    return {"before": before, "after": after, "load_high": bool(reasons),
-            "note": "; ".join(reasons) or None}
+    reasons = [why for why in (high_load(before, 0.0, "before the run"),
+                               high_load(after, 1.0, "after it")) if why]
+    note = None
+    if reasons:
+        note = ("the 1-minute load average was %s, on %s cores: other work shared the "
+                "machine, so the timings are noisier" % (" and ".join(reasons),
+                                                         (before or after or {}).get("cores")))
+    return {"before": before, "after": after, "load_high": bool(reasons), "note": note}
 
 
 def high_load(state, own, when):
-    """A sentence when this state's 1-minute load was high, else None."""
+    """'2.10 before the run (above 1.0)' when this state's 1-minute load was high, else
+    None."""
     try:
         load, cores = float(state["load_average"][0]), int(state["cores"])
     except (TypeError, ValueError, KeyError, IndexError):
         return None
     limit = own + HIGH_LOAD_SHARE * cores
     if load > limit:
-        return ("the 1-minute load average was %.2f %s the run (above %.1f on %d cores): "
-                "other work shared the machine, so the timings are noisier"
-                % (load, when, limit, cores))
+        return "%.2f %s (above %.1f)" % (load, when, limit)
     return None
 
 

@@ -24,12 +24,16 @@ def interpreters(folder):
     return known
 
 
+def cell_entry(folder, name):
+    """matrix.json's entry of the cell, or {} (an older folder)."""
+    return next((e for e in folder.listed("cells") if e.get("cell") == name), {})
+
+
 def cell_interpreter(name, runs, folder, known):
     """The interpreter a cell ran on, as a dict like interpreters()'s."""
-    for entry in folder.listed("cells"):
-        if entry.get("cell") == name and isinstance(entry.get("interpreter"), str) and \
-                entry["interpreter"] in known:
-            return known[entry["interpreter"]]
+    label = cell_entry(folder, name).get("interpreter")
+    if isinstance(label, str) and label in known:
+        return known[label]
     run = runs[0]["run"]
     implementation = run["implementation"]
     return {"label": implementation, "implementation": implementation_name(implementation),
@@ -62,9 +66,22 @@ def round_figures(run):
     }
 
 
-def cell_row(name, runs, interpreter):
-    """The row of one cell over its rounds (the keys the JSON contract names)."""
+def planned(entry, run):
+    """(generations planned, seconds of budget): matrix.json's cell entry says them (with a
+    time budget, the generations its first round ran, which every later round repeats; the
+    run record then holds only the cap); else the run record."""
+    generations = entry.get("generations")
+    budget = entry.get("budget_seconds")
+    if not isinstance(generations, int) or isinstance(generations, bool) or generations < 1:
+        generations = run.get("generations")
+    return generations, budget if isinstance(budget, (int, float)) else None
+
+
+def cell_row(name, runs, interpreter, entry=None):
+    """The row of one cell over its rounds (the keys the JSON contract names); ``entry``:
+    its matrix.json entry."""
     first = runs[0]["run"]
+    generations_planned, budget = planned(entry or {}, first)
     rounds = [round_figures(r) for r in runs]
     timed = [r for r in rounds if r["median_seconds"] is not None]
     steady = [s for r in timed for s in r["seconds"][len(r["seconds"]) -
@@ -85,7 +102,8 @@ def cell_row(name, runs, interpreter):
         "seed": first["seed"],
         "rounds": len(rounds),
         "generations": min(len(r["seconds"]) for r in rounds),
-        "generations_planned": first.get("generations"),
+        "generations_planned": generations_planned,
+        "budget_seconds": budget,
         "shape": first.get("shape"),
         "controller": first.get("controller", "state-space"),
         "steady_generations": [r["steady_generations"] for r in rounds],
@@ -163,7 +181,8 @@ def share_outside_evaluation(pairs):
 def rows_of(folder):
     """Every cell's row, in the order the folder lists them."""
     known = interpreters(folder)
-    return [cell_row(name, runs, cell_interpreter(name, runs, folder, known))
+    return [cell_row(name, runs, cell_interpreter(name, runs, folder, known),
+                     cell_entry(folder, name))
             for name, runs in group_cells(folder.runs).items()]
 
 

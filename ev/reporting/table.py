@@ -30,9 +30,18 @@ def run_line(rows):
         return ", ".join(str(v) for v in sorted(set(r[key] for r in rows), key=str))
     planned = sorted(set(r["generations_planned"] or r["generations"] for r in rows))
     rounds = sorted(set(r["rounds"] for r in rows))
+    budgets = sorted(set(r["budget_seconds"] for r in rows if r["budget_seconds"]))
+    if budgets:
+        length = ("a time budget of %s s of evolution per cell in round 1, whose generations "
+                  "every later round repeats: %s" % (" / ".join("%g" % b for b in budgets),
+                                                     plural("%d-%d" % (planned[0], planned[-1])
+                                                            if len(planned) > 1 else planned[0],
+                                                            "generation")))
+    else:
+        length = plural(" / ".join(str(g) for g in planned), "generation")
     return ["Population %s, %s per cell, seed %s. %s per cell." % (
-        values("population"), plural(" / ".join(str(g) for g in planned), "generation"),
-        values("seed"), plural(" / ".join(str(k) for k in rounds), "round").capitalize()), ""]
+        values("population"), length, values("seed"),
+        plural(" / ".join(str(k) for k in rounds), "round").capitalize()), ""]
 
 
 def header(base):
