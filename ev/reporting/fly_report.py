@@ -16,6 +16,7 @@ from ev.common.stats import Interval
 from ev.reporting.load import group_cells, load_folder
 from ev.reporting.output import draw, fmt, plural, warn, write_report
 from ev.reporting.same_work import close
+from ev.reporting.words import ratio_text
 
 
 def first_flight(run):
@@ -52,6 +53,7 @@ def cell_row(runs):
     row.update(rounds=len(rounds), seconds=seconds.median, seconds_low=seconds.low,
                seconds_high=seconds.high,
                spread=seconds.spread if len(rounds) > 1 else None,
+               seconds_by_round=dict((run["round"], r["seconds"]) for run, r in zip(runs, rounds)),
                rounds_agree=all(r["generations"] == row["generations"]
                                 and close(r["best_fitness"], row["best_fitness"])
                                 for r in rounds))
@@ -77,14 +79,24 @@ def what_it_holds(folder, runs):
 def add_ratios(rows):
     """Each cell's seconds to fly against the fastest cell's, and the same-work check."""
     flying = [r for r in rows if r["flies"]]
-    fastest = min((r["seconds"] for r in flying), default=None)
+    fastest = min(flying, key=lambda r: r["seconds"]) if flying else None
     reference = flying[0] if flying else None
     for r in rows:
-        r["x_fastest"] = r["seconds"] / fastest if r["flies"] and fastest else None
+        ratio = within_rounds(r, fastest) if r["flies"] and fastest else Interval([])
+        r["x_fastest"], r["x_fastest_low"], r["x_fastest_high"] = (ratio.median, ratio.low,
+                                                                   ratio.high)
         r["same_work"] = (None if reference is None or not r["flies"] else
                           r["generations"] == reference["generations"]
                           and close(r["best_fitness"], reference["best_fitness"])
                           and r["rounds_agree"])
+
+
+def within_rounds(row, fastest):
+    """The row's seconds to fly over the fastest cell's, round by round (the rounds both
+    have), as an Interval."""
+    common = set(row["seconds_by_round"]) & set(fastest["seconds_by_round"])
+    return Interval(row["seconds_by_round"][k] / fastest["seconds_by_round"][k]
+                    for k in common if fastest["seconds_by_round"][k])
 
 
 def markdown(rows, skipped, written=()):
@@ -103,7 +115,8 @@ def markdown(rows, skipped, written=()):
             r["cell"], r["interpreter"],
             to_fly(r),
             r["evaluations"], seconds_text(r) if r["flies"] else "-",
-            "%.1f" % r["x_fastest"] if r["x_fastest"] else "-",
+            ratio_text(r["x_fastest"], r["x_fastest_low"], r["x_fastest_high"], 1)
+            if r["x_fastest"] else "-",
             r["first_generation_seconds"], fmt(r["best_fitness"], "%.2f"),
             {True: "yes", False: "**no**", None: "-"}[r["same_work"]]))
     for cell, reason in skipped:
@@ -119,8 +132,9 @@ def markdown(rows, skipped, written=()):
 
 def seconds_text(row):
     """'1.23' or, over rounds, '1.23 (1.20-1.31)'."""
-    if row["rounds"] > 1 and row["seconds_low"] != row["seconds_high"]:
-        return "%.2f (%.2f-%.2f)" % (row["seconds"], row["seconds_low"], row["seconds_high"])
+    low, high = "%.2f" % row["seconds_low"], "%.2f" % row["seconds_high"]
+    if row["rounds"] > 1 and low != high:
+        return "%.2f (%s-%s)" % (row["seconds"], low, high)
     return "%.2f" % row["seconds"]
 
 
@@ -144,10 +158,23 @@ def reading(rows, flying):
         return lines
     fastest = min(flying, key=lambda r: r["seconds"])
     slowest = max(flying, key=lambda r: r["seconds"])
-    lines.append("Fastest: %s, a flying controller after %.2f s of evolution; slowest: %s, "
-                 "%.2f s (%.0fx longer) for the same %d generations."
-                 % (fastest["cell"], fastest["seconds"], slowest["cell"], slowest["seconds"],
-                    slowest["x_fastest"], slowest["generations"]))
+    apart = slowest["seconds_low"] > fastest["seconds_high"] and slowest["x_fastest_low"] > 1
+    if slowest is fastest:
+        lines.append("%s found a flying controller after %s s of evolution."
+                     % (fastest["cell"], seconds_text(fastest)))
+    elif apart:
+        lines.append("Fastest: %s, a flying controller after %s s of evolution; slowest: %s, "
+                     "%s s (%s as long, within rounds) for the same %d generations."
+                     % (fastest["cell"], seconds_text(fastest), slowest["cell"],
+                        seconds_text(slowest), ratio_text(slowest["x_fastest"],
+                                                          slowest["x_fastest_low"],
+                                                          slowest["x_fastest_high"]),
+                        slowest["generations"]))
+    else:
+        lines.append("No measurable difference between the fastest cell, %s (%s s), and the "
+                     "slowest, %s (%s s): their intervals overlap."
+                     % (fastest["cell"], seconds_text(fastest), slowest["cell"],
+                        seconds_text(slowest)))
     if any(r["same_work"] is False for r in rows):
         lines.append("**Warning**: the cells did not do the same work (another generation or "
                      "another best fitness at the first flight).")
