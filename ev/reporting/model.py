@@ -62,8 +62,13 @@ def round_figures(run):
         "warmup_seconds": sum(seconds[:start]) if start else None,
         "first_seconds": seconds[0] if seconds else None,
         "seconds": seconds, "evaluation": evaluation,
+        "steady_seconds": seconds[start:], "steady_evaluation": evaluation[start:],
         "best_by_generation": [g["min"] for g in gens],
     }
+
+
+PER_ROUND_ONLY = ("evaluation", "best_by_generation", "steady_generations", "steady_seconds",
+                  "steady_evaluation")   # in the row already, or too long for by_round
 
 
 def planned(entry, run):
@@ -84,12 +89,10 @@ def cell_row(name, runs, interpreter, entry=None):
     generations_planned, budget = planned(entry or {}, first)
     rounds = [round_figures(r) for r in runs]
     timed = [r for r in rounds if r["median_seconds"] is not None]
-    steady = [s for r in timed for s in r["seconds"][len(r["seconds"]) -
-                                                     len(r["steady_generations"]):]]
+    steady = [s for r in timed for s in r["steady_seconds"]]
     seconds = interval(timed, "median_seconds", steady)
     evaluation = interval(timed, "median_evaluation_seconds",
-                          [e for r in timed for e in r["evaluation"][len(r["evaluation"]) -
-                                                                    len(r["steady_generations"]):]])
+                          [e for r in timed for e in r["steady_evaluation"]])
     return {
         "cell": name,
         "interpreter": "%s %s" % (first["implementation"], first["version"]),
@@ -129,8 +132,7 @@ def cell_row(name, runs, interpreter, entry=None):
         "final_best_fitness": timed[0]["best_by_generation"][-1] if timed else None,
         "best_by_generation": (timed or rounds)[0]["best_by_generation"],
         "seconds_by_generation": (timed or rounds)[0]["seconds"],
-        "by_round": [dict((k, v) for k, v in r.items()
-                          if k not in ("evaluation", "best_by_generation", "steady_generations"))
+        "by_round": [dict((k, v) for k, v in r.items() if k not in PER_ROUND_ONLY)
                      for r in rounds],
         "_rounds_best": [r["best_by_generation"] for r in timed],
     }
@@ -152,9 +154,7 @@ def ga_share(figures):
     outside the evaluation (selection, mutation, new creatures: the GA's own work)."""
     if not figures["evaluation"]:
         return None
-    count = len(figures["steady_generations"])
-    pairs = list(zip(figures["seconds"], figures["evaluation"]))[-count:]
-    return share_outside_evaluation(pairs)
+    return share_outside_evaluation(zip(figures["steady_seconds"], figures["steady_evaluation"]))
 
 
 def ga_share_halves(figures):
