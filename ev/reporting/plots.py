@@ -86,8 +86,9 @@ def plot_speedups(rows, folder, base=None):
                   "median over rounds, error bar = lowest-highest"
                   % (base["cell"] if base else "CPython + numpy"))
     first = ranked[0]
-    ax.set_title("Speedups: population %d, %d generations, %d rounds, seed %s" % (
-        first["population"], max(r["generations"] for r in ranked),
+    counts = sorted(set(r["generations"] for r in ranked))
+    ax.set_title("Speedups: population %d, %s generations, %d rounds, seed %s" % (
+        first["population"], "%d-%d" % (counts[0], counts[-1]) if len(counts) > 1 else counts[0],
         max(r["rounds"] for r in ranked), first["seed"]), fontsize=11)
     if any(article_key(r) in ARTICLE_SPEEDUPS for r in ranked):
         marker = Line2D([], [], marker="D", color="black", linestyle="", markersize=6)
