@@ -3,11 +3,13 @@ shapes are copied from a real ``ev.main --results`` file made once per session, 
 seconds (and the cell's names) are varied, so that rounds can be made to disagree."""
 import json
 import os
+import platform
 import uuid
 
 from conftest import run_module
 
 _REAL = {}
+HERE = platform.python_implementation().lower()   # an older folder's cells: "cpython-numpy"
 
 
 def real_records(folder):

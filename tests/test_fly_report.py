@@ -2,7 +2,6 @@
 (issue 8).  Real runs, small population."""
 import json
 import os
-import platform
 
 import pytest
 
@@ -12,9 +11,6 @@ from test_report import run_all
 needs_venv = pytest.mark.skipif(
     not os.path.exists(os.path.join(ROOT, ".venv", "cpython", "bin", "python")),
     reason="needs the CPython venv that run_tests.sh sets up")
-
-
-HERE = platform.python_implementation().lower()
 
 
 def records(path):
@@ -70,6 +66,7 @@ def test_run_all_rejects_a_bad_task(args):
 def test_a_benchmark_folder_is_refused_with_what_it_holds(tmp_path):
     """Issue 24 item 5: no fly-task records is an error that says what the folder holds,
     exits non-zero and writes nothing."""
+    from matrix_folders import HERE
     assert run_module("ev.main", "-n", 8, "-g", 2, "--seed", 1, "--results",
                       tmp_path / "cpython-specialized.jsonl").returncode == 0
     before = sorted(p.name for p in tmp_path.iterdir())

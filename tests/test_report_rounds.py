@@ -2,16 +2,14 @@
 over rounds, the noisy flag, ratios taken within rounds, wording by intervals, the table
 across interpreters, machine facts, and links only to files that exist (issues 24, 25, 26)."""
 import json
-import platform
 import re
 
 import pytest
 
 from conftest import run_module
-from matrix_folders import machine_state, steady, write_matrix, write_round
+from matrix_folders import HERE, machine_state, steady, write_matrix, write_round
 
 NUMPY, UNROLLED = "cpython3.11-numpy", "cpython3.11-specialized"
-HERE = platform.python_implementation().lower()   # an older folder's cells: "cpython-numpy"
 
 
 def report_json(folder):
