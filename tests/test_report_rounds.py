@@ -2,6 +2,7 @@
 over rounds, the noisy flag, ratios taken within rounds, wording by intervals, the table
 across interpreters, machine facts, and links only to files that exist (issues 24, 25, 26)."""
 import json
+import os
 import re
 
 import pytest
@@ -291,3 +292,16 @@ def test_a_time_budget_is_said_and_not_taken_for_a_stopped_run(tmp_path):
     assert ("a time budget of 2 s of evolution per cell in round 1, whose generations every "
             "later round repeats: 10-15 generations per cell") in text
     assert "stopped" not in text and "| 15 |" in text
+
+
+def test_without_matplotlib_the_report_is_written_without_plots(disagreeing, tmp_path):
+    fake = tmp_path / "no-matplotlib" / "matplotlib"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('No module named matplotlib')\n")
+    result = run_module("ev.reporting.report", disagreeing,
+                        env=dict(os.environ, PYTHONPATH=str(fake.parent)))
+    assert result.returncode == 0, result.stderr
+    assert "warning: no plots drawn: No module named matplotlib" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Plots: none drawn for this report." in (disagreeing / "report.md").read_text()
+    assert not list(disagreeing.glob("*.png"))

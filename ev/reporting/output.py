@@ -36,11 +36,16 @@ def problem_lines(problems, limit=MAX_WARNINGS):
 def draw(plots):
     """Draw ``plots`` (an iterable of the paths each plot wrote, or None for a plot with
     nothing to show) before the markdown that links them: the report links only files that
-    exist.  A write error is one line."""
+    exist.  A write error is one line; without matplotlib (a measured interpreter may lack
+    it: plots are the host CPython's job) the report is written without plots, said once."""
     try:
         return [written for written in plots if written]
     except OSError as error:
         raise click.ClickException(atomic.describe(error))
+    except ImportError as error:
+        click.echo("warning: no plots drawn: %s (run the report with the host CPython, which "
+                   "has matplotlib, or pass --no-plots)" % error, err=True)
+        return []
 
 
 def write_report(path, text, written=()):
