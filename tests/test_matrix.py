@@ -262,6 +262,10 @@ def test_profile_records_each_cell_in_the_last_round_after_its_timed_run(tmp_pat
     assert (out / recorded[0]["profile"]).stat().st_size > 0
     assert (out / (recorded[0]["cell"] + ".profile.txt")).exists()
     assert (out / "traces.md").exists()
+    summary = run_module("traces.summary", out, "--json")
+    (row,) = [r for r in json.loads(summary.stdout) if r["cell"] == recorded[0]["cell"]]
+    assert row["recording_overhead"] == pytest.approx(row["recorded_median"] /
+                                                      row["timed_median"])
 
 
 class Provided(object):
