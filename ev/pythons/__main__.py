@@ -1,0 +1,102 @@
+"""python -m ev.pythons add SUITE|NAME ... | list [--json] | remove SUITE
+
+Provides the Pythons ev can run besides the host's: one Debian root per suite (trixie:
+cpython3.13, pypy7.3.19; sid: cpython3.14[-jit], cpython3.15[-jit], pypy8.0), cached in
+$XDG_CACHE_HOME/ev/roots (default ~/.cache/ev/roots; EV_ROOTS overrides)."""
+import argparse
+import json
+import os
+import sys
+import time
+
+from ev.pythons import catalogue, names, roots
+from ev.pythons.provision import Provisioner, ProvisionError
+
+
+def suite_of(word):
+    """A suite, or the suite of an interpreter's name (add pypy8.0 = add sid)."""
+    if word in catalogue.PACKAGES:
+        return word
+    if word in catalogue.BY_NAME:
+        return catalogue.BY_NAME[word].suite
+    raise ProvisionError("unknown suite or interpreter %r: give one of %s" % (
+        word, ", ".join(catalogue.SUITES + tuple(catalogue.BY_NAME))))
+
+
+def add(words):
+    for suite in dict.fromkeys(suite_of(word) for word in words):
+        started = time.monotonic()
+        Provisioner(suite, say=progress).add()
+        progress("%s: %.1f s in all" % (suite, time.monotonic() - started))
+
+
+def progress(line):
+    print("[%s] %s" % (time.strftime("%H:%M:%S"), line), flush=True)
+
+
+def listing():
+    """Each suite: state, place, and each interpreter's version as recorded when it was made."""
+    rows = []
+    for suite in catalogue.SUITES:
+        record = roots.ready_record(suite) or {}
+        state = ("ready" if roots.is_ready(suite) else
+                 "incomplete (run add again to resume)" if os.path.exists(roots.root_of(suite))
+                 else "absent")
+        rows.append({"suite": suite, "state": state, "root": roots.root_of(suite),
+                     "interpreters": {name: (record.get("interpreters", {}).get(name) or {})
+                                      .get("version") for name in catalogue.names_of(suite)},
+                     "step_seconds": record.get("step_seconds")})
+    return rows
+
+
+def show(rows, as_json):
+    if as_json:
+        print(json.dumps(rows, indent=1))
+        return
+    for row in rows:
+        print("%-7s %-40s %s" % (row["suite"], row["state"], row["root"]))
+        for name, version in row["interpreters"].items():
+            print("          %-16s %s" % (name, version or "-"))
+
+
+def remove(suites):
+    for word in suites:
+        suite = suite_of(word)
+        roots.remove_tree(roots.root_of(suite))
+        for step in os.listdir(roots.roots_dir()) if os.path.isdir(roots.roots_dir()) else ():
+            if step.startswith(".%s.partial-" % suite):
+                roots.remove_tree(os.path.join(roots.roots_dir(), step))
+        print("%s: removed" % suite)
+
+
+def parser():
+    top = argparse.ArgumentParser(prog="python -m ev.pythons", description=__doc__,
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = top.add_subparsers(dest="command", required=True)
+    adding = commands.add_parser("add", help="make (or finish) the roots of suites/interpreters")
+    adding.add_argument("what", nargs="+", metavar="SUITE|NAME")
+    listed = commands.add_parser("list", help="the roots and their interpreters' versions")
+    listed.add_argument("--json", action="store_true")
+    removing = commands.add_parser("remove", help="delete a suite's root")
+    removing.add_argument("what", nargs="+", metavar="SUITE")
+    return top
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "add":
+            add(args.what)
+        elif args.command == "list":
+            show(listing(), args.json)
+        else:
+            remove(args.what)
+    except (ProvisionError, names.InterpreterError, OSError) as error:
+        sys.exit("ev.pythons: error: %s" % error)
+    except KeyboardInterrupt:
+        sys.exit("ev.pythons: interrupted; `add` again resumes from the unfinished step")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
