@@ -49,7 +49,7 @@ def bootstrap_command(suite, target, mirror):
     """debootstrap as root (installed with apt-get when missing); mmdebstrap in a user namespace
     when not root; else a ProvisionError that says what to run."""
     include = "--include=" + ",".join(catalogue.PACKAGES[suite])
-    if os.geteuid() == 0:
+    if is_root():
         if not shutil.which("debootstrap") and shutil.which("apt-get"):
             subprocess.run(["apt-get", "install", "-y", "-q", "debootstrap"],
                            stdout=subprocess.DEVNULL, check=False)
@@ -64,6 +64,10 @@ def bootstrap_command(suite, target, mirror):
                          "run `sudo %s -m ev.pythons add %s`" % (sys.executable, suite))
 
 
+def is_root():
+    return os.geteuid() == 0
+
+
 def user_namespaces():
     return subprocess.run(["unshare", "--map-root-user", "true"], stderr=subprocess.DEVNULL,
                           check=False).returncode == 0
@@ -73,12 +77,13 @@ class Provisioner:
     """The steps for one suite.  ``run(argv, log)`` runs a command (tests pass a fake);
     ``say(line)`` shows progress."""
 
-    def __init__(self, suite, say=print, run=None):
+    def __init__(self, suite, say=print, run=None, describe=None):
         if suite not in catalogue.PACKAGES:
             raise ProvisionError("unknown suite %r: ev provides %s"
                                  % (suite, ", ".join(catalogue.SUITES)))
         self.suite, self.say = suite, say
         self.run = run or run_logged
+        self.describe = describe or describe_provided
         self.root = roots.root_of(suite)
         self.times = {}
 
@@ -192,10 +197,7 @@ class Provisioner:
 
     def finish(self):
         """Probe every interpreter of the suite, then write the stamp that makes the root whole."""
-        from ev.pythons import names, probe
-        found = {}
-        for name in catalogue.names_of(self.suite):
-            found[name] = probe.describe(names.provided(name))
+        found = {name: self.describe(name) for name in catalogue.names_of(self.suite)}
         steps = {name: json_seconds(self.stamp_path(name)) for name, _ in self.steps()}
         record = {"suite": self.suite, "interpreters": found, "step_seconds": steps,
                   "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
@@ -203,6 +205,14 @@ class Provisioner:
         self.say("%s: ready (%s)" % (self.suite, ", ".join(
             "%s = %s" % (name, about["version"]) for name, about in found.items())))
         return record
+
+
+def describe_provided(name):
+    from ev.pythons import names, probe              # names imports this module's neighbours
+    try:
+        return probe.describe(names.provided(name))
+    except probe.NotPython as error:
+        raise ProvisionError("%s does not start in its root: %s" % (name, error))
 
 
 PTH = ("import site, os; open(os.path.join(site.getsitepackages()[0], 'ev.pth'), 'w')"
