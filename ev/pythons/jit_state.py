@@ -102,7 +102,7 @@ def main(argv):
     if len(argv) >= 2 and argv[0] == "-m":
         sys.argv = [argv[1]] + argv[2:]
         run = lambda: runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
-    elif argv:
+    elif argv and not argv[0].startswith("-"):
         sys.argv = list(argv)
         run = lambda: runpy.run_path(argv[0], run_name="__main__")
     else:

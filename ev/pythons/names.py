@@ -3,6 +3,7 @@ turned into Interpreter values (label, how to run it, which Debian suite provide
 wrong name refused in one line (InterpreterError)."""
 import collections
 import os
+import subprocess
 
 from ev.pythons import catalogue, probe, roots
 
@@ -30,6 +31,17 @@ class Interpreter(collections.namedtuple("Interpreter", "label python suite env 
         if self.suite is None:
             return [self.python] + list(args)
         return roots.enter_prefix(self.suite, self.env, cwd) + [self.python] + list(args)
+
+    def run(self, args, cwd=None, **options):
+        """subprocess.run of ``python ARGS`` from ``cwd`` (in a root: mapped to /ev/...)."""
+        return subprocess.run(self.argv(args, cwd), env=self.environ(), cwd=cwd, **options)
+
+    def path(self, host_path):
+        """A host file's path as this interpreter sees it: itself on the host, /ev/... in a root
+        (ValueError for a path outside the checkout, which a root cannot see)."""
+        if self.suite is None:
+            return host_path
+        return roots.inside_path(host_path)
 
     def environ(self, base=None):
         """The environment to start it with (os.environ plus its own variables)."""

@@ -207,6 +207,19 @@ class Provisioner:
         return record
 
 
+def ensure(interpreters, say=print):
+    """Provision the suites the given interpreters need and lack; {suite: seconds} spent (a
+    ready root costs nothing: it is not looked at again)."""
+    spent = {}
+    for interpreter in interpreters:
+        suite = interpreter.suite
+        if suite and suite not in spent and not roots.is_ready(suite):
+            started = time.monotonic()
+            Provisioner(suite, say=say).add()
+            spent[suite] = round(time.monotonic() - started, 1)
+    return spent
+
+
 def describe_provided(name):
     from ev.pythons import names, probe              # names imports this module's neighbours
     try:
