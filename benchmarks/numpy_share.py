@@ -22,11 +22,11 @@ import timeit
 import click
 
 from benchmarks.call_cases import NUMPY_SETUP, NumpyGlue  # noqa: F401 (NUMPY_SETUP imports it)
-from ev.creature import Creature
-from ev.creature_base import DEFAULT_SHAPE
-from ev.fitness import evaluate_each
-from ev.rng import Rng
-from ev.universe import Universe
+from ev.common.rng import Rng
+from ev.evolution.universe import Universe
+from ev.model.creature import Creature
+from ev.model.creature_base import DEFAULT_SHAPE
+from ev.model.fitness import evaluate_each
 
 WHOLE = "inputs[1] = self.run_step(inputs)[0]"
 GLUE = "callee.run_step(inputs)"

@@ -6,11 +6,7 @@ import os
 import subprocess
 
 from ev.pythons import catalogue, probe, roots
-
-try:
-    from ev.pythons.interpreters import venv_python
-except ImportError:                      # before the move of issue 23
-    from ev.interpreters import venv_python
+from ev.pythons.interpreters import venv_python
 
 HOST_KINDS = ("cpython", "pypy")
 

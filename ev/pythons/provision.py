@@ -19,12 +19,8 @@ import sys
 import tempfile
 import time
 
+from ev.common import atomic
 from ev.pythons import catalogue, roots
-
-try:
-    from ev.common import atomic
-except ImportError:                      # before the move of issue 23
-    from ev import atomic
 
 WHEELS = "/wheels"
 
