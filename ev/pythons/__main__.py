@@ -1,4 +1,4 @@
-"""python -m ev.pythons add SUITE|NAME ... | list [--json] | remove SUITE
+"""python -m ev.pythons add SUITE|NAME ... | list [--json] | remove SUITE | which LIST
 
 Provides the Pythons ev can run besides the host's: one Debian root per suite (trixie:
 cpython3.13, pypy7.3.19; sid: cpython3.14[-jit], cpython3.15[-jit], pypy8.0), cached in
@@ -9,7 +9,7 @@ import os
 import sys
 import time
 
-from ev.pythons import catalogue, names, roots
+from ev.pythons import catalogue, names, probe, roots
 from ev.pythons.provision import Provisioner, ProvisionError
 
 
@@ -69,6 +69,24 @@ def remove(suites):
         print("%s: removed" % suite)
 
 
+def which(text, as_json):
+    """What an --interpreters list resolves to: label, where, what it answers (when it can run)."""
+    rows = []
+    for interpreter in names.parse(text):
+        row = {"label": interpreter.label, "where": interpreter.where, "python": interpreter.python,
+               "env": interpreter.env, "suite": interpreter.suite}
+        if interpreter.missing():
+            row["missing"] = interpreter.missing()
+        else:
+            row["ran"] = probe.summary(probe.describe(interpreter))
+        rows.append(row)
+    if as_json:
+        print(json.dumps(rows, indent=1))
+        return
+    for row in rows:
+        print("%-18s %-12s %s" % (row["label"], row["where"], row.get("ran") or row["missing"]))
+
+
 def parser():
     top = argparse.ArgumentParser(prog="python -m ev.pythons", description=__doc__,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -79,6 +97,11 @@ def parser():
     listed.add_argument("--json", action="store_true")
     removing = commands.add_parser("remove", help="delete a suite's root")
     removing.add_argument("what", nargs="+", metavar="SUITE")
+    resolving = commands.add_parser("which", help="what an --interpreters list resolves to "
+                                    "(names: host, all, %s, or a path)"
+                                    % ", ".join(catalogue.BY_NAME))
+    resolving.add_argument("list", metavar="LIST")
+    resolving.add_argument("--json", action="store_true")
     return top
 
 
@@ -89,9 +112,11 @@ def main(argv=None):
             add(args.what)
         elif args.command == "list":
             show(listing(), args.json)
+        elif args.command == "which":
+            which(args.list, args.json)
         else:
             remove(args.what)
-    except (ProvisionError, names.InterpreterError, OSError) as error:
+    except (ProvisionError, names.InterpreterError, probe.NotPython, OSError) as error:
         sys.exit("ev.pythons: error: %s" % error)
     except KeyboardInterrupt:
         sys.exit("ev.pythons: interrupted; `add` again resumes from the unfinished step")
