@@ -66,10 +66,9 @@ def bootstraps(world):
 
 def test_the_steps_of_a_suite():
     steps = [name for name, _ in provision.Provisioner("sid").steps()]
-    assert steps == ["bootstrap", "network",
-                     "venv-cpython3.14", "wheels-cpython3.14", "install-cpython3.14",
-                     "venv-cpython3.15", "wheels-cpython3.15", "install-cpython3.15",
-                     "venv-pypy8.0", "wheels-pypy8.0", "install-pypy8.0"]
+    assert steps == ["bootstrap", "network"] + [
+        "%s-%s" % (step, venv) for venv in ("cpython3.14", "cpython3.15", "pypy8.0")
+        for step in ("venv", "wheels", "install", "ev")]
 
 
 def test_debootstrap_gets_the_suites_packages(world):
@@ -111,6 +110,21 @@ def test_interrupted_then_resumed_from_the_step_it_stopped_in(world):
     third = Recorder()
     provision.Provisioner("sid", say=said.append, run=third, describe=describe).add()
     assert third.inside == [] and said[-1].endswith("(nothing to do)")
+
+
+def test_a_changed_setup_cfg_installs_the_checkout_again_and_only_that(world, monkeypatch):
+    made = provision.Provisioner("trixie", say=lambda line: None, run=Recorder(),
+                                 describe=describe)
+    made.add()
+    interpreters = names.parse("cpython3.13,pypy7.3.19")
+    assert provision.ensure(interpreters, say=lambda line: None) == {}
+    monkeypatch.setattr(provision, "setup_cfg_digest", lambda: "another")
+    again = Recorder()
+    monkeypatch.setattr(provision, "run_logged", again)
+    monkeypatch.setattr(provision, "describe_provided", describe)
+    assert set(provision.ensure(interpreters, say=lambda line: None)) == {"trixie"}
+    assert [c[-1] for c in again.inside if "pip" in c] == ["/ev", "/ev"]
+    assert roots.is_ready("trixie") and provision.Provisioner("trixie").pending() == []
 
 
 def test_a_half_made_root_left_by_kill_9_is_removed_and_made_again(world):

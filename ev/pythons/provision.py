@@ -5,12 +5,14 @@ in a temporary folder beside its final place, which is renamed into place only o
 finished; a Ctrl-C or failure leaves only that temporary folder, deleted by the next run.
 Then, per venv, ``venv``, ``wheels`` (every package built or downloaded once into the root's
 wheel cache /wheels: PyPy 8.0's numpy builds from source there in ~8 min) and ``install``
-(offline, from /wheels, plus ``ev.pth`` so the venv imports the checkout mounted at /ev).
+(offline, from /wheels) and ``ev`` (the checkout mounted at /ev installed editable: the venv
+imports whichever checkout is mounted there, and sees its entry points).
 Each step leaves a stamp in ROOT/.ev/steps when it succeeded; a run skips stamped steps and
 redoes a half-done one from its start.  ``.ev/ready.json`` (versions, step times) is written
 last: only then is the root taken for complete."""
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -89,19 +91,34 @@ class Provisioner:
         for venv, binary in catalogue.venvs_of(self.suite):
             listed += [("venv-" + venv, lambda v=venv, b=binary: self.make_venv(v, b)),
                        ("wheels-" + venv, lambda v=venv: self.wheels(v)),
-                       ("install-" + venv, lambda v=venv: self.install(v))]
+                       ("install-" + venv, lambda v=venv: self.install(v)),
+                       ("ev-" + venv, lambda v=venv: self.install_ev(v))]
         return listed
+
+    def pending(self):
+        """The steps to run: those not done, and the ev-* steps done for another setup.cfg
+        (its entry points are read at install: a changed one is installed again, in seconds)."""
+        return [(name, step) for name, step in self.steps()
+                if not self.done(name) or (name.startswith("ev-") and self.stale(name))]
+
+    def stale(self, name):
+        try:
+            with open(self.stamp_path(name)) as handle:
+                return json.load(handle).get("setup_cfg") != setup_cfg_digest()
+        except (OSError, ValueError):
+            return True
 
     def add(self):
         """Every step not yet done, then the stamp; returns the ready record."""
         os.makedirs(roots.roots_dir(), exist_ok=True)
         with self.locked():
-            if roots.is_ready(self.suite):
+            pending = self.pending()
+            if not pending and roots.is_ready(self.suite):
                 self.say("%s: ready at %s (nothing to do)" % (self.suite, self.root))
                 return roots.ready_record(self.suite)
-            for name, step in self.steps():
-                if self.done(name):
-                    continue
+            with contextlib.suppress(FileNotFoundError):     # not whole while a step runs
+                os.remove(os.path.join(self.root, roots.READY))
+            for name, step in pending:
                 started = time.monotonic()
                 self.say("%s: %s ..." % (self.suite, name))
                 step()
@@ -131,7 +148,8 @@ class Provisioner:
         if name == "bootstrap" and not os.path.isdir(self.root):
             raise ProvisionError("bootstrap left no root at %s" % self.root)
         os.makedirs(os.path.dirname(self.stamp_path(name)), exist_ok=True)
-        write_json(self.stamp_path(name), {"seconds": self.times.get(name)})
+        write_json(self.stamp_path(name), {"seconds": self.times.get(name),
+                                           "setup_cfg": setup_cfg_digest()})
 
     def bootstrap(self):
         """debootstrap into .SUITE.partial-XXXX beside the root; renamed into place when whole."""
@@ -177,11 +195,18 @@ class Provisioner:
         self.inside(["sh", "-c", 'mv -n "$1"/*.whl "$2"/ && rm -rf "$1"', "mv", incoming, WHEELS])
 
     def install(self, venv):
-        """Offline from /wheels, then ev.pth: the venv imports the checkout at /ev."""
-        python = "/venvs/%s/bin/python" % venv
-        self.inside([python, "-m", "pip", "install", "-q", "--no-index", "--find-links", WHEELS]
-                    + list(catalogue.VENV_PACKAGES))
-        self.inside([python, "-c", PTH])
+        """The packages, offline from /wheels."""
+        self.inside(["/venvs/%s/bin/python" % venv, "-m", "pip", "install", "-q", "--no-index",
+                     "--find-links", WHEELS] + list(catalogue.VENV_PACKAGES))
+
+    def install_ev(self, venv):
+        """The checkout at /ev installed editable (compat mode: a .pth holding /ev, so any
+        checkout mounted there is the one imported; entry points such as ev.creatures
+        registered).  Nothing is written into the checkout."""
+        self.inside(["sh", "-c", "rm -f /venvs/%s/lib/*/site-packages/ev.pth" % venv])
+        self.inside(["/venvs/%s/bin/python" % venv, "-m", "pip", "install", "-q", "--no-deps",
+                     "--no-index", "--no-build-isolation", "--config-settings",
+                     "editable_mode=compat", "-e", roots.INSIDE])
 
     def inside(self, argv):
         self.run(roots.enter_prefix(self.suite, cwd=roots.CHECKOUT) + argv,
@@ -209,7 +234,8 @@ def ensure(interpreters, say=print):
     spent = {}
     for interpreter in interpreters:
         suite = interpreter.suite
-        if suite and suite not in spent and not roots.is_ready(suite):
+        if suite and suite not in spent and (not roots.is_ready(suite)
+                                             or Provisioner(suite, say=say).pending()):
             started = time.monotonic()
             Provisioner(suite, say=say).add()
             spent[suite] = round(time.monotonic() - started, 1)
@@ -224,8 +250,13 @@ def describe_provided(name):
         raise ProvisionError("%s does not start in its root: %s" % (name, error))
 
 
-PTH = ("import site, os; open(os.path.join(site.getsitepackages()[0], 'ev.pth'), 'w')"
-       ".write('/ev\\n')")
+def setup_cfg_digest(checkout=roots.CHECKOUT):
+    """What the ev-* steps installed from: setup.cfg's entry points and metadata."""
+    try:
+        with open(os.path.join(checkout, "setup.cfg"), "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()[:16]
+    except OSError:
+        return None
 
 
 def run_logged(argv, log):
