@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from conftest import ROOT, run_module
-from ev.pythons import catalogue, names, probe
+from ev.pythons import catalogue, jit_state, names, probe
 from test_cli import fitness_lines
 
 READY = [entry.name for entry in catalogue.PROVIDED if names.provided(entry.name).ready]
@@ -51,3 +51,20 @@ def test_the_root_runs_this_checkout():
                           env=interpreter.environ(), stdout=subprocess.PIPE,
                           universal_newlines=True, timeout=120)
     assert done.stdout.strip() == "/ev/ev/__init__.py"
+
+
+JIT_CELLS = [name for name in READY if name.endswith("-jit")]
+
+
+@pytest.mark.skipif(not JIT_CELLS, reason="no root with a JIT-on CPython cached (python -m "
+                                          "ev.pythons add sid makes one)")
+@pytest.mark.parametrize("name", JIT_CELLS)
+def test_a_jit_cell_says_what_its_jit_did(name):
+    interpreter = names.provided(name)
+    done = interpreter.run(["-m", "ev.pythons.jit_state", "-m", "ev.main", "-n", "20", "-g", "2",
+                            "--seed", "1"], cwd=ROOT, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    about = jit_state.from_stderr(done.stderr)
+    assert about["enabled"] is True and about["executors"] >= 1 and about["micro_ops"] > 0
+    assert any("fly" in function for function, _ in about["top_functions_by_micro_ops"])
