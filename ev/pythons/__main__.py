@@ -4,6 +4,7 @@ Provides the Pythons ev can run besides the host's: one Debian root per suite (t
 cpython3.13, pypy7.3.19; sid: cpython3.14[-jit], cpython3.15[-jit], pypy8.0), cached in
 $XDG_CACHE_HOME/ev/roots (default ~/.cache/ev/roots; EV_ROOTS overrides)."""
 import argparse
+import fcntl
 import json
 import os
 import sys
@@ -40,6 +41,7 @@ def listing():
     for suite in catalogue.SUITES:
         record = roots.ready_record(suite) or {}
         state = ("ready" if roots.is_ready(suite) else
+                 "being made by another add" if being_made(suite) else
                  "incomplete (run add again to resume)" if os.path.exists(roots.root_of(suite))
                  else "absent")
         rows.append({"suite": suite, "state": state, "root": roots.root_of(suite),
@@ -47,6 +49,18 @@ def listing():
                                       .get("version") for name in catalogue.names_of(suite)},
                      "step_seconds": record.get("step_seconds")})
     return rows
+
+
+def being_made(suite):
+    """A provisioner holds the suite's lock now."""
+    try:
+        with open(os.path.join(roots.roots_dir(), ".%s.lock" % suite)) as lock:
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def show(rows, as_json):

@@ -64,7 +64,8 @@ def inside_path(path, checkout=CHECKOUT):
 
 def enter_prefix(suite, env=None, cwd=None, checkout=CHECKOUT):
     """The argv prefix that runs a command inside the suite's root (as root: a private mount
-    namespace; not root: a user namespace, where root's powers are mapped to the caller)."""
+    namespace; not root: a user namespace where the caller is root, with a pid namespace of its
+    own so /proc can be mounted -- untested here: this machine's helpers run as root)."""
     here = cwd or os.getcwd()
     try:
         inside_cwd = inside_path(here, checkout)
@@ -72,7 +73,7 @@ def enter_prefix(suite, env=None, cwd=None, checkout=CHECKOUT):
         inside_cwd = INSIDE
     unshare = ["unshare", "--mount", "--propagation", "private"]
     if os.geteuid() != 0:
-        unshare[1:1] = ["--map-root-user"]
+        unshare[1:1] = ["--map-root-user", "--pid", "--fork"]
     settings = ["%s=%s" % item for item in sorted((env or {}).items())]
     return (unshare + ["sh", "-c", ENTER, "ev-root", root_of(suite), os.path.realpath(checkout),
                        inside_cwd] + settings)
