@@ -151,3 +151,14 @@ def test_remove_deletes_the_root(world):
     from ev.pythons.__main__ import main
     main(["remove", "trixie"])
     assert not os.path.exists(roots.root_of("trixie"))
+
+
+def test_another_package_list_reinstalls_the_venvs_from_the_cache(world, monkeypatch):
+    provision.Provisioner("trixie", say=lambda line: None, run=Recorder(), describe=describe).add()
+    monkeypatch.setattr(catalogue, "VENV_PACKAGES", catalogue.VENV_PACKAGES + ("six",))
+    again = Recorder()
+    provision.Provisioner("trixie", say=lambda line: None, run=again, describe=describe).add()
+    reran = [" ".join(c) for c in again.inside]
+    assert sum("pip wheel" in c and c.endswith(" six") for c in reran) == 2
+    assert not any("-m venv" in c or "-e /ev" in c for c in reran)
+    assert bootstraps(world) == 1

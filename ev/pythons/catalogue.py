@@ -32,8 +32,9 @@ PACKAGES = {
 }
 
 # What each venv gets (no matplotlib: it does not build on PyPy 8.0; the host draws the plots).
-# setuptools: cffi and vmprof compile with it on 3.12+.
-VENV_PACKAGES = ("numpy", "vmprof", "click", "pytest", "setuptools")
+# setuptools: vmprof compiles with it on 3.12+, and the checkout's editable install needs it;
+# pyperf: the benchmarks.  Changing this list reinstalls every root's venvs on the next add.
+VENV_PACKAGES = ("numpy", "vmprof", "click", "pytest", "setuptools", "pyperf")
 
 SUITES = tuple(PACKAGES)
 

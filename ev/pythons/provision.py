@@ -96,15 +96,24 @@ class Provisioner:
         return listed
 
     def pending(self):
-        """The steps to run: those not done, and the ev-* steps done for another setup.cfg
-        (its entry points are read at install: a changed one is installed again, in seconds)."""
+        """The steps to run: those not done, and those done from other inputs (ev-*: another
+        setup.cfg, whose entry points are read at install; wheels-*, install-*: another package
+        list).  Those rerun in seconds: the wheels are cached."""
         return [(name, step) for name, step in self.steps()
-                if not self.done(name) or (name.startswith("ev-") and self.stale(name))]
+                if not self.done(name) or self.stale(name)]
+
+    def inputs(self, name):
+        """What a step's result depends on besides the suite (None: nothing that changes)."""
+        if name.startswith("ev-"):
+            return setup_cfg_digest()
+        if name.startswith(("wheels-", "install-")):
+            return " ".join(catalogue.VENV_PACKAGES)
+        return None
 
     def stale(self, name):
         try:
             with open(self.stamp_path(name)) as handle:
-                return json.load(handle).get("setup_cfg") != setup_cfg_digest()
+                return json.load(handle).get("inputs") != self.inputs(name)
         except (OSError, ValueError):
             return True
 
@@ -149,7 +158,7 @@ class Provisioner:
             raise ProvisionError("bootstrap left no root at %s" % self.root)
         os.makedirs(os.path.dirname(self.stamp_path(name)), exist_ok=True)
         write_json(self.stamp_path(name), {"seconds": self.times.get(name),
-                                           "setup_cfg": setup_cfg_digest()})
+                                           "inputs": self.inputs(name)})
 
     def bootstrap(self):
         """debootstrap into .SUITE.partial-XXXX beside the root; renamed into place when whole."""
@@ -190,7 +199,7 @@ class Provisioner:
         pip writes into a folder of its own first: a wheel reaches /wheels only when whole."""
         incoming = "%s/.incoming-%s" % (WHEELS, venv)
         self.inside(["rm", "-rf", incoming])
-        self.inside(["/venvs/%s/bin/python" % venv, "-m", "pip", "wheel", "-q", "--wheel-dir",
+        self.inside(["/venvs/%s/bin/python" % venv, "-m", "pip", "wheel", "-q", "--prefer-binary", "--wheel-dir",
                      incoming, "--find-links", WHEELS] + list(catalogue.VENV_PACKAGES))
         self.inside(["sh", "-c", 'mv -n "$1"/*.whl "$2"/ && rm -rf "$1"', "mv", incoming, WHEELS])
 
