@@ -172,6 +172,9 @@ def render(result):
         lines.append("  %-34s %7.1f %10.1f" % (kind, row["self"], row["inclusive"]))
     lines.append("  native code outside the interpreter (self): %.1f%%"
                  % result["native_self_excluding_interpreter"])
+    lines.append("  (inclusive: the kind anywhere in a sample's stack. libc and the interpreter "
+                 "hold main() at the bottom of every whole stack: read it for numpy; the Python "
+                 "frames' says how many stacks perf walked up to Python code)")
     if result["vmprof_would_say"]:
         lines.append("  vmprof on this interpreter: " + result["vmprof_would_say"])
     return "\n".join(lines)
