@@ -162,3 +162,17 @@ def test_another_package_list_reinstalls_the_venvs_from_the_cache(world, monkeyp
     assert sum("pip wheel" in c and c.endswith(" six") for c in reran) == 2
     assert not any("-m venv" in c or "-e /ev" in c for c in reran)
     assert bootstraps(world) == 1
+
+
+
+def test_the_commands_of_a_step_hold_the_suites_lock(world):
+    """kill -9 of a provisioner leaves its debootstrap running: the command holds the lock too,
+    so the next add waits for it instead of deleting what it writes."""
+    def run(argv, log):
+        if argv[0] != "debootstrap":
+            return
+        provision.run_logged(["sh", "-c", 'ls -l /proc/$$/fd | grep -q "trixie.lock" || exit 7; '
+                              'mkdir -p "$0/etc"', argv[-2]], log)
+
+    provision.Provisioner("trixie", say=lambda line: None, run=run, describe=describe).add()
+    assert roots.is_ready("trixie")

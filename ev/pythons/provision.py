@@ -25,6 +25,7 @@ from ev.common import atomic
 from ev.pythons import catalogue, roots
 
 WHEELS = "/wheels"
+HELD_LOCKS = []     # the suites' lock files this process holds, passed to the steps' commands
 
 
 class ProvisionError(Exception):
@@ -138,14 +139,21 @@ class Provisioner:
 
     @contextlib.contextmanager
     def locked(self):
-        """One provisioner per suite at a time (a second waits, then finds the work done)."""
+        """One provisioner per suite at a time.  The lock is handed down to every command a
+        step runs (HELD_LOCKS): killed with kill -9, a provisioner's debootstrap or pip goes on
+        holding it, and the next ``add`` waits for them instead of deleting what they write."""
         with open(os.path.join(roots.roots_dir(), ".%s.lock" % self.suite), "w") as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
-                self.say("%s: another provisioner is at work; waiting" % self.suite)
+                self.say("%s: waiting for another provisioner (or the commands of one that was "
+                         "killed) to finish" % self.suite)
                 fcntl.flock(lock, fcntl.LOCK_EX)
-            yield
+            HELD_LOCKS.append(lock.fileno())
+            try:
+                yield
+            finally:
+                HELD_LOCKS.remove(lock.fileno())
 
     def stamp_path(self, name):
         return os.path.join(self.root, roots.STATE, "steps", name)
@@ -273,7 +281,8 @@ def run_logged(argv, log):
     with open(log, "a") as out:
         out.write("$ %s\n" % " ".join(argv))
         out.flush()
-        done = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        done = subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                              pass_fds=tuple(HELD_LOCKS))
     if done.returncode != 0:
         raise ProvisionError("`%s` failed (exit %d); its output is in %s"
                              % (" ".join(argv[-3:]) if len(argv) > 3 else " ".join(argv),
