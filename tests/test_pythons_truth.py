@@ -54,6 +54,14 @@ def test_the_note_for_a_profile_without_native_frames(implementation, version, b
         assert "no native frames" in note and "charged to the calling Python line" in note
 
 
+def test_the_note_decided_from_a_profile_itself():
+    about = {"implementation": "cpython", "version": "3.14.10"}
+    assert "no native frames" in native_share.profile_note(0, 1200, about)
+    assert "cpython 3.14.10" in native_share.profile_note(0, 1200, about)
+    assert native_share.profile_note(3, 1200, about) is None
+    assert native_share.profile_note(0, 0) is None
+
+
 def perf_works():
     if not shutil.which("perf"):
         return False

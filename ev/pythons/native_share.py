@@ -53,6 +53,18 @@ def vmprof_note(about):
     return None
 
 
+def profile_note(native_samples, samples, about=None):
+    """The same sentence, decided from a profile itself: samples recorded, none of them in a
+    native frame (whatever the interpreter: the report need not know why)."""
+    if samples and not native_samples:
+        version = " %s" % about["version"] if about else ""
+        return ("this profile has no native frames (its profiler recorded none on %s%s): C time "
+                "(numpy, libc, the interpreter's own) is charged to the calling Python line; "
+                "`python -m ev.pythons.native_share` measures it with perf"
+                % ((about or {}).get("implementation", "this interpreter"), version))
+    return None
+
+
 def perf_flags(about):
     """-X perf where CPython has the trampoline (3.12+)."""
     if about["implementation"] == "cpython" and tuple(
