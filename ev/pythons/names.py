@@ -134,6 +134,14 @@ def host_or_none():
         return []
 
 
+def help_text():
+    """For an --interpreters option's --help."""
+    return ("comma-separated: host (the set-up's CPython and PyPy venvs), all (host and every "
+            "name below), a path to any python, or a name ev provides in a Debian root "
+            "(python -m ev.pythons add SUITE): " + ", ".join(
+                "%s (%s)" % (entry.name, entry.suite) for entry in catalogue.PROVIDED))
+
+
 def known_names():
     return ("give a path to a python, host, all, or one of " +
             ", ".join(entry.name for entry in catalogue.PROVIDED))
