@@ -20,7 +20,7 @@ NUMPY = "/venvs/cpython3.14/lib/python3.14/site-packages/numpy/_core/_multiarray
     ("/usr/lib/x86_64-linux-gnu/libm.so.6", "libc/libm"),
     ("/usr/bin/python3.14", "interpreter"),
     ("/usr/lib/pypy3.11/bin/libpypy3.11-c.so", "interpreter"),
-    ("/tmp/perf-1234.map", "Python frames (perf trampolines)"),
+    ("/tmp/perf-1234.map", "Python frames or JIT code (perf map)"),
     ("[kernel.kallsyms]", "kernel"),
     ("[unknown]", "unnamed (JIT code or no map)"),
     ("/x/site-packages/_vmprof.so", native_share.OTHER),

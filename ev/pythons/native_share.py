@@ -13,6 +13,7 @@ without frame pointers can hide its callers, so inclusive shares are lower bound
 """
 import argparse
 import collections
+import contextlib
 import glob
 import json
 import os
@@ -28,7 +29,7 @@ KINDS = (   # (kind, substrings of a shared object's path), first match wins
     ("numpy", ("/numpy/", "numpy.libs", "openblas", "_multiarray_umath")),
     ("libc/libm", ("/libc.so", "/libm.so", "/ld-linux", "libc-", "libm-")),
     ("interpreter", ("/python3", "libpython", "pypy", "libpypy")),
-    ("Python frames (perf trampolines)", ("/perf-", "[JIT]")),
+    ("Python frames or JIT code (perf map)", ("/perf-", "[JIT]")),
     ("kernel", ("[kernel", "[vdso]")),
     ("unnamed (JIT code or no map)", ("[unknown]", "//anon")),
 )
@@ -74,8 +75,7 @@ def perf_flags(about):
 
 
 def record(interpreter, args, data, frequency=999, about=None):
-    """Run ``python ARGS`` under perf record; copies CPython's perf maps out of the root (so perf
-    can name Python functions); returns (exit status, seconds, about)."""
+    """Run ``python ARGS`` under perf record; returns (exit status, seconds, about, window)."""
     if not shutil.which("perf"):
         raise RuntimeError("perf is missing: apt-get install linux-perf")
     about = about or probe.describe(interpreter)
@@ -86,11 +86,28 @@ def record(interpreter, args, data, frequency=999, about=None):
                           stdout=subprocess.PIPE, universal_newlines=True)
     sys.stdout.write(done.stdout)
     seconds = time.time() - started
-    if interpreter.suite:
-        for perf_map in glob.glob(os.path.join(roots.root_of(interpreter.suite), "tmp", "perf-*.map")):
-            if os.path.getmtime(perf_map) >= started - 1:
-                shutil.copy(perf_map, "/tmp/")
     return done.returncode, seconds, about, window(done.stdout)
+
+
+@contextlib.contextmanager
+def perf_maps_out_of(interpreter, since):
+    """The run's perf maps (CPython's -X perf, PyPy's JIT) moved from the root's /tmp to the
+    host's, where perf looks, for as long as the samples are read; removed afterwards."""
+    moved = []
+    if interpreter.suite:
+        for perf_map in glob.glob(os.path.join(roots.root_of(interpreter.suite), "tmp",
+                                               "perf-*.map")):
+            if os.path.getmtime(perf_map) >= since - 1:
+                target = os.path.join("/tmp", os.path.basename(perf_map))
+                if not os.path.exists(target):
+                    shutil.move(perf_map, target)
+                    moved.append(target)
+    try:
+        yield
+    finally:
+        for target in moved:
+            with contextlib.suppress(OSError):
+                os.remove(target)
 
 
 def window(stdout):
@@ -161,9 +178,11 @@ def measure(interpreter, args, frequency=999, keep=None):
     scratch = tempfile.mkdtemp(prefix="ev-perf-")
     data = keep or os.path.join(scratch, "perf.data")
     try:
+        started = time.time()
         status, seconds, about, between = record(interpreter, args, data, frequency)
         symfs = roots.root_of(interpreter.suite) if interpreter.suite else None
-        table, count = shares(samples(data, symfs, between))
+        with perf_maps_out_of(interpreter, started):
+            table, count = shares(samples(data, symfs, between))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     native = sum(row["self"] for kind, row in table.items()
