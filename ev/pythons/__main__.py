@@ -1,4 +1,4 @@
-"""python -m ev.pythons add SUITE|NAME ... | list [--json] | remove SUITE | which LIST
+"""python -m ev.pythons add SUITE|NAME|all ... | list [--json] | remove SUITE | which LIST
 
 Provides the Pythons ev can run besides the host's: one Debian root per suite (trixie:
 cpython3.13, pypy7.3.19; sid: cpython3.14[-jit], cpython3.15[-jit], pypy8.0), cached in
@@ -25,7 +25,9 @@ def suite_of(word):
 
 
 def add(words):
-    for suite in dict.fromkeys(suite_of(word) for word in words):
+    wanted = [suite for word in words
+              for suite in (catalogue.SUITES if word == "all" else [suite_of(word)])]
+    for suite in dict.fromkeys(wanted):
         started = time.monotonic()
         Provisioner(suite, say=progress).add()
         progress("%s: %.1f s in all" % (suite, time.monotonic() - started))
@@ -105,8 +107,9 @@ def parser():
     top = argparse.ArgumentParser(prog="python -m ev.pythons", description=__doc__,
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = top.add_subparsers(dest="command", required=True)
-    adding = commands.add_parser("add", help="make (or finish) the roots of suites/interpreters")
-    adding.add_argument("what", nargs="+", metavar="SUITE|NAME")
+    adding = commands.add_parser("add", help="make (or finish) the roots of suites/interpreters "
+                                 "(all: every suite)")
+    adding.add_argument("what", nargs="+", metavar="SUITE|NAME|all")
     listed = commands.add_parser("list", help="the roots and their interpreters' versions")
     listed.add_argument("--json", action="store_true")
     removing = commands.add_parser("remove", help="delete a suite's root")
