@@ -301,6 +301,8 @@ def test_names_that_ev_pythons_provides_plug_in(tmp_path):
     assert ready.argv(["-V"]) == ["env", "EV_ENTERED=" + ROOT, sys.executable, "-V"]
     assert ready.path("/x/y.jsonl") == "/ev/x/y.jsonl" and ready.env == {"PYTHON_JIT": "0"}
     assert "in the Debian root /roots/sid: PYTHON_JIT=0 " in ready.display(["-m", "ev.main"])
+    chosen = cells.select([ready], "benchmark", "ready-specialized")   # the name given works
+    assert [cell.label for cell in chosen] == [ready.label + "-specialized"]
     names.expand = lambda token: (_ for _ in ()).throw(ValueError("unknown interpreter 'x'"))
     with pytest.raises(interpreters.InterpreterError):
         interpreters.from_provider("x", names)

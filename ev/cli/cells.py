@@ -71,12 +71,15 @@ def default_cells(interpreters, task):
 
 
 def aliases(cells):
-    """Short names of the host's cells: ``cpython-numpy`` for the first CPython's
-    ``cpython3.11-numpy``, ``pypy-numpy``, and ``c``."""
+    """Short names of the cells: ``cpython-numpy`` for the first CPython's
+    ``cpython3.11-numpy``, ``pypy-numpy``, ``c``, and a provided interpreter's name as the
+    user gave it (``pypy8.0-specialized`` for ``pypy8.0.1-specialized``)."""
     found = {}
     for cell in cells:
         kind = cell.interpreter.implementation
         found.setdefault("%s-%s" % (kind, cell.variant), cell)
+        if cell.interpreter.name and cell.interpreter.name != cell.interpreter.label:
+            found.setdefault("%s-%s" % (cell.interpreter.name, cell.variant), cell)
         if cell.variant == "c":
             found.setdefault("c", cell)
     return found

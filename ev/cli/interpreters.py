@@ -37,7 +37,8 @@ class InterpreterError(ValueError):
 
 
 class Interpreter(collections.namedtuple(
-        "Interpreter", "label python env about root why_missing prefix inside")):
+        "Interpreter", "label python env about root why_missing prefix inside name",
+        defaults=(None,))):
     """One interpreter of the matrix.
 
     label: the cells' prefix ("cpython3.11", "pypy7.3.11", "cpython3.14-jit"); python: its
@@ -45,7 +46,9 @@ class Interpreter(collections.namedtuple(
     contract's interpreter object, without the label), None when it cannot run; root: the
     Debian root it runs in, or None; why_missing: one line when it cannot run, else None;
     prefix: the argv before the python (chroot and the like), or (); inside: a function
-    mapping a host path to the path the interpreter sees (None: the same path)."""
+    mapping a host path to the path the interpreter sees (None: the same path); name: what
+    the user called it when that differs from the label (pypy8.0 for pypy8.0.1), usable in
+    --cells too."""
 
     def argv(self, args=()):
         return list(self.prefix) + [self.python] + [str(arg) for arg in args]
@@ -150,6 +153,14 @@ def provider():
     return names
 
 
+def help_text():
+    """What --interpreters takes, for --help: the provider's names when there is one."""
+    names = provider()
+    if names is not None and hasattr(names, "help_text"):
+        return names.help_text() + "; also cpython, pypy (one host venv)."
+    return "comma-separated: host (the set-up's two venvs), cpython, pypy, or a path to a python."
+
+
 def from_provider(token, names=None):
     """An interpreter named by ev.pythons (cpython3.14-jit, pypy8.0, all...), adapted."""
     names = names or provider()
@@ -174,7 +185,7 @@ def adapt(provided, roots):
     about = None if why else probe(provided.python, provided.env, prefix)
     return Interpreter(provided.label if why else label_of(about), provided.python,
                        dict(provided.env), about, roots.root_of(provided.suite), why, prefix,
-                       roots.inside_path)
+                       roots.inside_path, provided.label)
 
 
 def parse(text):

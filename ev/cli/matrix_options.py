@@ -117,7 +117,7 @@ def options(function):
         click.option("--cells", default=None, help="Comma-separated cells (labels or short "
                                                    "names) [default: all of the task's]."),
         click.option("--interpreters", default="host", show_default=True,
-                     help="Comma-separated interpreters (see below)."),
+                     help=interpreters_module.help_text()),
         click.option("--profile", is_flag=True,
                      help="In the last round, right after each cell's timed run, run it "
                           "again recording (never timed) a vmprof profile, and on PyPy a JIT "
