@@ -139,7 +139,14 @@ fresh_venv() {
     local python="$1" venv="$2" header="$3"
     rm -rf "$venv"
     mkdir -p "$VENV_ROOT"
-    "$python" -m venv "$venv" >&2 || return 1
+    # Its output goes to a log, shown on failure: Ctrl-C would print the venv module's traceback.
+    local venv_log="${TMPDIR:-/tmp}/ev-venv-$$.log"
+    if ! "$python" -m venv "$venv" > "$venv_log" 2>&1; then
+        tail -5 "$venv_log" >&2
+        say "error: $python -m venv failed (full output in $venv_log)"
+        return 1
+    fi
+    rm -f "$venv_log"
     say "installing ev and its dependencies into $venv (numpy, click, matplotlib, vmprof, pytest, cma)"
     local log="$venv/pip.log"
     # (No { ...; } > log: a trap that runs inside a redirected group writes into the log.)
@@ -183,10 +190,13 @@ install_one() {
     # its line to OPTIONAL_LINES.
     local venv="$1" package="$2" log="$1/pip-optional.log" why="" problem
     shift 2
-    if [ "$package" = mpi4py ] && ! command -v mpicc >/dev/null 2>&1; then
-        why="no MPI library (as root: apt-get install mpich libmpich-dev)"
-    elif ! "$venv/bin/python" -m pip install --disable-pip-version-check "$@" "$package" \
-            >> "$log" 2>&1; then
+    if [ "$package" = mpi4py ] && ! command -v "${MPICC:-mpicc}" >/dev/null 2>&1; then
+        # (ensure_mpich has said so, once for both venvs)
+        OPTIONAL_LINES="${OPTIONAL_LINES:+$OPTIONAL_LINES
+}optional mpi4py absent: no MPI library (as root: apt-get install mpich libmpich-dev)"
+        return 0
+    elif ! "$venv/bin/python" -m pip install --disable-pip-version-check "$@" \
+            $(built_here "$package") "$package" >> "$log" 2>&1; then
         why="pip could not install it: $(grep -v '^ *$' "$log" | tail -1 | cut -c1-150)"
     elif problem="$("$venv/bin/python" -I "$EV_ROOT/scripts/venv_check.py" "$EV_ROOT" "$package" |
                     grep "^broken")"; then
@@ -205,12 +215,20 @@ install_one() {
     fi
 }
 
+built_here() {
+    # pip options for PACKAGE.  mpi4py is compiled here, against the MPI that mpicc names:
+    # PyPI's binary wheel links libmpi.so.12, which Debian's MPICH does not provide (it
+    # installs and then fails to import).  ~3 min in a PyPy venv, once (pip caches the wheel).
+    [ "$1" != mpi4py ] || echo "--no-binary mpi4py"
+}
+
 ensure_mpich() {
     # MPICH, for mpi4py (optional: --executor mpi says so when it is missing).  Once per run.
+    # MPICC: the MPI compiler wrapper, as mpi4py's build reads it (default mpicc).
     [ -z "${EV_MPI_CHECKED:-}" ] || return 0
     EV_MPI_CHECKED=1
-    command -v mpicc >/dev/null 2>&1 && return 0
-    apt_install mpich libmpich-dev && return 0
+    command -v "${MPICC:-mpicc}" >/dev/null 2>&1 && return 0
+    apt_install mpich libmpich-dev && command -v "${MPICC:-mpicc}" >/dev/null 2>&1 && return 0
     say "note: no MPI (MPICH): mpi4py will not be installed and --executor mpi will say so; as root: apt-get install mpich libmpich-dev"
 }
 

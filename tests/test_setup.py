@@ -19,7 +19,10 @@ import pytest
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.skipif(shutil.which("bash") is None, reason="the set-up is a bash script")
+needs_bash = pytest.mark.skipif(shutil.which("bash") is None, reason="the set-up is a bash script")
+once = pytest.mark.skipif(hasattr(sys, "pypy_version_info"),
+                          reason="the set-up is the same bash script whichever interpreter runs "
+                                 "pytest: tested under CPython (the stand-in starts slowly on PyPy)")
 
 FAKE_PYTHON = r'''#!%(real)s
 """A stand-in interpreter for the set-up's tests (see tests/test_setup.py)."""
@@ -84,8 +87,12 @@ if args[:2] == ["-m", "venv"]:
     stop_at("venv")
     os.makedirs(os.path.join(args[2], "site"))
 elif args[:3] == ["-m", "pip", "install"]:
-    options = [a for a in args[3:] if a.startswith("--")]
-    for package in [a for a in args[3:] if not a.startswith("--")]:
+    options, packages, words = [], [], iter(args[3:])
+    for word in words:
+        if word == "--no-binary":
+            word += " " + next(words)
+        (options if word.startswith("--") else packages).append(word)
+    for package in packages:
         install(package, options)
 elif args[:1] == ["-m"]:
     note("ran " + " ".join(args))                        # the C builds
@@ -165,6 +172,8 @@ def optional_first():
     return "pyperf" if hasattr(sys, "pypy_version_info") else "numba"
 
 
+@needs_bash
+@once
 @pytest.mark.parametrize("point", ["venv", "main", optional_first(), "mpi4py"])
 def test_ctrl_c_leaves_no_stamp_and_stops_the_set_up(world, point):
     venvs = world["tmp"] / "venvs"
@@ -176,6 +185,8 @@ def test_ctrl_c_leaves_no_stamp_and_stops_the_set_up(world, point):
     assert "installed mpi4py" not in world["log"].read_text() or point == "mpi4py"
 
 
+@needs_bash
+@once
 def test_three_interrupts_then_a_set_up_give_a_whole_venv(world):
     """Issue 24's sequence: Ctrl-C during the venv, the main install and the optional
     packages, then a normal run: every optional package imports, the stamp says so."""
@@ -196,6 +207,8 @@ def test_three_interrupts_then_a_set_up_give_a_whole_venv(world):
     assert status == 0 and "(up to date)" in err
 
 
+@needs_bash
+@once
 def test_a_broken_optional_package_in_a_stamped_venv_is_reinstalled(world):
     venvs = world["tmp"] / "venvs"
     assert setup(world, world["a"], venvs)[0] == 0
@@ -212,6 +225,8 @@ def test_a_broken_optional_package_in_a_stamped_venv_is_reinstalled(world):
     assert "optional %s ok" % package in stamp(venvs)
 
 
+@needs_bash
+@once
 def test_an_optional_package_that_cannot_be_had_is_recorded_with_the_reason(world):
     venvs = world["tmp"] / "venvs"
     status, _, err = setup(world, world["a"], venvs, FAKE_UNAVAILABLE="mpi4py")
@@ -224,6 +239,8 @@ def test_an_optional_package_that_cannot_be_had_is_recorded_with_the_reason(worl
     assert status == 0 and "(up to date)" in err                  # not retried every run
 
 
+@needs_bash
+@once
 def test_a_venv_copied_from_another_checkout_is_made_anew(world):
     """``cp -a ../other/.venv .``: the stamp names the other checkout and the other folder."""
     assert setup(world, world["b"], world["b"] / ".venv")[0] == 0
@@ -236,6 +253,8 @@ def test_a_venv_copied_from_another_checkout_is_made_anew(world):
     assert stamp(world["a"] / ".venv").splitlines()[1] == "checkout %s" % world["a"]
 
 
+@needs_bash
+@once
 def test_a_venv_whose_ev_comes_from_elsewhere_is_made_anew(world):
     """The stamp fits but the editable install points at another checkout (say, someone ran
     ``pip install -e ../other`` in it)."""
@@ -247,3 +266,46 @@ def test_a_venv_whose_ev_comes_from_elsewhere_is_made_anew(world):
     assert status == 0, err
     assert "has ev installed from %s, not from %s: making it anew" % (world["b"], world["a"]) in err
     assert "file://%s" % world["a"] in direct_url.read_text()
+
+
+def test_a_broken_numba_is_reported_as_broken_not_as_absent(run, tmp_path):
+    """Issue 24: a half-installed numba on CPython was reported as "there is no numba for
+    PyPy".  Three causes, three messages."""
+    (tmp_path / "numba").mkdir()
+    (tmp_path / "numba" / "__init__.py").write_text("import numba.misc\n")
+    result = run("ev.cli.variants", "numba",
+                 env=dict(os.environ, PYTHONPATH=str(tmp_path)))
+    assert result.returncode == 1
+    if hasattr(sys, "pypy_version_info"):
+        assert result.stdout.strip() == (
+            "the numba variant needs numba, which does not exist for PyPy")
+    else:
+        assert result.stdout.strip().startswith(
+            "numba is installed but broken (ModuleNotFoundError: No module named 'numba.misc')")
+        assert "PyPy" not in result.stdout
+
+
+def test_a_missing_numba_is_reported_as_not_installed(monkeypatch):
+    import importlib.util
+    import platform
+    from ev.backends.registry import numba_missing
+    monkeypatch.setattr(platform, "python_implementation", lambda: "CPython")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert numba_missing(ImportError("No module named 'numba'")) == (
+        "the numba variant needs numba, which is not installed in this interpreter "
+        "(the set-up installs it; or: pip install numba)")
+
+
+@needs_bash
+@once
+def test_no_mpi_is_one_line_and_not_fatal(world):
+    """No MPI compiler and no permission to install MPICH: one line, a venv all the same."""
+    venvs = world["tmp"] / "venvs"
+    status, out, err = setup(world, world["a"], venvs, MPICC=str(world["tmp"] / "no-mpicc"))
+    assert status == 0, err
+    assert out.startswith("PY=")
+    mpi_lines = [line for line in err.splitlines() if "MPI" in line or "no mpi4py" in line]
+    assert mpi_lines == ["[setup] note: no MPI (MPICH): mpi4py will not be installed and "
+                         "--executor mpi will say so; as root: apt-get install mpich libmpich-dev"]
+    assert "optional mpi4py absent: no MPI library" in stamp(venvs)
+    assert "installed mpi4py" not in world["log"].read_text()
