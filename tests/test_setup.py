@@ -203,6 +203,8 @@ def test_three_interrupts_then_a_set_up_give_a_whole_venv(world):
     for line in written[3:]:
         assert line.endswith(" ok"), line
         assert imports(venvs, line.split()[1])
+    assert "installed mpi4py --disable-pip-version-check --no-binary mpi4py" in \
+        world["log"].read_text()                               # built against this MPI
     status, _, err = setup(world, world["a"], venvs)
     assert status == 0 and "(up to date)" in err
 
