@@ -101,6 +101,8 @@ stale_reason() {
         echo "creating $venv"
     elif [ ! -x "$venv/bin/python" ] || [ ! -f "$stamp" ]; then
         echo "$venv was never completed (interrupted?): making it anew"
+    elif ! head -1 "$stamp" | grep -q '^inputs '; then
+        echo "$venv was made by an older set-up: making it anew"
     elif [ "$(sed -n 2,3p "$stamp")" != "$(echo "$header" | sed -n 2,3p)" ]; then
         echo "$venv was made for the checkout $(sed -n 's/^checkout //p' "$stamp") at $(sed -n 's/^venv //p' "$stamp") (copied?): making it anew"
     elif [ "$(head -1 "$stamp")" != "$(echo "$header" | head -1)" ]; then

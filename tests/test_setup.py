@@ -311,3 +311,15 @@ def test_no_mpi_is_one_line_and_not_fatal(world):
                          "--executor mpi will say so; as root: apt-get install mpich libmpich-dev"]
     assert "optional mpi4py absent: no MPI library" in stamp(venvs)
     assert "installed mpi4py" not in world["log"].read_text()
+
+
+@needs_bash
+@once
+def test_a_venv_stamped_by_the_older_set_up_is_made_anew(world):
+    venvs = world["tmp"] / "venvs"
+    assert setup(world, world["a"], venvs)[0] == 0
+    (venvs / "cpython" / ".ev-installed").write_text("3619713240-3.11.7\n")   # its format
+    status, _, err = setup(world, world["a"], venvs)
+    assert status == 0, err
+    assert "was made by an older set-up: making it anew" in err
+    assert stamp(venvs).startswith("inputs ")
