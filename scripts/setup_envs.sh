@@ -116,9 +116,15 @@ check_venv() {
     # found but fails to import) is reinstalled, and what stays broken is recorded as such.
     # ev installed from elsewhere: the stamp goes, and the caller makes the venv anew.
     local venv="$1" header="$2" stamp="$1/$STAMP_NAME" problems line name
+    retry_mpi4py "$venv" "$header"
     if problems="$("$venv/bin/python" -I "$EV_ROOT/scripts/venv_check.py" "$EV_ROOT" \
                    $(sed -n 's/^optional \([^ ]*\) ok$/\1/p' "$stamp"))"; then
         say "using $venv (up to date)"
+        return 0
+    fi
+    if [ -z "$problems" ]; then
+        say "$venv/bin/python cannot run the venv's check: making it anew"
+        rm -f "$stamp"
         return 0
     fi
     if echo "$problems" | grep -q '^origin'; then
@@ -135,6 +141,17 @@ check_venv() {
         install_one "$venv" "$name" --force-reinstall --no-deps
     done <<< "$problems"
     write_stamp "$venv" "$header" "$OPTIONAL_LINES"
+}
+
+retry_mpi4py() {
+    # mpi4py was left out for want of MPI, and MPI is here now (installed since): install it.
+    local venv="$1" stamp="$1/$STAMP_NAME"
+    grep -q '^optional mpi4py absent: no MPI library' "$stamp" || return 0
+    command -v "${MPICC:-mpicc}" >/dev/null 2>&1 || return 0
+    say "MPI is here now: installing mpi4py into $venv"
+    OPTIONAL_LINES="$(sed -n '4,$p' "$stamp" | grep -v '^optional mpi4py ')"
+    install_one "$venv" mpi4py
+    write_stamp "$venv" "$2" "$OPTIONAL_LINES"
 }
 
 fresh_venv() {
@@ -198,7 +215,7 @@ install_one() {
 }optional mpi4py absent: no MPI library (as root: apt-get install mpich libmpich-dev)"
         return 0
     elif ! "$venv/bin/python" -m pip install --disable-pip-version-check "$@" \
-            $(built_here "$package") "$package" >> "$log" 2>&1; then
+            $(built_here "$package") "$package" < /dev/null >> "$log" 2>&1; then
         why="pip could not install it: $(grep -v '^ *$' "$log" | tail -1 | cut -c1-150)"
     elif problem="$("$venv/bin/python" -I "$EV_ROOT/scripts/venv_check.py" "$EV_ROOT" "$package" |
                     grep "^broken")"; then

@@ -323,3 +323,29 @@ def test_a_venv_stamped_by_the_older_set_up_is_made_anew(world):
     assert status == 0, err
     assert "was made by an older set-up: making it anew" in err
     assert stamp(venvs).startswith("inputs ")
+
+
+@needs_bash
+@once
+def test_mpi4py_left_out_for_want_of_mpi_is_installed_once_mpi_is_there(world):
+    venvs = world["tmp"] / "venvs"
+    assert setup(world, world["a"], venvs, MPICC=str(world["tmp"] / "no-mpicc"))[0] == 0
+    assert "optional mpi4py absent: no MPI library" in stamp(venvs)
+    status, _, err = setup(world, world["a"], venvs)                 # mpicc on PATH now
+    assert status == 0, err
+    assert "MPI is here now: installing mpi4py into %s" % (venvs / "cpython") in err
+    assert "optional mpi4py ok" in stamp(venvs) and imports(venvs, "mpi4py")
+    assert "(up to date)" in err
+
+
+@needs_bash
+@once
+def test_a_venv_whose_python_no_longer_runs_is_made_anew(world):
+    venvs = world["tmp"] / "venvs"
+    assert setup(world, world["a"], venvs)[0] == 0
+    python = venvs / "cpython" / "bin" / "python"
+    python.write_text("#!/bin/sh\nexit 1\n")               # its base interpreter gone, say
+    status, _, err = setup(world, world["a"], venvs)
+    assert status == 0, err
+    assert "cannot run the venv's check: making it anew" in err
+    assert stamp(venvs) is not None and imports(venvs, "pyperf")
