@@ -72,7 +72,11 @@ interrupted() {
     # script that sourced this one stops too.  Needed because pip catches Ctrl-C and exits 1,
     # which bash takes for an ordinary failure and goes on: to the next package, and to the
     # stamp (issue 24: numba half-installed in a venv stamped complete).
-    say "interrupted: $2 is left unstamped; the next set-up makes it anew"
+    if [ -f "$2/$STAMP_NAME" ]; then
+        say "interrupted: $2 is stamped complete; the next set-up checks it again"
+    else
+        say "interrupted: $2 is left unstamped; the next set-up makes it anew"
+    fi
     trap - "$1"
     kill -"$1" "$BASHPID"
 }

@@ -15,6 +15,7 @@ mpi4py's MPI extension is loaded without initialising MPI.
 """
 import json
 import os
+import signal
 import sys
 from importlib import metadata
 from urllib.parse import unquote, urlparse
@@ -59,6 +60,9 @@ def problems(checkout, modules):
 
 
 def main(argv):
+    # Ctrl-C while a package imports (numba's import takes a second or two): die of the signal,
+    # as the set-up expects, without a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     if not argv:
         print("usage: python -I scripts/venv_check.py CHECKOUT [MODULE ...]", file=sys.stderr)
         return 2

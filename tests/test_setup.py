@@ -349,3 +349,21 @@ def test_a_venv_whose_python_no_longer_runs_is_made_anew(world):
     assert status == 0, err
     assert "cannot run the venv's check: making it anew" in err
     assert stamp(venvs) is not None and imports(venvs, "pyperf")
+
+
+@needs_bash
+@once
+def test_ctrl_c_during_the_check_of_a_stamped_venv_stops_without_a_traceback(world):
+    venvs = world["tmp"] / "venvs"
+    assert setup(world, world["a"], venvs)[0] == 0
+    slow = venvs / "cpython" / "site" / "pyperf" / "__init__.py"
+    slow.write_text(slow.read_text() + "import os, time\nopen(os.environ['FAKE_LOG'], 'a')"
+                    ".write('stopped at check\\n')\ntime.sleep(30)\n")
+    status, out, err = interrupt_at(world, world["a"], venvs, "check")
+    assert status == -signal.SIGINT
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert "interrupted: %s is stamped complete; the next set-up checks it again" % (
+        venvs / "cpython") in err
+    slow.write_text(slow.read_text().replace("time.sleep(30)", ""))
+    status, _, err = setup(world, world["a"], venvs)
+    assert status == 0 and "(up to date)" in err
