@@ -25,11 +25,11 @@ def test_population_stays_constant(population):
 def test_best_fitness_never_gets_worse_and_only_children_are_evaluated():
     universe = Universe.random(SpecializedCreature, 100, cheap_scores, Rng(2),
                                SpecializedCreature.random(Rng(0)).shape)
-    first = universe.run_generation()
+    first = universe.run_generation().stats
     assert first.evaluated == 100
     best = first.min
     for _ in range(30):
-        stats = universe.run_generation()
+        stats = universe.run_generation().stats
         assert stats.evaluated == 50
         assert stats.min <= best
         assert stats.min <= stats.avg <= stats.max
@@ -41,7 +41,7 @@ def test_same_seed_same_evolution():
     def run(seed):
         universe = Universe.random(SpecializedCreature, 20, evaluate_each, Rng(seed),
                                    SpecializedCreature.random(Rng(0)).shape)
-        stats = [universe.run_generation() for _ in range(3)]
+        stats = [universe.run_generation().stats for _ in range(3)]
         return [(s.min, s.avg, s.max, s.evaluated) for s in stats]   # not the timing
     assert run(4) == run(4)
     assert run(4) != run(5)

@@ -1,18 +1,18 @@
 """The evolution: evaluate, select, reproduce."""
 import time
-from collections import namedtuple
 from operator import attrgetter
+
+from ev.evolution.generation import Generation, GenerationStats
 
 ELITE_FRACTION = 0.01      # the best 1% always survive
 CULL_FRACTION = 0.15       # of N: this many die from the band [1%, 50%) ...
 REPRIEVE_FRACTION = 0.15   # ... and this many of the worse half survive
 
-# evaluation_seconds: the time spent in evaluate_all, the rest of a generation is the GA's.
-GenerationStats = namedtuple("GenerationStats", "min avg max evaluated evaluation_seconds")
-
 
 class Universe(object):
-    def __init__(self, creatures, evaluate_all, rng):
+    def __init__(self, creatures, evaluate_all, rng, next_id=0):
+        """``next_id``: the first id a new creature may take (a resumed run's, from its
+        store); creatures without an id are named from there."""
         if len(creatures) < 4:
             raise ValueError("a population needs at least 4 creatures, got %d" % len(creatures))
         self.creatures = list(creatures)
@@ -20,8 +20,7 @@ class Universe(object):
         self.evaluate_all = evaluate_all
         self.rng = rng
         self.best = None
-        self.ranked = []      # the last generation's creatures, best first, before selection
-        self.next_id = 0
+        self.next_id = next_id
         for creature in self.creatures:
             if creature.id is None:
                 self.name(creature)
@@ -41,7 +40,7 @@ class Universe(object):
 
     def run_generation(self):
         """Evaluate the creatures that have no fitness yet, then select and reproduce.
-        Returns min/avg/max fitness over the evaluated population."""
+        Returns what happened (ev.evolution.generation.Generation)."""
         pending = [c for c in self.creatures if c.fitness is None]
         started = time.perf_counter()
         self.evaluate_all(pending)
@@ -51,12 +50,14 @@ class Universe(object):
                                 max(fitnesses), len(pending), evaluation_seconds)
         self.creatures.sort(key=attrgetter("fitness"))   # stable: ties keep their order
         self.best = self.creatures[0]
-        self.ranked = self.creatures
-        survivors = self._select(self.creatures)
-        self.creatures = survivors + self._children(survivors)
-        return stats
+        survivors, culled = self._select(self.creatures)
+        children = self._children(survivors)
+        self.creatures = survivors + children
+        return Generation(stats, pending, self.best, culled, survivors, children,
+                          self.rng.getstate(), self.next_id)
 
     def _select(self, ranked):
+        """(survivors, culled), each best first."""
         n = self.population
         elite = max(1, int(n * ELITE_FRACTION))
         half = n // 2
@@ -65,9 +66,13 @@ class Universe(object):
         dying = set(self.rng.sample(range(len(band)), min(int(n * CULL_FRACTION), len(band))))
         spared = sorted(self.rng.sample(range(len(worse)),
                                         min(int(n * REPRIEVE_FRACTION), len(worse))))
-        return (ranked[:elite]
-                + [c for i, c in enumerate(band) if i not in dying]
-                + [worse[i] for i in spared])
+        survivors = (ranked[:elite]
+                     + [c for i, c in enumerate(band) if i not in dying]
+                     + [worse[i] for i in spared])
+        kept = set(spared)
+        culled = ([c for i, c in enumerate(band) if i in dying]
+                  + [c for i, c in enumerate(worse) if i not in kept])
+        return survivors, culled
 
     def _children(self, survivors):
         """Every survivor has one child; when that leaves the population short (odd sizes,
