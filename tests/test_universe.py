@@ -78,3 +78,35 @@ def test_children_are_what_one_child_per_parent_would_make(controller):
     assert [c.operator for c in made] == [c.operator for c in expected]
     assert [c.parent_id for c in made] == [survivors[i % 40].id for i in range(50)]
     assert universe.rng.random() == rng.random()
+
+
+def test_a_generation_is_what_happened():
+    """run_generation returns the value the store and the records write: the creatures it
+    evaluated, the culled and the survivors (together, the ranked population), the children,
+    the random state and next id after it."""
+    universe = Universe.random(SpecializedCreature, 30, cheap_scores, Rng(5),
+                               SpecializedCreature.random(Rng(0)).shape)
+    for number in range(6):
+        pending = [c for c in universe.creatures if c.fitness is None]
+        before = list(universe.creatures)
+        happened = universe.run_generation()
+        assert happened.evaluated == pending and happened.stats.evaluated == len(pending)
+        assert len(pending) == (30 if number == 0 else len(happened.children))
+        ranked = sorted(before, key=lambda c: c.fitness)
+        assert happened.best is ranked[0] is universe.best
+        assert sorted(map(id, happened.survivors + happened.culled)) == sorted(map(id, ranked))
+        assert happened.culled == [c for c in ranked if c in happened.culled]   # best first
+        assert happened.population == universe.creatures
+        assert all(c.fitness is None and c.parent_id is not None for c in happened.children)
+        newest = max(c.id for c in before + happened.children)
+        assert happened.next_id == universe.next_id == newest + 1
+        assert happened.rng_state == universe.rng.getstate()
+
+
+def test_a_universe_resumes_from_its_next_id():
+    creatures = [SpecializedCreature.random(Rng(seed)) for seed in range(4)]
+    for index, creature in enumerate(creatures):
+        creature.id = index
+    universe = Universe(creatures, cheap_scores, Rng(0), next_id=9)
+    assert universe.next_id == 9
+    assert min(c.id for c in universe.run_generation().children) == 9

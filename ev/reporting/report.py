@@ -96,7 +96,7 @@ def summarize(cells):
             "generations": len(gens),
             "generations_planned": cell["run"].get("generations"),
             "shape": cell["run"].get("shape"),
-            "controller": cell["run"].get("controller", "state-space"),
+            "controller": cell["run"]["controller"],
             "first_seconds": seconds[0] if seconds else None,
             "median_seconds": steady_median(seconds) if seconds else None,
             "min_seconds": min(seconds[1:] or seconds) if seconds else None,
