@@ -101,6 +101,9 @@ def test_a_generation_is_what_happened():
         newest = max(c.id for c in before + happened.children)
         assert happened.next_id == universe.next_id == newest + 1
         assert happened.rng_state == universe.rng.getstate()
+    universe.run_generation()
+    with pytest.raises(RuntimeError, match="random state"):
+        happened.rng_state      # gone, not wrong
 
 
 def test_a_universe_resumes_from_its_next_id():

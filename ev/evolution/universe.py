@@ -21,6 +21,7 @@ class Universe(object):
         self.rng = rng
         self.best = None
         self.next_id = next_id
+        self.generations_started = 0   # tells a Generation whether its random state is current
         for creature in self.creatures:
             if creature.id is None:
                 self.name(creature)
@@ -41,6 +42,7 @@ class Universe(object):
     def run_generation(self):
         """Evaluate the creatures that have no fitness yet, then select and reproduce.
         Returns what happened (ev.evolution.generation.Generation)."""
+        self.generations_started += 1
         pending = [c for c in self.creatures if c.fitness is None]
         started = time.perf_counter()
         self.evaluate_all(pending)
@@ -49,15 +51,14 @@ class Universe(object):
         stats = GenerationStats(min(fitnesses), sum(fitnesses) / len(fitnesses),
                                 max(fitnesses), len(pending), evaluation_seconds)
         self.creatures.sort(key=attrgetter("fitness"))   # stable: ties keep their order
-        self.best = self.creatures[0]
-        survivors, culled = self._select(self.creatures)
+        ranked = self.creatures
+        self.best = ranked[0]
+        survivors = self._select(ranked)
         children = self._children(survivors)
         self.creatures = survivors + children
-        return Generation(stats, pending, self.best, culled, survivors, children,
-                          self.rng.getstate(), self.next_id)
+        return Generation(stats, pending, ranked, survivors, children, self.next_id, self)
 
     def _select(self, ranked):
-        """(survivors, culled), each best first."""
         n = self.population
         elite = max(1, int(n * ELITE_FRACTION))
         half = n // 2
@@ -66,13 +67,9 @@ class Universe(object):
         dying = set(self.rng.sample(range(len(band)), min(int(n * CULL_FRACTION), len(band))))
         spared = sorted(self.rng.sample(range(len(worse)),
                                         min(int(n * REPRIEVE_FRACTION), len(worse))))
-        survivors = (ranked[:elite]
-                     + [c for i, c in enumerate(band) if i not in dying]
-                     + [worse[i] for i in spared])
-        kept = set(spared)
-        culled = ([c for i, c in enumerate(band) if i in dying]
-                  + [c for i, c in enumerate(worse) if i not in kept])
-        return survivors, culled
+        return (ranked[:elite]
+                + [c for i, c in enumerate(band) if i not in dying]
+                + [worse[i] for i in spared])
 
     def _children(self, survivors):
         """Every survivor has one child; when that leaves the population short (odd sizes,

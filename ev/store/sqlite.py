@@ -5,15 +5,18 @@ controller came to be.
 One transaction per generation, in WAL mode: a process killed at any moment (kill -9) loses at
 most the generation in progress.  While a run writes a store it holds an exclusive lock on it
 (flock on the file), so a second run on the same store stops with one line instead of
-interleaving its generations; readers (ev.reporting.history, ev.reporting.show) may read a live run.  A generation
-writes two rows, whatever the population: its creatures and everything else travel as packed
-arrays (id lists: little-endian 64-bit integers; numbers: little-endian doubles), which keeps
-storing cheap next to a generation of PyPy's JIT-compiled evolution (the per-row cost of
-sqlite3's bindings was most of it).  Schema (version 1):
+interleaving its generations; readers (ev.reporting.history, ev.reporting.show) may read a
+live run.  At close the run leaves its store in rollback-journal mode, which reads anywhere,
+a read-only folder included (ev.store.read_only).  A generation (the value
+ev.evolution.generation.Generation, packed by ``generation_rows``) writes two rows, whatever
+the population: its creatures and everything else travel as packed arrays (id lists:
+little-endian 64-bit integers; numbers: little-endian doubles), which keeps storing cheap
+next to a generation of PyPy's JIT-compiled evolution (the per-row cost of sqlite3's
+bindings was most of it).  Schema (version 1):
 
     meta(key TEXT PRIMARY KEY, value TEXT)
-        schema_version, run (the run record as JSON: seed, population, controller, variant,
-        shape, interpreter, machine, started)
+        schema_version, run (the run record as JSON, ev.store.records.RunRecord: seed,
+        population, controller, variant, shape, interpreter, machine, started)
     creatures(generation INTEGER PRIMARY KEY, first_id INTEGER, last_id INTEGER, ids BLOB,
               fitness BLOB, parents BLOB, operators TEXT, genomes BLOB)
         the creatures a generation evaluated (for generation 0, the random first
