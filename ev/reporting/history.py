@@ -11,7 +11,7 @@ from ev.store.sqlite import Store, StoreError
 
 
 def history(store):
-    """The run as plain data (its run: an ev.store.records.RunRecord; ``as_json``)."""
+    """The run as plain data (its run: an ev.store.records.RunRecord; ``to_json`` makes it JSON)."""
     generations = store.generations()
     best = store.best_id() if generations else None   # killed before its first generation
     lineage = [{"id": row["id"], "born": row["born"], "culled": row["culled"],
