@@ -6,7 +6,7 @@ import sqlite3
 import click
 
 from ev.common import atomic
-from ev.common.stats import steady_median
+from ev.common.stats import median_line
 from ev.store import records
 from ev.store.sqlite import Store
 from ev.store.writer import StoreWriter
@@ -67,8 +67,7 @@ def finish_now(universe, seconds, save_best, outputs, stopped, status):
     if stopped:
         click.echo(stopped, err=True)
     if seconds:
-        click.echo("# %d generations, median %.3f secs/generation (excluding the first)"
-                   % (len(seconds), steady_median(seconds)), err=bool(stopped))
+        click.echo(median_line(seconds), err=bool(stopped))
     if save_best and universe.best is not None:
         best = universe.best.to_dict()
         best["fitness"] = records.finite_or_none(best["fitness"])
