@@ -3,10 +3,11 @@ records and the store write it (they recompute nothing the GA already knew).
 
 The creatures in it are the universe's own objects, not copies: the children get their
 fitness when the next generation evaluates them.  And the random state after it is read from
-the universe's random source when asked, which is free for a run that keeps no store (a
-copy of the Mersenne Twister's 625 words costs 20-70 us, as much as a C-evaluated
-generation's selection) and right until the next generation draws; after that, asking is an
-error, not a wrong state.  So whoever keeps something of a generation (ev.store.sqlite packs
+the universe's random source when asked, which is free for a run that keeps no store (a copy
+of the Mersenne Twister's 625 words took 24 us on CPython and 66 us on PyPy, on a shared
+2-core machine: 3% of the GA's 0.8 ms in a CPython generation of the c cell at population
+500) and right until the next generation starts; after that, asking is an error, not a wrong
+state.  So whoever keeps something of a generation (ev.store.sqlite packs
 its rows at once) takes it before the next one runs."""
 from collections import namedtuple
 
