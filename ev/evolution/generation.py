@@ -7,8 +7,8 @@ the universe's random source when asked, which is free for a run that keeps no s
 of the Mersenne Twister's 625 words took 24 us on CPython and 66 us on PyPy, on a shared
 2-core machine: 3% of the GA's 0.8 ms in a CPython generation of the c cell at population
 500) and right until the next generation starts; after that, asking is an error, not a wrong
-state.  So whoever keeps something of a generation (ev.store.sqlite packs
-its rows at once) takes it before the next one runs."""
+state.  So whoever keeps something of a generation (ev.store.sqlite packs its rows at once)
+takes it before the next one runs."""
 from collections import namedtuple
 
 # evaluation_seconds: the time spent in evaluate_all, the rest of a generation is the GA's.
