@@ -19,7 +19,6 @@ FLYABLE_INPUTS = 2  # the setpoint and the altitude
 
 class StateSpace(object):
     name = "state-space"
-    help = "the article's state-space matrix"
 
     def shape(self, state_vars=None):
         """The controller's shape; ``state_vars`` None: the article's one state variable."""
@@ -70,7 +69,6 @@ class StateSpace(object):
 
 class Pid(StateSpace):
     name = "pid"
-    help = "a PID (Kp, Ki, Kd and an error limit) compiled into that same form"
     # The first PID genome (run records that name no gains): its hover was evolved.
     FIRST_GAIN_NAMES = ("kp", "ki", "kd", "hover")
 
