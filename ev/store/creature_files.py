@@ -1,4 +1,5 @@
-"""Creatures saved as JSON (``ev.cli.main --save-best``), read back as the kind they were saved as."""
+"""Creatures saved as JSON (``ev.cli.main --save-best``), read back as the kind they were
+saved as."""
 import json
 
 from ev.model import controllers
