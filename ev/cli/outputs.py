@@ -20,18 +20,20 @@ class RunOutputs(object):
 
     @classmethod
     def open(cls, run, results, store_path, stored):
+        """``run``: the run's ev.store.records.RunRecord."""
         writer = records.RecordWriter(results) if results else None
         if writer:
             writer.write(run)
         store = stored or (Store.create(store_path, run) if store_path else None)
         return cls(run, writer, StoreWriter(store) if store else None)
 
-    def generation(self, universe, generation, seconds, stats, flies):
+    def generation(self, number, seconds, generation, flies):
+        """Record the ``number``-th generation (ev.evolution.generation.Generation)."""
         if self.store:
-            self.store.write_generation(universe, generation, seconds, stats)
+            self.store.write_generation(number, seconds, generation)
         if self.writer:
-            self.writer.write(records.generation_record(self.run, generation, seconds, stats,
-                                                        flies=flies))
+            self.writer.write(records.GenerationRecord.of(self.run, number, seconds, generation,
+                                                          flies=flies))
 
     def close(self):
         """Close the records and the store (committing what is queued)."""

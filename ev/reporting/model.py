@@ -108,7 +108,7 @@ def cell_row(name, runs, interpreter, entry=None):
         "generations_planned": generations_planned,
         "budget_seconds": budget,
         "shape": first.get("shape"),
-        "controller": first.get("controller", "state-space"),
+        "controller": first["controller"],
         "steady_generations": [r["steady_generations"] for r in rounds],
         "single_generation_median": any(len(r["steady_generations"]) == 1 for r in timed),
         "first_counted": any(r["steady_first"] == 0 for r in timed),
