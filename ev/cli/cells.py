@@ -8,6 +8,8 @@ aliases on the command line: ``cpython-numpy``, ``pypy-specialized``, and ``c`` 
 CPython's C cell, as the matrix has always been spelled."""
 import collections
 
+from ev.model import controllers
+
 TASKS = ("benchmark", "fly")
 
 # What each implementation runs: the C cell is the same evaluation in C, driven by the same
@@ -37,15 +39,7 @@ class Cell(collections.namedtuple("Cell", "label interpreter variant")):
 
 def pid_problem(variant):
     """Why a variant cannot fly the fly task's PID controller, or None (the controllers'
-    rule, wherever this ev keeps it)."""
-    try:
-        from ev.model import controllers
-    except ImportError:                  # before the controller registry of issue 23
-        from ev.cli.main import COMPILED_FLIGHT_LOOPS
-        if variant in COMPILED_FLIGHT_LOOPS:
-            return ("the PID controller's error clamp is not in the %s variant's compiled "
-                    "flight loop (ev.model.pid)" % variant)
-        return None
+    rule: ev.model.controllers)."""
     return controllers.can_fly("pid", variant)
 
 

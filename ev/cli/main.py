@@ -123,9 +123,9 @@ def main(**options):
 
 
 Options = collections.namedtuple(
-    "Options", "population generations seconds min_generations variant no_specialized vectorized controller "
-               "state_vars until_flies seed store resume results save_best profile jit_log "
-               "given")
+    "Options", "population generations seconds min_generations variant no_specialized "
+               "vectorized controller state_vars until_flies seed store resume results "
+               "save_best profile jit_log given")
 
 
 def start(options):
