@@ -11,6 +11,7 @@ import collections
 from ev.model import controllers
 
 TASKS = ("benchmark", "fly")
+FLY_CONTROLLER = controllers.PID     # what the fly task evolves
 
 # What each implementation runs: the C cell is the same evaluation in C, driven by the same
 # Python GA on CPython (cffi); numba and the vectorized creature are CPython cells.
@@ -40,7 +41,7 @@ class Cell(collections.namedtuple("Cell", "label interpreter variant")):
 def pid_problem(variant):
     """Why a variant cannot fly the fly task's PID controller, or None (the controllers'
     rule: ev.model.controllers)."""
-    return controllers.can_fly("pid", variant)
+    return FLY_CONTROLLER.can_fly(variant)
 
 
 class CellError(ValueError):
@@ -144,5 +145,5 @@ def command(cell, settings, plan):
     args = ["-m", "ev.main", "--creature", cell.variant, "-n", settings.population]
     args += plan_arguments(plan) + ["--seed", settings.seed]
     if settings.task == "fly":
-        args += ["--controller", "pid", "--until-flies"]
+        args += ["--controller", FLY_CONTROLLER.name, "--until-flies"]
     return args

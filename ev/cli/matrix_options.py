@@ -14,8 +14,7 @@ import click
 
 from ev.cli import cells as cells_module, interpreters as interpreters_module
 from ev.common import capacity
-from ev.model.creature_base import DEFAULT_SHAPE
-from ev.model.pid import PID_SHAPE
+from ev.model import controllers
 from ev.pythons.interpreters import ROOT, venv_python
 
 DEFAULT_SECONDS = 8.0
@@ -139,7 +138,8 @@ def settings_from(given):
         fail("--profile records the benchmark task, not --task fly")
     if task == "fly" and given["seconds"] is not None:
         fail("--seconds: the fly task gives every cell the same generations (-g)")
-    check_population(given["population"], PID_SHAPE if task == "fly" else DEFAULT_SHAPE)
+    controller = cells_module.FLY_CONTROLLER if task == "fly" else controllers.STATE_SPACE
+    check_population(given["population"], controller.shape())
     generations, seconds = length(task, given["generations"], given["seconds"])
     if seconds is not None and generations < given["min_generations"]:
         fail("--generations %d is below --min-generations %d" % (generations,
