@@ -50,7 +50,8 @@ LAUNCHERS = ("runpy", "%sclick%s" % (os.sep, os.sep), "%svmprof%s" % (os.sep, os
 def is_launcher(frame):
     """A frame of what started the program: runpy, click, vmprof's or traces.record's main."""
     filename = frame.filename or ""
-    return frame.kind == PY and any(part in filename for part in LAUNCHERS)
+    return frame.kind == PY and (filename == "<string>"   # traces.record's child starts so
+                                 or any(part in filename for part in LAUNCHERS))
 
 
 def merged_unnamed(frames):

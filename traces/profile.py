@@ -69,7 +69,8 @@ def analyse(profile, top=15):
         "project": profile.project.to_json() if profile.project else None,
         "cut_at_depth_limit": profile.cut_weight / all_weight,
         "cut_samples": profile.cut_samples,
-        "reused_addresses": profile.reused,
+        "reused_addresses": [{"functions": names, "total": w / all_weight}
+                             for names, w in profile.reused],
     }
 
 
@@ -124,6 +125,12 @@ def render(result):
     return "\n".join(out)
 
 
+def function_names(names):
+    """'kernel_0, kernel_1, ..., kernel_11' from vmprof's 'py:kernel_0:5:file' names."""
+    functions = [n.split(":", 3)[1] if n.count(":") >= 3 else n for n in names]
+    return functions if len(functions) <= 4 else functions[:2] + ["..."] + functions[-1:]
+
+
 def warnings(result):
     """What the recording could not see, said before the figures it distorts."""
     out = []
@@ -132,12 +139,15 @@ def warnings(result):
                    "limit (vmprof keeps ~1,017 stack entries): their outer frames are missing, "
                    "so the time of the functions that called them is undercounted"
                    % (result["cut_samples"], 100 * result["cut_at_depth_limit"]))
-    for names in result["reused_addresses"]:
-        functions = [n.split(":", 3)[1] if n.count(":") >= 3 else n for n in names]
-        out.append("warning: %d functions had one code address one after another (%s): the "
-                   "profile cannot tell their samples apart, so they are shown as one"
-                   % (len(functions), ", ".join(functions[:4])
-                      + (", ..." if len(functions) > 4 else "")))
+    reused = result["reused_addresses"]
+    if reused:
+        out.append("warning: %d code addresses on the stacks belonged to several functions one "
+                   "after another (code freed and another made there): the profile cannot "
+                   "tell those functions' samples apart, they show as one ('a or b [N "
+                   "functions shared this code address]'); the most used: %s" % (
+                       len(reused), "; ".join("%s (%.1f%%)" % (
+                           ", ".join(function_names(row["functions"])), 100 * row["total"])
+                           for row in reused[:3])))
     return out
 
 

@@ -6,6 +6,7 @@ process's memory map beside the profile (PROFILE.maps), which lets us name the l
 native address, and recognise machine code the JIT generated (anonymous executable memory).
 """
 import bisect
+import collections
 import os
 import struct
 
@@ -76,7 +77,7 @@ def read_raw_profile(path, maps_path=None, project=None):
     project = project or Project.for_profile(path)
     names = Names(state.registrations)
     resolve = FrameResolver(memory, project)
-    samples, cut, cut_count = [], 0.0, 0
+    samples, cut, cut_count, sampled = [], 0.0, 0, collections.Counter()
     for index, entry in enumerate(stats.profiles):
         stack, weight = entry[0], float(entry[1]) if entry[1] else 1.0
         lines = [None] * len(stack)
@@ -84,6 +85,8 @@ def read_raw_profile(path, maps_path=None, project=None):
             stack, lines = stack[0::2], [abs(n) for n in stack[1::2]]
         frames = [resolve(address, names.get(address, index), line)
                   for address, line in zip(stack, lines)]
+        for address in set(stack):
+            sampled[address] += weight
         if is_cut(frames, state.words[index]):
             cut, cut_count = cut + weight, cut_count + 1
         samples.append((frames, weight))
@@ -94,7 +97,8 @@ def read_raw_profile(path, maps_path=None, project=None):
     profile = Profile(path, stats.interp or "unknown", samples, runtime, memory is not None)
     profile.project, profile.cut_weight, profile.has_lines = project, cut, state.profile_lines
     profile.cut_samples = cut_count
-    profile.reused = sorted(names.reused.values())
+    profile.reused = sorted(((names.reused[a], w) for a, w in sampled.items()
+                             if a in names.reused), key=lambda found: -found[1])
     return profile
 
 
