@@ -2,7 +2,7 @@
 import json
 import os
 
-from ev import atomic
+from ev.common import atomic
 from traces.categories import CATEGORIES, COLOURS, categorize, title
 from traces.processors import (display_name, for_people, library_and_category,
                                seconds_per_weight)
@@ -87,7 +87,7 @@ def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
     by category, as a PNG."""
     from matplotlib.patches import Patch
 
-    from ev.plots import plt, save
+    from ev.reporting.plots import plt, save
 
     seconds = seconds_per_weight(profile)
     root = call_tree([(for_people(stack), weight) for stack, weight in profile.samples])

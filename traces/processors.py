@@ -5,15 +5,15 @@ import os
 from traces.categories import categorize, project_file
 from traces.samples import NATIVE, PY
 
-ENTRY_FILE = os.path.join("ev", "main.py")
+ENTRY_FILES = (os.path.join("ev", "main.py"), os.path.join("ev", "cli", "main.py"))
 
 
 def without_launcher(frames):
-    """The stack from the innermost frame of the command line (ev/main.py) inwards, or else from
+    """The stack from the innermost frame of the command line (ev/cli/main.py) inwards, or else from
     the outermost project frame: the frames outside (runpy, click) only launched the run and
     would otherwise show as ~100% total time."""
     files = [project_file(f) for f in frames]
-    entry = [i for i, f in enumerate(files) if f == ENTRY_FILE]
+    entry = [i for i, f in enumerate(files) if f in ENTRY_FILES]
     if entry:
         return frames[entry[-1]:]
     project = next((i for i, f in enumerate(files) if f), None)
@@ -81,7 +81,7 @@ def short_path(frame):
 
 
 def display_name(frame):
-    """'rates (ev/quadcopter.py:115)', 'PyFloat_FromDouble', '<libpypy3.9-c.so>'."""
+    """'rates (ev/model/quadcopter.py:115)', 'PyFloat_FromDouble', '<libpypy3.9-c.so>'."""
     if frame.kind == PY:
         return "%s (%s:%s)" % (frame.name, short_path(frame), frame.line)
     return frame.label

@@ -16,7 +16,7 @@ import sys
 
 import click
 
-from ev import atomic
+from ev.common import atomic
 from traces import recording
 from traces.project import meta_path
 
