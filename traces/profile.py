@@ -91,6 +91,11 @@ def render(result):
     if "under" in result:
         out.append("only the samples under %s(): %.1f%% of the run; the shares below are "
                    "of its time" % (result["under"], 100 * result["share_of_run"]))
+        if result["cut_left_out"]:
+            out.append("warning: %.1f%% of the run's samples reached the recorder's depth "
+                       "limit and lost their outer frames: whether they ran under %s() cannot "
+                       "be told, so they are not counted here"
+                       % (100 * result["cut_left_out"], result["under"]))
     if not result["libraries_resolved"]:
         out.append("(no .maps file beside the profile: unnamed native frames stay unknown; "
                    "record with python -m traces.record to name them)")
@@ -182,7 +187,8 @@ def main(prof, as_json, speedscope, flame, top, under, projects):
             sys.exit(1)
     result = analyse(profile, top)
     if under:
-        result.update(under=under, share_of_run=share)
+        result.update(under=under, share_of_run=share,
+                      cut_left_out=whole.cut_weight / float(whole.total_weight or 1.0))
     try:
         click.echo(json.dumps(result, indent=1) if as_json else render(result))
     except BrokenPipeError:  # piped into head: the reader stopped reading, not an error

@@ -75,7 +75,7 @@ def read_raw_profile(path, maps_path=None, project=None):
     maps_path = maps_path or path + ".maps"
     memory = MemoryMap.load(maps_path) if os.path.exists(maps_path) else None
     project = project or Project.for_profile(path)
-    names = Names(state.registrations)
+    names = Names(state.registrations, registered_when_made=state.interp_name == "pypy")
     resolve = FrameResolver(memory, project)
     samples, cut, cut_count, sampled = [], 0.0, 0, collections.Counter()
     for index, entry in enumerate(stats.profiles):
@@ -98,7 +98,7 @@ def read_raw_profile(path, maps_path=None, project=None):
     profile.project, profile.cut_weight, profile.has_lines = project, cut, state.profile_lines
     profile.cut_samples = cut_count
     profile.reused = sorted(((names.reused[a], w) for a, w in sampled.items()
-                             if a in names.reused), key=lambda found: -found[1])
+                             if a in names.undecided), key=lambda found: -found[1])
     return profile
 
 

@@ -18,6 +18,7 @@ import click
 
 from ev.common import atomic
 from traces import recording
+from traces.profile_reader import ends_with_trailer
 from traces.project import meta_path
 
 CHECKOUT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -78,8 +79,8 @@ def main(profile, jit_log, projects, lines, command):
             remove_stale(path)
     command = [sys.executable, "-c", BOOT % CHECKOUT, json.dumps(config)]
     code = recording.run_recorded_child(command, jit_log, what="the recorded program")
-    if profile and os.path.exists(profile):
-        write_meta(profile, script, module, args, roots, jit_log)
+    if profile and os.path.exists(profile) and ends_with_trailer(profile):
+        write_meta(profile, script, module, args, roots, jit_log)   # a finished profile's
     report(profile, jit_log)
     sys.exit(code)
 

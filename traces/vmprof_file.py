@@ -43,11 +43,18 @@ def read_state(path):
 
 
 class Names(object):
-    """The name of a code address at a given sample: the one registered there most recently
-    before it.  When the file gives no order (every registration after the samples, as vmprof
-    0.6 writes on CPython) and several functions shared the address, the name says so."""
+    """The name of a code address at a given sample.
 
-    def __init__(self, registrations):
+    PyPy's vmprof registers a code object when it is made: a sample is named by the function
+    registered at its address most recently before it.  CPython's registers one when it is
+    freed (and the live ones at the end): a sample is named by the first function registered
+    at its address after it.  The file holds samples in buffers, so "after" is known only to
+    the buffer; when several functions were registered at the address in the buffer that
+    decides, the name gives all of them and says so."""
+
+    def __init__(self, registrations, registered_when_made):
+        self.when_made = registered_when_made
+        self.undecided = set()   # addresses some sample could not be named at
         self.by_address = collections.defaultdict(list)
         for address, name, before in registrations:
             entries = self.by_address[address]
@@ -68,8 +75,17 @@ class Names(object):
             return None
         if address not in self.reused:
             return entries[-1][1]
-        earlier = [name for before, name in entries if before <= sample_index]
-        return earlier[-1] if earlier else ambiguous(self.reused[address])
+        if self.when_made:
+            earlier = [name for before, name in entries if before <= sample_index]
+            candidates = earlier[-1:] or self.reused[address]
+        else:
+            later = [(before, name) for before, name in entries if before > sample_index]
+            candidates = ([name for before, name in later if before == later[0][0]] if later
+                          else self.reused[address])
+        if len(set(candidates)) == 1:
+            return candidates[0]
+        self.undecided.add(address)
+        return ambiguous(candidates)
 
 
 def ambiguous(names):
