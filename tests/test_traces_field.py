@@ -171,6 +171,9 @@ def test_every_export_works_on_every_category(tmp_path):
     assert all("[%s]" % category in files for category in CATEGORIES)
     write_flame_graph(profile, str(tmp_path / "f.png"))
     assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
+    from traces.summary import COLUMNS
+    in_columns = [category for _, members in COLUMNS for category in members]
+    assert sorted(in_columns) == sorted(CATEGORIES)   # the summary table: each in one column
 
 
 @pytest.mark.parametrize("arguments, message", [
@@ -206,3 +209,31 @@ def test_record_runs_a_module_with_its_arguments(tmp_path):
     assert result.returncode == 0 and "module ['x']" in result.stdout, result.stderr
     meta = json.loads((tmp_path / "m.prof.meta.json").read_text())
     assert meta["project"] == [str(tmp_path)] and meta["program"] == "-m mymod"
+
+
+def test_summary_rows_are_keyed_by_interpreter_and_variant(tmp_path, run):
+    """Issue 24 item 6: a CPython loop.prof and a PyPy loop.jitlog are two rows; a PyPy
+    profile with its JIT log beside it, one."""
+    cpython = sys.executable if not IS_PYPY else os.environ.get("EV_CPYTHON_PY")
+    pypy = sys.executable if IS_PYPY else os.environ.get("EV_PYPY_PY")
+    if not cpython or not pypy:
+        pytest.skip("needs both interpreters (set by run_tests.sh)")
+    program = user_program(tmp_path, "loop.py")
+    folder = tmp_path / "cells"
+    folder.mkdir()
+    for python, options in ((cpython, ["--profile", folder / "loop.prof"]),
+                            (pypy, ["--jit-log", folder / "loop.jitlog"]),
+                            (pypy, ["--profile", folder / "both.prof",
+                                    "--jit-log", folder / "both.jitlog"])):
+        done = run("traces.record", *(options + ["--", program]), python=python)
+        assert done.returncode == 0, done.stderr
+    result = run("traces.summary", folder, "--json", python=cpython)
+    assert result.returncode == 0, result.stderr
+    rows = sorted((r["cell"], r["python"]) for r in json.loads(result.stdout))
+    assert rows == [("both", "pypy"), ("loop", "cpython"), ("loop", "pypy")]
+    by_key = dict(((r["cell"], r["python"]), r) for r in json.loads(result.stdout))
+    assert "samples" in by_key[("loop", "cpython")]
+    assert "ops_per_iteration" not in by_key[("loop", "cpython")]
+    assert by_key[("loop", "pypy")]["hot_loop"].startswith("accumulate;")
+    assert "samples" in by_key[("both", "pypy")] and "hot_loop" in by_key[("both", "pypy")]
+    assert "| loop | cpython |" in run("traces.summary", folder, python=cpython).stdout
