@@ -22,8 +22,8 @@ from traces.recording_cost import recording_cost
 COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)),
            ("C-API / cpyext", (cat.CAPI,)), ("calls", (cat.CALLS,)),
            ("alloc/GC", (cat.ALLOC_GC,)), ("JIT code", (cat.JIT_CODE,)),
-           ("compiled C", (cat.COMPILED,)), ("other libraries", (cat.STDLIB, cat.LIBRARY, cat.OTHER,
-                                                      cat.UNKNOWN)),
+           ("compiled C", (cat.COMPILED,)),
+           ("other libraries", (cat.STDLIB, cat.LIBRARY, cat.OTHER, cat.UNKNOWN)),
            ("interpreter", (cat.INTERPRETER,)), ("PyPy runtime, unnamed", (cat.PYPY_RUNTIME,)))
 
 
