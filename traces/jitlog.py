@@ -98,17 +98,20 @@ ANONYMOUS_NOTE = (
 
 
 def missing_counts_note(result):
-    """Why a log has no iteration counts: PyPy writes jit-backend-counts and jit-summary when
-    the process exits, so a log with neither is most likely from a killed or crashed run."""
+    """Why a log has no iteration counts.  PyPy writes jit-backend-counts and jit-summary when
+    the program exits: without either, the program was killed or crashed before it finished,
+    or PYPYLOG asked for neither (the log cannot tell which); with jit-summary only, PYPYLOG
+    did not ask for the counts."""
     ranked = ("traces are ranked by size, and the trace broken down below is the longest, not "
               "necessarily the hottest")
+    recipe = "PYPYLOG=jit-log-opt,jit-backend-counts,jit-summary:FILE"
     if not result["summary"]:
-        return ("note: the log ends without the sections PyPy writes when the program exits "
-                "(jit-backend-counts, jit-summary): the program was most likely killed or "
-                "crashed before it finished (or PYPYLOG did not ask for them), so there are no "
-                "iteration counts: %s." % ranked)
-    return ("note: no jit-backend-counts section, so no iteration counts: %s (record with "
-            "PYPYLOG=jit-log-opt,jit-backend-counts,jit-summary:FILE)." % ranked)
+        return ("note: no jit-backend-counts section, so no iteration counts: %s.  The log "
+                "also lacks jit-summary; PyPy writes both when the program exits, so the "
+                "program was killed or crashed before it finished, or PYPYLOG did not ask for "
+                "them (%s)." % (ranked, recipe))
+    return ("note: no jit-backend-counts section, so no iteration counts: %s (the program "
+            "finished, jit-summary is here: record with %s)." % (ranked, recipe))
 
 
 def render(result, top=15):
