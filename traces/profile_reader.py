@@ -77,7 +77,7 @@ def read_raw_profile(path, maps_path=None, project=None):
     project = project or Project.for_profile(path)
     names = Names(state.registrations, registered_when_made=state.interp_name == "pypy")
     resolve = FrameResolver(memory, project)
-    samples, cut, cut_count, sampled = [], 0.0, 0, collections.Counter()
+    samples, cut, cut_count, sampled, recorder = [], 0.0, 0, collections.Counter(), 0.0
     for index, entry in enumerate(stats.profiles):
         stack, weight = entry[0], float(entry[1]) if entry[1] else 1.0
         lines = [None] * len(stack)
@@ -87,11 +87,16 @@ def read_raw_profile(path, maps_path=None, project=None):
                   for address, line in zip(stack, lines)]
         for address in set(stack):
             sampled[address] += weight
+        if any(is_recorder(frame) for frame in frames):
+            recorder += weight   # the recorder stopping, after the program: not its time
+            continue
         if is_cut(frames, state.words[index]):
             cut, cut_count = cut + weight, cut_count + 1
         samples.append((frames, weight))
     try:
         runtime = stats.get_runtime_in_microseconds() / 1e6
+        kept = sum(w for _, w in samples)
+        runtime *= kept / (kept + recorder) if kept else 1.0
     except Exception:
         runtime = None
     profile = Profile(path, stats.interp or "unknown", samples, runtime, memory is not None)
@@ -100,6 +105,13 @@ def read_raw_profile(path, maps_path=None, project=None):
     profile.reused = sorted(((names.reused[a], w) for a, w in sampled.items()
                              if a in names.undecided), key=lambda found: -found[1])
     return profile
+
+
+RECORDER_FILE = os.path.join("traces", "recording.py")
+
+
+def is_recorder(frame):
+    return frame.kind == PY and (frame.filename or "").endswith(RECORDER_FILE)
 
 
 ENTRY_FUNCTIONS = ("<module>", "_run_module_as_main", "_bootstrap", "_bootstrap_inner")

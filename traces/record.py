@@ -108,7 +108,7 @@ def write_meta(profile, script, module, args, roots, jit_log):
 
 def report(profile, jit_log):
     """Say what was written and how to read it."""
-    python = "python" if not sys.executable else os.path.basename(sys.executable)
+    python = sys.executable or "python"
     if profile and os.path.exists(profile):
         click.echo("# profile: %s  (read: %s -m traces.profile %s)" % (profile, python, profile),
                    err=True)

@@ -135,8 +135,11 @@ def vmprof_recording(path, report, lines=False):
         try:
             yield
         finally:
-            save_memory_map(path + ".maps")
-            stop_vmprof(vmprof, path)
+            mapped = read_memory_map()   # as it was while sampling; written once stopped,
+            try:                         # so that its fsync is not sampled
+                stop_vmprof(vmprof, path)
+            finally:
+                save_memory_map(path + ".maps", mapped)
 
 
 class ProfileNotWritten(OSError):
@@ -185,10 +188,19 @@ def exit_child(status):
     sys.exit(status)
 
 
-def save_memory_map(path):
-    """Best effort: without it the reader names fewer native frames, and says so."""
+def read_memory_map():
     try:
         with open("/proc/self/maps") as maps:
-            atomic.write_text(path, maps.read())
+            return maps.read()
+    except OSError:
+        return None
+
+
+def save_memory_map(path, mapped):
+    """Best effort: without it the reader names fewer native frames, and says so."""
+    if mapped is None:
+        return
+    try:
+        atomic.write_text(path, mapped)
     except OSError:
         pass
