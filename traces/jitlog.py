@@ -80,15 +80,16 @@ def analyse(path, loop_name=None):
         "summary": log.summary,
         "traces": listing(log),
         "loop": {"name": trace.name, "kind": trace.kind, "iterations": trace.iterations,
-                 "chosen_because": why, "body_counts": body_counts(trace), "lines": by_source_line(trace),
-                 "bridge_load": bridge_load(log, trace)},
+                 "chosen_because": why, "body_counts": body_counts(trace),
+                 "lines": by_source_line(trace), "bridge_load": bridge_load(log, trace)},
     }
 
 
 LISTING_NOTE = (
     "ops: the operations of the trace, of the classes below (label, jump and debug markers "
     "are never counted); body: those of a loop's per-iteration body, from its last label on "
-    "(the rest is the preamble, run once on entry), the 'ops per iteration' below.  iterations: runs counted by jit-backend-counts.  per iter: a bridge's "
+    "(the rest is the preamble, run once on entry), the 'ops per iteration' below.  "
+    "iterations: runs counted by jit-backend-counts.  per iter: a bridge's "
     "runs per iteration of the loop it leaves -- every one is a guard failing and a jump "
     "out of the compiled loop, where the JIT switches paths.")
 ANONYMOUS_NOTE = (

@@ -125,6 +125,8 @@ def vmprof_recording(path, report, lines=False):
     report("# profiling with vmprof into %s (real-time sampling, %s)" % (
         path, "native frames on" if native else
         "no native frames: libunwind.so cannot be loaded (apt-get install libunwind8)"))
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path + ".meta.json")   # traces.record's description of an earlier recording
     with open(path, "w+b") as out:
         try:
             vmprof.enable(out.fileno(), period=SAMPLE_PERIOD, real_time=True, native=native,

@@ -43,7 +43,8 @@ class Profile(object):
     def derived(self, samples, runtime_seconds):
         """A profile of other samples from the same recording."""
         kept = Profile(self.path, self.interpreter, samples, runtime_seconds, self.has_maps)
-        for name in ("folded_weight", "project", "cut_weight", "cut_samples", "has_lines", "reused"):
+        for name in ("folded_weight", "project", "cut_weight", "cut_samples", "has_lines",
+                     "reused"):
             setattr(kept, name, getattr(self, name))
         return kept
 

@@ -7,10 +7,12 @@ signals passed on, a crash in one line.  Here: only what is ev's, the child's co
 """
 import sys
 
-from traces.recording import (CHILD_FLAG, JIT_LOG_CATEGORIES, SAMPLE_PERIOD,  # noqa: F401
-                              ProfileNotWritten, exit_child, in_child, is_pypy,
-                              native_frames_available, signal_name, vmprof_recording)
 from traces import recording
+from traces.recording import (exit_child, in_child, is_pypy, signal_name,
+                              vmprof_recording)
+
+__all__ = ["exit_child", "in_child", "is_pypy", "run_recorded_child", "signal_name",
+           "vmprof_recording"]
 
 
 def run_recorded_child(argv, jit_log):
