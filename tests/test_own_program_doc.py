@@ -35,13 +35,12 @@ def interpreters():
     return {"cpython": cpython, "pypy": pypy}
 
 
-def checkout_with_venvs(folder, pythons):
-    """EV as the section expects it: EV/.venv/NAME/bin/python for each venv."""
-    for name, python in pythons.items():
-        bin_dir = folder / ".venv" / name / "bin"
-        bin_dir.mkdir(parents=True)
-        wrapper = bin_dir / "python"
-        wrapper.write_text('#!/bin/sh\nexec "%s" "$@"\n' % python)
+def commands_folder(folder, pythons):
+    """A folder for PATH holding `pypy` and `python`: the venvs the section names so."""
+    folder.mkdir()
+    for command, name in (("pypy", "pypy"), ("python", "cpython")):
+        wrapper = folder / command
+        wrapper.write_text('#!/bin/sh\nexec "%s" "$@"\n' % pythons[name])
         wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
     return folder
 
@@ -58,8 +57,10 @@ def test_the_own_program_section_runs_as_written(tmp_path):
     assert len(commands) == 2 and "traces.record" in commands[0] + commands[1]
     work = tmp_path / "nbody"
     work.mkdir()
+    assert program.startswith("# file: nbody.py ")
     (work / "nbody.py").write_text(program)
-    env = dict(os.environ, EV=str(checkout_with_venvs(tmp_path / "ev", pythons)),
+    path = str(commands_folder(tmp_path / "bin", pythons)) + os.pathsep + os.environ["PATH"]
+    env = dict(os.environ, PATH=path,
                PYTHONPATH=ROOT)   # this checkout's traces, whatever the venvs have installed
     script = "set -e -o pipefail\n" + "\n".join(commands)
     result = subprocess.run(["bash", "-c", script], cwd=str(work), env=env,
