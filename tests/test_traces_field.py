@@ -4,8 +4,10 @@ interpreter under test."""
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -237,3 +239,25 @@ def test_summary_rows_are_keyed_by_interpreter_and_variant(tmp_path, run):
     assert by_key[("loop", "pypy")]["hot_loop"].startswith("accumulate;")
     assert "samples" in by_key[("both", "pypy")] and "hot_loop" in by_key[("both", "pypy")]
     assert "| loop | cpython |" in run("traces.summary", folder, python=cpython).stdout
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_signal_to_record_finishes_the_profile(tmp_path, signum):
+    """Ctrl-C or SIGTERM sent to traces.record alone: passed on once, the program stops, the
+    profile is whole, the exit code says which signal."""
+    program = tmp_path / "spin.py"
+    program.write_text("while True:\n    sum(range(1000))\n")
+    profile = tmp_path / "spin.prof"
+    recorder = subprocess.Popen([sys.executable, "-m", "traces.record", "--profile",
+                                 str(profile), "--", str(program)], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                universal_newlines=True)
+    deadline = time.time() + 60
+    while not (profile.exists() and profile.stat().st_size > 4096) and time.time() < deadline:
+        time.sleep(0.1)
+    recorder.send_signal(signum)
+    _, stderr = recorder.communicate(timeout=60)
+    assert recorder.returncode == 128 + signum, stderr
+    assert "Traceback" not in stderr and "the recording of what ran is kept" in stderr
+    assert read_profile(str(profile)).samples
+    assert os.path.exists(str(profile) + ".meta.json")

@@ -109,7 +109,10 @@ def write_meta(profile, script, module, args, roots, jit_log):
 def report(profile, jit_log):
     """Say what was written and how to read it."""
     python = sys.executable or "python"
-    if profile and os.path.exists(profile):
+    if profile and os.path.exists(profile) and not ends_with_trailer(profile):
+        click.echo("# no whole profile: the program was stopped before the recording "
+                   "finished (%s is cut short)" % profile, err=True)
+    elif profile and os.path.exists(profile):
         click.echo("# profile: %s  (read: %s -m traces.profile %s)" % (profile, python, profile),
                    err=True)
     if jit_log and os.path.exists(jit_log):
