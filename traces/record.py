@@ -59,13 +59,16 @@ def default_output(script, module, suffix):
               help="A folder of the program's own code, repeatable [default: the program's "
                    "folder; with -m, the current folder].")
 @click.option("--lines", is_flag=True, help="Also record the line each frame was at.")
-@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+@click.argument("command", nargs=-1, type=click.UNPROCESSED,
+                metavar="-- PROGRAM.py [ARGS]... | -- -m MODULE [ARGS]...")
 def main(profile, jit_log, projects, lines, command):
     """Record a program's profile (and on PyPy its JIT log) for traces.profile / traces.jitlog."""
     script, module, args = program_of(command)
     if jit_log and not recording.is_pypy():
         raise click.UsageError("--jit-log needs PyPy (this is %s)"
                                % platform.python_implementation())
+    if lines and recording.is_pypy():
+        raise click.UsageError("--lines: vmprof on PyPy records no line numbers")
     if not profile and not jit_log:
         profile = default_output(script, module, ".prof")
         jit_log = default_output(script, module, ".jitlog") if recording.is_pypy() else None
