@@ -104,7 +104,8 @@ def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
 
     place(root, 0.0, 0)
     height = max([b[1] for b in boxes] + [0]) + 1
-    fig, ax = plt.subplots(figsize=(16, max(4.0, 0.3 * height + 2.2)))
+    inches = max(4.0, 0.3 * height + 2.2)
+    fig, ax = plt.subplots(figsize=(16, inches))
     axis_px = 16 * 100 * 0.92
     span = total * seconds
     for x, depth, width, name, category in boxes:
@@ -126,4 +127,5 @@ def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
     fig.legend(handles=[Patch(color=COLOURS[c], label=title(c, profile.interpreter))
                         for c in used], fontsize=8, loc="lower center", ncol=min(4, len(used)),
                frameon=False)
-    save(fig, path, rect=(0, 0.04 + 0.025 * ((len(used) - 1) // 4), 1, 1))
+    legend_inches = 0.15 + 0.2 * ((len(used) + 3) // 4)   # 8-point rows, below the axis
+    save(fig, path, rect=(0, legend_inches / inches, 1, 1))
