@@ -15,7 +15,7 @@ from traces.errors import InputError
 from traces.eval_frames import fold_eval_entry_frames
 from traces.project import Project
 from traces.samples import JIT, NATIVE, PY, UNKNOWN, Frame, Profile
-from traces.vmprof_file import DEPTH_LIMIT_WORDS, Names, read_state
+from traces.vmprof_file import DEPTH_LIMIT_WORDS, JittedCode, Names, read_state
 
 class MemoryMap(object):
     """Address ranges of /proc/PID/maps: which file (if any) an address belongs to."""
@@ -83,8 +83,8 @@ def read_raw_profile(path, maps_path=None, project=None):
         lines = [None] * len(stack)
         if state.profile_lines:  # (address, -line of that frame) pairs
             stack, lines = stack[0::2], [abs(n) for n in stack[1::2]]
-        frames = [resolve(address, names.get(address, index), line)
-                  for address, line in zip(stack, lines)]
+        frames = without_jit_twins([resolve(address, names.get(address, index), line)
+                                    for address, line in zip(stack, lines)], stack)
         for address in set(stack):
             sampled[address] += weight
         if any(is_recorder(frame) for frame in frames):
@@ -105,6 +105,18 @@ def read_raw_profile(path, maps_path=None, project=None):
     profile.reused = sorted(((names.reused[a], w) for a, w in sampled.items()
                              if a in names.undecided), key=lambda found: -found[1])
     return profile
+
+
+def without_jit_twins(frames, stack):
+    """PyPy's stacks give a function running in JIT code twice: its interpreter frame, then a
+    'jitted' entry for the same code.  Keep one (the JIT code itself is the frame below)."""
+    kept = []
+    for frame, address in zip(frames, stack):
+        if (isinstance(address, JittedCode) and kept and kept[-1].kind == PY
+                and kept[-1].key() == frame.key()):
+            continue
+        kept.append(frame)
+    return kept
 
 
 RECORDER_FILE = os.path.join("traces", "recording.py")
