@@ -171,8 +171,9 @@ def source_view(trace, ids, bridges_of, body_only=False):
             pos.lineno if pos else None].append((index, op))
     out = []
     for (filename, function, firstline), lines in by_line.items():
-        out.append("<h3>%s (%s)</h3>" % (esc(function or "(before the first position)"),
-                                        esc(short_path(filename) if filename else "")))
+        out.append("<h3>%s</h3>" % (
+            "%s (%s)" % (esc(function), esc(short_path(filename))) if function else
+            "the trace's entry (operations before its first source position)"))
         out.extend(function_lines(filename, firstline, lines, trace, body, ids, bridges_of))
     return "".join(out)
 
@@ -181,9 +182,10 @@ def function_lines(filename, firstline, lines, trace, body, ids, bridges_of):
     readable = bool(filename) and not filename.startswith("<") and os.path.exists(filename)
     numbered = sorted(n for n in lines if n is not None)
     if not readable:
-        note = ("<div class='missing'>source not available (%s)</div>"
-                % esc(filename or "no file"))
-        return [note] + [line_block(n, "", lines[n], trace, body, ids, bridges_of)
+        note = ("<div class='missing'>source not available (%s)</div>" % esc(filename)
+                if filename else "")
+        return [note] + [line_block(n, "(its operations)" if n is None else "", lines[n], trace,
+                                    body, ids, bridges_of)
                          for n in [None] * (None in lines) + numbered]
     start = min([firstline] + numbered) if firstline else min(numbered or [1])
     out = []
