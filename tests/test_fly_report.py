@@ -2,6 +2,7 @@
 (issue 8).  Real runs, small population."""
 import json
 import os
+import re
 
 import pytest
 
@@ -17,21 +18,34 @@ def records(path):
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
+def short(cell):
+    """cpython3.11-numpy -> cpython-numpy: the host's cells by their short names."""
+    return re.sub(r"^(cpython|pypy)[0-9.]*-", r"\1-", cell)
+
+
+def first_round_files(out):
+    """{short cell name: its first round's results file} from the matrix record."""
+    with open(str(out / "matrix.json")) as matrix:
+        return {short(cell["cell"]): out / (cell["cell"] + ".r1.jsonl")
+                for cell in json.load(matrix)["cells"]}
+
+
 @needs_venv
 def test_every_cell_flies_at_the_same_generation(tmp_path):
     out = tmp_path / "fly"
     result = run_all("--task", "fly", "--population", "60", "--generations", "30", "--seed",
                      "8", "--out", str(out), "--cells",
-                     "cpython-numpy,cpython-specialized,cpython-vectorized,c",
-                     EV_NO_INSTALL="1")
+                     "cpython-numpy,cpython-specialized,cpython-vectorized,c", "--rounds",
+                     "1", EV_NO_INSTALL="1")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "--controller pid --until-flies" in (out / "commands.txt").read_text()
     report = run_module("ev.reporting.fly_report", out, "--json")
     assert report.returncode == 0, report.stderr
-    rows = {r["cell"]: r for r in json.loads(report.stdout)}
+    rows = {short(r["cell"]): r for r in json.loads(report.stdout)}
+    files = first_round_files(out)
     assert set(rows) == {"cpython-numpy", "cpython-specialized", "cpython-vectorized"}
     for cell, row in rows.items():
-        generations = [r for r in records(out / (cell + ".jsonl")) if r["type"] == "generation"]
+        generations = [r for r in records(files[cell]) if r["type"] == "generation"]
         flown = [g["generation"] for g in generations if g["flies"]]
         assert row["flies"] and flown == [generations[-1]["generation"]]   # stopped there
         assert row["generations"] == len(generations) < 30
@@ -40,7 +54,8 @@ def test_every_cell_flies_at_the_same_generation(tmp_path):
         assert row["same_work"] is True
     assert len({(r["generations"], r["best_fitness"]) for r in rows.values()}) == 1
     text = (out / "fly_report.md").read_text()
-    assert "| c | not run: the PID controller's error clamp" in text
+    assert re.search(r"\| (cpython[0-9.]*-)?c \| not run: the PID controller's error clamp",
+                     text)
     assert (out / "time_to_fly.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -48,11 +63,12 @@ def test_every_cell_flies_at_the_same_generation(tmp_path):
 def test_a_cell_that_never_flies_is_a_result_not_a_failure(tmp_path):
     out = tmp_path / "fly"
     result = run_all("--task", "fly", "--population", "20", "--generations", "1", "--seed",
-                     "2", "--out", str(out), "--cells", "cpython-specialized",
+                     "2", "--out", str(out), "--cells", "cpython-specialized", "--rounds", "1",
                      EV_NO_INSTALL="1")
     assert result.returncode == 0, result.stderr[-2000:]
     text = (out / "fly_report.md").read_text()
-    assert "| cpython-specialized | cpython" in text and "did not fly in 1 |" in text
+    assert re.search(r"\| cpython[0-9.]*-specialized \| cpython", text)
+    assert "did not fly in 1 |" in text
     assert "No cell found a flying controller" in text
     assert not (out / "time_to_fly.png").exists()
 
@@ -63,12 +79,40 @@ def test_run_all_rejects_a_bad_task(args):
     assert result.returncode == 2 and "run_all.sh:" in result.stderr
 
 
-def test_a_benchmark_folder_says_it_is_not_a_fly_run(tmp_path):
+def test_a_benchmark_folder_is_refused_with_what_it_holds(tmp_path):
+    """Issue 24 item 5: no fly-task records is an error that says what the folder holds,
+    exits non-zero and writes nothing."""
+    from matrix_folders import HERE
     assert run_module("ev.main", "-n", 8, "-g", 2, "--seed", 1, "--results",
-                      tmp_path / "x.jsonl").returncode == 0
-    result = run_module("ev.reporting.fly_report", tmp_path)
+                      tmp_path / "cpython-specialized.jsonl").returncode == 0
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for args in ([], ["--json"]):
+        result = run_module("ev.reporting.fly_report", tmp_path, *args)
+        assert result.returncode == 1 and result.stdout == ""
+        (line,) = result.stderr.splitlines()
+        assert "holds no fly-task records: 1 run(s) of %s-specialized" % HERE in line
+        assert "ev.reporting.report" in line and "Traceback" not in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_fly_folder_of_rounds_gives_seconds_to_fly_over_rounds(tmp_path):
+    """Rounds of a fly run (MATRIX_CONTRACT.md): seconds to fly is the median over rounds."""
+    from matrix_folders import real_records
+    run, generation = real_records(tmp_path)
+    for k, seconds in enumerate(([1.0, 2.0], [1.5, 2.5], [1.2, 2.0]), 1):
+        with open(str(tmp_path / ("cpython3.11-specialized.r%d.jsonl" % k)), "w") as out:
+            out.write(json.dumps(run) + "\n")
+            for g, secs in enumerate(seconds):
+                out.write(json.dumps(dict(generation, generation=g, seconds=secs,
+                                          flies=g == 1)) + "\n")
+    result = run_module("ev.reporting.fly_report", tmp_path, "--json")
     assert result.returncode == 0, result.stderr
-    assert "Not a fly run" in result.stdout and "not a fly run (2 generations)" in result.stdout
+    (row,) = json.loads(result.stdout)
+    assert row["rounds"] == 3 and row["generations"] == 2
+    assert (row["seconds"], row["seconds_low"], row["seconds_high"]) == (3.2, 3.0, 4.0)
+    assert row["same_work"] is True
+    text = run_module("ev.reporting.fly_report", tmp_path, "--no-plots").stdout
+    assert "| 3.20 (3.00-4.00) |" in text and ".png" not in text
 
 
 def test_an_empty_folder_is_a_one_line_error(tmp_path):

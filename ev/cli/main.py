@@ -12,8 +12,7 @@ import click
 from ev.common import atomic, capacity
 from ev.cli import profiling
 from ev.store import records
-from ev.model.creature_base import DEFAULT_SHAPE
-from ev.model.pid import GAIN_NAMES, PID_SHAPE, pid_creature_class
+from ev.model import controllers
 from ev.model.replay import flies_and_generalizes
 from ev.common.rng import Rng
 from ev.store.sqlite import Store, StoreError
@@ -21,8 +20,6 @@ from ev.cli.outputs import RunOutputs, failure_message, finish
 from ev.evolution.universe import Universe
 from ev.backends.registry import VARIANT_NAMES, VariantUnavailable, get_variant
 
-CONTROLLERS = ("state-space", "pid")
-COMPILED_FLIGHT_LOOPS = ("numba", "c")   # they fly the state-space form of the genome only
 LINE = ("Generation {n:3d}: min = {s.min:8.2f} avg = {s.avg:8.2f} max = {s.max:8.2f}  "
         "[population = {population}]  [{secs:.2f} secs]")
 
@@ -72,12 +69,18 @@ def check_writable(ctx, param, path):
 @click.option("-g", "--generations", type=click.IntRange(min=1), default=None,
               help="Generations to run [default: until Ctrl-C]; with --until-flies, the "
                    "budget.")
+@click.option("--seconds", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="A time budget: stop after the generation that brings the evolution's "
+                   "seconds to this (cheap variants run more generations than dear ones); "
+                   "-g still caps.  The matrix run gives each cell one.")
+@click.option("--min-generations", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --seconds: never stop before this many generations.")
 @click.option("--creature", "variant", type=click.Choice(VARIANT_NAMES), default=None,
               help="How run_step is computed [default: specialized].")
 @click.option("--no-specialized", is_flag=True,
               help="Use the numpy Creature (the article's spelling of --creature numpy).")
 @click.option("--vectorized", is_flag=True, help="Same as --creature vectorized.")
-@click.option("--controller", type=click.Choice(CONTROLLERS), default="state-space",
+@click.option("--controller", type=click.Choice(controllers.NAMES), default=controllers.DEFAULT,
               show_default=True,
               help="What evolves: the article's state-space matrix, or a PID (Kp, Ki, Kd and "
                    "an error limit) compiled into that same form.")
@@ -120,9 +123,9 @@ def main(**options):
 
 
 Options = collections.namedtuple(
-    "Options", "population generations variant no_specialized vectorized controller "
-               "state_vars until_flies seed store resume results save_best profile jit_log "
-               "given")
+    "Options", "population generations seconds min_generations variant no_specialized "
+               "vectorized controller state_vars until_flies seed store resume results "
+               "save_best profile jit_log given")
 
 
 def start(options):
@@ -150,7 +153,7 @@ def start(options):
     if (options.profile or options.jit_log) and not profiling.in_child():
         if stored:
             stored.close()   # the child takes the store's lock
-        return profiling.run_recorded_child(sys.argv[1:], options.jit_log)
+        return profiling.run_recorded_child(own_arguments(), options.jit_log)
     seed = options.seed
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "big")
@@ -162,20 +165,19 @@ def start(options):
         click.echo("error: --creature %s: %s" % (variant, error), err=True)
         return 1
     creature_class, description = controller_class(options.controller, chosen)
-    run = records.run_record(variant, options.population, seed, options.generations, shape,
-                             sys.argv, controller=options.controller,
-                             gains=GAIN_NAMES if options.controller == "pid" else None)
+    run = records.RunRecord.new(variant, options.population, seed, options.generations, shape,
+                                sys.argv, controller=options.controller)
     if stored and stored.last_generation() is not None:
         try:
             universe, first = resumed_universe(stored, chosen.evaluate_all)
         except StoreError as error:
             raise click.ClickException(str(error))
         click.echo("# %s %s, %s, seed %d, resuming %s at generation %d" % (
-            run["implementation"], run["version"], description, seed, options.resume, first))
+            run.implementation, run.version, description, seed, options.resume, first))
     else:
         universe, first = Universe.random(creature_class, options.population,
                                           chosen.evaluate_all, Rng(seed), shape), 0
-        click.echo("# %s %s, %s, seed %d" % (run["implementation"], run["version"],
+        click.echo("# %s %s, %s, seed %d" % (run.implementation, run.version,
                                              description, seed))
     try:
         outputs = RunOutputs.open(run, options.results, options.store, stored)
@@ -186,8 +188,17 @@ def start(options):
         click.echo("error: %s" % error, err=True)
         return 1
     goal = FliesGoal() if options.until_flies else None
-    return run_until_done(universe, Span(first, options.generations), outputs,
+    if options.seconds is None and "min_generations" in options.given:
+        raise click.UsageError("--min-generations goes with --seconds")
+    span = Span(first, options.generations, options.seconds, options.min_generations)
+    return run_until_done(universe, span, outputs,
                           options.save_best, options.profile, goal)
+
+
+def own_arguments():
+    """This command's arguments: after ``ev evolve`` (the group has no options of its own to
+    stand between), or after ``python -m ev.main``."""
+    return sys.argv[2:] if click.get_current_context().parent else sys.argv[1:]
 
 
 def open_store_to_resume(path):
@@ -201,10 +212,13 @@ def open_store_to_resume(path):
 def options_from_store(options, stored):
     """The options with what defines the run taken from the store; a flag given on the
     command line that contradicts the store is a usage error."""
-    run = stored.run()
-    from_store = {"population": run["population"], "seed": run["seed"],
-                  "controller": run.get("controller", "state-space"),
-                  "variant": run["variant"], "state_vars": run["shape"]["state_vars"]}
+    try:
+        run = stored.run()
+    except StoreError as error:
+        raise click.ClickException(str(error))
+    from_store = {"population": run.population, "seed": run.seed,
+                  "controller": run.controller, "variant": run.variant,
+                  "state_vars": run.shape["state_vars"]}
     for name, value in from_store.items():
         mine = getattr(options, name)
         if name in options.given and mine != value:
@@ -212,9 +226,9 @@ def options_from_store(options, stored):
                                    "resume" % (name.replace("_", "-"), mine, value))
     if (options.no_specialized or options.vectorized) and "variant" not in options.given:
         wanted = "numpy" if options.no_specialized else "vectorized"
-        if wanted != run["variant"]:
+        if wanted != run.variant:
             raise click.UsageError("--%s contradicts the stored run (creature %s)" % (
-                "no-specialized" if options.no_specialized else "vectorized", run["variant"]))
+                "no-specialized" if options.no_specialized else "vectorized", run.variant))
     return options._replace(no_specialized=False, vectorized=False, **from_store)
 
 
@@ -225,38 +239,39 @@ def resumed_universe(stored, evaluate_all):
     creatures, rng_state, next_id = stored.population_after(last)
     rng = Rng()
     rng.setstate(rng_state)
-    universe = Universe(creatures, evaluate_all, rng)
-    universe.next_id = next_id
-    return universe, last + 1
+    return Universe(creatures, evaluate_all, rng, next_id=next_id), last + 1
 
 
-class Span(collections.namedtuple("Span", "first count")):
-    """Generations ``first``, ``first + 1``, ... (``count`` of them; None: until stopped)."""
+class Span(collections.namedtuple("Span", "first count seconds minimum")):
+    """Generations ``first``, ``first + 1``, ... (``count`` of them; None: until stopped), or
+    fewer when a time budget of ``seconds`` is spent (after ``minimum`` generations at least)."""
 
-    def __contains__(self, generation):
-        return self.count is None or generation < self.first + self.count
+    def __new__(cls, first, count, seconds=None, minimum=1):
+        return super(Span, cls).__new__(cls, first, count, seconds, minimum)
+
+    def continues(self, generation, seconds):
+        """Whether to run ``generation``, given the seconds of those run so far."""
+        if self.count is not None and generation >= self.first + self.count:
+            return False
+        return (self.seconds is None or len(seconds) < self.minimum
+                or sum(seconds) < self.seconds)
 
 
 def choose_shape(controller, state_vars):
-    if controller == "pid":
-        if state_vars not in (None, PID_SHAPE.state_vars):
-            raise click.UsageError("--state-vars %d: a PID controller has %d (the integral "
-                                   "and the previous altitude)"
-                                   % (state_vars, PID_SHAPE.state_vars))
-        return PID_SHAPE
-    return DEFAULT_SHAPE._replace(state_vars=1 if state_vars is None else state_vars)
+    try:
+        return controllers.get(controller).shape(state_vars)
+    except ValueError as error:
+        raise click.UsageError(str(error))
 
 
 def controller_class(controller, chosen):
     """(creature class, description) of what evolves, computed the way ``chosen`` computes."""
-    if controller == "pid":
-        if chosen.name in COMPILED_FLIGHT_LOOPS:
-            raise click.UsageError("--controller pid flies on the numpy, specialized and "
-                                   "vectorized creatures; the %s variant's compiled flight "
-                                   "loop has no error clamp" % chosen.name)
-        return (pid_creature_class(chosen.creature_class),
-                "PID gains flown as the state-space form, %s" % chosen.description)
-    return chosen.creature_class, chosen.description
+    controller = controllers.get(controller)
+    problem = controller.can_fly(chosen.name)
+    if problem:
+        raise click.UsageError("--controller %s: %s" % (controller.name, problem))
+    return (controller.creature_class(chosen.creature_class),
+            controller.describe(chosen.description))
 
 
 class FliesGoal(object):
@@ -268,8 +283,8 @@ class FliesGoal(object):
         self.generation = None
         self.wall_seconds = None
 
-    def reached(self, universe, generation, wall_seconds):
-        if universe.best is None or not flies_and_generalizes(universe.best):
+    def reached(self, best, generation, wall_seconds):
+        if not flies_and_generalizes(best):
             return False
         self.generation, self.wall_seconds = generation, wall_seconds
         return True
@@ -340,17 +355,17 @@ def choose_variant(variant, no_specialized, vectorized):
 def evolve(universe, span, outputs, seconds, goal=None):
     generation = span.first
     began = time.perf_counter()
-    while generation in span:
+    while span.continues(generation, seconds):
         start = time.perf_counter()
-        stats = universe.run_generation()
+        happened = universe.run_generation()
         elapsed = time.perf_counter() - start
         seconds.append(elapsed)
-        flew = goal is not None and goal.reached(universe, generation,
+        flew = goal is not None and goal.reached(happened.best, generation,
                                                  time.perf_counter() - began)
         # Recorded before printed: whatever a user saw is in the records (the store commits
         # in the background, at most one generation behind).
-        outputs.generation(universe, generation, elapsed, stats, flew if goal else None)
-        click.echo(LINE.format(n=generation, s=stats, population=universe.population,
+        outputs.generation(generation, elapsed, happened, flew if goal else None)
+        click.echo(LINE.format(n=generation, s=happened.stats, population=universe.population,
                                secs=elapsed))
         if flew:
             return
