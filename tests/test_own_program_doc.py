@@ -16,7 +16,7 @@ DOC = os.path.join(ROOT, "docs", "own-program.md")
 IS_PYPY = hasattr(sys, "pypy_version_info")
 
 
-def section(text, title="## Your own program"):
+def section(text, title="# Your own program"):
     start = text.index(title)
     end = text.find("\n## ", start + len(title))
     return text[start:] if end < 0 else text[start:end]

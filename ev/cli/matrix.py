@@ -17,7 +17,7 @@ import sys
 import click
 
 from ev.cli import cells as cells_module, children
-from ev.cli import matrix_options, recording
+from ev.cli import matrix_options, provisioning, recording
 from ev.cli.matrix_file import MatrixFile
 from ev.common import atomic, machine
 
@@ -185,6 +185,8 @@ def main(**given):
     if given["check"]:
         click.echo(matrix_options.setup_needed(settings))
         return
+    if provisioning.provision_missing(given["interpreters"]):
+        settings = matrix_options.settings_from(given)   # the roots made: probe them again
     try:
         status = run_matrix(settings)
     except OSError as error:      # the results folder could not be written (disk full...)
