@@ -73,6 +73,7 @@ class Interval(object):
     def __init__(self, values, over="rounds"):
         values = [v for v in values if v is not None]
         self.count = len(values)
+        self.repeats = self.count     # a spread needs two values at least
         self.over = over
         self.median = median(values)
         self.low = min(values) if values else None
@@ -80,7 +81,7 @@ class Interval(object):
 
     @property
     def spread(self):
-        if not self.median:
+        if not self.median or self.repeats < 2:
             return None
         return (self.high - self.low) / self.median
 
@@ -94,11 +95,13 @@ class Interval(object):
         return self.low <= other.high and other.low <= self.high
 
     @classmethod
-    def of(cls, middle, low, high, over):
-        """An Interval given by its median and bounds (e.g. a ratio of two intervals)."""
+    def of(cls, middle, low, high, over, repeats=2):
+        """An Interval given by its median and bounds (e.g. a ratio of two intervals);
+        ``repeats``: how many values the bounds come from (fewer than 2: no spread)."""
         found = cls([], over)
         found.median, found.low, found.high = middle, low, high
         found.count = 0 if middle is None else 1
+        found.repeats = repeats
         return found
 
     def __bool__(self):

@@ -145,7 +145,8 @@ def interval(rounds, key, steady_values):
         return Interval([r[key] for r in rounds], over="rounds")
     found = Interval(steady_values, over="generations")
     middle = rounds[0][key] if rounds else None
-    return Interval.of(middle, found.low, found.high, "generations") if middle is not None \
+    return Interval.of(middle, found.low, found.high, "generations", found.count) \
+        if middle is not None \
         else Interval([], "generations")
 
 

@@ -3,6 +3,8 @@
 "A is faster than B" only when their s/gen intervals do not overlap; otherwise "no
 measurable difference".  A ratio is printed with its interval: "3.1x (2.9-3.4x)".
 """
+import math
+
 from ev.common.stats import Interval
 
 
@@ -24,6 +26,9 @@ def ratio_text(middle, low, high, digits=None):
 
 
 def decimals(value):
+    """Two significant digits below 1 (0.0021x, not 0.00x), fewer decimals above."""
+    if 0 < value < 1:
+        return max(2, 1 - int(math.floor(math.log10(value))))
     return 2 if value < 10 else 1 if value < 100 else 0
 
 
@@ -90,7 +95,7 @@ def interval_text(row, key="median_seconds"):
 
 
 def spread_text(row):
-    """'7%', '**14% noisy**', or '-' (no spread: no timings)."""
+    """'7%', '**14% noisy**', or '-' (no spread: no timings, or a single value)."""
     if row.get("spread") is None:
         return "-"
     text = "%.0f%%" % (100 * row["spread"])
