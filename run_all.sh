@@ -7,8 +7,8 @@ usage() {
 Usage: ./run_all.sh [options]
 
 Sets up venvs for CPython and PyPy (installing Debian's pypy3 when missing and run as root),
-then runs ev.main in each cell, one after another, with the same seed and population, and ends
-with the report table and plots (python -m ev.report).
+then runs ev.cli.main in each cell, one after another, with the same seed and population, and ends
+with the report table and plots (python -m ev.reporting.report).
 
 Cells: cpython-numpy cpython-specialized cpython-vectorized cpython-numba pypy-numpy
        pypy-specialized c
@@ -18,9 +18,9 @@ missing is reported as not run, with the reason.)
 
 Tasks:
   --task benchmark      (default) the article's experiment: the state-space creature, a fixed
-                        number of generations, seconds per generation per cell (ev.report)
+                        number of generations, seconds per generation per cell (ev.reporting.report)
   --task fly            the PID task: each cell evolves a PID controller with --until-flies
-                        and the same budget, and the report (ev.fly_report) gives the seconds
+                        and the same budget, and the report (ev.reporting.fly_report) gives the seconds
                         and generations to the first controller that flies.  Cells: the five
                         Python ones (the numba and C flight loops have no error clamp)
 
@@ -46,7 +46,7 @@ USAGE
 
 ALL_CELLS="cpython-numpy,cpython-specialized,cpython-vectorized,cpython-numba,pypy-numpy,pypy-specialized,c"
 FLY_CELLS="cpython-numpy,cpython-specialized,cpython-vectorized,pypy-numpy,pypy-specialized"
-NO_CLAMP="the PID controller's error clamp is not in the compiled flight loop (ev.pid)"
+NO_CLAMP="the PID controller's error clamp is not in the compiled flight loop (ev.model.pid)"
 task=benchmark population=500 generations="" slow_generations=4 seed="" out="" cells=""
 profile=""
 need_value() { [ $# -ge 2 ] || { echo "run_all.sh: $1 needs a value (see --help)" >&2; exit 2; }; }
@@ -113,7 +113,7 @@ cell_unavailable() {
         echo "$NO_CLAMP"
         return 1
     fi
-    "$(cell_python "$1")" -m ev.variants "$(cell_variant "$1")" 2>&1
+    "$(cell_python "$1")" -m ev.cli.variants "$(cell_variant "$1")" 2>&1
 }
 
 cell_generations() {
@@ -126,14 +126,14 @@ cell_generations() {
 }
 
 cell_command() {
-    # cell_command CELL: the ev.main command line of a cell, into the array CMD.
+    # cell_command CELL: the ev.cli.main command line of a cell, into the array CMD.
     CMD=("$(cell_python "$1")" -m ev.main --creature "$(cell_variant "$1")" -n "$population"
          -g "$(cell_generations "$1")" --seed "$seed")
     [ "$task" = fly ] && CMD+=(--controller pid --until-flies)
 }
 
 completed() {
-    # completed CELL STATUS: ev.main finished its task (a PID run that never flew within
+    # completed CELL STATUS: ev.cli.main finished its task (a PID run that never flew within
     # its budget exits 1, and that is a result, not a failure).
     [ "$2" = 0 ] || [ "$2" = 130 ] ||
         { [ "$task" = fly ] && [ "$2" = 1 ] && grep -q "^# did not fly within" "$out/$1.log"; }
@@ -156,12 +156,12 @@ run_cell() {
     CMD+=(--results "$out/$cell.jsonl")
     echo "${CMD[*]}" >> "$out/commands.txt"
     echo "=== $cell: ${CMD[*]}"
-    # tee ignores Ctrl-C, so that ev.main's closing summary still reaches the log.
+    # tee ignores Ctrl-C, so that ev.cli.main's closing summary still reaches the log.
     "${CMD[@]}" 2>&1 | (trap "" INT; exec tee "$out/$cell.log")
     local status=${PIPESTATUS[0]}
     if ! completed "$cell" "$status"; then
-        echo "$cell: ev.main exited with status $status (see $cell.log)" >> "$out/not_run.txt"
-        failures+=("cell $cell (ev.main exited with status $status, see $out/$cell.log)")
+        echo "$cell: ev.cli.main exited with status $status (see $cell.log)" >> "$out/not_run.txt"
+        failures+=("cell $cell (ev.cli.main exited with status $status, see $out/$cell.log)")
     fi
 }
 
@@ -211,9 +211,9 @@ fi
 
 echo "=== report"
 if [ "$task" = fly ]; then
-    "$CPYTHON_PY" -m ev.fly_report "$out" || failures+=("the report (ev.fly_report)")
+    "$CPYTHON_PY" -m ev.reporting.fly_report "$out" || failures+=("the report (ev.reporting.fly_report)")
 else
-    "$CPYTHON_PY" -m ev.report "$out" || failures+=("the report (ev.report)")
+    "$CPYTHON_PY" -m ev.reporting.report "$out" || failures+=("the report (ev.reporting.report)")
 fi
 if [ -n "$profile" ]; then
     jitlogs=()

@@ -8,11 +8,11 @@ must reproduce bit for bit.  Stored as JSON (floats round-trip exactly through r
 """
 import json
 
-from ev.atomic import write_text
-from ev.creature_base import DEFAULT_SHAPE
-from ev.fitness import evaluate_each
-from ev.rng import Rng
-from ev.universe import Universe
+from ev.common.atomic import write_text
+from ev.model.creature_base import DEFAULT_SHAPE
+from ev.model.fitness import evaluate_each
+from ev.common.rng import Rng
+from ev.evolution.universe import Universe
 from specialized import creature_class_for
 
 

@@ -25,7 +25,7 @@ INPUTS = [1.0, 0.0]   # setpoint, altitude
 
 
 def numpy_creature():
-    from ev.creature import Creature
+    from ev.model.creature import Creature
     return Creature(*GENOME)
 
 

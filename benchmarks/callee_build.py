@@ -7,7 +7,7 @@ C-extension rows as not measured.
 import os
 import tempfile
 
-from ev import native_build
+from ev.common import native_build
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.join(HERE, "callee.c")

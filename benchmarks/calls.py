@@ -15,7 +15,7 @@ import click
 from benchmarks.call_table import decompositions, markdown, with_net
 from benchmarks.call_timer import benchmark_name
 from benchmarks.call_cases import CASES
-from ev.interpreters import ROOT, default_interpreters, last_line
+from ev.pythons.interpreters import ROOT, default_interpreters, last_line
 
 
 def fail_line(done, python):

@@ -4,7 +4,7 @@ Evolves a population for a while (its controllers end up alternating between ful
 thrust), then times the evaluation of the same 250 creatures with two clips of the motor
 command, each in a fresh process so neither inherits the other's JIT state:
   literal   -- ``return 0.0`` / ``return 1.0`` in the branches (the obvious code)
-  computed  -- ``return value * 0.0 + 0.0`` / ``+ 1.0`` (ev.quadcopter.clip_pwm: same numbers)
+  computed  -- ``return value * 0.0 + 0.0`` / ``+ 1.0`` (ev.model.quadcopter.clip_pwm: same numbers)
 Prints the median seconds of ROUNDS evaluations for each, and their ratio.
 """
 import subprocess
@@ -23,12 +23,12 @@ def literal_clip(value):
 
 
 def measure(kind, generations):
-    from ev import quadcopter
-    from ev.creature_base import DEFAULT_SHAPE
-    from ev.fitness import evaluate_each
-    from ev.rng import Rng
-    from ev.timing import median
-    from ev.universe import Universe
+    from ev.model import quadcopter
+    from ev.model.creature_base import DEFAULT_SHAPE
+    from ev.model.fitness import evaluate_each
+    from ev.common.rng import Rng
+    from ev.common.stats import median
+    from ev.evolution.universe import Universe
     from specialized.creature import SpecializedCreature
     universe = Universe.random(SpecializedCreature, 500, evaluate_each, Rng(42), DEFAULT_SHAPE)
     for _ in range(generations):

@@ -2,7 +2,7 @@
 
     python -m benchmarks.contenders BATCHES.json ROUND PASSES CONTENDER...
 
-For each contender (a variant of ev.variants, or the yardstick "lean": benchmarks.lean_flight)
+For each contender (a variant of ev.backends.registry, or the yardstick "lean": benchmarks.lean_flight)
 this interpreter can run: a warm-up pass (on PyPy over every batch, so the JIT has seen them;
 elsewhere over the first), then PASSES timed passes over all batches (the median pass counts),
 whose fitness must equal ev's bit for bit.  The contenders take turns in an order rotated by
@@ -13,9 +13,9 @@ import json
 import sys
 import time
 
-from ev.creature_base import DEFAULT_SHAPE
-from ev.timing import median
-from ev.variants import Variant, VariantUnavailable, get_variant
+from ev.model.creature_base import DEFAULT_SHAPE
+from ev.common.stats import median
+from ev.backends.registry import Variant, VariantUnavailable, get_variant
 from benchmarks.batches import load
 
 IS_PYPY = hasattr(sys, "pypy_version_info")

@@ -1,11 +1,11 @@
 """A yardstick, not a way ev runs: the leanest flight loop the Python source can give PyPy.
 
-The same fitness as ``ev.fitness.evaluate`` for the article's controller, bit for bit
+The same fitness as ``ev.model.fitness.evaluate`` for the article's controller, bit for bit
 (tests/test_benchmarks_limits.py checks it), written as a JIT would wish: every value of the
 flight in a local variable (no quadcopter object, nothing stored to the heap), the controller's
 coefficients read once per flight and its step inlined, one motor command instead of four
 equal ones, and nothing computed that the fitness does not read (no x, y or clock).  The physics
-is ``ev.quadcopter.rates`` and ``clip_pwm`` themselves.
+is ``ev.model.quadcopter.rates`` and ``clip_pwm`` themselves.
 
 ``benchmarks.limits --batches full-thrust`` times it against C on flights that stay on the
 loop's path: what remains there is the distance between PyPy's machine code and GCC's for the
@@ -15,9 +15,9 @@ steps (``traces.jitlog`` shows them: the clip's is 202 operations, ev's 59).
 """
 import math
 
-from ev.creature_base import DEFAULT_SHAPE
-from ev.fitness import DT, ENVIRONMENTS, OVERSHOOT_PENALTY, settled
-from ev.quadcopter import SINGULAR_COS, SingularAttitude, clip_pwm, rates
+from ev.model.creature_base import DEFAULT_SHAPE
+from ev.model.fitness import DT, ENVIRONMENTS, OVERSHOOT_PENALTY, settled
+from ev.model.quadcopter import SINGULAR_COS, SingularAttitude, clip_pwm, rates
 from specialized import creature_class_for
 
 creature_class = creature_class_for(DEFAULT_SHAPE)
@@ -32,7 +32,7 @@ def evaluate_all(creatures):
 
 
 def fly(matrix, constant, env):
-    """ev.fitness.fly with Quadcopter.step and the article's controller written out."""
+    """ev.model.fitness.fly with Quadcopter.step and the article's controller written out."""
     m00, m01, m02, m10, m11, m12 = matrix
     c0, c1 = constant
     setpoint = env.setpoint

@@ -23,8 +23,8 @@ import tempfile
 import click
 
 from benchmarks.batches import creature_count, full_thrust_batches, record_batches, save
-from ev.interpreters import ROOT, default_interpreters, last_line
-from ev.timing import median
+from ev.pythons.interpreters import ROOT, default_interpreters, last_line
+from ev.common.stats import median
 
 LIMITS = ("cpython-c", "pypy-c")   # the first measured is "C"
 TOLERANCE = 1e-12

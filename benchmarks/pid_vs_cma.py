@@ -1,12 +1,12 @@
 """python -m benchmarks.pid_vs_cma: ev's evolution against pycma's CMA-ES on the PID task.
 
-Both search the same PID gains (ev.pid) for the same fitness (ev.fitness.evaluate, lower is
+Both search the same PID gains (ev.model.pid) for the same fitness (ev.model.fitness.evaluate, lower is
 better) with the same number of evaluations: ev's GA with its population and generations, and
 CMA-ES (pycma, the well-kept implementation) on the logarithms of the gains, started from the
 same log-uniform range, with its default population, restarted from a new random point
 whenever it stops until the budget is spent.  For each seed: the best fitness each
 reached, whether that controller flies, and the evaluations each had spent when its best so far
-first flew (what --until-flies waits for: ev.replay.flies_and_generalizes; the GA's best is
+first flew (what --until-flies waits for: ev.model.replay.flies_and_generalizes; the GA's best is
 checked after each generation, CMA-ES's at each improvement).  Run it on PyPy: the
 evaluations are ev's JIT-compiled flights, pycma's own arithmetic is numpy.
 """
@@ -17,11 +17,11 @@ import time
 
 import click
 
-from ev.fitness import evaluate, evaluate_each
-from ev.pid import INITIAL_RANGES, PID_SHAPE, pid_creature_class
-from ev.replay import flies_and_generalizes
-from ev.rng import Rng
-from ev.universe import Universe
+from ev.model.fitness import evaluate, evaluate_each
+from ev.model.pid import INITIAL_RANGES, PID_SHAPE, pid_creature_class
+from ev.model.replay import flies_and_generalizes
+from ev.common.rng import Rng
+from ev.evolution.universe import Universe
 from specialized import creature_class_for
 
 FAILED_FLIGHT = 1e12   # CMA-ES needs a number where ev ranks a failed flight last (inf)

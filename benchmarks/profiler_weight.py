@@ -1,7 +1,7 @@
 """python -m benchmarks.profiler_weight: what a profiler does to the times it measures.
 
 Every cell of the matrix (the cells of run_all.sh) runs the same seeded evolution three times,
-one run after another: plain, under vmprof (ev.main --profile: sampling, ~1,000 samples/s, and
+one run after another: plain, under vmprof (ev.cli.main --profile: sampling, ~1,000 samples/s, and
 its native frames), and under cProfile (``python -m cProfile``: a hook on every call and
 return).  Each run writes its records; the steady median seconds per generation (without the
 first) of each is compared with the plain run's.  A profiler that adds a fixed cost per call
@@ -15,7 +15,7 @@ import tempfile
 
 import click
 
-from ev.interpreters import ROOT, last_line, venv_python
+from ev.pythons.interpreters import ROOT, last_line, venv_python
 from traces.recording_cost import timed_median
 
 # The cells of run_all.sh: interpreter kind and creature.
@@ -45,7 +45,7 @@ def why_not(python, creature):
     """Why the cell cannot run here, or None."""
     if python is None:
         return "no interpreter (run the set-up)"
-    done = subprocess.run([python, "-m", "ev.variants", creature], cwd=ROOT,
+    done = subprocess.run([python, "-m", "ev.backends.registry", creature], cwd=ROOT,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           universal_newlines=True)
     if done.returncode == 0:

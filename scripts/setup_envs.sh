@@ -97,7 +97,7 @@ build_c() {
     # fails they are installed (as root) and it is tried once more.  Without them the c cell
     # is reported as not run, and the C-extension rows of benchmarks.calls as not measured.
     local venv="$1"
-    build_native "$venv" ev.c_build "the c cell will not run"
+    build_native "$venv" ev.backends.c_build "the c cell will not run"
     build_native "$venv" benchmarks.callee_build "benchmarks.calls will not time C-API calls"
 }
 

@@ -1,10 +1,10 @@
 """The article's controller (2 inputs, 1 output, 1 state variable) unrolled by hand.
 
-Same genome, mutations and identity as ``ev.creature.Creature`` (both derive from
+Same genome, mutations and identity as ``ev.model.creature.Creature`` (both derive from
 ``CreatureBase``); only the arithmetic differs: plain Python floats on locals, no numpy call, no
 temporary array.  On PyPy the JIT compiles this to a handful of float_mul/float_add operations.
 """
-from ev.creature_base import CreatureBase, DEFAULT_SHAPE
+from ev.model.creature_base import CreatureBase, DEFAULT_SHAPE
 
 
 class SpecializedCreature(CreatureBase):

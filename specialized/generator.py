@@ -6,7 +6,7 @@ right along a row, then the constant), with no loop, no numpy and no temporary a
 hand-written ``specialized.creature.SpecializedCreature`` is the readable example for the
 article's shape; ``source_for(DEFAULT_SHAPE)`` produces the same arithmetic.
 """
-from ev.creature_base import CreatureBase
+from ev.model.creature_base import CreatureBase
 
 MAX_MULTIPLY_ADDS = 4096
 

@@ -10,9 +10,9 @@ from benchmarks.batches import full_thrust_batches
 from benchmarks.contenders import creatures_of
 from benchmarks.lean_flight import creature_class, evaluate_all as lean_evaluate_all
 from benchmarks.limits import summarize
-from ev.creature_base import DEFAULT_SHAPE
-from ev.fitness import FAILED, evaluate
-from ev.quadcopter import Quadcopter
+from ev.model.creature_base import DEFAULT_SHAPE
+from ev.model.fitness import FAILED, evaluate
+from ev.model.quadcopter import Quadcopter
 
 from test_native import check_against_python
 

@@ -63,7 +63,7 @@ def test_results_and_best_creature_are_written(run, tmp_path):
     assert saved["kind"] == "numpy"
     assert saved["fitness"] == pytest.approx(gen["min"])
 
-    shown = run("ev.show", best, "--plot", tmp_path / "flight.png")
+    shown = run("ev.reporting.show", best, "--plot", tmp_path / "flight.png")
     assert shown.returncode == 0, shown.stderr
     total = float(re.search(r"total fitness ([\d.]+)", shown.stdout).group(1))
     assert total == pytest.approx(saved["fitness"], abs=0.01)
@@ -73,7 +73,7 @@ def test_results_and_best_creature_are_written(run, tmp_path):
 def test_show_rejects_a_file_that_is_not_a_creature(run, tmp_path):
     bogus = tmp_path / "x.json"
     bogus.write_text("{\"nope\": 1}")
-    result = run("ev.show", bogus)
+    result = run("ev.reporting.show", bogus)
     assert result.returncode == 1
     assert "not a saved creature" in result.stderr and "Traceback" not in result.stderr
 

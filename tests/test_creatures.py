@@ -3,9 +3,9 @@ import random
 
 import pytest
 
-from ev.creature import Creature
-from ev.creature_base import DEFAULT_SHAPE, Shape
-from ev.rng import Rng
+from ev.model.creature import Creature
+from ev.model.creature_base import DEFAULT_SHAPE, Shape
+from ev.common.rng import Rng
 from specialized.creature import SpecializedCreature
 
 

@@ -1,9 +1,9 @@
 import pytest
 
-from ev.creature import Creature
-from ev.fitness import DT, ENVIRONMENTS, Environment, evaluate, fly, settled
-from ev.replay import fly_recorded
-from ev.rng import Rng
+from ev.model.creature import Creature
+from ev.model.fitness import DT, ENVIRONMENTS, Environment, evaluate, fly, settled
+from ev.model.replay import fly_recorded
+from ev.common.rng import Rng
 from specialized.creature import SpecializedCreature
 
 

@@ -1,4 +1,4 @@
-"""./run_all.sh --task fly and ev.fly_report: time to a flying PID controller per cell
+"""./run_all.sh --task fly and ev.reporting.fly_report: time to a flying PID controller per cell
 (issue 8).  Real runs, small population."""
 import json
 import os
@@ -26,7 +26,7 @@ def test_every_cell_flies_at_the_same_generation(tmp_path):
                      EV_NO_INSTALL="1")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "--controller pid --until-flies" in (out / "commands.txt").read_text()
-    report = run_module("ev.fly_report", out, "--json")
+    report = run_module("ev.reporting.fly_report", out, "--json")
     assert report.returncode == 0, report.stderr
     rows = {r["cell"]: r for r in json.loads(report.stdout)}
     assert set(rows) == {"cpython-numpy", "cpython-specialized", "cpython-vectorized"}
@@ -66,12 +66,12 @@ def test_run_all_rejects_a_bad_task(args):
 def test_a_benchmark_folder_says_it_is_not_a_fly_run(tmp_path):
     assert run_module("ev.main", "-n", 8, "-g", 2, "--seed", 1, "--results",
                       tmp_path / "x.jsonl").returncode == 0
-    result = run_module("ev.fly_report", tmp_path)
+    result = run_module("ev.reporting.fly_report", tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Not a fly run" in result.stdout and "not a fly run (2 generations)" in result.stdout
 
 
 def test_an_empty_folder_is_a_one_line_error(tmp_path):
-    result = run_module("ev.fly_report", tmp_path)
+    result = run_module("ev.reporting.fly_report", tmp_path)
     assert result.returncode == 1 and "no results" in result.stderr
     assert "Traceback" not in result.stderr

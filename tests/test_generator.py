@@ -2,10 +2,10 @@ import random
 
 import pytest
 
-from ev.creature import Creature
-from ev.creature_base import DEFAULT_SHAPE, Shape
-from ev.fitness import evaluate
-from ev.rng import Rng
+from ev.model.creature import Creature
+from ev.model.creature_base import DEFAULT_SHAPE, Shape
+from ev.model.fitness import evaluate
+from ev.common.rng import Rng
 from specialized import creature_class_for
 from specialized import generator
 from specialized.creature import SpecializedCreature
@@ -71,7 +71,7 @@ def test_the_cli_runs_a_pid_sized_controller_identically_with_every_variant(run)
 
 def test_sweep_measures_both_variants_and_reports_a_crossover(run, tmp_path):
     import sys
-    result = run("specialized.sweep", "--max-state-vars", 3, "--budget", 0.002,
+    result = run("benchmarks.sweep", "--max-state-vars", 3, "--budget", 0.002,
                  "--python", sys.executable, "--out", tmp_path)
     assert result.returncode == 0, result.stderr
     import json
@@ -85,7 +85,7 @@ def test_sweep_measures_both_variants_and_reports_a_crossover(run, tmp_path):
 
 
 def test_crossover_is_the_size_from_which_numpy_wins_for_good():
-    from specialized.sweep import crossovers
+    from benchmarks.sweep import crossovers
     def rec(size, numpy, unrolled):
         return [{"implementation": "x", "size": size, "variant": "numpy", "ns_per_call": numpy},
                 {"implementation": "x", "size": size, "variant": "unrolled",

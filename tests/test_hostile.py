@@ -55,7 +55,7 @@ def test_save_best_to_a_full_device_is_one_line(tmp_path):
 
 
 def test_an_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path):
-    from ev import atomic
+    from ev.common import atomic
     target = tmp_path / "keep.json"
     target.write_text("old\n")
 
@@ -69,7 +69,7 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path):
 
 
 def test_ctrl_c_during_a_write_waits_until_the_file_is_whole(tmp_path):
-    from ev import atomic
+    from ev.common import atomic
     target = tmp_path / "keep.json"
 
     def write_slowly(out):
@@ -95,7 +95,7 @@ def test_two_runs_in_one_file_and_a_cut_line_are_reported_apart(tmp_path):
     lines = results.read_text().splitlines()
     assert lines[4].startswith('{"type": "generation"') and lines[4].endswith("gener")
     assert json.loads(lines[5])["type"] == "run"  # the new run starts on a line of its own
-    report = run_module("ev.report", tmp_path, "--json")
+    report = run_module("ev.reporting.report", tmp_path, "--json")
     assert report.returncode == 0, report.stderr
     rows = json.loads(report.stdout)
     assert sorted(r["generations"] for r in rows) == [2, 3]
@@ -211,12 +211,12 @@ def test_results_cut_by_a_full_disk_keep_whole_lines(tmp_path):
 def test_report_into_a_full_disk_is_one_line_and_leaves_nothing_half_written(tmp_path):
     from test_report import write_cell
     write_cell(str(tmp_path), "cpython-numpy", "cpython", "numpy", [1.0, 2.0], [3.0, 2.0])
-    result = run_module("ev.report", tmp_path, preexec_fn=file_size_limit(100))
+    result = run_module("ev.reporting.report", tmp_path, preexec_fn=file_size_limit(100))
     assert_one_line_failure(result)
     assert not (tmp_path / "report.md").exists() and leftovers(tmp_path) == []
 
 
-# 10. ev.report on unreadable input
+# 10. ev.reporting.report on unreadable input
 def test_report_survives_unreadable_and_odd_files(tmp_path):
     from test_report import write_cell
     write_cell(str(tmp_path), "cpython-numpy", "cpython", "numpy", [1.0, 2.0], [3.0, 2.0])
@@ -230,7 +230,7 @@ def test_report_survives_unreadable_and_odd_files(tmp_path):
         '{"type": "generation", "generation": 0, "seconds": "fast", "min": 1, "avg": 1, '
         '"max": 1}\n')
     (tmp_path / "junk.jsonl").write_text("junk\n" * 20000)
-    result = run_module("ev.report", tmp_path, "--no-plots")
+    result = run_module("ev.reporting.report", tmp_path, "--no-plots")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "| cpython-numpy |" in result.stdout
@@ -239,7 +239,7 @@ def test_report_survives_unreadable_and_odd_files(tmp_path):
     assert len((tmp_path / "report.md").read_text()) < 20000
 
 
-# 11. ev.show
+# 11. ev.reporting.show
 @pytest.mark.parametrize("saved", [
     {"kind": "numpy", "shape": {"inputs": 3, "outputs": 1, "state_vars": 1},
      "matrix": [0.0] * 8, "constant": [0.0] * 2},
@@ -251,7 +251,7 @@ def test_report_survives_unreadable_and_odd_files(tmp_path):
 def test_show_refuses_creatures_that_cannot_fly(tmp_path, saved):
     path = tmp_path / "c.json"
     path.write_text(json.dumps(saved))
-    result = run_module("ev.show", path)
+    result = run_module("ev.reporting.show", path)
     assert_one_line_failure(result)
     assert "not a saved creature" in result.stderr
 
@@ -261,7 +261,7 @@ def test_show_refuses_creatures_that_cannot_fly(tmp_path, saved):
 def test_show_refuses_odd_json(tmp_path, text):
     path = tmp_path / "c.json"
     path.write_text(text)
-    assert_one_line_failure(run_module("ev.show", path))
+    assert_one_line_failure(run_module("ev.reporting.show", path))
 
 
 def test_show_fails_a_flight_that_goes_non_finite(tmp_path):
@@ -269,7 +269,7 @@ def test_show_fails_a_flight_that_goes_non_finite(tmp_path):
     path.write_text(json.dumps({"kind": "specialized",
                                 "shape": {"inputs": 2, "outputs": 1, "state_vars": 1},
                                 "matrix": [1e308] * 6, "constant": [1e308] * 2}))
-    result = run_module("ev.show", path)
+    result = run_module("ev.reporting.show", path)
     assert_one_line_failure(result)
     assert "fitness        nan" not in result.stdout and "total fitness inf" in result.stdout
     assert "non-finite" in result.stderr
@@ -277,7 +277,7 @@ def test_show_fails_a_flight_that_goes_non_finite(tmp_path):
 
 # 12. smaller cases
 def test_a_run_whose_flights_all_fail_writes_json_not_infinity(tmp_path):
-    from ev.records import RecordWriter, read_records
+    from ev.store.records import RecordWriter, read_records
     path = tmp_path / "r.jsonl"
     writer = RecordWriter(str(path))
     writer.write({"type": "generation", "run": "x", "generation": 0, "seconds": 1.0,
@@ -289,7 +289,7 @@ def test_a_run_whose_flights_all_fail_writes_json_not_infinity(tmp_path):
 
 
 def test_same_work_compares_like_with_like_and_accepts_two_failed_runs():
-    from ev.report import add_same_work_checks
+    from ev.reporting.report import add_same_work_checks
     shape1 = {"inputs": 2, "outputs": 1, "state_vars": 1}
     shape2 = dict(shape1, state_vars=2)
     rows = [{"seed": 1, "population": 8, "shape": shape1, "best_by_generation": [inf, 5.0]}
@@ -342,21 +342,21 @@ def test_options_that_would_do_nothing_or_cannot_fit_are_usage_errors(args):
 
 
 def test_population_that_cannot_fit_says_why():
-    from ev.capacity import population_too_large
-    from ev.creature_base import DEFAULT_SHAPE
+    from ev.common.capacity import population_too_large
+    from ev.model.creature_base import DEFAULT_SHAPE
     assert population_too_large(500, DEFAULT_SHAPE, available=2 ** 30) is None
     assert "memory" in population_too_large(10 ** 9, DEFAULT_SHAPE, available=2 ** 30)
 
 
 def test_sweep_with_a_python_that_measures_nothing_fails(tmp_path):
-    result = run_module("specialized.sweep", "--python", "/bin/echo", "--max-state-vars", 1,
+    result = run_module("benchmarks.sweep", "--python", "/bin/echo", "--max-state-vars", 1,
                         "--out", tmp_path)
     assert_one_line_failure(result)
     assert "measured nothing" in result.stderr
 
 
 def test_sweep_into_an_impossible_folder_is_one_line():
-    result = run_module("specialized.sweep", "--python", "/bin/echo", "--out", "/proc/x")
+    result = run_module("benchmarks.sweep", "--python", "/bin/echo", "--out", "/proc/x")
     assert_one_line_failure(result)
 
 

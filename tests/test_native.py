@@ -4,10 +4,10 @@ import sys
 
 import pytest
 
-from ev.creature_base import Shape
-from ev.fitness import FAILED, evaluate
-from ev.quadcopter import rates
-from ev.rng import Rng
+from ev.model.creature_base import Shape
+from ev.model.fitness import FAILED, evaluate
+from ev.model.quadcopter import rates
+from ev.common.rng import Rng
 from specialized import creature_class_for
 
 from test_cli import fitness_lines
@@ -17,7 +17,7 @@ IS_PYPY = hasattr(sys, "pypy_version_info")
 
 
 def c_module():
-    from ev.c_evaluation import NotBuilt, compiled_module
+    from ev.backends.c_evaluation import NotBuilt, compiled_module
     try:
         return compiled_module()
     except NotBuilt as error:
@@ -51,7 +51,7 @@ def check_against_python(evaluate_population, shape):
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "%d-%d-%d" % tuple(s))
 def test_c_evaluation_is_bit_identical_to_python(shape):
     c_module()
-    from ev.c_evaluation import evaluate_population
+    from ev.backends.c_evaluation import evaluate_population
     check_against_python(evaluate_population, shape)
 
 
@@ -76,7 +76,7 @@ numba_only = pytest.mark.skipif(IS_PYPY, reason="numba exists for CPython only")
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: "%d-%d-%d" % tuple(s))
 def test_numba_evaluation_is_bit_identical_to_python(shape):
     pytest.importorskip("numba")
-    from ev.numba_evaluation import evaluate_population
+    from ev.backends.numba_evaluation import evaluate_population
     check_against_python(evaluate_population, shape)
 
 
@@ -104,9 +104,9 @@ def test_native_cells_print_the_same_lines_as_specialized(run, variant):
 def test_a_missing_c_build_is_one_line(tmp_path, run):
     """With the compiled module hidden, --creature c says how to build it and exits 1."""
     (tmp_path / "sitecustomize.py").write_text(
-        "import sys\nsys.modules['ev._c_flight'] = None\n")
+        "import sys\nsys.modules['ev.backends._c_flight'] = None\n")
     import os
     env = dict(os.environ, PYTHONPATH=str(tmp_path))
     result = run("ev.main", "-n", 8, "-g", 1, "--creature", "c", env=env)
     assert result.returncode == 1
-    assert result.stderr.count("\n") == 1 and "ev.c_build" in result.stderr
+    assert result.stderr.count("\n") == 1 and "ev.backends.c_build" in result.stderr

@@ -6,16 +6,16 @@ import pathlib
 import pytest
 
 from conftest import run_module
-from ev.fitness import DT, ENVIRONMENTS, evaluate
-from ev.pid import (GAIN_NAMES, HOVER, PID_SHAPE, gains_from_state_space, mutate_gains,
+from ev.model.fitness import DT, ENVIRONMENTS, evaluate
+from ev.model.pid import (GAIN_NAMES, HOVER, PID_SHAPE, gains_from_state_space, mutate_gains,
                     pid_creature_class, random_gains, state_space)
-from ev.replay import assess, fly_recorded
-from ev.rng import Rng
-from ev.step_response import flies, step_info
+from ev.model.replay import assess, fly_recorded
+from ev.common.rng import Rng
+from ev.model.step_response import flies, step_info
 from test_cli import fitness_lines, other_interpreters
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
-# Saved by `ev.main --controller pid -n 500 --seed 1 --until-flies --save-best` (flies), and by
+# Saved by `ev.cli.main --controller pid -n 500 --seed 1 --until-flies --save-best` (flies), and by
 # the same run with -g 400 --seed 4 and no --until-flies: a better fitness, and it does not fly.
 FLYING = FIXTURES / "flying_pid.json"
 FIT_BUT_NOT_FLYING = FIXTURES / "fit_pid_that_does_not_fly.json"
@@ -69,7 +69,7 @@ def test_gains_round_trip_through_the_state_space_form():
 
 
 def test_the_hover_command_carries_the_weight():
-    from ev.quadcopter import Quadcopter
+    from ev.model.quadcopter import Quadcopter
     quad = Quadcopter(100.0)
     quad.set_thrust(HOVER)
     for _ in range(1000):
@@ -93,7 +93,7 @@ def test_mutations_are_scale_free_and_keep_the_sign():
 @pytest.mark.parametrize("variant", ["numpy", "specialized"])
 def test_the_pid_computes_what_its_gains_say(variant):
     """Steps of the compiled controller against the PID formula by hand, the error clamped."""
-    from ev.variants import get_variant
+    from ev.backends.registry import get_variant
     kp, ki, kd, limit = 0.8, 0.05, 0.3, 1.5
     cls = pid_creature_class(get_variant(variant, PID_SHAPE).creature_class)
     creature = cls((kp, ki, kd, limit))
@@ -110,7 +110,7 @@ def test_the_pid_computes_what_its_gains_say(variant):
 
 @pytest.mark.parametrize("variant", ["numpy", "vectorized"])
 def test_every_creature_kind_flies_the_pid_alike(variant):
-    from ev.variants import get_variant
+    from ev.backends.registry import get_variant
     rng = Rng(6)
     gains = [random_gains(rng) for _ in range(60)]
     reference = [pid_creature_class(get_variant("specialized", PID_SHAPE).creature_class)(g)
@@ -142,7 +142,7 @@ def test_until_flies_exits_1_when_the_budget_runs_out(tmp_path):
     saved = json.loads(best.read_text())
     assert saved["controller"] == "pid" and set(saved["gains"]) == set(GAIN_NAMES)
 
-    shown = run_module("ev.show", best, "--json", "--random-environments", 4, "--seed", 1)
+    shown = run_module("ev.reporting.show", best, "--json", "--random-environments", 4, "--seed", 1)
     assert shown.returncode == 0, shown.stderr
     report = json.loads(shown.stdout)
     assert len(report["environments"]) == 9 and report["flies"] in (True, False)
@@ -163,7 +163,7 @@ def test_show_plots_altitude_band_and_motor(tmp_path):
     assert run_module("ev.main", "--controller", "pid", "-n", 12, "-g", 2, "--seed", 3,
                       "--save-best", best).returncode == 0
     plot = tmp_path / "flight.png"
-    shown = run_module("ev.show", best, "--plot", plot, "--random-environments", 2)
+    shown = run_module("ev.reporting.show", best, "--plot", plot, "--random-environments", 2)
     assert shown.returncode == 0, shown.stderr
     assert "flies: " in shown.stdout and "PID gains: kp = " in shown.stdout
     assert plot.read_bytes()[:4] == b"\x89PNG"
@@ -204,8 +204,8 @@ def test_until_flies_exits_0_when_a_creature_flies(tmp_path):
     lines = fitness_lines(result.stdout)
     assert 1 <= len(lines) < 30
     assert "# flies: generation %d's best" % (len(lines) - 1) in result.stdout
-    from ev.replay import flies_and_generalizes
-    from ev.saved import load_creature
+    from ev.model.replay import flies_and_generalizes
+    from ev.store.creature_files import load_creature
     creature = load_creature(str(best))
     assert flies_and_generalizes(creature)
     # ... and the generation before it had no such creature: it stopped at the first.
@@ -217,14 +217,14 @@ def test_until_flies_exits_0_when_a_creature_flies(tmp_path):
 
 
 def test_the_validation_grid_covers_every_step_size_up_and_down():
-    from ev.replay import VALIDATION_ENVIRONMENTS
+    from ev.model.replay import VALIDATION_ENVIRONMENTS
     steps = sorted(env.setpoint - env.start for env in VALIDATION_ENVIRONMENTS)
     assert steps[0] == -10.0 and steps[-1] == 10.0 and min(map(abs, steps)) == 0.5
     assert len(steps) == 40 and all(env.seconds == 4.0 for env in VALIDATION_ENVIRONMENTS)
 
 
 def test_the_known_good_controller_flies_on_unseen_steps():
-    shown = run_module("ev.show", FLYING, "--json", "--random-environments", 20)
+    shown = run_module("ev.reporting.show", FLYING, "--json", "--random-environments", 20)
     assert shown.returncode == 0, shown.stderr
     report = json.loads(shown.stdout)
     assert report["flies"] is True and len(report["environments"]) == 25
@@ -235,10 +235,10 @@ def test_the_known_good_controller_flies_on_unseen_steps():
 
 def test_a_fitter_controller_that_does_not_fly():
     """Fitness is not the verdict: the evolution's optimum settles a 2 m step down too late."""
-    from ev.saved import load_creature
+    from ev.store.creature_files import load_creature
     fit, flying = load_creature(str(FIT_BUT_NOT_FLYING)), load_creature(str(FLYING))
     assert evaluate(fit) < evaluate(flying)
-    shown = run_module("ev.show", FIT_BUT_NOT_FLYING, "--json")
+    shown = run_module("ev.reporting.show", FIT_BUT_NOT_FLYING, "--json")
     report = json.loads(shown.stdout)
     assert report["flies"] is False
     late = [env for env in report["environments"]
@@ -248,7 +248,7 @@ def test_a_fitter_controller_that_does_not_fly():
 
 def test_the_clamp_is_what_makes_it_fly():
     """The same gains without the clamp overshoot the 10 m step: a linear PID cannot fly."""
-    from ev.saved import load_creature
+    from ev.store.creature_files import load_creature
     gains = load_creature(str(FLYING)).gains
     from specialized import creature_class_for
     unclamped = pid_creature_class(creature_class_for(PID_SHAPE))(gains[:3] + (1e9,))
@@ -261,6 +261,6 @@ def test_files_of_the_first_pid_genome_are_refused_in_one_line(tmp_path):
     saved["gains"] = {"kp": 0.5, "ki": 0.0, "kd": 0.3, "hover": 0.5}
     old = tmp_path / "old.json"
     old.write_text(json.dumps(saved))
-    shown = run_module("ev.show", old)
+    shown = run_module("ev.reporting.show", old)
     assert shown.returncode == 1 and "Traceback" not in shown.stderr
     assert "kp, ki, kd, hover" in shown.stderr and len(shown.stderr.strip().splitlines()) == 1

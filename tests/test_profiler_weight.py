@@ -4,7 +4,7 @@ import json
 import pytest
 
 from benchmarks.profiler_weight import distortions, markdown, with_overheads
-from ev.interpreters import venv_python
+from ev.pythons.interpreters import venv_python
 
 
 def test_a_cell_runs_plain_under_vmprof_and_under_cprofile(run):

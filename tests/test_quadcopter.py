@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from ev.quadcopter import G, Quadcopter, SingularAttitude
+from ev.model.quadcopter import G, Quadcopter, SingularAttitude
 
 DT = 0.01
 
@@ -112,7 +112,7 @@ def test_altitude_below_ground_is_refused():
 
 
 def test_clip_is_exact_for_finite_commands_and_nan_for_the_rest():
-    from ev.quadcopter import clip_pwm
+    from ev.model.quadcopter import clip_pwm
     rng = random.Random(4)
     for _ in range(20000):
         value = rng.uniform(-3.0, 4.0) * 10 ** rng.randint(-5, 300)
@@ -126,8 +126,8 @@ def general_rates(u, v, w, p, q, r, sin_phi, cos_phi, sin_theta, cos_theta, sin_
                   a1, a2, a3, a4, izx=0.0):
     """The general rigid body of the original qrmod.c: rotor forces X, Y along the body x and
     y axes (zero for these rotors) and the p-r coupling through the product of inertia Izx
-    (Cramer's rule).  The reference ev.quadcopter.rates is checked against."""
-    from ev.quadcopter import ARM, DRAG_ARM, IX, IY, IZ, MASS, MAX_MOTOR_FORCE
+    (Cramer's rule).  The reference ev.model.quadcopter.rates is checked against."""
+    from ev.model.quadcopter import ARM, DRAG_ARM, IX, IY, IZ, MASS, MAX_MOTOR_FORCE
     o1, o2, o3, o4 = a1 * a1, a2 * a2, a3 * a3, a4 * a4
     X = Y = 0.0
     Z = -MAX_MOTOR_FORCE * (o1 + o2 + o3 + o4)
@@ -157,7 +157,7 @@ def general_rates(u, v, w, p, q, r, sin_phi, cos_phi, sin_theta, cos_theta, sin_
 
 @pytest.mark.parametrize("seed", range(4))
 def test_rates_equal_the_general_rigid_body_with_this_models_constants(seed):
-    from ev.quadcopter import rates
+    from ev.model.quadcopter import rates
     rng = random.Random(seed)
 
     def value():   # exact zeros (level flight, equal motors) as often as anything else

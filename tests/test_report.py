@@ -28,7 +28,7 @@ def folder(tmp_path):
 
 
 def test_table_has_medians_without_the_first_generation_and_speedups(run, folder):
-    result = run("ev.report", folder, "--json")
+    result = run("ev.reporting.report", folder, "--json")
     assert result.returncode == 0, result.stderr
     rows = dict((r["cell"], r) for r in json.loads(result.stdout))
     numpy, fast = rows["cpython-numpy"], rows["pypy-specialized"]
@@ -40,7 +40,7 @@ def test_table_has_medians_without_the_first_generation_and_speedups(run, folder
 
 
 def test_markdown_report_and_plots_are_written(run, folder):
-    result = run("ev.report", folder)
+    result = run("ev.reporting.report", folder)
     assert result.returncode == 0, result.stderr
     text = (folder / "report.md").read_text()
     assert "| cpython-numpy |" in text and "100.0x" in text
@@ -54,22 +54,22 @@ def test_markdown_report_and_plots_are_written(run, folder):
 def test_cells_that_did_different_work_are_flagged(run, folder):
     write_cell(str(folder), "cpython-specialized", "cpython", "specialized",
                [1.0, 1.0], [100.0, 91.0])
-    rows = dict((r["cell"], r) for r in json.loads(run("ev.report", folder, "--json").stdout))
+    rows = dict((r["cell"], r) for r in json.loads(run("ev.reporting.report", folder, "--json").stdout))
     assert rows["cpython-specialized"]["same_work"] is False
-    assert "NO: different results" in run("ev.report", folder, "--no-plots").stdout
+    assert "NO: different results" in run("ev.reporting.report", folder, "--no-plots").stdout
 
 
 def test_a_corrupt_line_is_reported_and_the_rest_still_counts(run, folder):
     with open(str(folder / "cpython-numpy.jsonl"), "a") as out:
         out.write('{"type": "generation", "generation": 4, "seco')
-    result = run("ev.report", folder, "--json")
+    result = run("ev.reporting.report", folder, "--json")
     assert result.returncode == 0
     assert "cpython-numpy.jsonl:6" in result.stderr and "Traceback" not in result.stderr
     assert len(json.loads(result.stdout)) == 2
 
 
 def test_an_empty_folder_is_a_one_line_error(run, tmp_path):
-    result = run("ev.report", tmp_path)
+    result = run("ev.reporting.report", tmp_path)
     assert result.returncode == 1 and "no results" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -107,7 +107,7 @@ def test_records_missing_fields_are_reported_not_fatal(run, folder):
     with open(str(folder / "pypy-specialized.jsonl"), "a") as out:
         out.write('{"type": "generation", "generation": 4}\n')
         out.write('[1, 2]\n')
-    result = run("ev.report", folder, "--json")
+    result = run("ev.reporting.report", folder, "--json")
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "generation record without seconds, min, avg, max" in result.stderr
     assert "pypy-specialized.jsonl:7: not a run or generation record" in result.stderr
@@ -122,7 +122,7 @@ def test_every_cell_is_measured_against_the_c_cell(run, tmp_path):
         result = run("ev.main", "--creature", variant, "-n", 24, "-g", 4, "--seed", 3,
                      "--results", tmp_path / (variant + ".jsonl"))
         assert result.returncode == 0, result.stderr
-    result = run("ev.report", tmp_path, "--json")
+    result = run("ev.reporting.report", tmp_path, "--json")
     assert result.returncode == 0, result.stderr
     rows = dict((r["cell"], r) for r in json.loads(result.stdout))
     c, python = rows["c"], rows[[name for name in rows if name != "c"][0]]
@@ -154,14 +154,14 @@ def test_the_ga_share_is_also_given_for_each_half_of_a_run(run, tmp_path):
     with open(str(tmp_path / "specialized.jsonl")) as records:
         steady = [r for r in map(json.loads, records) if r["type"] == "generation"][1:]
     shares = [(g["seconds"] - g["evaluation_seconds"]) / g["seconds"] for g in steady]
-    result = run("ev.report", tmp_path, "--json")
+    result = run("ev.reporting.report", tmp_path, "--json")
     assert result.returncode == 0, result.stderr
     row = [r for r in json.loads(result.stdout) if r["cell"] != "c"][0]
     (first, early), (later, late) = row["ga_share_halves"]
     assert (first, later) == (1, 4)
     assert early == pytest.approx(sorted(shares[:3])[1])
     assert late == pytest.approx(sorted(shares[3:])[1])
-    result = run("ev.report", tmp_path, "--no-plots")
+    result = run("ev.reporting.report", tmp_path, "--no-plots")
     assert result.returncode == 0, result.stderr
     assert "%.0f%% in generations 1-3, %.0f%% from 4" % (100 * early, 100 * late) in result.stdout
 
@@ -169,7 +169,7 @@ def test_the_ga_share_is_also_given_for_each_half_of_a_run(run, tmp_path):
 def test_cells_that_could_not_run_are_listed_with_their_reason(run, folder):
     with open(str(folder / "not_run.txt"), "w") as reasons:
         reasons.write("cpython-numba: the numba variant needs numba\n")
-    result = run("ev.report", folder, "--no-plots")
+    result = run("ev.reporting.report", folder, "--no-plots")
     assert result.returncode == 0, result.stderr
     assert "| cpython-numba | not run: the numba variant needs numba |" in result.stdout
     assert "x c (evaluation)" in result.stdout   # the column is there, empty without c

@@ -18,13 +18,13 @@ RUN = ["-n", "16", "--seed", "7"]
 
 
 def line_of(generation):
-    """A generation row of the store as ev.main prints it (without its seconds)."""
+    """A generation row of the store as ev.cli.main prints it (without its seconds)."""
     return ("%d" % generation["generation"], "%.2f" % generation["min"],
             "%.2f" % generation["avg"], "%.2f" % generation["max"], "16")
 
 
 def stored_lines(store):
-    result = run_module("ev.history", store, "--json")
+    result = run_module("ev.reporting.history", store, "--json")
     assert result.returncode == 0, result.stderr
     return [line_of(g) for g in json.loads(result.stdout)["generations"]]
 
@@ -155,8 +155,8 @@ def test_bad_stores_get_one_line(tmp_path, damage):
         db.close()
     else:
         store.write_text("not a store\n")
-    for module, args in (("ev.main", ["--resume", store, "-g", 1]), ("ev.history", [store]),
-                         ("ev.show", [store])):
+    for module, args in (("ev.main", ["--resume", store, "-g", 1]), ("ev.reporting.history", [store]),
+                         ("ev.reporting.show", [store])):
         result = run_module(module, *args)
         assert result.returncode == 1, (module, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr
@@ -166,7 +166,7 @@ def test_bad_stores_get_one_line(tmp_path, damage):
 def test_history_tells_how_the_best_came_to_be(tmp_path):
     store = tmp_path / "run.db"
     assert run_module("ev.main", "-g", 12, "--store", store, *RUN).returncode == 0
-    data = json.loads(run_module("ev.history", store, "--json").stdout)
+    data = json.loads(run_module("ev.reporting.history", store, "--json").stdout)
     assert data["run"]["seed"] == 7 and len(data["generations"]) == 12
     lineage = data["lineage"]
     assert lineage[0]["id"] == data["best"]
@@ -175,10 +175,10 @@ def test_history_tells_how_the_best_came_to_be(tmp_path):
     assert all(row["operator"] for row in lineage[:-1])
     assert [row["born"] for row in lineage] == sorted((r["born"] for r in lineage),
                                                       reverse=True)
-    text = run_module("ev.history", store, "--plot", tmp_path / "h.png")
+    text = run_module("ev.reporting.history", store, "--plot", tmp_path / "h.png")
     assert "the random first generation" in text.stdout
     assert (tmp_path / "h.png").read_bytes()[:4] == b"\x89PNG"
-    shown = run_module("ev.show", store)
+    shown = run_module("ev.reporting.show", store)
     assert shown.returncode == 0, shown.stderr
     assert "total fitness %.2f" % lineage[0]["fitness"] in shown.stdout
 
@@ -217,7 +217,7 @@ def test_a_pid_store_of_the_first_pid_genome_gets_one_line(tmp_path):
     store = tmp_path / "run.db"
     assert run_module("ev.main", "--controller", "pid", "-g", 2, "--store", store,
                       *RUN).returncode == 0
-    shown = run_module("ev.show", store)
+    shown = run_module("ev.reporting.show", store)
     assert shown.returncode == 0 and "error_limit" in shown.stdout, shown.stderr
     db = sqlite3.connect(str(store))
     (run,), = db.execute("SELECT value FROM meta WHERE key = 'run'").fetchall()
@@ -226,7 +226,7 @@ def test_a_pid_store_of_the_first_pid_genome_gets_one_line(tmp_path):
     db.execute("UPDATE meta SET value = ? WHERE key = 'run'", (json.dumps(run),))
     db.commit()
     db.close()
-    for module, args in (("ev.show", [store]), ("ev.main", ["--resume", store, "-g", 1])):
+    for module, args in (("ev.reporting.show", [store]), ("ev.main", ["--resume", store, "-g", 1])):
         result = run_module(module, *args)
         assert result.returncode == 1 and "Traceback" not in result.stderr, module
         assert "kp, ki, kd, hover" in result.stderr, module

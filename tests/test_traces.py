@@ -29,7 +29,7 @@ needs_pypy = pytest.mark.skipif(pypy_python() is None,
 
 
 def record_both_creatures(folder, option, population, python=sys.executable):
-    """{variant: path} of a short evolution with each creature, recorded by ev.main itself
+    """{variant: path} of a short evolution with each creature, recorded by ev.cli.main itself
     with ``option`` (--jit-log or --profile)."""
     paths = {}
     for variant in ("numpy", "specialized"):
@@ -56,7 +56,7 @@ def lines_of(result, suffix):
 def test_numpy_creature_trace_allocates_and_goes_through_cpyext(jit_logs):
     result = analyse_jitlog(jit_logs["numpy"])
     assert result["loop"]["name"].startswith("fly;")
-    run_step = lines_of(result, os.path.join("ev", "creature.py"))
+    run_step = lines_of(result, os.path.join("ev", "model", "creature.py"))
     dot_line = [r for r in run_step if ".dot(" in r["source"]]
     assert dot_line, "np.dot's line should be in the hot loop"
     assert dot_line[0]["counts"]["alloc"] > 0
@@ -215,7 +215,7 @@ def test_profile_of_numpy_creature_spends_time_in_numpy(profiles):
     else:
         assert numpy_native > 0.15
     files = dict((f["file"], f["total"]) for f in result["project_files"])
-    assert files[os.path.join("ev", "creature.py")] > 0.2
+    assert files[os.path.join("ev", "model", "creature.py")] > 0.2
 
 
 def test_under_a_function_keeps_only_its_samples_from_it_inwards(profiles, run):
@@ -228,9 +228,9 @@ def test_under_a_function_keeps_only_its_samples_from_it_inwards(profiles, run):
     assert under["share_of_run"] == pytest.approx(with_run_step / whole.total_weight)
     assert 0.05 < under["share_of_run"] < 1.0
     # On PyPy a JIT trace that inlined run_step may still show its frame while the physics
-    # of the same trace runs: a few samples land in ev/quadcopter.py.
+    # of the same trace runs: a few samples land in ev/model/quadcopter.py.
     creature, share = under["project_files"][0]["file"], under["project_files"][0]["total"]
-    assert creature == os.path.join("ev", "creature.py") and share > 0.9
+    assert creature == os.path.join("ev", "model", "creature.py") and share > 0.9
     assert under["top_total"][0]["function"].startswith("run_step")
     assert "evaluate" not in " ".join(f["function"] for f in under["top_total"])
 
@@ -309,7 +309,7 @@ def test_profile_exports(profiles, tmp_path, run):
     assert profile["unit"] == "milliseconds"
     assert profile["endValue"] == pytest.approx(1000 * recorded, rel=0.01)
     files = [f["file"] for f in frames]
-    assert "ev/creature.py [project code]" in files
+    assert "ev/model/creature.py [project code]" in files
     assert any(f.endswith("[numpy / BLAS (native)]") for f in files)
     outermost = [frames[sample[0]]["file"] for sample in samples if sample]
     assert not any("runpy" in f or "click" in f for f in outermost)  # the launcher is dropped
@@ -317,7 +317,7 @@ def test_profile_exports(profiles, tmp_path, run):
 
 def test_flame_labels_fit_their_boxes_with_an_ellipsis():
     from traces.export import fitted
-    label = "rates (ev/quadcopter.py:115)"
+    label = "rates (ev/model/quadcopter.py:115)"
     assert fitted(label, 1000) == label
     cut = fitted(label, 60)
     assert cut.endswith("\u2026") and len(cut) == int(60 / 5.6)
@@ -329,7 +329,7 @@ def test_repeated_unnamed_frames_merge_into_one():
     from traces.samples import NATIVE, PY, Frame
     pypy = Frame(NATIVE, "<libpypy3.9-c.so>", library="libpypy3.9-c.so")
     named = Frame(NATIVE, "PyPyTuple_New", library="libpypy3.9-c.so")
-    fly = Frame(PY, "fly", "/x/ev/fitness.py", 35)
+    fly = Frame(PY, "fly", "/x/ev/model/fitness.py", 35)
     merged = merged_unnamed([fly, pypy, pypy, pypy, named, pypy, pypy])
     assert [f.name for f in merged] == ["fly", "<libpypy3.9-c.so>", "PyPyTuple_New",
                                         "<libpypy3.9-c.so>"]

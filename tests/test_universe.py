@@ -1,8 +1,8 @@
 import pytest
 
-from ev.fitness import evaluate_each
-from ev.rng import Rng
-from ev.universe import Universe
+from ev.model.fitness import evaluate_each
+from ev.common.rng import Rng
+from ev.evolution.universe import Universe
 from specialized.creature import SpecializedCreature
 
 
@@ -64,7 +64,7 @@ def test_rng_sample_is_distinct_and_in_range():
 def test_children_are_what_one_child_per_parent_would_make(controller):
     """_children draws every mutation first, then makes the creatures (for PyPy's JIT): the
     same genomes, operators and draws as calling child() parent after parent."""
-    from ev.pid import PID_SHAPE, pid_creature_class
+    from ev.model.pid import PID_SHAPE, pid_creature_class
     from specialized import creature_class_for
     cls = (SpecializedCreature if controller == "state-space"
            else pid_creature_class(creature_class_for(PID_SHAPE)))

@@ -3,10 +3,10 @@ import math
 import numpy as np
 import pytest
 
-from ev.creature import Creature
-from ev.fitness import FAILED, evaluate
-from ev.rng import Rng
-from ev.vectorized import clip_pwm, evaluate_population
+from ev.model.creature import Creature
+from ev.model.fitness import FAILED, evaluate
+from ev.common.rng import Rng
+from ev.backends.vectorized import clip_pwm, evaluate_population
 from specialized.creature import SpecializedCreature
 
 from test_cli import fitness_lines
@@ -25,7 +25,7 @@ def test_lockstep_population_scores_like_one_creature_at_a_time():
 
 
 def test_array_clip_matches_the_scalar_clip():
-    from ev.quadcopter import clip_pwm as scalar_clip
+    from ev.model.quadcopter import clip_pwm as scalar_clip
     values = np.array([-1e300, -2.0, -0.0, 0.0, 0.3, 1.0, 1.5, 1e300,
                        np.inf, -np.inf, np.nan])
     with np.errstate(invalid="ignore"):  # inf * 0.0 is the NaN we want

@@ -55,7 +55,7 @@ CALL_SYMBOL = re.compile(r"^(_?PyObject_(Vectorcall|Call|FastCall|MakeTpCall|Cal
 INTERPRETER_SYMBOL = re.compile(r"^(_?PyEval_|ceval|_PyFrame|_PyEvalFrame|initialize_locals|"
                                 r"pymain|Py_RunMain|_PyInterpreterFrame)")
 CAPI_SYMBOL = re.compile(r"^(_?Py[A-Z]|PyPy|cpyext)")
-# ev/c_flight.c as cffi builds it: the module's library and its wrapper functions.
+# ev/backends/c_flight.c as cffi builds it: the module's library and its wrapper functions.
 COMPILED_LIB = re.compile(r"_c_flight")
 COMPILED_SYMBOL = re.compile(r"^(_cffi_f_ev_|ev_evaluate_batch|ev_rates)")
 

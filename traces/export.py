@@ -2,7 +2,7 @@
 import json
 import os
 
-from ev import atomic
+from ev.common import atomic
 from traces.categories import CATEGORIES, categorize, title
 from traces.processors import (display_name, for_people, library_and_category,
                                seconds_per_weight)
@@ -87,7 +87,7 @@ def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
     by category, as a PNG."""
     from matplotlib.patches import Patch
 
-    from ev.plots import plt, save
+    from ev.reporting.plots import plt, save
 
     seconds = seconds_per_weight(profile)
     root = call_tree([(for_people(stack), weight) for stack, weight in profile.samples])
@@ -121,7 +121,7 @@ def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
     ax.set_yticks([])
     ax.set_xlabel("seconds of the recorded run (%d samples; width = time on the stack)"
                   % len(profile.samples))
-    ax.set_title("%s: %s, %s — bottom: ev.main, top: where the time was spent" % (
+    ax.set_title("%s: %s, %s — bottom: ev.cli.main, top: where the time was spent" % (
         os.path.basename(profile.path), profile.interpreter, duration(profile)))
     used = sorted(set(b[4] for b in boxes), key=CATEGORIES.index)
     fig.legend(handles=[Patch(color=colours[c], label=title(c, profile.interpreter))

@@ -13,7 +13,7 @@ import textwrap
 
 import click
 
-from ev import atomic
+from ev.common import atomic
 from traces.errors import InputError
 from traces.jitlog_html import render_logs
 from traces.jitlog_reader import read_jitlog

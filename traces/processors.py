@@ -9,7 +9,7 @@ ENTRY_FILE = os.path.join("ev", "main.py")
 
 
 def without_launcher(frames):
-    """The stack from the innermost frame of the command line (ev/main.py) inwards, or else from
+    """The stack from the innermost frame of the command line (ev/cli/main.py) inwards, or else from
     the outermost project frame: the frames outside (runpy, click) only launched the run and
     would otherwise show as ~100% total time."""
     files = [project_file(f) for f in frames]
@@ -79,7 +79,7 @@ def short_path(filename):
 
 
 def display_name(frame):
-    """'rates (ev/quadcopter.py:115)', 'PyFloat_FromDouble', '<libpypy3.9-c.so>'."""
+    """'rates (ev/model/quadcopter.py:115)', 'PyFloat_FromDouble', '<libpypy3.9-c.so>'."""
     if frame.kind == PY:
         return "%s (%s:%s)" % (frame.name, short_path(frame.filename), frame.line)
     return frame.label

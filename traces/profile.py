@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from ev import atomic
+from ev.common import atomic
 from traces.categories import CATEGORIES, categorize, project_file, title
 from traces.errors import InputError
 from traces.processors import display_name, only_under, without_launcher

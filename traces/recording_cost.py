@@ -4,14 +4,14 @@ with the same seed (CELL.recorded.log, CELL.jsonl)."""
 import os
 import re
 
-from ev.records import GENERATION, RUN, read_records
-from ev.timing import steady_median
+from ev.store.records import GENERATION, RUN, read_records
+from ev.common.stats import steady_median
 
 MEDIAN_LINE = re.compile(r"^# (\d+) generations, median ([0-9.]+) secs/generation")
 
 
 def recorded_median(path):
-    """The median ev.main printed at the end of a recorded run, or None."""
+    """The median ev.cli.main printed at the end of a recorded run, or None."""
     try:
         with open(path, errors="replace") as log:
             for line in log:

@@ -5,8 +5,8 @@ import os
 
 
 def trace_name(trace):
-    """'fly;ev/fitness.py:35-45 …' for loops; for a bridge, where it leaves:
-    'bridge from loop 51 (fly) at ev/quadcopter.py:34 guard_false'."""
+    """'fly;ev/model/fitness.py:35-45 …' for loops; for a bridge, where it leaves:
+    'bridge from loop 51 (fly) at ev/model/quadcopter.py:34 guard_false'."""
     if trace.kind != "bridge":
         return trace.name
     if trace.origin is None:

@@ -1,0 +1,361 @@
+"""python -m ev.main: evolve a quadcopter altitude controller, one line per generation."""
+import collections
+import contextlib
+import os
+import signal
+import sqlite3
+import sys
+import time
+
+import click
+
+from ev.common import atomic, capacity
+from ev.cli import profiling
+from ev.store import records
+from ev.model.creature_base import DEFAULT_SHAPE
+from ev.model.pid import GAIN_NAMES, PID_SHAPE, pid_creature_class
+from ev.model.replay import flies_and_generalizes
+from ev.common.rng import Rng
+from ev.store.sqlite import Store, StoreError
+from ev.cli.outputs import RunOutputs, failure_message, finish
+from ev.evolution.universe import Universe
+from ev.backends.registry import VARIANT_NAMES, VariantUnavailable, get_variant
+
+CONTROLLERS = ("state-space", "pid")
+COMPILED_FLIGHT_LOOPS = ("numba", "c")   # they fly the state-space form of the genome only
+LINE = ("Generation {n:3d}: min = {s.min:8.2f} avg = {s.avg:8.2f} max = {s.max:8.2f}  "
+        "[population = {population}]  [{secs:.2f} secs]")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, handled as Ctrl-C is: finished work is kept, the exit status
+    (128 + the signal's number) says why."""
+
+    def __init__(self, signum):
+        KeyboardInterrupt.__init__(self, signum)
+        self.signum = signum
+
+
+def stop_on_signal(signum, frame):
+    raise Terminated(signum)
+
+
+def exit_status(stop):
+    return 128 + stop.signum if isinstance(stop, Terminated) else 130
+
+
+def stop_message(stop):
+    if isinstance(stop, Terminated):
+        return "Terminated (%s)." % profiling.signal_name(stop.signum)
+    return "Interrupted."
+
+
+def check_writable(ctx, param, path):
+    """A usage error now, not a traceback after an hour of evolution."""
+    if path is None:
+        return None
+    if not path.strip():
+        raise click.BadParameter("an empty path")
+    if os.path.isdir(path):
+        raise click.BadParameter("%s is a directory" % path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise click.BadParameter("folder %s does not exist" % folder)
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise click.BadParameter("%s is not writable" % path)
+    return path
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-n", "--population", type=click.IntRange(min=4), default=500, show_default=True,
+              help="Creatures per generation.")
+@click.option("-g", "--generations", type=click.IntRange(min=1), default=None,
+              help="Generations to run [default: until Ctrl-C]; with --until-flies, the "
+                   "budget.")
+@click.option("--creature", "variant", type=click.Choice(VARIANT_NAMES), default=None,
+              help="How run_step is computed [default: specialized].")
+@click.option("--no-specialized", is_flag=True,
+              help="Use the numpy Creature (the article's spelling of --creature numpy).")
+@click.option("--vectorized", is_flag=True, help="Same as --creature vectorized.")
+@click.option("--controller", type=click.Choice(CONTROLLERS), default="state-space",
+              show_default=True,
+              help="What evolves: the article's state-space matrix, or a PID (Kp, Ki, Kd and "
+                   "an error limit) compiled into that same form.")
+@click.option("--state-vars", type=click.IntRange(min=0, max=63), default=None,
+              help="State variables of the state-space controller [default: 1; a PID has 2].")
+@click.option("--until-flies", is_flag=True,
+              help="Stop at the first generation whose best creature flies (see ev.reporting.show) the "
+                   "training steps and a validation grid of 0.5-10 m steps; exit 1 if it "
+                   "never does within -g generations.")
+@click.option("--seed", type=int, default=None,
+              help="Seed of the run's random source: same seed, same fitness lines.")
+@click.option("--store", type=click.Path(), callback=check_writable,
+              help="Keep the run in a new SQLite file: every creature, every generation, "
+                   "the random state (resume it with --resume; read it with ev.reporting.history).")
+@click.option("--resume", type=click.Path(dir_okay=False),
+              help="Continue the run kept in this store; -g N means N more generations.")
+@click.option("--results", type=click.Path(), callback=check_writable,
+              help="Append one JSON line per generation (after a first record on the run).")
+@click.option("--save-best", type=click.Path(), callback=check_writable,
+              help="Write the best creature as JSON (also on Ctrl-C).")
+@click.option("--profile", type=click.Path(), callback=check_writable,
+              help="Record a vmprof profile of the evolution (read it with traces.profile).")
+@click.option("--jit-log", type=click.Path(), callback=check_writable,
+              help="PyPy only: write the JIT's log (read it with traces.jitlog).")
+def main(**options):
+    """Evolve the controller of a simulated quadcopter and time every generation."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, stop_on_signal)
+    context = click.get_current_context()
+    given = frozenset(name for name in options if context.get_parameter_source(name)
+                      == click.core.ParameterSource.COMMANDLINE)
+    try:
+        status = start(Options(given=given, **options))
+    except KeyboardInterrupt as stop:  # during start-up; the evolution handles its own
+        click.echo("\n" + stop_message(stop), err=True)
+        status = exit_status(stop)
+    if profiling.in_child():
+        profiling.exit_child(status)
+    sys.exit(status)
+
+
+Options = collections.namedtuple(
+    "Options", "population generations variant no_specialized vectorized controller "
+               "state_vars until_flies seed store resume results save_best profile jit_log "
+               "given")
+
+
+def start(options):
+    """Check the options, start the recorded child or set up the evolution and run it;
+    return the exit status."""
+    check_distinct_outputs(results=options.results, save_best=options.save_best,
+                           profile=options.profile, jit_log=options.jit_log,
+                           store=options.store, resume=options.resume)
+    if options.store and options.resume:
+        raise click.UsageError("--store starts a new store, --resume continues one: not both")
+    if options.store and os.path.lexists(options.store):
+        raise click.UsageError("--store %s: the file exists (continue that run with --resume, "
+                               "or choose another file)" % options.store)
+    if options.jit_log and not profiling.is_pypy():
+        raise click.UsageError("--jit-log: CPython has no JIT to log (run this with pypy3)")
+    stored = None
+    if options.resume:
+        stored = open_store_to_resume(options.resume)
+        options = options_from_store(options, stored)
+    variant = choose_variant(options.variant, options.no_specialized, options.vectorized)
+    shape = choose_shape(options.controller, options.state_vars)
+    problem = capacity.population_too_large(options.population, shape)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--population")
+    if (options.profile or options.jit_log) and not profiling.in_child():
+        if stored:
+            stored.close()   # the child takes the store's lock
+        return profiling.run_recorded_child(sys.argv[1:], options.jit_log)
+    seed = options.seed
+    if seed is None:
+        seed = int.from_bytes(os.urandom(4), "big")
+    try:
+        chosen = get_variant(variant, shape)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--state-vars")
+    except VariantUnavailable as error:
+        click.echo("error: --creature %s: %s" % (variant, error), err=True)
+        return 1
+    creature_class, description = controller_class(options.controller, chosen)
+    run = records.run_record(variant, options.population, seed, options.generations, shape,
+                             sys.argv, controller=options.controller,
+                             gains=GAIN_NAMES if options.controller == "pid" else None)
+    if stored and stored.last_generation() is not None:
+        try:
+            universe, first = resumed_universe(stored, chosen.evaluate_all)
+        except StoreError as error:
+            raise click.ClickException(str(error))
+        click.echo("# %s %s, %s, seed %d, resuming %s at generation %d" % (
+            run["implementation"], run["version"], description, seed, options.resume, first))
+    else:
+        universe, first = Universe.random(creature_class, options.population,
+                                          chosen.evaluate_all, Rng(seed), shape), 0
+        click.echo("# %s %s, %s, seed %d" % (run["implementation"], run["version"],
+                                             description, seed))
+    try:
+        outputs = RunOutputs.open(run, options.results, options.store, stored)
+    except OSError as error:
+        click.echo("error: %s" % atomic.describe(error), err=True)
+        return 1
+    except StoreError as error:
+        click.echo("error: %s" % error, err=True)
+        return 1
+    goal = FliesGoal() if options.until_flies else None
+    return run_until_done(universe, Span(first, options.generations), outputs,
+                          options.save_best, options.profile, goal)
+
+
+def open_store_to_resume(path):
+    try:
+        stored = Store.open(path)
+    except StoreError as error:
+        raise click.ClickException(str(error))
+    return stored
+
+
+def options_from_store(options, stored):
+    """The options with what defines the run taken from the store; a flag given on the
+    command line that contradicts the store is a usage error."""
+    run = stored.run()
+    from_store = {"population": run["population"], "seed": run["seed"],
+                  "controller": run.get("controller", "state-space"),
+                  "variant": run["variant"], "state_vars": run["shape"]["state_vars"]}
+    for name, value in from_store.items():
+        mine = getattr(options, name)
+        if name in options.given and mine != value:
+            raise click.UsageError("--%s %s contradicts the stored run (%s); leave it out to "
+                                   "resume" % (name.replace("_", "-"), mine, value))
+    if (options.no_specialized or options.vectorized) and "variant" not in options.given:
+        wanted = "numpy" if options.no_specialized else "vectorized"
+        if wanted != run["variant"]:
+            raise click.UsageError("--%s contradicts the stored run (creature %s)" % (
+                "no-specialized" if options.no_specialized else "vectorized", run["variant"]))
+    return options._replace(no_specialized=False, vectorized=False, **from_store)
+
+
+def resumed_universe(stored, evaluate_all):
+    """The population and random state after the last stored generation, and the number of
+    the next generation."""
+    last = stored.last_generation()
+    creatures, rng_state, next_id = stored.population_after(last)
+    rng = Rng()
+    rng.setstate(rng_state)
+    universe = Universe(creatures, evaluate_all, rng)
+    universe.next_id = next_id
+    return universe, last + 1
+
+
+class Span(collections.namedtuple("Span", "first count")):
+    """Generations ``first``, ``first + 1``, ... (``count`` of them; None: until stopped)."""
+
+    def __contains__(self, generation):
+        return self.count is None or generation < self.first + self.count
+
+
+def choose_shape(controller, state_vars):
+    if controller == "pid":
+        if state_vars not in (None, PID_SHAPE.state_vars):
+            raise click.UsageError("--state-vars %d: a PID controller has %d (the integral "
+                                   "and the previous altitude)"
+                                   % (state_vars, PID_SHAPE.state_vars))
+        return PID_SHAPE
+    return DEFAULT_SHAPE._replace(state_vars=1 if state_vars is None else state_vars)
+
+
+def controller_class(controller, chosen):
+    """(creature class, description) of what evolves, computed the way ``chosen`` computes."""
+    if controller == "pid":
+        if chosen.name in COMPILED_FLIGHT_LOOPS:
+            raise click.UsageError("--controller pid flies on the numpy, specialized and "
+                                   "vectorized creatures; the %s variant's compiled flight "
+                                   "loop has no error clamp" % chosen.name)
+        return (pid_creature_class(chosen.creature_class),
+                "PID gains flown as the state-space form, %s" % chosen.description)
+    return chosen.creature_class, chosen.description
+
+
+class FliesGoal(object):
+    """--until-flies: reached when a generation's best creature flies in the training
+    environments and on the validation grid (ev.model.replay.flies_and_generalizes).  Checked once
+    per generation, outside the timing."""
+
+    def __init__(self):
+        self.generation = None
+        self.wall_seconds = None
+
+    def reached(self, universe, generation, wall_seconds):
+        if universe.best is None or not flies_and_generalizes(universe.best):
+            return False
+        self.generation, self.wall_seconds = generation, wall_seconds
+        return True
+
+
+def check_distinct_outputs(**paths):
+    """Two outputs written to one file would destroy each other (--results X --save-best X)."""
+    seen = {}
+    for option, path in paths.items():
+        if not path:
+            continue
+        names = [path] + ([path + ".maps"] if option == "profile" else [])
+        for name in names:
+            real = os.path.realpath(name)
+            if real in seen:
+                raise click.UsageError("--%s and --%s name the same file (%s)" % (
+                    seen[real].replace("_", "-"), option.replace("_", "-"), path))
+            seen[real] = option
+
+
+def run_until_done(universe, span, outputs, save_best, profile, goal=None):
+    """Evolve (recording a profile if asked) until the generations are done or the goal is
+    reached, then finish; return the exit status."""
+    seconds = []
+    recording = (profiling.vmprof_recording(profile, click.echo) if profile
+                 else contextlib.nullcontext())
+    try:
+        with recording:
+            evolve(universe, span, outputs, seconds, goal)
+    except KeyboardInterrupt as stop:
+        return finish(universe, seconds, save_best, outputs, stopped="\n" + stop_message(stop),
+                      status=exit_status(stop))
+    except ArithmeticError as error:  # e.g. SingularAttitude: a flight the model cannot fly
+        return finish(universe, seconds, save_best, outputs, stopped="error: %s" % error,
+                      status=1)
+    except (OSError, sqlite3.Error) as error:  # the records, store or profile failed
+        return finish(universe, seconds, save_best, outputs,
+                      stopped="error: " + failure_message(error), status=1)
+    status = finish(universe, seconds, save_best, outputs)
+    return status or (goal_status(goal, seconds) if goal else 0)
+
+
+def goal_status(goal, seconds):
+    if goal.generation is None:
+        click.echo("# did not fly within %s (%.2f s)" % (generations(len(seconds)),
+                                                       sum(seconds)))
+        return 1
+    click.echo("# flies: generation %d's best, after %s, %.2f s of evolution "
+               "(%.2f s wall clock)" % (goal.generation, generations(goal.generation + 1),
+                                        sum(seconds), goal.wall_seconds))
+    return 0
+
+
+def generations(count):
+    return "1 generation" if count == 1 else "%d generations" % count
+
+
+def choose_variant(variant, no_specialized, vectorized):
+    flags = [name for name, given in (("numpy", no_specialized),
+                                      ("vectorized", vectorized)) if given]
+    if variant:
+        flags.append(variant)
+    if len(set(flags)) > 1:
+        raise click.UsageError("choose one of --creature, --no-specialized, --vectorized")
+    return flags[0] if flags else "specialized"
+
+
+def evolve(universe, span, outputs, seconds, goal=None):
+    generation = span.first
+    began = time.perf_counter()
+    while generation in span:
+        start = time.perf_counter()
+        stats = universe.run_generation()
+        elapsed = time.perf_counter() - start
+        seconds.append(elapsed)
+        flew = goal is not None and goal.reached(universe, generation,
+                                                 time.perf_counter() - began)
+        # Recorded before printed: whatever a user saw is in the records (the store commits
+        # in the background, at most one generation behind).
+        outputs.generation(universe, generation, elapsed, stats, flew if goal else None)
+        click.echo(LINE.format(n=generation, s=stats, population=universe.population,
+                               secs=elapsed))
+        if flew:
+            return
+        generation += 1
+
+
+if __name__ == "__main__":
+    main()

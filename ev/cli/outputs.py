@@ -1,0 +1,82 @@
+"""Where a run's generations go (the JSON-lines records, the store) and how a run ends:
+the summary line, the best creature saved, every output closed even when stopped."""
+import json
+import sqlite3
+
+import click
+
+from ev.common import atomic
+from ev.common.stats import steady_median
+from ev.store import records
+from ev.store.sqlite import Store
+from ev.store.writer import StoreWriter
+
+
+class RunOutputs(object):
+    """Where a run's generations go: the JSON-lines records and the store, each optional."""
+
+    def __init__(self, run, writer, store):
+        self.run, self.writer, self.store = run, writer, store
+
+    @classmethod
+    def open(cls, run, results, store_path, stored):
+        writer = records.RecordWriter(results) if results else None
+        if writer:
+            writer.write(run)
+        store = stored or (Store.create(store_path, run) if store_path else None)
+        return cls(run, writer, StoreWriter(store) if store else None)
+
+    def generation(self, universe, generation, seconds, stats, flies):
+        if self.store:
+            self.store.write_generation(universe, generation, seconds, stats)
+        if self.writer:
+            self.writer.write(records.generation_record(self.run, generation, seconds, stats,
+                                                        flies=flies))
+
+    def close(self):
+        """Close the records and the store (committing what is queued)."""
+        if self.writer:
+            self.writer.close()
+        if self.store:
+            store, self.store = self.store, None
+            store.close()
+
+
+def finish(universe, seconds, save_best, outputs, stopped=None, status=0):
+    """Close the records, print the summary, save the best creature; return the exit status.
+    When the run was ``stopped`` (the message says why), everything goes to stderr.
+    A second Ctrl-C waits until all this is done."""
+    with atomic.signals_deferred():
+        return finish_now(universe, seconds, save_best, outputs, stopped, status)
+
+
+def failure_message(error):
+    if isinstance(error, OSError):
+        return atomic.describe(error)
+    return "the store failed: %s" % error
+
+
+def finish_now(universe, seconds, save_best, outputs, stopped, status):
+    try:
+        outputs.close()
+    except (OSError, sqlite3.Error) as error:
+        click.echo("error: %s" % failure_message(error), err=True)
+        status = status or 1
+    if stopped:
+        click.echo(stopped, err=True)
+    if seconds:
+        click.echo("# %d generations, median %.3f secs/generation (excluding the first)"
+                   % (len(seconds), steady_median(seconds)), err=bool(stopped))
+    if save_best and universe.best is not None:
+        best = universe.best.to_dict()
+        best["fitness"] = records.finite_or_none(best["fitness"])
+        text = json.dumps(best, indent=1, allow_nan=False) + "\n"
+        try:
+            atomic.write_text(save_best, text)
+        except OSError as error:
+            click.echo("error: %s (the previous file, if any, is untouched)"
+                       % atomic.describe(error), err=True)
+            return status or 1
+        click.echo("# best creature (fitness %.2f) saved to %s"
+                   % (universe.best.fitness, save_best), err=bool(stopped))
+    return status

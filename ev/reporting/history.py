@@ -1,0 +1,92 @@
+"""python -m ev.reporting.history RUN.db [--json] [--plot F.png]: the story of a stored run -- what ran
+where, best and average fitness per generation, and the lineage of the best creature back to
+generation 0, with the mutation that made each ancestor."""
+import json
+import math
+
+import click
+
+from ev.common import atomic
+from ev.store.sqlite import Store, StoreError
+
+
+def history(store):
+    """The run as plain data."""
+    generations = store.generations()
+    best = store.best_id() if generations else None   # killed before its first generation
+    lineage = [{"id": row["id"], "born": row["born"], "culled": row["culled"],
+                "operator": row["operator"], "fitness": row["fitness"],
+                "parent": row["parent"]} for row in store.lineage(best)] if generations else []
+    return {"store": store.path, "run": store.run(), "generations": generations,
+            "best": best, "lineage": lineage}
+
+
+def render(data):
+    run = data["run"]
+    lines = ["%s: %s run, seed %s, population %s, %s controller, %s creature" % (
+        data["store"], run.get("implementation", "?"), run["seed"], run["population"],
+        run.get("controller", "state-space"), run["variant"]),
+        "started %s on %s (%s, %s cores), %s %s%s" % (
+            run.get("started", "?"), run.get("node", "?"), run.get("cpu", "?"),
+            run.get("cpu_count", "?"), run.get("implementation", "?"), run.get("version", "?"),
+            ", git %s" % run["git"] if run.get("git") else ""), "",
+        "%10s %12s %12s %8s" % ("generation", "best", "average", "seconds")]
+    for g in data["generations"]:
+        lines.append("%10d %12s %12s %8.3f" % (g["generation"], number(g["min"]),
+                                               number(g["avg"]), g["seconds"]))
+    if data["best"] is None:
+        return "\n".join(lines + ["(no finished generation yet)"])
+    lines += ["", "How the best creature (id %d) came to be, newest first:" % data["best"],
+              "%10s %8s %12s  %s" % ("creature", "born", "fitness", "made by")]
+    for row in data["lineage"]:
+        lines.append("%10d %8d %12s  %s" % (
+            row["id"], row["born"], number(row["fitness"]),
+            row["operator"] or "the random first generation"))
+    return "\n".join(lines)
+
+
+def number(value):
+    return "failed" if value is None else "%.2f" % value
+
+
+def plot(data, path):
+    from ev.reporting.plots import plt, save
+    gens = data["generations"]
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    xs = [g["generation"] for g in gens]
+    for key, label in (("min", "best"), ("avg", "average")):
+        ax.plot(xs, [g[key] if g[key] is not None else math.nan for g in gens], label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("generation")
+    ax.set_ylabel("fitness (lower is better, log)")
+    run = data["run"]
+    ax.set_title("%s: seed %s, population %s, %s" % (data["store"], run["seed"],
+                                                     run["population"], run["variant"]))
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    save(fig, path)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("store_path", metavar="STORE", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the history as JSON.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
+              help="Plot best and average fitness per generation (PNG).")
+def main(store_path, as_json, plot_path):
+    """Tell the story of a run kept with ev.cli.main --store."""
+    try:
+        store = Store.open_for_reading(store_path)
+        data = history(store)
+    except StoreError as error:
+        raise click.ClickException(str(error))
+    click.echo(json.dumps(data, indent=1) if as_json else render(data))
+    if plot_path:
+        try:
+            plot(data, plot_path)
+        except OSError as error:
+            raise click.ClickException(atomic.describe(error))
+        click.echo("plot written to %s" % plot_path, err=as_json)
+
+
+if __name__ == "__main__":
+    main()
