@@ -17,7 +17,9 @@ from ev.model.pid import GAIN_NAMES, PID_SHAPE, pid_creature_class
 from ev.model.replay import flies_and_generalizes
 from ev.common.rng import Rng
 from ev.store.sqlite import Store, StoreError
+from ev.cli import workers
 from ev.cli.outputs import RunOutputs, failure_message, finish
+from ev.evolution.executors import EvaluationFailed
 from ev.evolution.universe import Universe
 from ev.backends.registry import VARIANT_NAMES, VariantUnavailable, get_variant
 
@@ -102,6 +104,7 @@ def check_writable(ctx, param, path):
               help="Record a vmprof profile of the evolution (read it with traces.profile).")
 @click.option("--jit-log", type=click.Path(), callback=check_writable,
               help="PyPy only: write the JIT's log (read it with traces.jitlog).")
+@workers.options
 def main(**options):
     """Evolve the controller of a simulated quadcopter and time every generation."""
     for signum in (signal.SIGTERM, signal.SIGHUP):
@@ -122,7 +125,7 @@ def main(**options):
 Options = collections.namedtuple(
     "Options", "population generations variant no_specialized vectorized controller "
                "state_vars until_flies seed store resume results save_best profile jit_log "
-               "given")
+               "workers executor start_method given")
 
 
 def start(options):
@@ -147,6 +150,8 @@ def start(options):
     problem = capacity.population_too_large(options.population, shape)
     if problem:
         raise click.BadParameter(problem, param_hint="--population")
+    executor = workers.chosen_executor(options.executor, options.workers,
+                                       options.profile or options.jit_log)
     if (options.profile or options.jit_log) and not profiling.in_child():
         if stored:
             stored.close()   # the child takes the store's lock
@@ -162,21 +167,37 @@ def start(options):
         click.echo("error: --creature %s: %s" % (variant, error), err=True)
         return 1
     creature_class, description = controller_class(options.controller, chosen)
+    evaluation = workers.evaluation(executor, options.workers, options.start_method, variant,
+                                    options.controller, shape, chosen.evaluate_all)
     run = records.run_record(variant, options.population, seed, options.generations, shape,
                              sys.argv, controller=options.controller,
                              gains=GAIN_NAMES if options.controller == "pid" else None)
     if stored and stored.last_generation() is not None:
         try:
-            universe, first = resumed_universe(stored, chosen.evaluate_all)
+            universe, first = resumed_universe(stored, evaluation.evaluate_all)
         except StoreError as error:
             raise click.ClickException(str(error))
         click.echo("# %s %s, %s, seed %d, resuming %s at generation %d" % (
             run["implementation"], run["version"], description, seed, options.resume, first))
     else:
         universe, first = Universe.random(creature_class, options.population,
-                                          chosen.evaluate_all, Rng(seed), shape), 0
+                                          evaluation.evaluate_all, Rng(seed), shape), 0
         click.echo("# %s %s, %s, seed %d" % (run["implementation"], run["version"],
                                              description, seed))
+    evaluation.first_generation = first
+    try:   # the workers start before the store's writer thread: no thread is forked
+        evaluation.start()
+    except EvaluationFailed as error:
+        click.echo("error: %s" % error, err=True)
+        return 1
+    try:
+        return run_with_outputs(universe, first, options, run, stored,
+                                workers.describe(evaluation))
+    finally:
+        evaluation.close()
+
+
+def run_with_outputs(universe, first, options, run, stored, where):
     try:
         outputs = RunOutputs.open(run, options.results, options.store, stored)
     except OSError as error:
@@ -185,6 +206,8 @@ def start(options):
     except StoreError as error:
         click.echo("error: %s" % error, err=True)
         return 1
+    if where:
+        click.echo(where, err=True)
     goal = FliesGoal() if options.until_flies else None
     return run_until_done(universe, Span(first, options.generations), outputs,
                           options.save_best, options.profile, goal)
@@ -303,6 +326,9 @@ def run_until_done(universe, span, outputs, save_best, profile, goal=None):
         return finish(universe, seconds, save_best, outputs, stopped="\n" + stop_message(stop),
                       status=exit_status(stop))
     except ArithmeticError as error:  # e.g. SingularAttitude: a flight the model cannot fly
+        return finish(universe, seconds, save_best, outputs, stopped="error: %s" % error,
+                      status=1)
+    except EvaluationFailed as error:  # a worker raised, died or hung
         return finish(universe, seconds, save_best, outputs, stopped="error: %s" % error,
                       status=1)
     except (OSError, sqlite3.Error) as error:  # the records, store or profile failed

@@ -107,13 +107,20 @@ class PoolEvaluation(SerialEvaluation):
             raise
 
     def _evaluate(self, pending):
+        if not pending:
+            self.generation += 1
+            return
         genomes = chunks.pack(pending, self.spec.controller)
         length = len(genomes) // len(pending) if pending else 1
         bounds = chunk_bounds(len(pending), self.count * CHUNKS_PER_WORKER)
         self._prepare(len(bounds))
-        futures = [self.executor.submit(chunks.evaluate_chunk, slot,
-                                        genomes[first * length:end * length])
-                   for slot, (first, end) in enumerate(bounds)]
+        try:
+            futures = [self.executor.submit(chunks.evaluate_chunk, slot,
+                                            genomes[first * length:end * length])
+                       for slot, (first, end) in enumerate(bounds)]
+        except BrokenProcessPool as error:   # a worker died between two generations
+            raise EvaluationFailed("generation %d: %s" % (
+                self.generation, self._fault(None, None, error)))
         replies = self._gather(futures, "generation %d" % self.generation, bounds, None)
         for (first, end), (_, seconds, fitnesses) in zip(bounds, replies):
             if len(fitnesses) != end - first:
@@ -246,7 +253,7 @@ class ProcessEvaluation(PoolEvaluation):
             return "a worker died (%s)" % one_line(error)
         pid, how = dead
         slots = [s for s in range(len(bounds or ())) if self.started[s] == pid]
-        during = ("during %s" % self._chunk(slots[-1], bounds)) if slots else "before its chunk"
+        during = ("during %s" % self._chunk(slots[-1], bounds)) if slots else "between chunks"
         return "worker pid %d died (%s) %s; the other workers were stopped" % (pid, how, during)
 
     def _dead_worker(self):
@@ -265,7 +272,7 @@ class ProcessEvaluation(PoolEvaluation):
     def _hung_worker(self, i):
         pid = self.started[i]
         if pid:
-            return "worker pid %d took it and hangs" % pid
+            return "worker pid %d has it: hung or stopped" % pid
         return "no worker took it: all are busy or hung"
 
     def close(self):
