@@ -21,6 +21,7 @@ costly, and the store keeps every whole generation for --resume, with any number
 """
 import os
 import sys
+import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -31,6 +32,7 @@ START_METHODS = ("fork", "spawn")
 CHUNKS_PER_WORKER = 4      # a slow or busy worker then holds up a quarter of its share
 HANG_FACTOR = 20.0
 MIN_TIMEOUT = 10.0         # seconds
+CLOSE_SECONDS = 5.0        # a worker still there this long after the end of the run is killed
 
 
 class EvaluationFailed(Exception):
@@ -231,6 +233,10 @@ class ProcessEvaluation(PoolEvaluation):
         executor = ProcessPoolExecutor(self.count, mp_context=self.context,
                                        initializer=chunks.init_worker,
                                        initargs=(self.spec, self.started, os.getpid()))
+        # Every worker at the first submit, as under fork, whatever the start method: what
+        # this class wants (all started once), and PyPy 7.3.11's stdlib otherwise calls a
+        # method it renamed (_adjust_process_count) for spawn and forkserver.
+        executor._safe_to_dynamically_spawn_children = False
         return executor
 
     def start(self):
@@ -276,10 +282,16 @@ class ProcessEvaluation(PoolEvaluation):
         return "no worker took it: all are busy or hung"
 
     def close(self):
+        """After a fault or Ctrl-C, kill the workers; else let them exit, and kill any that
+        has not within CLOSE_SECONDS (a worker hung between generations)."""
         if self.executor is None:
             return
-        if self.failed:
-            self.kill()
+        if not self.failed:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            deadline = time.monotonic() + CLOSE_SECONDS
+            for process in self.processes:
+                process.join(max(0.0, deadline - time.monotonic()))
+        self.kill()
         PoolEvaluation.close(self)
 
     def kill(self):
