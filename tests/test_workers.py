@@ -161,7 +161,7 @@ def test_killed_worker_ends_the_run_in_one_line_and_resume_with_other_n_matches(
     errors = [line for line in err if not line.startswith("#")]
     assert status == 1, "".join(err)
     assert stopped_after < 15
-    assert "Traceback" not in "".join(err)
+    assert "Traceback" not in "".join(err), "".join(err)
     assert len(errors) == 1, errors
     assert re.match(r"error: generation \d+: worker pid %d died \(killed by SIGKILL\)"
                     % pids[-1], errors[0]), errors[0]
@@ -180,3 +180,32 @@ def status_of(pid):
             return status.read()
     except OSError:
         return "zombie"
+
+
+def test_ctrl_c_stops_the_run_and_every_worker():
+    """Ctrl-C at a terminal reaches the whole process group: the workers ignore it, the GA
+    stops as a serial run does (status 130, no traceback) and takes its workers down."""
+    proc = subprocess.Popen([sys.executable, "-u", "-m", "ev.main", "-n", "300", "--seed", "2",
+                             "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, universal_newlines=True,
+                            start_new_session=True)
+    out, err = [], []
+    readers = [threading.Thread(target=read_lines, args=(proc.stdout, out)),
+               threading.Thread(target=read_lines, args=(proc.stderr, err))]
+    for reader in readers:
+        reader.start()
+    deadline = time.monotonic() + 240
+    while not any(line.startswith("Generation   1") for line in out):
+        assert proc.poll() is None and time.monotonic() < deadline, "".join(err)
+        time.sleep(0.05)
+    pids = [int(p) for p in re.findall(r"\d+", WORKERS_LINE.search("".join(err)).group(2)
+                                       .split(" on ")[0])]
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=30) == 130
+    for reader in readers:
+        reader.join()
+    assert "Traceback" not in "".join(err), "".join(err)
+    assert "Interrupted." in "".join(err)
+    time.sleep(0.5)
+    for pid in pids:
+        assert not os.path.exists("/proc/%d" % pid) or "zombie" in status_of(pid)

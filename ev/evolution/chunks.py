@@ -77,11 +77,14 @@ def pack(creatures, controller):
 
 
 def init_worker(spec, started=None, parent=None):
-    """Set a worker up for the run: Ctrl-C is the GA's to handle (it stops the workers), a
-    local worker exits when its GA is gone (kill -9 leaves no orphans), and the variant is
-    built once."""
+    """Set a worker up for the run: Ctrl-C is the GA's to handle (it stops the workers),
+    SIGTERM and SIGHUP end a worker at once (a forked worker inherits the GA's handlers, which
+    would raise in it), a local worker exits when its GA is gone (kill -9 leaves no orphans),
+    and the variant is built once."""
     global _worker, _started
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
     if parent is not None:
         threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     _started = started
