@@ -69,6 +69,7 @@ class SerialEvaluation(object):
 
 class PoolEvaluation(SerialEvaluation):
     """evaluate_all on a pool of workers (see the module's docstring)."""
+    task = staticmethod(chunks.evaluate_chunk)   # benchmarks.scaling_ship sends chunks.nothing
 
     def __init__(self, spec, count, min_timeout=MIN_TIMEOUT):
         SerialEvaluation.__init__(self, self.evaluate_pending)
@@ -117,7 +118,7 @@ class PoolEvaluation(SerialEvaluation):
         bounds = chunk_bounds(len(pending), self.count * CHUNKS_PER_WORKER)
         self._prepare(len(bounds))
         try:
-            futures = [self.executor.submit(chunks.evaluate_chunk, slot,
+            futures = [self.executor.submit(self.task, slot,
                                             genomes[first * length:end * length])
                        for slot, (first, end) in enumerate(bounds)]
         except BrokenProcessPool as error:   # a worker died between two generations
