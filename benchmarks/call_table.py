@@ -58,6 +58,8 @@ def decomposition(records, group):
     found = {"group": group, "whole_ns": net(whole), "call_alone_ns": net(call),
              "call_in_sequence_ns": None if net(whole) is None or inline is None
              else net(whole) - inline,
+             "call_in_sequence_mad_ns": difference_spread(
+                 prefixes.get(max(prefixes)) if prefixes else None, whole),
              "body_inline_ns": inline, "statements": statements}
     parts = [net(call)] + [s["alone_ns"] for s in statements]
     found["parts_alone_ns"] = None if None in parts else sum(parts)
@@ -65,8 +67,33 @@ def decomposition(records, group):
     if found["parts_alone_ns"] is not None and found["whole_ns"]:
         ratio = found["parts_alone_ns"] / found["whole_ns"]
     found["parts_over_whole"] = ratio
-    found["adds_up"] = ratio is not None and abs(ratio - 1.0) <= TOLERANCE
+    found["parts_over_whole_spread"] = ratio_spread(
+        ratio, found["parts_alone_ns"], [call] + [alone[i] for i in sorted(alone)], whole)
+    found["adds_up"] = adds_up(ratio, found["parts_over_whole_spread"])
     return found
+
+
+def ratio_spread(ratio, parts_ns, parts, whole):
+    """The spread of sum(parts) / whole, from the records' spreads (relative spreads added in
+    quadrature); None when a spread is unknown."""
+    spreads = [r.get("mad_ns") for r in parts + [whole] if r is not None]
+    if ratio is None or not parts_ns or None in spreads or whole is None:
+        return None
+    parts_spread = math.sqrt(sum(r["mad_ns"] ** 2 for r in parts if r is not None))
+    return ratio * math.hypot(parts_spread / parts_ns, whole["mad_ns"] / whole["net_ns"])
+
+
+def adds_up(ratio, spread):
+    """True when the parts add up to the whole within TOLERANCE whatever the noise, False when
+    they miss it whatever the noise, None when the spread cannot tell."""
+    if ratio is None:
+        return None
+    spread = spread or 0.0
+    if abs(ratio - 1.0) + spread <= TOLERANCE:
+        return True
+    if abs(ratio - 1.0) - spread > TOLERANCE:
+        return False
+    return None
 
 
 def difference_spread(first, second):
@@ -122,7 +149,8 @@ def run_step_table(results, group):
     lines = ["| %s | %s |" % (group, " | ".join("%s alone | %s in sequence" % (label, label)
                                                  for label in labels)),
              "| --- |" + " ---: | ---: |" * len(labels)]
-    rows = [("the call", [(d["call_alone_ns"], format_ns(d["call_in_sequence_ns"]))
+    rows = [("the call", [(d["call_alone_ns"], with_spread(d["call_in_sequence_ns"],
+                                                            d["call_in_sequence_mad_ns"]))
                           for d in found])]
     for position, statement in enumerate(found[0]["statements"]):
         rows.append(("%d. %s" % (statement["index"], statement["name"]),
@@ -141,22 +169,34 @@ def run_step_table(results, group):
 
 
 def with_spread(ns, spread):
-    """"1,234 ± 56": a difference of two medians, with the spread of the two runs' values
-    (noisy on these machines: a negative in-sequence cost is noise, not a gain)."""
+    """"1,234 ± 56": a difference of two medians, with the spread of the two runs' values.
+    No statement costs less than nothing: a negative difference is noise, said as such (within
+    three spreads of 0: "≈ 0"; beyond: not measurable)."""
     if ns is None or spread is None:
         return format_ns(ns)
+    if ns < 0:
+        if -ns <= 3 * spread:
+            return "≈ 0 ± %s" % format_ns(spread)
+        return "not measurable (noise: %s ns below 0, spread %s)" % (
+            format_ns(-ns), format_ns(spread))
     return "%s ± %s" % (format_ns(ns), format_ns(spread))
 
 
 def balance_sentence(label, d):
     if d["parts_over_whole"] is None:
         return "%s: %s not measured, or no time beyond the loop." % (label, d["group"])
-    verdict = ("they add up (within %d%%)" % (TOLERANCE * 100) if d["adds_up"]
-               else "they do NOT add up within %d%%: the rest is in how the statements "
-                    "run together (the 'in sequence' column)" % (TOLERANCE * 100))
-    return "%s, %s: the statements alone add up to %s ns of the whole's %s ns (%.0f%%); %s." % (
+    tolerance = TOLERANCE * 100
+    verdict = {True: "they add up (within %d%%, spread included)" % tolerance,
+               False: "they do NOT add up within %d%%: the rest is in how the statements "
+                      "run together (the 'in sequence' column)" % tolerance,
+               None: "the spread is too wide to tell whether they add up within %d%% "
+                     "(time more values)" % tolerance}[d["adds_up"]]
+    spread = d.get("parts_over_whole_spread")
+    percent = "%.0f%%" % (100 * d["parts_over_whole"]) + (
+        " ± %.0f%%" % (100 * spread) if spread is not None else "")
+    return "%s, %s: the statements alone add up to %s ns of the whole's %s ns (%s); %s." % (
         label, d["group"], format_ns(d["parts_alone_ns"]), format_ns(d["whole_ns"]),
-        100 * d["parts_over_whole"], verdict)
+        percent, verdict)
 
 
 def markdown(results):

@@ -57,7 +57,8 @@ def time_cases(python, pyperf_options):
         record = {"group": case.group, "name": case.name, "role": case.role, "index": case.index,
                   "statement": case.stmt}
         if name in timed:
-            record.update(ns=timed[name].median() * 1e9, mad_ns=mad_ns(timed[name]))
+            record.update(ns=timed[name].median() * 1e9, mad_ns=mad_ns(timed[name]),
+                          values=len(timed[name].get_values()))
         else:
             record["unavailable"] = unavailable.get(name, "not timed")
         records.append(record)
@@ -66,8 +67,29 @@ def time_cases(python, pyperf_options):
 
 def mad_ns(bench):
     """The median absolute deviation of the values, in ns: the spread that goes with a median
-    (these machines' outliers blow a standard deviation up)."""
-    return bench.median_abs_dev() * 1e9 if len(bench.get_values()) > 1 else 0.0
+    (these machines' outliers blow a standard deviation up); None from a single value, which
+    has no spread (main refuses settings that give one)."""
+    return bench.median_abs_dev() * 1e9 if len(bench.get_values()) > 1 else None
+
+
+class Refused(click.ClickException):
+    """A setting that cannot give a figure with its spread: one line, exit 2."""
+    exit_code = 2
+
+
+def values_per_process(options):
+    """--values in a list of pyperf options (pyperf's default, 3, when absent)."""
+    options = [str(option) for option in options]
+    return int(options[options.index("--values") + 1]) if "--values" in options else 3
+
+
+def refuse_spreadless(values):
+    """Each case's spread is the median absolute deviation of its values; a worker process's
+    first value after warm-up is not comparable with another process's, so a spread needs at
+    least two values per process."""
+    if values < 2:
+        raise Refused("--values %d cannot give a spread (each median needs at least two values "
+                      "per worker process to go with it): use --values 2 or more" % values)
 
 
 def interpreter_label(suite):
@@ -82,10 +104,14 @@ def interpreter_label(suite):
 def read_saved(stream):
     """The interpreters' results of a --json output; a one-line error for anything else."""
     try:
-        results = json.load(stream)["interpreters"]
-        return [dict(r, records=with_net(r["records"])) for r in results]
-    except (ValueError, KeyError, TypeError, AttributeError):
+        saved = json.load(stream)
+        results = saved["interpreters"]
+        values = values_per_process(saved.get("pyperf_options", []))
+        results = [dict(r, records=with_net(r["records"])) for r in results]
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         raise click.ClickException("%s is not a benchmarks.calls --json output" % stream.name)
+    refuse_spreadless(values)
+    return results
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -97,8 +123,8 @@ def read_saved(stream):
               help="Print the tables of a saved --json output instead of timing.")
 @click.option("--processes", type=click.IntRange(1), default=3, show_default=True,
               help="pyperf worker processes per case.")
-@click.option("--values", type=click.IntRange(1), default=5, show_default=True,
-              help="pyperf values per worker process.")
+@click.option("--values", type=int, default=5, show_default=True,
+              help="pyperf values per worker process (at least 2: a spread needs them).")
 @click.option("--min-time", type=click.FloatRange(min=0.0001), default=0.05,
               show_default=True, help="pyperf's minimum seconds per value.")
 @click.option("--warmups", type=click.IntRange(0), default=None,
@@ -109,6 +135,7 @@ def main(pythons, as_json, saved, processes, values, min_time, warmups):
     if saved is not None:
         click.echo(markdown(read_saved(saved)))
         return
+    refuse_spreadless(values)
     try:
         import pyperf  # noqa: F401 (the results are read with it)
     except ImportError:

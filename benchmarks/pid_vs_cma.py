@@ -54,7 +54,7 @@ def run_ga(seed, population, generations):
     first = FirstFlight()
     evaluations, start = 0, time.perf_counter()
     for _ in range(generations):
-        evaluations += universe.run_generation().evaluated
+        evaluations += universe.run_generation().stats.evaluated
         first.check(universe.best, evaluations, start)
     seconds = time.perf_counter() - start - first.checking
     return universe.best.fitness, evaluations, seconds, universe.best, first

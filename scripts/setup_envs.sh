@@ -1,10 +1,12 @@
 # Sourced by run_all.sh and run_tests.sh: make one virtual environment per interpreter with
 # ev installed in it.  Afterwards CPYTHON_PY (always) and PYPY_PY (empty when PyPy cannot be
 # had, with the reason in PYPY_MISSING) name the venvs' interpreters.
-# Re-running when everything is in place costs a second: a stamp records what was installed.
+# Re-running when everything is in place costs a few seconds: a stamp records what was
+# installed, and a check (scripts/venv_check.py) that it is still there and still imports.
 
 EV_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV_ROOT="${EV_VENV_ROOT:-$EV_ROOT/.venv}"
+case "$VENV_ROOT" in /*) ;; *) VENV_ROOT="$PWD/$VENV_ROOT" ;; esac
 CPYTHON_PY=""
 PYPY_PY=""
 PYPY_MISSING=""
@@ -14,8 +16,9 @@ say() { echo "[setup] $*" >&2; }
 is_root() { [ "$(id -u)" = 0 ]; }
 
 apt_install() {
-    # apt_install PKG...: install Debian packages when we may; return 1 when we may not.
-    if ! is_root || ! command -v apt-get >/dev/null 2>&1; then
+    # apt_install PKG...: install Debian packages when we may (root, apt-get, EV_NO_INSTALL
+    # unset); return 1 when we may not.
+    if [ -n "${EV_NO_INSTALL:-}" ] || ! is_root || ! command -v apt-get >/dev/null 2>&1; then
         return 1
     fi
     if [ -z "${EV_APT_UPDATED:-}" ]; then
@@ -36,58 +39,220 @@ apt_install() {
     rm -f "$log"
 }
 
-install_stamp() {
-    # What the venv must hold: the package's metadata, the optional packages this script
-    # installs, and the interpreter it was made with.
-    cat "$EV_ROOT/setup.cfg" "$EV_ROOT/pyproject.toml" "${BASH_SOURCE[0]}" | cksum | cut -d' ' -f1
+# The stamp, $venv/.ev-installed, says the venv is complete.  It is written last, in one
+# rename, once everything it names is in place: a venv without it is unfinished (Ctrl-C, a
+# kill, a failure) and the next set-up makes it anew.  (Building in a scratch folder and
+# renaming it into place would not do: a venv's scripts name the folder they were made in.)
+# Its first three lines say what the venv was made from and where:
+#     inputs CKSUM python VERSION   the package's metadata, these scripts, the interpreter
+#     checkout PATH                 the folder ev is installed from (editable)
+#     venv PATH                     the venv's own folder
+# so that a venv copied from another checkout, or moved, is made anew rather than taken for
+# this one.  Then a line per optional package: "optional NAME ok" or "optional NAME absent:
+# WHY" (or "broken: WHY" when reinstalling did not mend it).
+STAMP_NAME=".ev-installed"
+
+stamp_header() {
+    local python="$1" venv="$2" version
+    version="$("$python" -c 'import sys; print(sys.version.split()[0])')" || return 1
+    echo "inputs $(cat "$EV_ROOT/setup.cfg" "$EV_ROOT/pyproject.toml" "${BASH_SOURCE[0]}" \
+                   "$EV_ROOT/scripts/venv_check.py" | cksum | cut -d' ' -f1) python $version"
+    echo "checkout $EV_ROOT"
+    echo "venv $venv"
 }
 
-make_venv() {
-    # make_venv NAME PYTHON: a venv at $VENV_ROOT/NAME with ev (editable) and pytest in it.
-    local name="$1" python="$2" venv="$VENV_ROOT/$1"
-    local stamp_file="$venv/.ev-installed" stamp
-    stamp="$(install_stamp)-$("$python" -c 'import sys; print(sys.version.split()[0])')"
-    if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp_file" 2>/dev/null)" = "$stamp" ]; then
+write_stamp() {
+    # write_stamp VENV HEADER OPTIONAL_LINES: whole or not at all.
+    { echo "$2"; [ -z "$3" ] || echo "$3"; } > "$1/$STAMP_NAME.tmp" &&
+        mv -f "$1/$STAMP_NAME.tmp" "$1/$STAMP_NAME"
+}
+
+interrupted() {
+    # Ctrl-C or SIGTERM while making a venv: say so and die of the same signal, so that the
+    # script that sourced this one stops too.  Needed because pip catches Ctrl-C and exits 1,
+    # which bash takes for an ordinary failure and goes on: to the next package, and to the
+    # stamp (issue 24: numba half-installed in a venv stamped complete).
+    if [ -f "$2/$STAMP_NAME" ]; then
+        say "interrupted: $2 is stamped complete; the next set-up checks it again"
+    else
+        say "interrupted: $2 is left unstamped; the next set-up makes it anew"
+    fi
+    trap - "$1"
+    kill -"$1" "$BASHPID"
+}
+
+make_venv() (
+    # make_venv NAME PYTHON: a venv at $VENV_ROOT/NAME with ev (editable) and pytest in it;
+    # prints its python.  A subshell, so that its traps end with it.
+    venv="$VENV_ROOT/$1" python="$2"
+    trap 'interrupted INT "$venv"' INT
+    trap 'interrupted TERM "$venv"' TERM
+    header="$(stamp_header "$python" "$venv")" || exit 1
+    [ -n "$(stale_reason "$venv" "$header")" ] || check_venv "$venv" "$header" || exit 1
+    why="$(stale_reason "$venv" "$header")"
+    if [ -n "$why" ]; then
+        say "$why"
+        fresh_venv "$python" "$venv" "$header" || exit 1
+    fi
+    build_c "$venv"
+    echo "$venv/bin/python"
+)
+
+stale_reason() {
+    # Why the venv at $1 must be made anew (nothing when its stamp is this set-up's).
+    local venv="$1" header="$2" stamp="$1/$STAMP_NAME"
+    if [ ! -e "$venv" ]; then
+        echo "creating $venv"
+    elif [ ! -x "$venv/bin/python" ] || [ ! -f "$stamp" ]; then
+        echo "$venv was never completed (interrupted?): making it anew"
+    elif ! head -1 "$stamp" | grep -q '^inputs '; then
+        echo "$venv was made by an older set-up: making it anew"
+    elif [ "$(sed -n 2,3p "$stamp")" != "$(echo "$header" | sed -n 2,3p)" ]; then
+        echo "$venv was made for the checkout $(sed -n 's/^checkout //p' "$stamp") at $(sed -n 's/^venv //p' "$stamp") (copied?): making it anew"
+    elif [ "$(head -1 "$stamp")" != "$(echo "$header" | head -1)" ]; then
+        echo "$venv was made from another setup.cfg, set-up script or interpreter: making it anew"
+    fi
+}
+
+check_venv() {
+    # A stamped venv: does ev come from this checkout, and does every optional package the
+    # stamp calls ok import?  A broken one (an interrupted install leaves a package that is
+    # found but fails to import) is reinstalled, and what stays broken is recorded as such.
+    # ev installed from elsewhere: the stamp goes, and the caller makes the venv anew.
+    local venv="$1" header="$2" stamp="$1/$STAMP_NAME" problems line name
+    retry_mpi4py "$venv" "$header"
+    if problems="$("$venv/bin/python" -I "$EV_ROOT/scripts/venv_check.py" "$EV_ROOT" \
+                   $(sed -n 's/^optional \([^ ]*\) ok$/\1/p' "$stamp"))"; then
         say "using $venv (up to date)"
-        build_c "$venv"
-        echo "$venv/bin/python"
         return 0
     fi
-    say "creating $venv with $python"
+    if [ -z "$problems" ]; then
+        say "$venv/bin/python cannot run the venv's check: making it anew"
+        rm -f "$stamp"
+        return 0
+    fi
+    if echo "$problems" | grep -q '^origin'; then
+        say "$venv has ev installed from $(echo "$problems" | sed -n 's/^origin //p'), not from $EV_ROOT: making it anew"
+        rm -f "$stamp"
+        return 0
+    fi
+    OPTIONAL_LINES="$(sed -n '4,$p' "$stamp")"
+    while IFS= read -r line; do
+        name="$(echo "$line" | sed -n 's/^broken \([^:]*\): .*/\1/p')"
+        [ -n "$name" ] || continue
+        say "$name is installed in $venv but does not import (${line#broken $name: }): reinstalling it"
+        OPTIONAL_LINES="$(echo "$OPTIONAL_LINES" | grep -v "^optional $name ")"
+        install_one "$venv" "$name" --force-reinstall --no-deps
+    done <<< "$problems"
+    write_stamp "$venv" "$header" "$OPTIONAL_LINES"
+}
+
+retry_mpi4py() {
+    # mpi4py was left out for want of MPI, and MPI is here now (installed since): install it.
+    local venv="$1" stamp="$1/$STAMP_NAME"
+    grep -q '^optional mpi4py absent: no MPI library' "$stamp" || return 0
+    command -v "${MPICC:-mpicc}" >/dev/null 2>&1 || return 0
+    say "MPI is here now: installing mpi4py into $venv"
+    OPTIONAL_LINES="$(sed -n '4,$p' "$stamp" | grep -v '^optional mpi4py ')"
+    install_one "$venv" mpi4py
+    write_stamp "$venv" "$2" "$OPTIONAL_LINES"
+}
+
+fresh_venv() {
+    local python="$1" venv="$2" header="$3"
     rm -rf "$venv"
     mkdir -p "$VENV_ROOT"
-    "$python" -m venv "$venv" >&2 || return 1
+    # Its output goes to a log, shown on failure: Ctrl-C would print the venv module's traceback.
+    local venv_log="${TMPDIR:-/tmp}/ev-venv-$$.log"
+    if ! "$python" -m venv "$venv" > "$venv_log" 2>&1; then
+        tail -5 "$venv_log" >&2
+        say "error: $python -m venv failed (full output in $venv_log)"
+        return 1
+    fi
+    rm -f "$venv_log"
     say "installing ev and its dependencies into $venv (numpy, click, matplotlib, vmprof, pytest, cma)"
     local log="$venv/pip.log"
-    if ! { "$venv/bin/python" -m pip install --disable-pip-version-check --upgrade pip &&
-           "$venv/bin/python" -m pip install --disable-pip-version-check -e "$EV_ROOT[test,bench]"
-         } > "$log" 2>&1; then
+    # (No { ...; } > log: a trap that runs inside a redirected group writes into the log.)
+    if ! "$venv/bin/python" -m pip install --disable-pip-version-check --upgrade pip \
+            > "$log" 2>&1 ||
+       ! "$venv/bin/python" -m pip install --disable-pip-version-check -e "$EV_ROOT[test,bench]" \
+            >> "$log" 2>&1; then
         tail -20 "$log" >&2
         say "error: pip failed (full output in $log)"
         return 1
     fi
     say "installed: $(grep -o 'Successfully installed.*' "$log" | tail -1 | cut -c1-150)"
     install_optional "$venv"
-    echo "$stamp" > "$stamp_file"
-    build_c "$venv"
-    echo "$venv/bin/python"
+    write_stamp "$venv" "$header" "$OPTIONAL_LINES"
+}
+
+optional_packages() {
+    # What only some cells, benchmarks and executors need: numba exists for CPython only (PyPy
+    # has cffi built in); mpi4py for --executor mpi (issue 28).
+    if "$1/bin/python" -c 'import sys; sys.exit(hasattr(sys, "pypy_version_info"))'; then
+        echo "cffi numba pyperf mpi4py"
+    else
+        echo "pyperf mpi4py"
+    fi
 }
 
 install_optional() {
-    # What only some cells and benchmarks need: its absence is reported, never fatal.
-    # numba exists for CPython only; PyPy has cffi built in.
-    local venv="$1" packages="pyperf"
-    if "$venv/bin/python" -c 'import sys; sys.exit(hasattr(sys, "pypy_version_info"))'; then
-        packages="cffi numba pyperf"
-    fi
+    # Install the optional packages one by one; their absence is reported, never fatal.  Sets
+    # OPTIONAL_LINES, the stamp's record of each.
+    local venv="$1" package packages
+    packages="$(optional_packages "$venv")"
     say "installing optional packages into $venv ($packages)"
-    local log="$venv/pip-optional.log" package
+    OPTIONAL_LINES=""
     for package in $packages; do
-        if ! "$venv/bin/python" -m pip install --disable-pip-version-check "$package" \
-                >> "$log" 2>&1; then
-            say "note: could not install $package (see $log); what needs it will say not run"
-        fi
+        install_one "$venv" "$package"
     done
+}
+
+install_one() {
+    # install_one VENV PACKAGE [PIP OPTIONS]: pip install it and check that it imports; adds
+    # its line to OPTIONAL_LINES.
+    local venv="$1" package="$2" log="$1/pip-optional.log" why="" problem
+    shift 2
+    if [ "$package" = mpi4py ] && ! command -v "${MPICC:-mpicc}" >/dev/null 2>&1; then
+        # (ensure_mpich has said so, once for both venvs)
+        OPTIONAL_LINES="${OPTIONAL_LINES:+$OPTIONAL_LINES
+}optional mpi4py absent: no MPI library (as root: apt-get install mpich libmpich-dev)"
+        return 0
+    elif ! "$venv/bin/python" -m pip install --disable-pip-version-check "$@" \
+            $(built_here "$package") "$package" < /dev/null >> "$log" 2>&1; then
+        why="pip could not install it: $(grep -v '^ *$' "$log" | tail -1 | cut -c1-150)"
+    elif problem="$("$venv/bin/python" -I "$EV_ROOT/scripts/venv_check.py" "$EV_ROOT" "$package" |
+                    grep "^broken")"; then
+        OPTIONAL_LINES="${OPTIONAL_LINES:+$OPTIONAL_LINES
+}optional $package broken: ${problem#broken $package: }"
+        say "note: $package is installed in $venv but does not import (${problem#broken $package: }); what needs it will say so"
+        return 0
+    fi
+    if [ -n "$why" ]; then
+        say "note: no $package in $venv: $why (see $log); what needs it will say not run"
+        OPTIONAL_LINES="${OPTIONAL_LINES:+$OPTIONAL_LINES
+}optional $package absent: $why"
+    else
+        OPTIONAL_LINES="${OPTIONAL_LINES:+$OPTIONAL_LINES
+}optional $package ok"
+    fi
+}
+
+built_here() {
+    # pip options for PACKAGE.  mpi4py is compiled here, against the MPI that mpicc names:
+    # PyPI's binary wheel links libmpi.so.12, which Debian's MPICH does not provide (it
+    # installs and then fails to import).  ~3 min in a PyPy venv, once (pip caches the wheel).
+    [ "$1" != mpi4py ] || echo "--no-binary mpi4py"
+}
+
+ensure_mpich() {
+    # MPICH, for mpi4py (optional: --executor mpi says so when it is missing).  Once per run.
+    # MPICC: the MPI compiler wrapper, as mpi4py's build reads it (default mpicc).
+    [ -z "${EV_MPI_CHECKED:-}" ] || return 0
+    EV_MPI_CHECKED=1
+    command -v "${MPICC:-mpicc}" >/dev/null 2>&1 && return 0
+    apt_install mpich libmpich-dev && command -v "${MPICC:-mpicc}" >/dev/null 2>&1 && return 0
+    say "note: no MPI (MPICH): mpi4py will not be installed and --executor mpi will say so; as root: apt-get install mpich libmpich-dev"
 }
 
 build_c() {
@@ -110,6 +275,7 @@ build_native() {
     fi
     say "note: $module failed in $venv ($(tail -1 "$log")); $consequence"
 }
+
 setup_cpython() {
     local python="${EV_CPYTHON:-python3}"
     if ! command -v "$python" >/dev/null 2>&1; then
@@ -124,6 +290,7 @@ setup_cpython() {
             return 1
         }
     fi
+    ensure_mpich
     CPYTHON_PY="$(make_venv cpython "$python")" || {
         say "error: could not set up the CPython venv"
         return 1
@@ -134,12 +301,13 @@ setup_pypy() {
     local pypy="${EV_PYPY:-pypy3}"
     if ! command -v "$pypy" >/dev/null 2>&1 || ! "$pypy" -c 'import venv, ensurepip' >/dev/null 2>&1
     then
-        if [ -n "${EV_NO_INSTALL:-}" ] || ! apt_install pypy3 pypy3-dev pypy3-venv; then
+        if ! apt_install pypy3 pypy3-dev pypy3-venv; then
             PYPY_MISSING="PyPy ($pypy) is not installed; as root run: apt-get update && apt-get install -y pypy3 pypy3-dev pypy3-venv"
             say "$PYPY_MISSING"
             return 1
         fi
     fi
+    ensure_mpich
     PYPY_PY="$(make_venv pypy "$pypy")" || {
         PYPY_MISSING="could not set up the PyPy venv (see the messages above)"
         say "error: $PYPY_MISSING"

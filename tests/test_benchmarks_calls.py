@@ -1,13 +1,14 @@
 """benchmarks.calls on a tiny budget: it runs every case, and its decomposition is arithmetic."""
 import json
+import re
 import sys
 
 import pytest
 
 from benchmarks.call_cases import CASES, LOOP, PART, SEQUENCE, WHOLE, specialized_creature
-from benchmarks.call_table import decomposition, markdown, with_net
+from benchmarks.call_table import decomposition, markdown, with_net, with_spread
 
-TINY = ("--processes", 1, "--values", 1, "--min-time", 0.0001, "--warmups", 1)
+TINY = ("--processes", 1, "--values", 2, "--min-time", 0.0001, "--warmups", 1)
 
 
 def test_the_benchmark_times_every_case_in_this_interpreter(run):
@@ -81,3 +82,58 @@ def test_an_interpreter_that_does_not_run_is_one_line(run):
     assert result.stderr.strip().splitlines()[-1] == (
         "Error: cannot run /nonexistent/python: No such file or directory")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("values", [1, 0, -3])
+def test_settings_that_cannot_give_a_spread_are_refused_in_one_line(run, values):
+    result = run("benchmarks.calls", "--python", sys.executable, "--values", values)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == (
+        "Error: --values %d cannot give a spread (each median needs at least two values per "
+        "worker process to go with it): use --values 2 or more" % values)
+    assert result.stdout == ""
+
+
+def test_a_saved_output_made_without_a_spread_is_refused(run, tmp_path):
+    saved = tmp_path / "calls.json"
+    saved.write_text(json.dumps({"pyperf_options": ["--processes", "1", "--values", "1"],
+                                 "interpreters": []}))
+    result = run("benchmarks.calls", "--report", saved)
+    assert result.returncode == 2
+    assert "--values 1 cannot give a spread" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def spread(name, role, ns, mad, index=None):
+    return dict(record(name, role, ns, index), mad_ns=mad)
+
+
+def test_a_negative_difference_is_said_to_be_noise_never_printed_as_a_cost():
+    assert with_spread(-40.0, 20.0) == "≈ 0 ± 20.0"
+    assert with_spread(-43254.0, 100.0) == "not measurable (noise: 43,254 ns below 0, spread 100.0)"
+    assert with_spread(12.0, 3.0) == "12.0 ± 3.00"
+    records = with_net([
+        spread("loop", LOOP, 10.0, 1.0), spread("whole", WHOLE, 110.0, 2.0),
+        spread("the call", PART, 30.0, 2.0),
+        spread("a", PART, 40.0, 2.0, index=1), spread("b", PART, 60.0, 2.0, index=2),
+        spread("1-1", SEQUENCE, 90.0, 2.0, index=1), spread("1-2", SEQUENCE, 50.0, 2.0, index=2)])
+    for row in records:
+        row["group"] = "g" if row["role"] != LOOP else "calls"
+    table = markdown([{"label": "X", "records": records}])
+    assert "not measurable (noise: 40.0 ns below 0" in table    # statement 2 in sequence
+    assert not re.search(r"[-−]\s*\d", table)                   # no negative figure anywhere
+
+
+def test_add_up_is_claimed_only_when_the_spread_allows_it():
+    def verdict(mad):
+        records = with_net([spread("whole", WHOLE, 100.0, mad), spread("the call", PART, 10.0, mad),
+                            spread("a", PART, 80.0, mad, index=1)])
+        return decomposition(records, "g")
+    assert verdict(1.0)["adds_up"] is True                 # 90% +- 2%
+    wide = verdict(30.0)                                    # 90% +- ~50%
+    assert wide["adds_up"] is None
+    sentence = markdown([{"label": "X", "records": with_net([
+        spread("whole", WHOLE, 100.0, 30.0), spread("the call", PART, 10.0, 30.0),
+        spread("a", PART, 80.0, 30.0, index=1)])}])
+    assert "the spread is too wide to tell whether they add up" in sentence
+    assert "they add up (within" not in sentence

@@ -63,12 +63,40 @@ def test_run_all_rejects_a_bad_task(args):
     assert result.returncode == 2 and "run_all.sh:" in result.stderr
 
 
-def test_a_benchmark_folder_says_it_is_not_a_fly_run(tmp_path):
+def test_a_benchmark_folder_is_refused_with_what_it_holds(tmp_path):
+    """Issue 24 item 5: no fly-task records is an error that says what the folder holds,
+    exits non-zero and writes nothing."""
+    from matrix_folders import HERE
     assert run_module("ev.main", "-n", 8, "-g", 2, "--seed", 1, "--results",
-                      tmp_path / "x.jsonl").returncode == 0
-    result = run_module("ev.reporting.fly_report", tmp_path)
+                      tmp_path / "cpython-specialized.jsonl").returncode == 0
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for args in ([], ["--json"]):
+        result = run_module("ev.reporting.fly_report", tmp_path, *args)
+        assert result.returncode == 1 and result.stdout == ""
+        (line,) = result.stderr.splitlines()
+        assert "holds no fly-task records: 1 run(s) of %s-specialized" % HERE in line
+        assert "ev.reporting.report" in line and "Traceback" not in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_fly_folder_of_rounds_gives_seconds_to_fly_over_rounds(tmp_path):
+    """Rounds of a fly run (MATRIX_CONTRACT.md): seconds to fly is the median over rounds."""
+    from matrix_folders import real_records
+    run, generation = real_records(tmp_path)
+    for k, seconds in enumerate(([1.0, 2.0], [1.5, 2.5], [1.2, 2.0]), 1):
+        with open(str(tmp_path / ("cpython3.11-specialized.r%d.jsonl" % k)), "w") as out:
+            out.write(json.dumps(run) + "\n")
+            for g, secs in enumerate(seconds):
+                out.write(json.dumps(dict(generation, generation=g, seconds=secs,
+                                          flies=g == 1)) + "\n")
+    result = run_module("ev.reporting.fly_report", tmp_path, "--json")
     assert result.returncode == 0, result.stderr
-    assert "Not a fly run" in result.stdout and "not a fly run (2 generations)" in result.stdout
+    (row,) = json.loads(result.stdout)
+    assert row["rounds"] == 3 and row["generations"] == 2
+    assert (row["seconds"], row["seconds_low"], row["seconds_high"]) == (3.2, 3.0, 4.0)
+    assert row["same_work"] is True
+    text = run_module("ev.reporting.fly_report", tmp_path, "--no-plots").stdout
+    assert "| 3.20 (3.00-4.00) |" in text and ".png" not in text
 
 
 def test_an_empty_folder_is_a_one_line_error(tmp_path):

@@ -289,7 +289,7 @@ def test_a_run_whose_flights_all_fail_writes_json_not_infinity(tmp_path):
 
 
 def test_same_work_compares_like_with_like_and_accepts_two_failed_runs():
-    from ev.reporting.report import add_same_work_checks
+    from ev.reporting.same_work import add_same_work_checks
     shape1 = {"inputs": 2, "outputs": 1, "state_vars": 1}
     shape2 = dict(shape1, state_vars=2)
     rows = [{"seed": 1, "population": 8, "shape": shape1, "best_by_generation": [inf, 5.0]}

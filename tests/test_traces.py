@@ -100,7 +100,7 @@ def test_bridges_are_named_by_their_loop_and_guard_with_runs_per_iteration(jit_l
     named = [t for t in bridges if t["name"].startswith("bridge from loop ")]
     assert len(named) >= len(bridges) - 1
     hot = max(named, key=lambda t: t["iterations"])
-    assert re.search(r"at (ev|specialized)/\w+\.py:\d+ guard_\w+$", hot["name"]), hot["name"]
+    assert re.search(r"at (ev|specialized)/[\w/]+\.py:\d+ guard_\w+$", hot["name"]), hot["name"]
     assert 0 < hot["per_loop_iteration"] < 5
     text = run("traces.jitlog", jit_logs["specialized"]).stdout
     assert "per iter" in text and "body:" in text

@@ -25,11 +25,11 @@ def test_population_stays_constant(population):
 def test_best_fitness_never_gets_worse_and_only_children_are_evaluated():
     universe = Universe.random(SpecializedCreature, 100, cheap_scores, Rng(2),
                                SpecializedCreature.random(Rng(0)).shape)
-    first = universe.run_generation()
+    first = universe.run_generation().stats
     assert first.evaluated == 100
     best = first.min
     for _ in range(30):
-        stats = universe.run_generation()
+        stats = universe.run_generation().stats
         assert stats.evaluated == 50
         assert stats.min <= best
         assert stats.min <= stats.avg <= stats.max
@@ -41,7 +41,7 @@ def test_same_seed_same_evolution():
     def run(seed):
         universe = Universe.random(SpecializedCreature, 20, evaluate_each, Rng(seed),
                                    SpecializedCreature.random(Rng(0)).shape)
-        stats = [universe.run_generation() for _ in range(3)]
+        stats = [universe.run_generation().stats for _ in range(3)]
         return [(s.min, s.avg, s.max, s.evaluated) for s in stats]   # not the timing
     assert run(4) == run(4)
     assert run(4) != run(5)
@@ -78,3 +78,38 @@ def test_children_are_what_one_child_per_parent_would_make(controller):
     assert [c.operator for c in made] == [c.operator for c in expected]
     assert [c.parent_id for c in made] == [survivors[i % 40].id for i in range(50)]
     assert universe.rng.random() == rng.random()
+
+
+def test_a_generation_is_what_happened():
+    """run_generation returns the value the store and the records write: the creatures it
+    evaluated, the culled and the survivors (together, the ranked population), the children,
+    the random state and next id after it."""
+    universe = Universe.random(SpecializedCreature, 30, cheap_scores, Rng(5),
+                               SpecializedCreature.random(Rng(0)).shape)
+    for number in range(6):
+        pending = [c for c in universe.creatures if c.fitness is None]
+        before = list(universe.creatures)
+        happened = universe.run_generation()
+        assert happened.evaluated == pending and happened.stats.evaluated == len(pending)
+        assert len(pending) == (30 if number == 0 else len(happened.children))
+        ranked = sorted(before, key=lambda c: c.fitness)
+        assert happened.best is ranked[0] is universe.best
+        assert sorted(map(id, happened.survivors + happened.culled)) == sorted(map(id, ranked))
+        assert happened.culled == [c for c in ranked if c in happened.culled]   # best first
+        assert happened.population == universe.creatures
+        assert all(c.fitness is None and c.parent_id is not None for c in happened.children)
+        newest = max(c.id for c in before + happened.children)
+        assert happened.next_id == universe.next_id == newest + 1
+        assert happened.rng_state == universe.rng.getstate()
+    universe.run_generation()
+    with pytest.raises(RuntimeError, match="random state"):
+        happened.rng_state      # gone, not wrong
+
+
+def test_a_universe_resumes_from_its_next_id():
+    creatures = [SpecializedCreature.random(Rng(seed)) for seed in range(4)]
+    for index, creature in enumerate(creatures):
+        creature.id = index
+    universe = Universe(creatures, cheap_scores, Rng(0), next_id=9)
+    assert universe.next_id == 9
+    assert min(c.id for c in universe.run_generation().children) == 9

@@ -7,7 +7,7 @@ import re
 from ev.store.records import GENERATION, RUN, read_records
 from ev.common.stats import steady_median
 
-MEDIAN_LINE = re.compile(r"^# (\d+) generations, median ([0-9.]+) secs/generation")
+MEDIAN_LINE = re.compile(r"^# (\d+) generations?, median ([0-9.]+) secs/generation")
 
 
 def recorded_median(path):

@@ -49,6 +49,21 @@ def unrolled_class(shape):
     return _UNROLLED[0](shape)
 
 
+def numba_missing(error):
+    """Why numba cannot be used here, in words a user can act on: PyPy has no numba at all;
+    otherwise numba is either not installed or installed but broken (an interrupted install
+    leaves a package that is found but fails to import: reinstall it)."""
+    import importlib.util
+    import platform
+    if platform.python_implementation() == "PyPy":
+        return "the numba variant needs numba, which does not exist for PyPy"
+    if importlib.util.find_spec("numba") is None:
+        return ("the numba variant needs numba, which is not installed in this interpreter "
+                "(the set-up installs it; or: pip install numba)")
+    return ("numba is installed but broken (%s: %s); the set-up reinstalls it, or: "
+            "pip install --force-reinstall --no-deps numba" % (type(error).__name__, error))
+
+
 def get_variant(name, shape):
     """The Variant called ``name`` for controllers of ``shape`` (imports lazily: the numpy-free
     variant must not need numpy to be importable)."""
@@ -66,9 +81,8 @@ def get_variant(name, shape):
     if name == "numba":
         try:
             from ev.backends.numba_evaluation import evaluate_population
-        except ImportError as error:
-            raise VariantUnavailable("the numba variant needs numba, which this interpreter "
-                                     "lacks (%s; there is no numba for PyPy)" % error)
+        except Exception as error:   # a half-installed numba may fail with anything
+            raise VariantUnavailable(numba_missing(error))
         return Variant(name, unrolled_class(shape), evaluate_population,
                        "the flight loop compiled by numba @njit (rates() inlined)")
     if name == "c":

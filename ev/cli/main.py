@@ -12,8 +12,7 @@ import click
 from ev.common import atomic, capacity
 from ev.cli import profiling
 from ev.store import records
-from ev.model.creature_base import DEFAULT_SHAPE
-from ev.model.pid import GAIN_NAMES, PID_SHAPE, pid_creature_class
+from ev.model import controllers
 from ev.model.replay import flies_and_generalizes
 from ev.common.rng import Rng
 from ev.store.sqlite import Store, StoreError
@@ -23,8 +22,6 @@ from ev.evolution.executors import EvaluationFailed
 from ev.evolution.universe import Universe
 from ev.backends.registry import VARIANT_NAMES, VariantUnavailable, get_variant
 
-CONTROLLERS = ("state-space", "pid")
-COMPILED_FLIGHT_LOOPS = ("numba", "c")   # they fly the state-space form of the genome only
 LINE = ("Generation {n:3d}: min = {s.min:8.2f} avg = {s.avg:8.2f} max = {s.max:8.2f}  "
         "[population = {population}]  [{secs:.2f} secs]")
 
@@ -79,7 +76,7 @@ def check_writable(ctx, param, path):
 @click.option("--no-specialized", is_flag=True,
               help="Use the numpy Creature (the article's spelling of --creature numpy).")
 @click.option("--vectorized", is_flag=True, help="Same as --creature vectorized.")
-@click.option("--controller", type=click.Choice(CONTROLLERS), default="state-space",
+@click.option("--controller", type=click.Choice(controllers.NAMES), default=controllers.DEFAULT,
               show_default=True,
               help="What evolves: the article's state-space matrix, or a PID (Kp, Ki, Kd and "
                    "an error limit) compiled into that same form.")
@@ -169,20 +166,19 @@ def start(options):
     creature_class, description = controller_class(options.controller, chosen)
     evaluation = workers.evaluation(executor, options.workers, options.start_method, variant,
                                     options.controller, shape, chosen.evaluate_all)
-    run = records.run_record(variant, options.population, seed, options.generations, shape,
-                             sys.argv, controller=options.controller,
-                             gains=GAIN_NAMES if options.controller == "pid" else None)
+    run = records.RunRecord.new(variant, options.population, seed, options.generations, shape,
+                                sys.argv, controller=options.controller)
     if stored and stored.last_generation() is not None:
         try:
             universe, first = resumed_universe(stored, evaluation.evaluate_all)
         except StoreError as error:
             raise click.ClickException(str(error))
         click.echo("# %s %s, %s, seed %d, resuming %s at generation %d" % (
-            run["implementation"], run["version"], description, seed, options.resume, first))
+            run.implementation, run.version, description, seed, options.resume, first))
     else:
         universe, first = Universe.random(creature_class, options.population,
                                           evaluation.evaluate_all, Rng(seed), shape), 0
-        click.echo("# %s %s, %s, seed %d" % (run["implementation"], run["version"],
+        click.echo("# %s %s, %s, seed %d" % (run.implementation, run.version,
                                              description, seed))
     evaluation.first_generation = first
     try:   # the workers start before the store's writer thread: no thread is forked
@@ -224,10 +220,13 @@ def open_store_to_resume(path):
 def options_from_store(options, stored):
     """The options with what defines the run taken from the store; a flag given on the
     command line that contradicts the store is a usage error."""
-    run = stored.run()
-    from_store = {"population": run["population"], "seed": run["seed"],
-                  "controller": run.get("controller", "state-space"),
-                  "variant": run["variant"], "state_vars": run["shape"]["state_vars"]}
+    try:
+        run = stored.run()
+    except StoreError as error:
+        raise click.ClickException(str(error))
+    from_store = {"population": run.population, "seed": run.seed,
+                  "controller": run.controller, "variant": run.variant,
+                  "state_vars": run.shape["state_vars"]}
     for name, value in from_store.items():
         mine = getattr(options, name)
         if name in options.given and mine != value:
@@ -235,9 +234,9 @@ def options_from_store(options, stored):
                                    "resume" % (name.replace("_", "-"), mine, value))
     if (options.no_specialized or options.vectorized) and "variant" not in options.given:
         wanted = "numpy" if options.no_specialized else "vectorized"
-        if wanted != run["variant"]:
+        if wanted != run.variant:
             raise click.UsageError("--%s contradicts the stored run (creature %s)" % (
-                "no-specialized" if options.no_specialized else "vectorized", run["variant"]))
+                "no-specialized" if options.no_specialized else "vectorized", run.variant))
     return options._replace(no_specialized=False, vectorized=False, **from_store)
 
 
@@ -248,9 +247,7 @@ def resumed_universe(stored, evaluate_all):
     creatures, rng_state, next_id = stored.population_after(last)
     rng = Rng()
     rng.setstate(rng_state)
-    universe = Universe(creatures, evaluate_all, rng)
-    universe.next_id = next_id
-    return universe, last + 1
+    return Universe(creatures, evaluate_all, rng, next_id=next_id), last + 1
 
 
 class Span(collections.namedtuple("Span", "first count")):
@@ -261,25 +258,20 @@ class Span(collections.namedtuple("Span", "first count")):
 
 
 def choose_shape(controller, state_vars):
-    if controller == "pid":
-        if state_vars not in (None, PID_SHAPE.state_vars):
-            raise click.UsageError("--state-vars %d: a PID controller has %d (the integral "
-                                   "and the previous altitude)"
-                                   % (state_vars, PID_SHAPE.state_vars))
-        return PID_SHAPE
-    return DEFAULT_SHAPE._replace(state_vars=1 if state_vars is None else state_vars)
+    try:
+        return controllers.get(controller).shape(state_vars)
+    except ValueError as error:
+        raise click.UsageError(str(error))
 
 
 def controller_class(controller, chosen):
     """(creature class, description) of what evolves, computed the way ``chosen`` computes."""
-    if controller == "pid":
-        if chosen.name in COMPILED_FLIGHT_LOOPS:
-            raise click.UsageError("--controller pid flies on the numpy, specialized and "
-                                   "vectorized creatures; the %s variant's compiled flight "
-                                   "loop has no error clamp" % chosen.name)
-        return (pid_creature_class(chosen.creature_class),
-                "PID gains flown as the state-space form, %s" % chosen.description)
-    return chosen.creature_class, chosen.description
+    controller = controllers.get(controller)
+    problem = controller.can_fly(chosen.name)
+    if problem:
+        raise click.UsageError("--controller %s: %s" % (controller.name, problem))
+    return (controller.creature_class(chosen.creature_class),
+            controller.describe(chosen.description))
 
 
 class FliesGoal(object):
@@ -291,8 +283,8 @@ class FliesGoal(object):
         self.generation = None
         self.wall_seconds = None
 
-    def reached(self, universe, generation, wall_seconds):
-        if universe.best is None or not flies_and_generalizes(universe.best):
+    def reached(self, best, generation, wall_seconds):
+        if not flies_and_generalizes(best):
             return False
         self.generation, self.wall_seconds = generation, wall_seconds
         return True
@@ -368,15 +360,15 @@ def evolve(universe, span, outputs, seconds, goal=None):
     began = time.perf_counter()
     while generation in span:
         start = time.perf_counter()
-        stats = universe.run_generation()
+        happened = universe.run_generation()
         elapsed = time.perf_counter() - start
         seconds.append(elapsed)
-        flew = goal is not None and goal.reached(universe, generation,
+        flew = goal is not None and goal.reached(happened.best, generation,
                                                  time.perf_counter() - began)
         # Recorded before printed: whatever a user saw is in the records (the store commits
         # in the background, at most one generation behind).
-        outputs.generation(universe, generation, elapsed, stats, flew if goal else None)
-        click.echo(LINE.format(n=generation, s=stats, population=universe.population,
+        outputs.generation(generation, elapsed, happened, flew if goal else None)
+        click.echo(LINE.format(n=generation, s=happened.stats, population=universe.population,
                                secs=elapsed))
         if flew:
             return

@@ -6,7 +6,7 @@ import sqlite3
 import click
 
 from ev.common import atomic
-from ev.common.stats import steady_median
+from ev.common.stats import median_line
 from ev.store import records
 from ev.store.sqlite import Store
 from ev.store.writer import StoreWriter
@@ -20,18 +20,20 @@ class RunOutputs(object):
 
     @classmethod
     def open(cls, run, results, store_path, stored):
+        """``run``: the run's ev.store.records.RunRecord."""
         writer = records.RecordWriter(results) if results else None
         if writer:
             writer.write(run)
         store = stored or (Store.create(store_path, run) if store_path else None)
         return cls(run, writer, StoreWriter(store) if store else None)
 
-    def generation(self, universe, generation, seconds, stats, flies):
+    def generation(self, number, seconds, generation, flies):
+        """Record the ``number``-th generation (ev.evolution.generation.Generation)."""
         if self.store:
-            self.store.write_generation(universe, generation, seconds, stats)
+            self.store.write_generation(number, seconds, generation)
         if self.writer:
-            self.writer.write(records.generation_record(self.run, generation, seconds, stats,
-                                                        flies=flies))
+            self.writer.write(records.GenerationRecord.of(self.run, number, seconds, generation,
+                                                          flies=flies))
 
     def close(self):
         """Close the records and the store (committing what is queued)."""
@@ -65,8 +67,7 @@ def finish_now(universe, seconds, save_best, outputs, stopped, status):
     if stopped:
         click.echo(stopped, err=True)
     if seconds:
-        click.echo("# %d generations, median %.3f secs/generation (excluding the first)"
-                   % (len(seconds), steady_median(seconds)), err=bool(stopped))
+        click.echo(median_line(seconds), err=bool(stopped))
     if save_best and universe.best is not None:
         best = universe.best.to_dict()
         best["fitness"] = records.finite_or_none(best["fitness"])

@@ -28,25 +28,24 @@ _started = None       # shared array: slot -> pid of the worker that took that c
 PARENT_POLL_SECONDS = 0.5
 
 
-class Evaluator(namedtuple("Evaluator", "creature_class evaluate_all shape controller")):
-    """The creature class and evaluation of a Spec, and how its genomes are laid out."""
+class Evaluator(namedtuple("Evaluator", "creature_class evaluate_all shape controller "
+                                        "genome_length")):
+    """The creature class and evaluation of a Spec, and how its genomes are laid out (the
+    controller's genome_values: what a store keeps)."""
     __slots__ = ()
 
     @classmethod
     def of(cls, spec):
         from ev.backends.registry import get_variant
+        from ev.common.rng import Rng
+        from ev.model import controllers
         from ev.model.creature_base import Shape
-        from ev.model.pid import pid_creature_class
         shape = Shape(*spec.shape)
         chosen = get_variant(spec.variant, shape)
-        creature_class = chosen.creature_class
-        if spec.controller == "pid":
-            creature_class = pid_creature_class(creature_class)
-        return cls(creature_class, chosen.evaluate_all, shape, spec.controller)
-
-    @property
-    def genome_length(self):
-        return 4 if self.controller == "pid" else self.shape.rows * (self.shape.cols + 1)
+        controller = controllers.get(spec.controller)
+        creature_class = controller.creature_class(chosen.creature_class)
+        length = len(controller.genome_values(creature_class.random(Rng(0), shape)))
+        return cls(creature_class, chosen.evaluate_all, shape, controller, length)
 
     def creatures(self, genomes):
         """The creatures laid end to end in ``genomes`` (an array of floats)."""
@@ -55,24 +54,19 @@ class Evaluator(namedtuple("Evaluator", "creature_class evaluate_all shape contr
         if rest:
             raise ValueError("a chunk of %d numbers is not whole genomes of %d"
                              % (len(genomes), length))
-        if self.controller == "pid":
-            return [self.creature_class(genomes[i * length:(i + 1) * length])
-                    for i in range(count)]
-        cells = self.shape.rows * self.shape.cols
-        return [self.creature_class(genomes[i * length:i * length + cells],
-                                    genomes[i * length + cells:(i + 1) * length], self.shape)
+        return [self.creature_class.from_dict(self.controller.creature_dict(
+                    genomes[i * length:(i + 1) * length].tolist(), self.shape))
                 for i in range(count)]
 
 
 def pack(creatures, controller):
-    """The genomes of ``creatures`` end to end, as one array of floats."""
+    """The genomes of ``creatures`` (of the controller named ``controller``) end to end, as
+    one array of floats."""
+    from ev.model import controllers
+    values = controllers.get(controller).genome_values
     genomes = array("d")
     for creature in creatures:
-        if controller == "pid":
-            genomes.extend(creature.gains)
-        else:
-            genomes.extend(creature.matrix_values)
-            genomes.extend(creature.constant_values)
+        genomes.extend(values(creature))
     return genomes
 
 

@@ -85,9 +85,7 @@ class PoolEvaluation(SerialEvaluation):
         there: a worker that cannot build it is an error before the evolution starts."""
         from ev.common.rng import Rng
         evaluator = chunks.Evaluator.of(self.spec)
-        probe = chunks.pack([evaluator.creature_class.random(Rng(0), evaluator.shape)
-                             if self.spec.controller != "pid"
-                             else evaluator.creature_class.random(Rng(0))],
+        probe = chunks.pack([evaluator.creature_class.random(Rng(0), evaluator.shape)],
                             self.spec.controller)
         self.executor = self._make_executor()
         self.generation = self.first_generation

@@ -1,18 +1,18 @@
 """The evolution: evaluate, select, reproduce."""
 import time
-from collections import namedtuple
 from operator import attrgetter
+
+from ev.evolution.generation import Generation, GenerationStats
 
 ELITE_FRACTION = 0.01      # the best 1% always survive
 CULL_FRACTION = 0.15       # of N: this many die from the band [1%, 50%) ...
 REPRIEVE_FRACTION = 0.15   # ... and this many of the worse half survive
 
-# evaluation_seconds: the time spent in evaluate_all, the rest of a generation is the GA's.
-GenerationStats = namedtuple("GenerationStats", "min avg max evaluated evaluation_seconds")
-
 
 class Universe(object):
-    def __init__(self, creatures, evaluate_all, rng):
+    def __init__(self, creatures, evaluate_all, rng, next_id=0):
+        """``next_id``: the first id a new creature may take (a resumed run's, from its
+        store); creatures without an id are named from there."""
         if len(creatures) < 4:
             raise ValueError("a population needs at least 4 creatures, got %d" % len(creatures))
         self.creatures = list(creatures)
@@ -20,8 +20,8 @@ class Universe(object):
         self.evaluate_all = evaluate_all
         self.rng = rng
         self.best = None
-        self.ranked = []      # the last generation's creatures, best first, before selection
-        self.next_id = 0
+        self.next_id = next_id
+        self.generations_started = 0   # tells a Generation whether its random state is current
         for creature in self.creatures:
             if creature.id is None:
                 self.name(creature)
@@ -41,7 +41,8 @@ class Universe(object):
 
     def run_generation(self):
         """Evaluate the creatures that have no fitness yet, then select and reproduce.
-        Returns min/avg/max fitness over the evaluated population."""
+        Returns what happened (ev.evolution.generation.Generation)."""
+        self.generations_started += 1
         pending = [c for c in self.creatures if c.fitness is None]
         started = time.perf_counter()
         self.evaluate_all(pending)
@@ -50,11 +51,12 @@ class Universe(object):
         stats = GenerationStats(min(fitnesses), sum(fitnesses) / len(fitnesses),
                                 max(fitnesses), len(pending), evaluation_seconds)
         self.creatures.sort(key=attrgetter("fitness"))   # stable: ties keep their order
-        self.best = self.creatures[0]
-        self.ranked = self.creatures
-        survivors = self._select(self.creatures)
-        self.creatures = survivors + self._children(survivors)
-        return stats
+        ranked = self.creatures
+        self.best = ranked[0]
+        survivors = self._select(ranked)
+        children = self._children(survivors)
+        self.creatures = survivors + children
+        return Generation(stats, pending, ranked, survivors, children, self.next_id, self)
 
     def _select(self, ranked):
         n = self.population

@@ -159,7 +159,7 @@ class PidMixin(object):
 
     def to_dict(self):
         data = super(PidMixin, self).to_dict()
-        data["controller"] = "pid"
+        data["controller"] = self.controller
         data["gains"] = dict(zip(GAIN_NAMES, self.gains))
         return data
 

@@ -12,23 +12,27 @@ import sys
 
 import click
 
-from ev.reporting.report import close, fmt, load_cells, not_run, warn, write_report
+from ev.common.stats import Interval
+from ev.reporting.load import group_cells, load_folder
+from ev.reporting.output import draw, fmt, plural, warn, write_report
+from ev.reporting.same_work import close
+from ev.reporting.words import ratio_text
 
 
-def first_flight(cell):
-    """A report row of one cell: where its first flying controller appeared, or that none
-    did within the generations it ran."""
-    gens = sorted(cell["generations"], key=lambda g: g["generation"])
+def first_flight(run):
+    """A report row of one cell-round: where its first flying controller appeared, or that
+    none did within the generations it ran."""
+    gens = run["generations"]
     flown = next((i for i, g in enumerate(gens) if g.get("flies")), None)
     until = gens[:flown + 1] if flown is not None else gens
-    run = cell["run"]
+    record = run["run"]
     return {
-        "cell": cell["name"],
-        "interpreter": "%s %s" % (run["implementation"], run["version"]),
-        "variant": run["variant"],
-        "population": run["population"],
-        "seed": run["seed"],
-        "budget": run.get("generations"),
+        "cell": run["name"],
+        "interpreter": "%s %s" % (record["implementation"], record["version"]),
+        "variant": record["variant"],
+        "population": record["population"],
+        "seed": record["seed"],
+        "budget": record.get("generations"),
         "checked": all("flies" in g for g in gens) and bool(gens),
         "flies": flown is not None,
         "generations": len(until),
@@ -39,26 +43,70 @@ def first_flight(cell):
     }
 
 
+def cell_row(runs):
+    """A cell's row over its rounds: round 1's generations and fitness, the seconds to fly
+    as the median over rounds with the lowest and highest (``rounds_agree``: every round
+    flew at the same generation with the same best fitness, as the same seed must)."""
+    rounds = [first_flight(r) for r in runs]
+    row = dict(rounds[0])
+    seconds = Interval([r["seconds"] for r in rounds])
+    row.update(rounds=len(rounds), seconds=seconds.median, seconds_low=seconds.low,
+               seconds_high=seconds.high,
+               spread=seconds.spread if len(rounds) > 1 else None,
+               seconds_by_round=dict((run["round"], r["seconds"]) for run, r in zip(runs, rounds)),
+               rounds_agree=all(r["generations"] == row["generations"]
+                                and close(r["best_fitness"], row["best_fitness"])
+                                for r in rounds))
+    return row
+
+
+def holds_fly_records(folder, runs):
+    """True when the folder is a fly run: matrix.json says so, or a generation record says
+    whether its best creature flies."""
+    return folder.task == "fly" or any("flies" in g for r in runs for g in r["generations"])
+
+
+def what_it_holds(folder, runs):
+    """The one-line refusal for a folder that is not a fly run: what it holds instead."""
+    cells = sorted(set(r["name"] for r in runs))
+    return ("%s holds no fly-task records: %d run(s) of %s (task: %s), whose generations do not "
+            "say whether they fly; read it with python -m ev.reporting.report, or make a fly "
+            "run with ./run_all.sh --task fly" % (
+                folder.path, len(runs), ", ".join(cells[:6]) + (" ..." if len(cells) > 6 else ""),
+                folder.task or "a benchmark, ev.cli.main without --until-flies"))
+
+
 def add_ratios(rows):
     """Each cell's seconds to fly against the fastest cell's, and the same-work check."""
     flying = [r for r in rows if r["flies"]]
-    fastest = min((r["seconds"] for r in flying), default=None)
+    fastest = min(flying, key=lambda r: r["seconds"]) if flying else None
     reference = flying[0] if flying else None
     for r in rows:
-        r["x_fastest"] = r["seconds"] / fastest if r["flies"] and fastest else None
+        ratio = within_rounds(r, fastest) if r["flies"] and fastest else Interval([])
+        r["x_fastest"], r["x_fastest_low"], r["x_fastest_high"] = (ratio.median, ratio.low,
+                                                                   ratio.high)
         r["same_work"] = (None if reference is None or not r["flies"] else
                           r["generations"] == reference["generations"]
-                          and close(r["best_fitness"], reference["best_fitness"]))
+                          and close(r["best_fitness"], reference["best_fitness"])
+                          and r["rounds_agree"])
 
 
-def markdown(rows, skipped):
+def within_rounds(row, fastest):
+    """The row's seconds to fly over the fastest cell's, round by round (the rounds both
+    have), as an Interval."""
+    common = set(row["seconds_by_round"]) & set(fastest["seconds_by_round"])
+    return Interval(row["seconds_by_round"][k] / fastest["seconds_by_round"][k]
+                    for k in common if fastest["seconds_by_round"][k])
+
+
+def markdown(rows, skipped, written=()):
     flying = [r for r in rows if r["flies"]]
     first = rows[0]
     lines = ["# Time to a flying PID controller", "",
-             "Population %d, seed %s, budget %s generations per cell: each cell evolves "
+             "Population %d, seed %s, budget %s per cell: each cell evolves "
              "(`ev.cli.main --controller pid --until-flies`) until its best creature flies the "
              "five training steps and the validation grid (ev.model.replay)."
-             % (first["population"], first["seed"], first["budget"]), "",
+             % (first["population"], first["seed"], plural(first["budget"], "generation")), "",
              "| cell | interpreter | generations to fly | evaluations | seconds to fly "
              "| x fastest | first generation s | best fitness | same work |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
@@ -66,22 +114,35 @@ def markdown(rows, skipped):
         lines.append("| %s | %s | %s | %d | %s | %s | %.3f | %s | %s |" % (
             r["cell"], r["interpreter"],
             to_fly(r),
-            r["evaluations"], "%.2f" % r["seconds"] if r["flies"] else "-",
-            "%.1f" % r["x_fastest"] if r["x_fastest"] else "-",
+            r["evaluations"], seconds_text(r) if r["flies"] else "-",
+            ratio_text(r["x_fastest"], r["x_fastest_low"], r["x_fastest_high"], 1)
+            if r["x_fastest"] else "-",
             r["first_generation_seconds"], fmt(r["best_fitness"], "%.2f"),
             {True: "yes", False: "**no**", None: "-"}[r["same_work"]]))
     for cell, reason in skipped:
         lines.append("| %s | not run: %s | | | | | | | |" % (cell, reason))
     lines.append("")
+    if max(r["rounds"] for r in rows) > 1:
+        lines += ["Seconds to fly: the median over rounds (lowest-highest).", ""]
     lines.extend(reading(rows, flying))
+    if written:
+        lines += ["", "Plot: [time to fly](%s)." % os.path.basename(written[0])]
     return "\n".join(lines) + "\n"
+
+
+def seconds_text(row):
+    """'1.23' or, over rounds, '1.23 (1.20-1.31)'."""
+    low, high = "%.2f" % row["seconds_low"], "%.2f" % row["seconds_high"]
+    if row["rounds"] > 1 and low != high:
+        return "%.2f (%s-%s)" % (row["seconds"], low, high)
+    return "%.2f" % row["seconds"]
 
 
 def to_fly(row):
     if row["flies"]:
         return str(row["generations"])
     if not row["checked"]:
-        return "not a fly run (%d generations)" % row["generations"]
+        return "not a fly run (%s)" % plural(row["generations"], "generation")
     return "did not fly in %d" % row["generations"]
 
 
@@ -97,10 +158,23 @@ def reading(rows, flying):
         return lines
     fastest = min(flying, key=lambda r: r["seconds"])
     slowest = max(flying, key=lambda r: r["seconds"])
-    lines.append("Fastest: %s, a flying controller after %.2f s of evolution; slowest: %s, "
-                 "%.2f s (%.0fx longer) for the same %d generations."
-                 % (fastest["cell"], fastest["seconds"], slowest["cell"], slowest["seconds"],
-                    slowest["x_fastest"], slowest["generations"]))
+    apart = slowest["seconds_low"] > fastest["seconds_high"] and slowest["x_fastest_low"] > 1
+    if slowest is fastest:
+        lines.append("%s found a flying controller after %s s of evolution."
+                     % (fastest["cell"], seconds_text(fastest)))
+    elif apart:
+        lines.append("Fastest: %s, a flying controller after %s s of evolution; slowest: %s, "
+                     "%s s (%s as long, within rounds) for the same %d generations."
+                     % (fastest["cell"], seconds_text(fastest), slowest["cell"],
+                        seconds_text(slowest), ratio_text(slowest["x_fastest"],
+                                                          slowest["x_fastest_low"],
+                                                          slowest["x_fastest_high"]),
+                        slowest["generations"]))
+    else:
+        lines.append("No measurable difference between the fastest cell, %s (%s s), and the "
+                     "slowest, %s (%s s): their intervals overlap."
+                     % (fastest["cell"], seconds_text(fastest), slowest["cell"],
+                        seconds_text(slowest)))
     if any(r["same_work"] is False for r in rows):
         lines.append("**Warning**: the cells did not do the same work (another generation or "
                      "another best fitness at the first flight).")
@@ -142,20 +216,22 @@ def plot(rows, folder):
 def main(folder, as_json, no_plots):
     """Seconds and generations to the first flying PID controller, per cell of a
     `./run_all.sh --task fly` run."""
-    cells, problems = load_cells(folder)
-    warn(problems)
-    cells = [c for c in cells if c["generations"]]
-    if not cells:
+    found = load_folder(folder)
+    warn(found.problems)
+    runs = [r for r in found.runs if r["generations"]]
+    if not runs:
         raise click.ClickException("%s: no results (*.jsonl with generations) found" % folder)
-    rows = [first_flight(c) for c in cells]
+    if not holds_fly_records(found, runs):
+        raise click.ClickException(what_it_holds(found, runs))
+    rows = [cell_row(cell) for cell in group_cells(runs).values()]
     add_ratios(rows)
     if as_json:
         click.echo(json.dumps(rows, indent=1))
         return
-    text = markdown(rows, not_run(folder))
+    written = [] if no_plots else draw(fly_plots(rows, folder))
+    text = markdown(rows, found.skipped, written)
     click.echo(text)
-    write_report(os.path.join(folder, "fly_report.md"), text,
-                 () if no_plots else fly_plots(rows, folder))
+    write_report(os.path.join(folder, "fly_report.md"), text, written)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from ev.store.sqlite import Store, StoreError
 
 
 def history(store):
-    """The run as plain data."""
+    """The run as plain data (its run: an ev.store.records.RunRecord; ``to_json`` makes it JSON)."""
     generations = store.generations()
     best = store.best_id() if generations else None   # killed before its first generation
     lineage = [{"id": row["id"], "born": row["born"], "culled": row["culled"],
@@ -21,15 +21,18 @@ def history(store):
             "best": best, "lineage": lineage}
 
 
+def to_json(data):
+    return json.dumps(dict(data, run=data["run"].to_json()), indent=1)
+
+
 def render(data):
     run = data["run"]
     lines = ["%s: %s run, seed %s, population %s, %s controller, %s creature" % (
-        data["store"], run.get("implementation", "?"), run["seed"], run["population"],
-        run.get("controller", "state-space"), run["variant"]),
+        data["store"], run.implementation, run.seed, run.population, run.controller,
+        run.variant),
         "started %s on %s (%s, %s cores), %s %s%s" % (
-            run.get("started", "?"), run.get("node", "?"), run.get("cpu", "?"),
-            run.get("cpu_count", "?"), run.get("implementation", "?"), run.get("version", "?"),
-            ", git %s" % run["git"] if run.get("git") else ""), "",
+            known(run.started), known(run.node), known(run.cpu), known(run.cpu_count),
+            run.implementation, run.version, ", git %s" % run.git if run.git else ""), "",
         "%10s %12s %12s %8s" % ("generation", "best", "average", "seconds")]
     for g in data["generations"]:
         lines.append("%10d %12s %12s %8.3f" % (g["generation"], number(g["min"]),
@@ -43,6 +46,10 @@ def render(data):
             row["id"], row["born"], number(row["fitness"]),
             row["operator"] or "the random first generation"))
     return "\n".join(lines)
+
+
+def known(value):
+    return "?" if value is None else value
 
 
 def number(value):
@@ -60,8 +67,8 @@ def plot(data, path):
     ax.set_xlabel("generation")
     ax.set_ylabel("fitness (lower is better, log)")
     run = data["run"]
-    ax.set_title("%s: seed %s, population %s, %s" % (data["store"], run["seed"],
-                                                     run["population"], run["variant"]))
+    ax.set_title("%s: seed %s, population %s, %s" % (data["store"], run.seed,
+                                                     run.population, run.variant))
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     save(fig, path)
@@ -79,7 +86,7 @@ def main(store_path, as_json, plot_path):
         data = history(store)
     except StoreError as error:
         raise click.ClickException(str(error))
-    click.echo(json.dumps(data, indent=1) if as_json else render(data))
+    click.echo(to_json(data) if as_json else render(data))
     if plot_path:
         try:
             plot(data, plot_path)

@@ -1,8 +1,9 @@
-"""PNG plots of a matrix run's rows (see ev.reporting.report.summarize), and ``save``, the one way this
+"""PNG plots of a matrix run's rows (see ev.reporting.model), and ``save``, the one way this
 project writes a figure (headless: the Agg backend is chosen here, before pyplot loads)."""
 import os
 
 import matplotlib
+import matplotlib.patches
 import matplotlib.ticker
 
 from ev.common import atomic
@@ -14,27 +15,46 @@ from matplotlib.lines import Line2D  # noqa: E402
 
 
 def plot_seconds(rows, folder):
-    """Seconds per generation for every cell, log scale: warm-up shows as generation 0."""
+    """Seconds per generation for every cell and round (round 1 drawn strong, later rounds
+    faint), log scale: warm-up shows as the first generations."""
     timed = [r for r in rows if r["seconds_by_generation"]]
     if not timed:
         return None
     fig, ax = plt.subplots(figsize=(9.5, 4.5))
     for r in timed:
-        ax.plot(range(len(r["seconds_by_generation"])), r["seconds_by_generation"],
-                marker="o", label=r["cell"])
+        rounds = [b for b in r["by_round"] if b["seconds"]]
+        seconds = rounds[0]["seconds"]
+        start = len(seconds) - rounds[0]["steady_count"]
+        line, = ax.plot(range(start, len(seconds)), seconds[start:], marker="o", markersize=3,
+                        label=r["cell"])
+        ax.plot(range(start + 1), seconds[:start + 1], color=line.get_color(), marker="o",
+                markersize=3, linestyle=":")   # round 1's warm-up, dotted
+        for later in rounds[1:]:
+            ax.plot(range(len(later["seconds"])), later["seconds"], color=line.get_color(),
+                    alpha=0.35, linewidth=1)
     ax.set_yscale("log")
     ax.set_xlabel("generation")
     ax.set_ylabel("seconds per generation (log)")
-    ax.set_title("Seconds per generation, population %d" % timed[0]["population"])
+    rounds = max(r["rounds"] for r in timed)
+    ax.set_title("Seconds per generation, population %d%s; warm-up dotted, steady state solid"
+                 % (timed[0]["population"],
+                    ", %d rounds (later rounds faint)" % rounds if rounds > 1 else ""),
+                 fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
     # Outside the axes: with seven cells, a legend inside covers their lines.
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return save(fig, os.path.join(folder, "seconds_per_generation.png"))
 
 
-def plot_speedups(rows, folder):
-    """Speedup against the baseline as dots on a log axis, each joined to 1x by a line: what
-    is faster stands right of 1x, what is slower left of it; the article's figure beside."""
+def article_key(row):
+    """The article's name for a cell ("pypy-specialized"), whatever its interpreter label."""
+    return "%s-%s" % (row["implementation"].lower(), row["variant"])
+
+
+def plot_speedups(rows, folder, base=None):
+    """Speedup against the baseline as dots on a log axis, each joined to 1x by a line, with
+    its interval over rounds as a bar: what is faster stands right of 1x, what is slower left
+    of it; the article's figure beside."""
     ranked = sorted((r for r in rows if r["speedup"]), key=lambda r: r["speedup"])
     if not ranked:
         return None
@@ -42,35 +62,93 @@ def plot_speedups(rows, folder):
     for y, r in enumerate(ranked):
         colour = "tab:red" if r["speedup"] < 1 else "tab:green"
         ax.plot([1.0, r["speedup"]], [y, y], color=colour, linewidth=2.5, solid_capstyle="butt")
-        ax.plot([r["speedup"]], [y], "o", color=colour, markersize=8)
-        article = ARTICLE_SPEEDUPS.get(r["cell"])
+        ax.errorbar([r["speedup"]], [y], xerr=[[r["speedup"] - r["speedup_low"]],
+                                              [r["speedup_high"] - r["speedup"]]],
+                    fmt="o", color=colour, ecolor="black", elinewidth=1.2, capsize=4,
+                    markersize=8)
+        article = ARTICLE_SPEEDUPS.get(article_key(r))
         if article:
             ax.plot([article], [y], marker="D", color="black", markersize=6, linestyle="")
-        right = max(r["speedup"], article or 0, 1.0)
-        ax.text(right * 1.25, y, "%s (%.3g s/gen)" % (speedup_label(r["speedup"]),
-                                                      r["median_seconds"]),
-                va="center", fontsize=9)
+        right = max(r["speedup_high"], article or 0, 1.0)
+        ax.text(right * 1.25, y, "%s (%.3g s/gen%s)" % (
+            speedup_label(r["speedup"]), r["median_seconds"], ", noisy" if r["noisy"] else ""),
+            va="center", fontsize=9)
     ax.set_yticks(range(len(ranked)))
     ax.set_yticklabels([r["cell"] for r in ranked])
     ax.set_xscale("log")
-    values = [r["speedup"] for r in ranked] + [ARTICLE_SPEEDUPS.get(r["cell"], 1.0)
-                                               for r in ranked]
-    ax.set_xlim(min(values + [1.0]) / 2, max(values + [1.0]) * 12)
+    values = [r["speedup_low"] for r in ranked] + [r["speedup_high"] for r in ranked] + [
+        ARTICLE_SPEEDUPS.get(article_key(r), 1.0) for r in ranked]
+    ax.set_xlim(min(values + [1.0]) / 2, max(values + [1.0]) * 30)
     ax.set_ylim(-0.7, len(ranked) - 0.3)
     ax.axvline(1.0, color="black", linewidth=0.8)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: "%gx" % x))
-    ax.set_xlabel("speedup against cpython-numpy (median s/generation; log scale; "
-                  "left of 1x = slower)")
+    ax.set_xlabel("speedup against %s (log scale; left of 1x = slower)\nwithin rounds: "
+                  "median over rounds, error bar = lowest-highest"
+                  % (base["cell"] if base else "CPython + numpy"))
     first = ranked[0]
-    ax.set_title("Speedups: population %d, %d generations, seed %s" % (
-        first["population"], max(r["generations"] for r in ranked), first["seed"]),
-        fontsize=11)
-    if any(r["cell"] in ARTICLE_SPEEDUPS for r in ranked):
+    counts = sorted(set(r["generations"] for r in ranked))
+    ax.set_title("Speedups: population %d, %s generations, %d rounds, seed %s" % (
+        first["population"], "%d-%d" % (counts[0], counts[-1]) if len(counts) > 1 else counts[0],
+        max(r["rounds"] for r in ranked), first["seed"]), fontsize=11)
+    if any(article_key(r) in ARTICLE_SPEEDUPS for r in ranked):
         marker = Line2D([], [], marker="D", color="black", linestyle="", markersize=6)
         ax.legend([marker], ["the article's speedup (population %d)" % ARTICLE_POPULATION],
                   fontsize=8, loc="lower right")
     ax.grid(True, axis="x", which="major", alpha=0.3)
     return save(fig, os.path.join(folder, "speedup.png"))
+
+
+def plot_interpreters(rows, folder):
+    """Variants x interpreters: s/gen per variant, one bar per interpreter, with the
+    interval (lowest-highest) as an error bar; log scale.  Only for a folder holding
+    several interpreters."""
+    from ev.reporting.across import ordered_interpreters
+    interpreters = ordered_interpreters(rows)
+    timed = [r for r in rows if r["median_seconds"]]
+    if len(interpreters) < 2 or not timed:
+        return None
+    labels = [i[0] for i in interpreters]
+    colours = dict((label, plt.get_cmap("tab10")(k % 10)) for k, label in enumerate(labels))
+    variants = []
+    for r in timed:
+        if r["variant"] not in variants:
+            variants.append(r["variant"])
+    # One line per cell, grouped by variant under a heading line; colour = interpreter.
+    ticks, names, y = [], [], 0
+    fig, ax = plt.subplots(figsize=(10, 0.32 * (len(timed) + len(variants)) + 1.8))
+    for variant in variants:
+        ticks.append(y)
+        names.append(variant)
+        y += 1
+        for r in sorted((r for r in timed if r["variant"] == variant),
+                        key=lambda r: labels.index(r["interpreter_label"])):
+            ax.barh(y, r["median_seconds"], height=0.75, color=colours[r["interpreter_label"]],
+                    xerr=[[r["median_seconds"] - r["median_seconds_low"]],
+                          [r["median_seconds_high"] - r["median_seconds"]]],
+                    ecolor="black", capsize=2)
+            ax.text(r["median_seconds_high"] * 1.15, y, "%.3g s%s" % (
+                r["median_seconds"], ", noisy" if r["noisy"] else ""), va="center", fontsize=8)
+            ticks.append(y)
+            names.append(r["interpreter_label"])
+            y += 1
+    ax.set_yticks(ticks)
+    ax.set_yticklabels(names)
+    for tick, name in zip(ax.get_yticklabels(), names):
+        if name in variants:
+            tick.set_fontweight("bold")
+    ax.set_ylim(y - 0.4, -0.6)
+    handles = [matplotlib.patches.Patch(color=colours[i[0]], label="%s (%s %s%s)" % (
+        i[0], i[1], i[2], ", JIT" if i[3] else "")) for i in interpreters]
+    ax.set_xscale("log")
+    ax.set_xlim(min(r["median_seconds_low"] for r in timed) / 2,
+                max(r["median_seconds_high"] for r in timed) * 6)
+    ax.set_xlabel("seconds per generation, steady state (log scale; shorter = faster)\n"
+                  "median over rounds; error bar = lowest-highest")
+    ax.set_title("Across interpreters: population %d, seed %s" % (timed[0]["population"],
+                                                                  timed[0]["seed"]), fontsize=11)
+    ax.grid(True, axis="x", which="both", alpha=0.3)
+    ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return save(fig, os.path.join(folder, "interpreters.png"))
 
 
 def speedup_label(speedup):

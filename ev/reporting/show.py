@@ -10,6 +10,7 @@ from ev.common import atomic
 from ev.model.fitness import ENVIRONMENTS
 from ev.model.replay import assess, random_environments
 from ev.common.rng import Rng
+from ev.model import controllers
 from ev.store.creature_files import NotACreature, load_creature
 from ev.store.sqlite import StoreError, best_creature, is_store
 from ev.model.step_response import flies
@@ -41,11 +42,11 @@ def main(best, as_json, unseen, seed, plot):
     verdict = all(info is not None and flies(info) for _, info in assessed)
     total = sum(r["fitness"] if r["fitness"] is not None else math.inf
                 for r in rows[:len(ENVIRONMENTS)])
-    gains = getattr(creature, "gains", None)
+    gains = controllers.of(creature).named_genome(creature)   # None: a matrix
     if as_json:
         click.echo(json.dumps({"environments": rows, "flies": verdict,
                                "total_fitness": total if math.isfinite(total) else None,
-                               "gains": gains_dict(gains)}, indent=1))
+                               "gains": gains}, indent=1))
     else:
         click.echo(render(rows, total, gains, verdict, unseen))
     failed = not math.isfinite(total)
@@ -70,20 +71,12 @@ def row(flight, info):
             "settled": bool(info and info.settled)}
 
 
-def gains_dict(gains):
-    if gains is None:
-        return None
-    from ev.model.pid import GAIN_NAMES
-    return dict(zip(GAIN_NAMES, gains))
-
-
 def render(rows, total, gains, verdict, unseen):
     def fmt(value, pattern):
         return "-" if value is None else pattern % value
     lines = []
     if gains:
-        lines.append("PID gains: " + ", ".join("%s = %.6g" % kv for kv in
-                                               gains_dict(gains).items()))
+        lines.append("PID gains: " + ", ".join("%s = %.6g" % kv for kv in gains.items()))
     lines.append("%9s %9s %5s %10s %7s %8s %9s %8s  %s" % (
         "start", "setpoint", "s", "fitness", "rise s", "settle s", "overshoot", "error",
         "settled"))

@@ -2,14 +2,8 @@
 from array import array
 import sys
 
+from ev.model import controllers
 from ev.store.errors import StoreError
-
-
-def genome_values(creature):
-    gains = getattr(creature, "gains", None)
-    if gains is not None:
-        return list(gains)
-    return creature.matrix_values + creature.constant_values
 
 
 IDS, NUMBERS = "q", "d"   # little-endian 64-bit integers, little-endian doubles
@@ -45,7 +39,7 @@ def pack_creatures(creatures, with_fitness=True):
               pack([c.fitness for c in creatures]) if with_fitness else None,
               pack_ids([-1 if c.parent_id is None else c.parent_id for c in creatures]),
               "\n".join(c.operator or "" for c in creatures),
-              pack([x for c in creatures for x in genome_values(c)]))
+              pack([x for c in creatures for x in controllers.of(c).genome_values(c)]))
     return packed if with_fitness else packed[:1] + packed[2:]
 
 
@@ -75,26 +69,17 @@ def unpack_rng_state(blob):
     return [values[0], values[1:], None]
 
 
-# The first PID genome (stores whose run record names no gains): its hover was evolved.
-FIRST_PID_GAIN_NAMES = ("kp", "ki", "kd", "hover")
-
-
 def creature_from_values(run, values):
-    """A creature of the stored run's kind from its genome's numbers."""
+    """A creature of the stored run's kind (``run``: its ev.store.records.RunRecord) from its
+    genome's numbers."""
     from ev.model.creature_base import Shape
     from ev.store.creature_files import creature_from_dict
     from ev.backends.registry import get_variant
-    shape = Shape(**run["shape"])
-    kind = get_variant(run["variant"], shape).creature_class.kind
-    if run.get("controller") == "pid":
-        from ev.model.pid import GAIN_NAMES
-        names = tuple(run.get("gains", FIRST_PID_GAIN_NAMES))
-        if names != GAIN_NAMES:
-            raise StoreError("the store's PID creatures have the gains %s of another ev "
-                             "version; this one evolves %s"
-                             % (", ".join(names), ", ".join(GAIN_NAMES)))
-        return creature_from_dict({"kind": kind, "controller": "pid",
-                                   "gains": dict(zip(GAIN_NAMES, values))})
-    split = shape.rows * shape.cols
-    return creature_from_dict({"kind": kind, "shape": run["shape"], "matrix": values[:split],
-                               "constant": values[split:]})
+    controller = controllers.get(run.controller)
+    shape = Shape(**run.shape)
+    problem = controller.stored_genome_problem(run.gains)
+    if problem:
+        raise StoreError("the store's %s" % problem)
+    data = controller.creature_dict(values, shape)
+    data["kind"] = get_variant(run.variant, shape).creature_class.kind
+    return creature_from_dict(data)

@@ -1,118 +1,38 @@
-"""Plain data records of a run, written as JSON lines: one "run" record, then one per generation.
+"""A run's records, written as JSON lines: one run record, then one per generation.
 
 Data flows one way: ev.cli.main writes these, ev.reporting.report and the plots read them.
+``RunRecord`` and ``GenerationRecord`` are the records as Python sees them; ``to_json`` and
+``from_json`` are the only places that know how they look on disk, and ``from_json`` reads
+every format below (what an older file lacks gets the value it meant then).
+
+Format history ("format" in each record; none before format 2):
+
+    2 - the "format" key (ev after the layers of issue 23); nothing else changed
+    1 - no "format" key.  Over its life it gained keys that older files lack:
+        "run" ids on both records (2026-11-23; before, a generation belonged to the run
+        record above it), "evaluation_seconds" (2026-11-23), "controller" and "flies"
+        (2026-11-23; before, every run was "state-space"), "gains" (2026-11-23; a PID run
+        without them evolved kp, ki, kd and hover, ev.model.controllers).
 """
+import dataclasses
 import datetime
 import json
 import math
 import os
-import platform
-import subprocess
-import sys
 import uuid
+from typing import Optional
 
+from ev.model import controllers
+from ev.store.provenance import interpreter, machine  # noqa: F401 (interpreter: benchmarks)
+
+FORMAT = 2
+FORMATS = (1, 2)
 RUN = "run"
 GENERATION = "generation"
-REQUIRED = {
-    RUN: ("implementation", "version", "variant", "population", "seed"),
-    GENERATION: ("generation", "seconds", "min", "avg", "max"),
-}
 
 
-def interpreter():
-    """e.g. {"implementation": "pypy", "version": "3.9.16", "pypy_version": "7.3.11"}"""
-    info = {
-        "implementation": platform.python_implementation().lower(),
-        "version": platform.python_version(),
-        "executable": sys.executable,
-    }
-    if hasattr(sys, "pypy_version_info"):
-        info["pypy_version"] = "%d.%d.%d" % tuple(sys.pypy_version_info[:3])
-    return info
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or None
-
-
-def numpy_version():
-    try:
-        import numpy
-    except ImportError:
-        return None
-    return numpy.__version__
-
-
-def git_revision():
-    here = os.path.dirname(os.path.abspath(__file__))
-    try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=here,
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=5)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if out.returncode != 0:
-        return None
-    return out.stdout.decode().strip() or None
-
-
-def new_run_id():
-    return uuid.uuid4().hex[:12]
-
-
-def run_record(variant, population, seed, generations, shape, argv, controller="state-space",
-               gains=None):
-    """The run's parameters; ``gains``: the names of a PID genome's numbers, in order."""
-    record = {
-        "type": RUN,
-        "run": new_run_id(),
-        "controller": controller,
-        "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "variant": variant,
-        "population": population,
-        "seed": seed,
-        "generations": generations,
-        "shape": dict(shape._asdict()),
-        "machine": platform.machine(),
-        "node": platform.node(),
-        "cpu": cpu_model(),
-        "cpu_count": os.cpu_count(),
-        "numpy": numpy_version(),
-        "git": git_revision(),
-        "argv": list(argv),
-    }
-    if gains:
-        record["gains"] = list(gains)
-    record.update(interpreter())
-    return record
-
-
-def generation_record(run, generation, seconds, stats, flies=None):
-    """One generation; ``flies`` (when the run checks it) says whether its best flies."""
-    record = {
-        "type": GENERATION,
-        "run": run["run"],
-        "implementation": run["implementation"],
-        "version": run["version"],
-        "variant": run["variant"],
-        "population": run["population"],
-        "generation": generation,
-        "seconds": seconds,
-        "min": stats.min,
-        "avg": stats.avg,
-        "max": stats.max,
-        "evaluated": stats.evaluated,
-        "evaluation_seconds": stats.evaluation_seconds,
-    }
-    if flies is not None:
-        record["flies"] = flies
-    return record
+class BadRecord(ValueError):
+    """A line that is not a record this ev reads (the message says why)."""
 
 
 def finite_or_none(value):
@@ -120,6 +40,159 @@ def finite_or_none(value):
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def is_number(value, kind):
+    if isinstance(value, bool):
+        return False
+    if kind is int:
+        return isinstance(value, int)
+    return isinstance(value, (int, float))
+
+
+class Record(object):
+    """What both records share: their JSON keys are their fields (plus ``extra``, the keys
+    this ev does not know, kept as they were), required ones first."""
+    TYPE = None
+    REQUIRED = ()
+    NUMBERS = {}       # key: int or float, checked on reading
+    NULLABLE = ()      # numbers that may be null on disk: not finite (read back as inf)
+    OMITTED = ()       # keys left out of the JSON when None (as the older files did)
+
+    @classmethod
+    def from_json(cls, data):
+        """The record a decoded JSON object holds, of any format; BadRecord when it is not
+        one (the message says why)."""
+        if not isinstance(data, dict) or data.get("type") != cls.TYPE:
+            raise BadRecord("not a %s record" % cls.TYPE)
+        version = data.get("format", 1)
+        if version not in FORMATS:
+            raise BadRecord("%s record of format %r; this ev reads formats %s"
+                            % (cls.TYPE, version, ", ".join(map(str, FORMATS))))
+        missing = [key for key in cls.REQUIRED if key not in data]
+        if missing:
+            raise BadRecord("%s record without %s" % (cls.TYPE, ", ".join(missing)))
+        values = dict(data)
+        for key, kind in cls.NUMBERS.items():
+            value = values.get(key)
+            if value is None and key in cls.NULLABLE:
+                values[key] = math.inf
+            elif (value is not None or key in cls.REQUIRED) and not is_number(value, kind):
+                raise BadRecord("%s record: %s is not %s" % (
+                    cls.TYPE, key, "an integer" if kind is int else "a number"))
+        names = set(field.name for field in dataclasses.fields(cls)) - {"extra", "format"}
+        known = dict((key, values.pop(key)) for key in list(values) if key in names)
+        for key in ("type", "format"):
+            values.pop(key, None)
+        return cls(extra=values, format=version, **known)
+
+    def to_dict(self):
+        """The record as its JSON object, before JSON: a fitness that was not finite is inf."""
+        data = {"type": self.TYPE, "format": self.format}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if field.name in ("extra", "format") or (value is None and field.name in self.OMITTED):
+                continue
+            data[field.name] = value
+        data.update(self.extra)
+        return data
+
+    def to_json(self):
+        """The record as it is written: JSON's values only (not finite: null)."""
+        return dict((key, finite_or_none(value)) for key, value in self.to_dict().items())
+
+
+@dataclasses.dataclass
+class RunRecord(Record):
+    """A run's parameters, and where and with what it ran."""
+    implementation: str
+    version: str            # the interpreter's Python version
+    variant: str
+    population: int
+    seed: int
+    run: Optional[str] = None                   # format 1 before run ids: none
+    controller: str = controllers.DEFAULT       # format 1 before the PID: state-space
+    gains: Optional[list] = None                # a PID genome's numbers, their names in order
+    generations: Optional[int] = None           # planned; None: until stopped
+    shape: Optional[dict] = None
+    started: Optional[str] = None
+    machine: Optional[str] = None
+    node: Optional[str] = None
+    cpu: Optional[str] = None
+    cpu_count: Optional[int] = None
+    numpy: Optional[str] = None
+    git: Optional[str] = None
+    argv: Optional[list] = None
+    executable: Optional[str] = None
+    pypy_version: Optional[str] = None
+    extra: dict = dataclasses.field(default_factory=dict)
+    format: int = FORMAT                        # the format it was read from
+
+    TYPE = RUN
+    REQUIRED = ("implementation", "version", "variant", "population", "seed")
+    NUMBERS = {"population": int, "seed": int}
+    OMITTED = ("run", "gains", "pypy_version")
+
+    @classmethod
+    def new(cls, variant, population, seed, generations, shape, argv,
+            controller=controllers.DEFAULT):
+        """The record of a run starting now, here."""
+        fields = dict(interpreter(), **machine())
+        fields.update(controllers.get(controller).run_fields())
+        return cls(variant=variant, population=population, seed=seed,
+                   generations=generations, shape=dict(shape._asdict()), argv=list(argv),
+                   run=uuid.uuid4().hex[:12], controller=controller,
+                   started=datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+                   **fields)
+
+
+@dataclasses.dataclass
+class GenerationRecord(Record):
+    """One generation of a run: its time and fitness (inf: every flight failed)."""
+    generation: int
+    seconds: float
+    min: float
+    avg: float
+    max: float
+    run: Optional[str] = None                   # format 1 before run ids: none
+    implementation: Optional[str] = None        # the run's, so that a line reads alone
+    version: Optional[str] = None
+    variant: Optional[str] = None
+    population: Optional[int] = None
+    evaluated: Optional[int] = None
+    evaluation_seconds: Optional[float] = None  # format 1 before 2026-11-23: none
+    flies: Optional[bool] = None                # whether its best flies, when the run checks
+    extra: dict = dataclasses.field(default_factory=dict)
+    format: int = FORMAT                        # the format it was read from
+
+    TYPE = GENERATION
+    REQUIRED = ("generation", "seconds", "min", "avg", "max")
+    NUMBERS = {"generation": int, "seconds": float, "min": float, "avg": float,
+               "max": float}
+    NULLABLE = ("min", "avg", "max")
+    OMITTED = ("run", "implementation", "version", "variant", "population", "evaluated",
+               "evaluation_seconds", "flies")
+
+    @classmethod
+    def of(cls, run, number, seconds, generation, flies=None):
+        """The record of ``generation`` (ev.evolution.generation.Generation), the ``number``-th
+        of ``run`` (a RunRecord), which took ``seconds``."""
+        stats = generation.stats
+        return cls(generation=number, seconds=seconds, min=stats.min, avg=stats.avg,
+                   max=stats.max, run=run.run, implementation=run.implementation,
+                   version=run.version, variant=run.variant, population=run.population,
+                   evaluated=stats.evaluated, evaluation_seconds=stats.evaluation_seconds,
+                   flies=flies)
+
+
+TYPES = {RUN: RunRecord, GENERATION: GenerationRecord}
+
+
+def from_json(data):
+    """The RunRecord or GenerationRecord of a decoded JSON object; BadRecord otherwise."""
+    if not isinstance(data, dict) or data.get("type") not in TYPES:
+        raise BadRecord("not a run or generation record")
+    return TYPES[data["type"]].from_json(data)
 
 
 class RecordWriter(object):
@@ -134,8 +207,10 @@ class RecordWriter(object):
             self._append(b"\n")
 
     def write(self, record):
-        record = dict((key, finite_or_none(value)) for key, value in record.items())
-        self._append((json.dumps(record, sort_keys=True, allow_nan=False) + "\n").encode())
+        """``record``: a RunRecord or GenerationRecord (or the dict of one)."""
+        data = record.to_json() if isinstance(record, Record) else dict(
+            (key, finite_or_none(value)) for key, value in record.items())
+        self._append((json.dumps(data, sort_keys=True, allow_nan=False) + "\n").encode())
 
     def _append(self, data):
         size = os.fstat(self._fd).st_size
@@ -171,18 +246,11 @@ class BadLine(object):
         return "%s:%d: %s" % (self.path, self.lineno, self.reason)
 
 
-NUMBERS = {
-    RUN: {"population": int, "seed": int},
-    GENERATION: {"generation": int, "seconds": float, "min": float, "avg": float,
-                 "max": float},
-}
-NULLABLE = ("min", "avg", "max")  # a fitness that was not finite
-
-
 def read_records(path):
-    """(records, bad_lines): every line that parses as a JSON object with a known "type" and
-    well-typed fields; corrupt, truncated or binary lines are reported, not fatal.  A file
-    that cannot be read at all raises OSError."""
+    """(records, bad_lines): every line that is a record of a format this ev reads, as the
+    dict of its RunRecord or GenerationRecord (``to_dict``: every key, old files' missing
+    ones filled in as from_json reads them); corrupt, truncated or binary lines are
+    reported, not fatal.  A file that cannot be read at all raises OSError."""
     records, bad = [], []
     with open(path, "rb") as lines:
         for lineno, raw in enumerate(lines, 1):
@@ -190,7 +258,7 @@ def read_records(path):
             if problem:
                 bad.append(BadLine(path, lineno, problem))
             elif record is not None:
-                records.append(record)
+                records.append(record.to_dict())
     return records, bad
 
 
@@ -203,29 +271,12 @@ def parse_line(raw):
     if not line.strip():
         return None, None
     try:
-        record = json.loads(line)
+        data = json.loads(line)
     except ValueError as error:
         return None, "not JSON (%s)" % error
     except RecursionError:
         return None, "not a record (JSON nested too deeply)"
-    if not isinstance(record, dict) or record.get("type") not in REQUIRED:
-        return None, "not a run or generation record"
-    missing = [key for key in REQUIRED[record["type"]] if key not in record]
-    if missing:
-        return None, "%s record without %s" % (record["type"], ", ".join(missing))
-    for key, kind in NUMBERS[record["type"]].items():
-        value = record.get(key)
-        if value is None and key in NULLABLE:
-            record[key] = float("inf")
-        elif not is_number(value, kind):
-            return None, "%s record: %s is not %s" % (
-                record["type"], key, "an integer" if kind is int else "a number")
-    return record, None
-
-
-def is_number(value, kind):
-    if isinstance(value, bool):
-        return False
-    if kind is int:
-        return isinstance(value, int)
-    return isinstance(value, (int, float))
+    try:
+        return from_json(data), None
+    except BadRecord as problem:
+        return None, str(problem)

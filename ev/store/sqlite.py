@@ -5,15 +5,18 @@ controller came to be.
 One transaction per generation, in WAL mode: a process killed at any moment (kill -9) loses at
 most the generation in progress.  While a run writes a store it holds an exclusive lock on it
 (flock on the file), so a second run on the same store stops with one line instead of
-interleaving its generations; readers (ev.reporting.history, ev.reporting.show) may read a live run.  A generation
-writes two rows, whatever the population: its creatures and everything else travel as packed
-arrays (id lists: little-endian 64-bit integers; numbers: little-endian doubles), which keeps
-storing cheap next to a generation of PyPy's JIT-compiled evolution (the per-row cost of
-sqlite3's bindings was most of it).  Schema (version 1):
+interleaving its generations; readers (ev.reporting.history, ev.reporting.show) may read a
+live run.  At close the run leaves its store in rollback-journal mode, which reads anywhere,
+a read-only folder included (ev.store.read_only).  A generation (the value
+ev.evolution.generation.Generation, packed by ``generation_rows``) writes two rows, whatever
+the population: its creatures and everything else travel as packed arrays (id lists:
+little-endian 64-bit integers; numbers: little-endian doubles), which keeps storing cheap
+next to a generation of PyPy's JIT-compiled evolution (the per-row cost of sqlite3's
+bindings was most of it).  Schema (version 1):
 
     meta(key TEXT PRIMARY KEY, value TEXT)
-        schema_version, run (the run record as JSON: seed, population, controller, variant,
-        shape, interpreter, machine, started)
+        schema_version, run (the run record as JSON, ev.store.records.RunRecord: seed,
+        population, controller, variant, shape, interpreter, machine, started)
     creatures(generation INTEGER PRIMARY KEY, first_id INTEGER, last_id INTEGER, ids BLOB,
               fitness BLOB, parents BLOB, operators TEXT, genomes BLOB)
         the creatures a generation evaluated (for generation 0, the random first
@@ -38,11 +41,12 @@ import json
 import math
 import os
 import sqlite3
-from urllib.parse import quote
 
 from ev.store.codec import (creature_from_values, pack_creatures, pack_ids,
                             pack_rng_state, unpack_creatures, unpack_ids, unpack_rng_state)
+from ev.store import read_only
 from ev.store.errors import StoreError
+from ev.store.records import RunRecord
 
 SCHEMA_VERSION = 1
 TABLES = ("meta", "creatures", "generations")
@@ -68,7 +72,7 @@ class Store(object):
         self.path = path
         self.db = connection
         self._lock_file = lock_file
-        self._pending = set()     # ids of the children the next generation evaluates
+        self._run = None
 
     @classmethod
     def create(cls, path, run):
@@ -86,7 +90,8 @@ class Store(object):
                     for statement in SCHEMA:
                         connection.execute(statement)
                     connection.executemany("INSERT INTO meta VALUES (?, ?)", [
-                        ("schema_version", str(SCHEMA_VERSION)), ("run", json.dumps(run))])
+                        ("schema_version", str(SCHEMA_VERSION)),
+                        ("run", json.dumps(run.to_json()))])
             finally:
                 connection.close()
             os.replace(building, path)
@@ -124,15 +129,9 @@ class Store(object):
 
     @classmethod
     def open_for_reading(cls, path):
-        """Read-only and without the lock: a live run's store can be read while it grows."""
-        try:
-            connection = sqlite3.connect("file:%s?mode=ro" % quote(os.path.abspath(path)),
-                                         uri=True)
-        except sqlite3.DatabaseError as error:
-            raise StoreError("%s: not an ev store (%s)" % (path, error))
-        store = cls(path, connection, None)
-        store.check()
-        return store
+        """Read-only and without the lock: a live run's store can be read while it grows, and
+        a finished one wherever it lies (ev.store.read_only)."""
+        return read_only.open_store(cls, path)
 
     def check(self):
         """Raise StoreError unless this is a store of a version this code reads."""
@@ -144,7 +143,7 @@ class Store(object):
                                  % (self.path, ", ".join(sorted(set(TABLES) - tables))))
             version = self.meta("schema_version")
         except sqlite3.OperationalError as error:
-            raise StoreError("%s: cannot be read now (%s)" % (self.path, error))
+            raise StoreError("%s: cannot be read now (%s)" % (self.path, error)) from error
         except sqlite3.DatabaseError as error:
             raise StoreError("%s: not an ev store, or damaged (%s)" % (self.path, error))
         if version != str(SCHEMA_VERSION):
@@ -158,7 +157,13 @@ class Store(object):
         return row[0]
 
     def run(self):
-        return json.loads(self.meta("run"))
+        """The run record (ev.store.records.RunRecord) the store was made for."""
+        if self._run is None:
+            try:
+                self._run = RunRecord.from_json(json.loads(self.meta("run")))
+            except ValueError as error:   # BadRecord, or not JSON
+                raise StoreError("%s: not an ev store (its run record: %s)" % (self.path, error))
+        return self._run
 
     def rows(self, sql, args=()):
         """Every row of a query, the statement finished (see open)."""
@@ -173,32 +178,15 @@ class Store(object):
         return found[0] if found else None
 
     def close(self):
+        """Close; a store this process wrote is left in rollback-journal mode, which readers
+        read with no file of their own (ev.store.read_only)."""
+        if self._lock_file is not None:
+            read_only.leave_wal_mode(self.db)
         self.db.close()
         if self._lock_file is not None:
             self._lock_file.close()
 
-    # Writing, once per generation
-    def generation_rows(self, universe, generation, seconds, stats):
-        """What one generation adds to the store, as plain data taken now (the universe
-        moves on): the creatures it evaluated, and its own row -- statistics, the creatures
-        its selection culled, the population and children it made, the random state."""
-        ranked = universe.ranked
-        alive = set(c.id for c in universe.creatures)
-        evaluated = [c for c in ranked if c.id in self._pending or generation == 0]
-        children = [c for c in universe.creatures if c.fitness is None]
-        self._pending = set(c.id for c in children)
-        ids = [c.id for c in evaluated]
-        ids_blob, fitness, parents, operators, genomes = pack_creatures(evaluated)
-        creature_row = (generation, min(ids), max(ids), ids_blob, fitness, parents, operators,
-                        genomes)
-        generation_row = (
-            generation, seconds, finite(stats.min), finite(stats.avg), finite(stats.max),
-            stats.evaluated, universe.best.id, pack_ids([c.id for c in universe.creatures]),
-            pack_rng_state(universe.rng.getstate()), universe.next_id,
-            pack_ids([c.id for c in ranked if c.id not in alive])
-        ) + pack_creatures(children, with_fitness=False)
-        return creature_row, generation_row
-
+    # Writing, once per generation (the rows: ``generation_rows``)
     def commit(self, creature_row, generation_row):
         """Write one generation's rows in one transaction."""
         cursor = self.db.cursor()
@@ -266,7 +254,6 @@ class Store(object):
                       unpack_creatures(ids, None, parents, operators, genomes))
         creatures = [unborn[i] if i in unborn else self.creature(i)
                      for i in unpack_ids(population)]
-        self._pending = set(unborn)
         return creatures, unpack_rng_state(rng_state), next_id
 
     def culled_in(self, creature_id, born):
@@ -295,6 +282,23 @@ class Store(object):
             chain.append(row)
             creature_id = row["parent"]
         return chain
+
+
+def generation_rows(number, seconds, generation):
+    """What the ``number``-th generation (ev.evolution.generation.Generation, which took
+    ``seconds``) adds to the store, packed now (its children get their fitness in the next
+    generation): the creatures it evaluated, and its own row -- statistics, the creatures its
+    selection culled, the population and children it made, the random state."""
+    stats, evaluated = generation.stats, generation.evaluated
+    ids = [c.id for c in evaluated]
+    creature_row = (number, min(ids), max(ids)) + pack_creatures(evaluated)
+    generation_row = (
+        number, seconds, finite(stats.min), finite(stats.avg), finite(stats.max),
+        stats.evaluated, generation.best.id, pack_ids([c.id for c in generation.population]),
+        pack_rng_state(generation.rng_state), generation.next_id,
+        pack_ids([c.id for c in generation.culled])
+    ) + pack_creatures(generation.children, with_fitness=False)
+    return creature_row, generation_row
 
 
 SQLITE_MAGIC = b"SQLite format 3\0"

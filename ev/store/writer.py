@@ -3,7 +3,7 @@
 A commit (a few hundred rows, written to the WAL) costs about 2 ms, a tenth of a PyPy+unrolled
 generation at population 500; sqlite releases the GIL while it works, so on the machine's
 second core it overlaps the next generation instead of adding to it.  The rows are taken on
-the evolution's thread (``Store.generation_rows``); the queue holds one generation, so the
+the evolution's thread (``ev.store.sqlite.generation_rows``); the queue holds one generation, so the
 store is never more than one generation behind, and a kill -9 loses at most the generation
 being computed and the one being committed.  An error in the writer (a full disk) is raised
 in the evolution's thread at its next generation, or when the store is closed.
@@ -13,6 +13,7 @@ import signal
 import threading
 
 from ev.common.atomic import DEFERRED_SIGNALS, signals_deferred
+from ev.store.sqlite import generation_rows
 
 STOP = None
 
@@ -26,9 +27,10 @@ class StoreWriter(object):
                                         daemon=True)
         self._thread.start()
 
-    def write_generation(self, universe, generation, seconds, stats):
+    def write_generation(self, number, seconds, generation):
+        """Queue the ``number``-th generation (ev.evolution.generation.Generation)."""
         self._raise_error()
-        rows = self.store.generation_rows(universe, generation, seconds, stats)
+        rows = generation_rows(number, seconds, generation)
         with signals_deferred():   # Ctrl-C inside Queue.put would leave its lock taken
             self._queue.put(rows)
 

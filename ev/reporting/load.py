@@ -1,0 +1,177 @@
+"""Reading a results folder (the first stage of a report: load -> cells -> processors -> renderers).
+
+A folder written by ``ev matrix`` (see /work/notes/MATRIX_CONTRACT.md) has ``matrix.json``,
+which lists every cell-round's file, round and position, the interpreters and the machine; a
+folder from before it holds ``<cell>.jsonl`` files (one round) and maybe ``not_run.txt``.
+Both read into the same thing: a ``Folder`` of runs, one per cell-round.
+"""
+import collections
+import glob
+import json
+import os
+import re
+
+from ev.store.records import RUN, read_records
+
+LIMIT = "c"   # the variant every other is measured against: the same evaluation in C
+ROUND_FILE = re.compile(r"^(?P<cell>.+)\.r(?P<round>\d+)\.jsonl$")
+
+
+class Folder(object):
+    """What a results folder holds: ``runs`` (dicts: name, round, position, file, run,
+    generations), ``matrix`` (matrix.json's content, or None for an older folder),
+    ``skipped`` ((cell, why) pairs) and ``problems`` (what could not be read)."""
+
+    def __init__(self, path, runs, matrix, skipped, problems):
+        self.path, self.runs, self.matrix = path, runs, matrix
+        self.skipped, self.problems = skipped, problems
+
+    @property
+    def task(self):
+        return (self.matrix or {}).get("task")
+
+    def listed(self, key):
+        """matrix.json's list under ``key`` (interpreters, cells, runs), its entries that are
+        objects only; [] for an older folder."""
+        return entries(self.matrix or {}, key)
+
+
+def entries(matrix, key):
+    found = matrix.get(key)
+    return [e for e in found if isinstance(e, dict)] if isinstance(found, list) else []
+
+
+def load_folder(folder):
+    """The Folder at ``folder``: by matrix.json when it is there and readable, else by the
+    ``*.jsonl`` files found (an older folder, or one whose matrix.json is damaged)."""
+    problems = []
+    matrix = read_matrix(folder, problems)
+    if matrix is not None:
+        runs = runs_of_matrix(folder, matrix, problems)
+        skipped = [(str(c.get("cell", "?")), str(c.get("why") or "not run"))
+                   for c in entries(matrix, "cells") if c.get("status") == "not run"]
+    else:
+        runs = runs_of_files(folder, sorted(glob.glob(os.path.join(folder, "*.jsonl"))),
+                             problems)
+        skipped = not_run(folder)
+    name_runs_apart(runs)
+    return Folder(folder, runs, matrix, skipped, problems)
+
+
+def read_matrix(folder, problems):
+    """matrix.json as a dict, or None when there is none; a damaged one is a problem and
+    the folder is read by its files instead."""
+    path = os.path.join(folder, "matrix.json")
+    if not os.path.exists(path):
+        return None
+    try:
+        with open(path) as source:
+            matrix = json.load(source)
+    except (OSError, ValueError) as error:
+        problems.append("%s: not readable as JSON (%s); reading the *.jsonl files instead"
+                        % (path, getattr(error, "strerror", None) or error))
+        return None
+    if not isinstance(matrix, dict) or matrix.get("format") != "ev-matrix" or \
+            not isinstance(matrix.get("runs"), list):
+        problems.append("%s: not an ev-matrix file; reading the *.jsonl files instead" % path)
+        return None
+    return matrix
+
+
+def runs_of_matrix(folder, matrix, problems):
+    """One run per cell-round that matrix.json lists, named, numbered and placed as it says."""
+    runs = []
+    for entry in matrix["runs"]:
+        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str) or \
+                not isinstance(entry.get("round", 1), int) or not isinstance(
+                    entry.get("cell", ""), str):
+            problems.append("matrix.json: a run entry without a file name, a round number or "
+                            "a cell name (%.80r)" % (entry,))
+            continue
+        path = os.path.join(folder, os.path.basename(entry["file"]))
+        for run in read_file(path, problems):
+            run.update(name=entry.get("cell") or run["name"], round=entry.get("round", 1),
+                       position=entry.get("position"), exit=entry.get("exit"))
+            runs.append(run)
+    return runs
+
+
+def runs_of_files(folder, paths, problems):
+    """Runs of the files found; ``<cell>.r<k>.jsonl`` is round k of <cell>, any other file
+    is round 1 with the cell named by its run record."""
+    runs = []
+    for path in paths:
+        match = ROUND_FILE.match(os.path.basename(path))
+        for run in read_file(path, problems):
+            if match:
+                run.update(name=match.group("cell"), round=int(match.group("round")))
+            runs.append(run)
+    return runs
+
+
+def read_file(path, problems):
+    """The runs of one records file: a generation belongs to the run whose id it carries
+    (records written before run ids existed: to the run record above it)."""
+    try:
+        records, bad = read_records(path)
+    except OSError as error:
+        problems.append("%s: cannot read (%s)" % (path, error.strerror or error))
+        return []
+    problems.extend(str(b) for b in bad)
+    runs, by_id, current = [], {}, None
+    for record in records:
+        if record["type"] == RUN:
+            current = {"name": cell_name(record), "run": record, "generations": [],
+                       "file": os.path.basename(path), "round": 1, "position": None,
+                       "exit": None}
+            runs.append(current)
+            by_id[record.get("run")] = current
+            continue
+        owner = by_id.get(record["run"]) if "run" in record else current
+        if owner is None:
+            problems.append("%s: generation record of no run record in the file (run %s)"
+                            % (path, record.get("run", "unknown")))
+        else:
+            owner["generations"].append(record)
+    for run in runs:
+        run["generations"].sort(key=lambda g: g["generation"])
+    return runs
+
+
+def cell_name(run):
+    """implementation-variant, as run_all.sh named its files; the C cell of an older folder
+    is plain "c" (its interpreter only runs the GA)."""
+    if run["variant"] == LIMIT:
+        return LIMIT
+    return "%s-%s" % (run["implementation"], run["variant"])
+
+
+def name_runs_apart(runs):
+    """Several runs of one cell in one round (two runs appending to one file, a killed run
+    and its re-run) are reported as what they are: each run its own cell, named by file and
+    run id."""
+    counts = collections.Counter((r["name"], r["round"]) for r in runs)
+    for run in runs:
+        if counts[(run["name"], run["round"])] > 1:
+            run["name"] = "%s [%s run %s]" % (run["name"], run["file"],
+                                              run["run"].get("run", "?"))
+
+
+def not_run(folder):
+    """(cell, reason) pairs of an older folder's not_run.txt (``cell: reason`` lines)."""
+    path = os.path.join(folder, "not_run.txt")
+    if not os.path.exists(path):
+        return []
+    with open(path, errors="replace") as lines:
+        return [tuple(part.strip() for part in line.split(":", 1))
+                for line in lines if ":" in line]
+
+
+def group_cells(runs):
+    """{cell name: [its runs, by round]}, cells in the order they first appear."""
+    cells = collections.OrderedDict()
+    for run in runs:
+        cells.setdefault(run["name"], []).append(run)
+    for rounds in cells.values():
+        rounds.sort(key=lambda r: r["round"])
+    return cells

@@ -1,0 +1,78 @@
+"""Ratios between cells, taken within each round and then summarised like any figure.
+
+A noisy minute slows every cell of its round alike, so the ratio of two cells in one round
+carries less of it than the ratio of their medians over rounds.  With several rounds a
+ratio's interval is the min-max over rounds of the per-round ratios; with one round there is
+nothing to repeat, so the interval is the widest the two cells' steady generations allow
+(lowest over highest, highest over lowest): a one-round folder's claims stay cautious.
+"""
+from ev.common.stats import Interval
+from ev.reporting.load import LIMIT
+
+SECONDS = "median_seconds"
+EVALUATION = "median_evaluation_seconds"
+
+
+def ratio(top, bottom, key=SECONDS):
+    """Interval of top[key] / bottom[key] within rounds (rows of ev.reporting.model)."""
+    if top is bottom:
+        return Interval.of(1.0, 1.0, 1.0, over="rounds")
+    above = dict((r["round"], r[key]) for r in top["by_round"] if r[key])
+    below = dict((r["round"], r[key]) for r in bottom["by_round"] if r[key])
+    common = sorted(set(above) & set(below))
+    if len(common) > 1:
+        return Interval([above[k] / below[k] for k in common], over="rounds")
+    if not common:
+        return Interval([], over="rounds")
+    k = common[0]
+    bounds = (top.get(key + "_low"), top.get(key + "_high"),
+              bottom.get(key + "_low"), bottom.get(key + "_high"))
+    if None in bounds or not bounds[2] or not bounds[3]:
+        return Interval([above[k] / below[k]], over="rounds")
+    return Interval.of(above[k] / below[k], bounds[0] / bounds[3], bounds[1] / bounds[2],
+                       over="generations")
+
+
+def baseline(rows, interpreters_order):
+    """The CPython + numpy cell every speed-up is against: that of the first CPython the
+    folder lists (older folders: "cpython-numpy")."""
+    candidates = [r for r in rows if r["variant"] == "numpy" and r[SECONDS]
+                  and r["implementation"] == "CPython"]
+    candidates.sort(key=lambda r: order_of(r, interpreters_order))
+    return candidates[0] if candidates else None
+
+
+def limit(rows, base, interpreters_order):
+    """The c cell (prefer the baseline's interpreter's)."""
+    found = [r for r in rows if r["variant"] == LIMIT and r[SECONDS]]
+    found.sort(key=lambda r: (base is None or r["interpreter_label"] != base["interpreter_label"],
+                              order_of(r, interpreters_order)))
+    return found[0] if found else None
+
+
+def order_of(row, interpreters_order):
+    label = row["interpreter_label"]
+    return interpreters_order.index(label) if label in interpreters_order else len(
+        interpreters_order)
+
+
+def add_ratios(rows, interpreters_order=()):
+    """speedup (baseline's s/gen over the cell's) and x c for the generation and for the
+    evaluation (the cell's over the c cell's), each with _low and _high; vs_c and
+    evaluation_vs_c keep their older names for x c."""
+    base = baseline(rows, list(interpreters_order))
+    c = limit(rows, base, list(interpreters_order))
+    for row in rows:
+        put(row, "speedup", ratio(base, row) if base and row[SECONDS] else None)
+        put(row, "x_c_generation", ratio(row, c) if c and row[SECONDS] else None)
+        put(row, "x_c_evaluation", ratio(row, c, EVALUATION)
+            if c and row[EVALUATION] and c[EVALUATION] else None)
+        row["vs_c"], row["evaluation_vs_c"] = row["x_c_generation"], row["x_c_evaluation"]
+    return base, c
+
+
+def put(row, name, found):
+    found = found if found else None
+    row[name] = found.median if found else None
+    row[name + "_low"] = found.low if found else None
+    row[name + "_high"] = found.high if found else None

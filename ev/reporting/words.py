@@ -1,0 +1,106 @@
+"""How a report words a comparison: by the intervals, never by two bare medians.
+
+"A is faster than B" only when their s/gen intervals do not overlap; otherwise "no
+measurable difference".  A ratio is printed with its interval: "3.1x (2.9-3.4x)".
+"""
+from ev.common.stats import Interval
+
+
+def seconds_interval(row, key="median_seconds"):
+    """A row's s/gen (or evaluation s/gen) as an Interval."""
+    return Interval.of(row.get(key), row.get(key + "_low"), row.get(key + "_high"),
+                       row.get("spread_over") or "rounds")
+
+
+def ratio_text(middle, low, high, digits=None):
+    """'3.1x (2.9-3.4x)', or '3.1x' when the interval is a point."""
+    if middle is None:
+        return "-"
+    pattern = "%%.%dfx" % (digits if digits is not None else decimals(middle))
+    text = pattern % middle
+    if low is not None and high is not None and (pattern % low) != (pattern % high):
+        text += " (%s-%s)" % ((pattern % low)[:-1], pattern % high)
+    return text
+
+
+def decimals(value):
+    return 2 if value < 10 else 1 if value < 100 else 0
+
+
+def ratio_of(interval):
+    return ratio_text(interval.median, interval.low, interval.high)
+
+
+def verdict(a, b, ratio):
+    """"faster" (a than b), "slower", "same" (no measurable difference) or None (no
+    timings); ``ratio``: the Interval of b's s/gen over a's within rounds.  Apart means both
+    the s/gen intervals do not overlap and the ratio's interval does not hold 1."""
+    first, second = seconds_interval(a), seconds_interval(b)
+    if not first or not second or not ratio:
+        return None
+    if first.overlaps(second) or contains_one(ratio):
+        return "same"
+    return "faster" if ratio.median > 1 else "slower"
+
+
+def compare(a, b, ratio):
+    """A sentence fragment comparing rows a and b (see verdict): 'a is faster than b: 3.1x
+    (2.9-3.4x)', 'a is slower than b: it takes 1.5x (1.4-1.6x) as long', or 'no measurable
+    difference between a and b (1.04x, 0.95-1.12x)'."""
+    found = verdict(a, b, ratio)
+    if found is None:
+        return "%s and %s cannot be compared (no timings)" % (a["cell"], b["cell"])
+    if found == "faster":
+        return "%s is faster than %s: %s" % (a["cell"], b["cell"], ratio_of(ratio))
+    if found == "slower":
+        return "%s is slower than %s: it takes %s as long" % (a["cell"], b["cell"],
+                                                               ratio_of(inverse(ratio)))
+    text = "no measurable difference between %s and %s (%s" % (a["cell"], b["cell"],
+                                                                ratio_of(ratio))
+    if ratio.over == "rounds" and ratio.count > 1 and not contains_one(ratio):
+        text += "; %s was %s in every round, but the s/gen intervals overlap" % (
+            a["cell"], "faster" if ratio.median > 1 else "slower")
+    return text + ")"
+
+
+def contains_one(interval):
+    return bool(interval) and interval.low <= 1.0 <= interval.high
+
+
+def inverse(interval):
+    """1/x of an Interval (a speed-up read as a slow-down)."""
+    return Interval.of(1.0 / interval.median, 1.0 / interval.high, 1.0 / interval.low,
+                       interval.over)
+
+
+def seconds_text(value):
+    """Seconds with four significant digits at most and the zeros kept: '1.000', '0.0312'."""
+    if value is None:
+        return "-"
+    return "%.3f" % value if value >= 0.1 else "%.4f" % value if value >= 0.001 else "%.2e" % value
+
+
+def interval_text(row, key="median_seconds"):
+    """'0.0312 s (0.0300-0.0330)' for a row's s/gen."""
+    found = seconds_interval(row, key)
+    if not found:
+        return "-"
+    return "%s s (%s-%s)" % (seconds_text(found.median), seconds_text(found.low),
+                             seconds_text(found.high))
+
+
+def spread_text(row):
+    """'7%', '**14% noisy**', or '-' (no spread: no timings)."""
+    if row.get("spread") is None:
+        return "-"
+    text = "%.0f%%" % (100 * row["spread"])
+    if row["spread_over"] == "generations":
+        text += " (gens)"
+    return "**%s noisy**" % text if row.get("noisy") else text
+
+
+def join(names):
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return "%s and %s" % (", ".join(names[:-1]), names[-1])

@@ -1,0 +1,76 @@
+"""python -I scripts/venv_check.py CHECKOUT [MODULE ...]: is this venv still what its stamp says?
+
+Run by scripts/setup_envs.sh on every run of a venv whose stamp matches, because a stamp only
+says what was true when it was written: a copied venv still points its editable install at
+the other checkout, and a package can be half-installed (an interrupted reinstall) or removed
+since.  Prints one line per problem and exits 1 when there is any:
+
+    origin PATH            ev is installed from PATH, not from CHECKOUT
+    origin nowhere ...     ev is not installed in this venv
+    broken MODULE: ERROR   MODULE (an optional package the stamp says is installed) fails to import
+
+Importing is the only test that tells a broken package from a working one (a module that is
+found but whose submodules are missing imports halfway and fails), so each module is imported;
+mpi4py's MPI extension is loaded without initialising MPI.
+"""
+import json
+import os
+import signal
+import sys
+from importlib import metadata
+from urllib.parse import unquote, urlparse
+
+
+def installed_from():
+    """The folder ev's editable install points at (pip's direct_url.json), or None."""
+    try:
+        text = metadata.distribution("ev").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        return None
+    url = json.loads(text or "{}").get("url", "")
+    return unquote(urlparse(url).path) if url.startswith("file:") else url or None
+
+
+def import_error(module):
+    """None when ``module`` imports, else "Type: message" (one line)."""
+    try:
+        if module == "mpi4py":
+            import mpi4py
+            mpi4py.rc.initialize = mpi4py.rc.finalize = False
+            from mpi4py import MPI  # noqa: F401 (loads libmpi; a missing library fails here)
+        else:
+            __import__(module)
+    except Exception as error:   # a broken package may raise anything while importing
+        return "%s: %s" % (type(error).__name__, str(error).splitlines()[0] if str(error) else "")
+    return None
+
+
+def problems(checkout, modules):
+    found = []
+    origin = installed_from()
+    if origin is None:
+        found.append("origin nowhere (ev is not installed)")
+    elif os.path.realpath(origin) != os.path.realpath(checkout):
+        found.append("origin %s" % origin)
+    for module in modules:
+        error = import_error(module)
+        if error:
+            found.append("broken %s: %s" % (module, error))
+    return found
+
+
+def main(argv):
+    # Ctrl-C while a package imports (numba's import takes a second or two): die of the signal,
+    # as the set-up expects, without a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if not argv:
+        print("usage: python -I scripts/venv_check.py CHECKOUT [MODULE ...]", file=sys.stderr)
+        return 2
+    found = problems(argv[0], argv[1:])
+    for line in found:
+        print(line)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,95 @@
+"""Typed, versioned records (issue 23): files written by older ev still read, with what they
+lack filled in as it was meant then; what this ev writes reads back as it was."""
+import json
+import pathlib
+import shutil
+
+import pytest
+
+from conftest import run_module
+from test_cli import fitness_lines
+from ev.store import records
+from ev.store.records import GenerationRecord, RunRecord
+
+FIXTURES = pathlib.Path(__file__).parent / "fixtures"
+# Written by ev before its records had a format (see fixtures/README.md).
+BEFORE_PID = FIXTURES / "records_before_pid.jsonl"      # no "controller", no "evaluation_seconds"
+MAIN_506AE15 = FIXTURES / "records_506ae15.jsonl"       # a state-space run, then a PID run
+STORE_506AE15 = FIXTURES / "store_506ae15_pid.db"       # the PID run, -n 10 -g 3 --seed 3
+
+
+def read(path):
+    found, bad = records.read_records(str(path))
+    assert not bad, [str(b) for b in bad]
+    return found
+
+
+def test_a_file_from_before_the_pid_reads_as_a_state_space_run():
+    run, *generations = read(BEFORE_PID)
+    assert "controller" not in BEFORE_PID.read_text()
+    assert run["type"] == "run" and run["controller"] == "state-space" and run["format"] == 1
+    assert [g["generation"] for g in generations] == [0, 1]
+    assert all(g.get("evaluation_seconds") is None for g in generations)
+    line = json.loads(BEFORE_PID.read_text().splitlines()[0])
+    assert RunRecord.from_json(line).seed == line["seed"]
+
+
+def test_a_file_of_the_last_unversioned_format_reads_whole():
+    found = read(MAIN_506AE15)
+    runs = [r for r in found if r["type"] == "run"]
+    assert [r["controller"] for r in runs] == ["state-space", "pid"]
+    assert runs[1]["gains"] == ["kp", "ki", "kd", "error_limit"] and "gains" not in runs[0]
+    for line, record in zip(MAIN_506AE15.read_text().splitlines(), found):
+        old = json.loads(line)
+        assert dict(record, format=None) == dict(old, format=None)   # every key kept
+
+
+def test_what_this_ev_writes_reads_back_as_it_was(tmp_path):
+    path = tmp_path / "r.jsonl"
+    result = run_module("ev.main", "--controller", "pid", "-n", 8, "-g", 2, "--seed", 4,
+                        "--results", path)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [line["format"] for line in lines] == [records.FORMAT] * 3
+    run = RunRecord.from_json(lines[0])
+    assert run.controller == "pid" and run.population == 8 and run.format == records.FORMAT
+    assert run.to_json() == lines[0]
+    generation = GenerationRecord.from_json(lines[2])
+    assert generation.run == run.run and generation.generation == 1
+    assert generation.to_json() == lines[2]
+
+
+def test_a_record_of_a_newer_format_or_without_its_keys_is_a_bad_line(tmp_path):
+    path = tmp_path / "r.jsonl"
+    old = json.loads(BEFORE_PID.read_text().splitlines()[0])
+    path.write_text("\n".join(json.dumps(r) for r in (
+        dict(old, format=records.FORMAT + 1), dict(old, population="8"),
+        {"type": "generation", "generation": 0}, dict(old))) + "\n")
+    found, bad = records.read_records(str(path))
+    assert len(found) == 1 and [b.lineno for b in bad] == [1, 2, 3]
+    assert "format %d" % (records.FORMAT + 1) in bad[0].reason
+    assert "population is not an integer" in bad[1].reason
+    assert "generation record without seconds, min, avg, max" in bad[2].reason
+
+
+def test_a_store_of_the_last_unversioned_format_reads_and_resumes_exactly(tmp_path):
+    store = tmp_path / "run.db"
+    shutil.copy(str(STORE_506AE15), str(store))
+    shown = run_module("ev.reporting.history", store, "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["run"]["controller"] == "pid"
+    resumed = run_module("ev.main", "--resume", store, "-g", 2)
+    assert resumed.returncode == 0, resumed.stderr
+    whole = run_module("ev.main", "--controller", "pid", "--no-specialized", "-n", 10,
+                       "-g", 5, "--seed", 3)
+    assert whole.returncode == 0, whole.stderr
+    assert fitness_lines(resumed.stdout) == fitness_lines(whole.stdout)[3:]
+
+
+@pytest.mark.parametrize("path, controllers", [(BEFORE_PID, ["state-space"]),
+                                               (MAIN_506AE15, ["state-space", "pid"])])
+def test_the_report_reads_old_files(tmp_path, path, controllers):
+    shutil.copy(str(path), str(tmp_path / path.name))
+    result = run_module("ev.reporting.report", tmp_path, "--json", "--no-plots")
+    assert result.returncode == 0, result.stderr
+    assert sorted(row["controller"] for row in json.loads(result.stdout)) == sorted(controllers)

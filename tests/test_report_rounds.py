@@ -1,0 +1,307 @@
+"""ev.reporting.report on folders of several rounds (MATRIX_CONTRACT.md): steady state, spread
+over rounds, the noisy flag, ratios taken within rounds, wording by intervals, the table
+across interpreters, machine facts, and links only to files that exist (issues 24, 25, 26)."""
+import json
+import os
+import re
+
+import pytest
+
+from conftest import run_module
+from matrix_folders import HERE, machine_state, steady, write_matrix, write_round
+
+NUMPY, UNROLLED = "cpython3.11-numpy", "cpython3.11-specialized"
+
+
+def report_json(folder):
+    result = run_module("ev.reporting.report", folder, "--json")
+    assert result.returncode == 0, result.stderr
+    return dict((r["cell"], r) for r in json.loads(result.stdout))
+
+
+def report_text(folder, *args):
+    result = run_module("ev.reporting.report", folder, *args)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def disagreeing(tmp_path):
+    """Three rounds: numpy steady (medians 1.00, 1.02, 0.99), the unrolled cell's rounds
+    disagree (0.50, 0.80, 0.55), vectorized overlaps numpy (0.97, 1.04, 1.00)."""
+    write_matrix(tmp_path, {
+        NUMPY: [steady(1.0), steady(1.02), steady(0.99)],
+        UNROLLED: [steady(0.5), steady(0.8), steady(0.55)],
+        "cpython3.11-vectorized": [steady(0.97), steady(1.04), steady(1.0)],
+    }, rounds=3)
+    return tmp_path
+
+
+def test_spread_and_noisy_flag_come_from_the_rounds(disagreeing):
+    rows = report_json(disagreeing)
+    numpy, unrolled = rows[NUMPY], rows[UNROLLED]
+    assert numpy["rounds"] == unrolled["rounds"] == 3
+    assert numpy["median_seconds"] == 1.0
+    assert (numpy["median_seconds_low"], numpy["median_seconds_high"]) == (0.99, 1.02)
+    assert numpy["spread"] == pytest.approx(0.03) and numpy["noisy"] is False
+    assert unrolled["median_seconds"] == 0.55
+    assert unrolled["spread"] == pytest.approx(0.30 / 0.55) and unrolled["noisy"] is True
+    assert unrolled["spread_over"] == "rounds"
+    assert unrolled["steady_generations"] == [[1, 2, 3, 4, 5]] * 3
+    assert [r["position"] for r in unrolled["by_round"]] == [1, 0, 2]   # rotated order
+
+
+def test_the_wording_follows_the_intervals(disagreeing):
+    text = report_text(disagreeing, "--no-plots")
+    reading = text[text.index("What the numbers say"):].split("\n")[0]
+    assert "**55% noisy**" in text and "| 3% |" in text
+    # apart from numpy in every round and by its interval: "faster"
+    # within rounds 1.00/0.50, 1.02/0.80, 0.99/0.55
+    assert ("Faster than the baseline cpython3.11-numpy: cpython3.11-specialized 1.80x "
+            "(1.27-2.00x)") in reading
+    # vectorized's interval (0.97-1.04) overlaps numpy's (0.99-1.02)
+    assert "No measurable difference from the baseline: cpython3.11-vectorized" in reading
+    assert "Noisy (spread above 10%): cpython3.11-specialized" in reading
+    assert "is the fastest cell" in reading          # 0.50-0.80 is apart from the others
+
+
+def test_no_fastest_cell_when_its_interval_overlaps_another(tmp_path):
+    write_matrix(tmp_path, {
+        NUMPY: [steady(1.0), steady(1.0), steady(1.0)],
+        "pypy7.3.11-specialized": [steady(0.012), steady(0.0125), steady(0.0118)],
+        "cpython3.11-c": [steady(0.011), steady(0.013), steady(0.0105)],
+    }, rounds=3)
+    text = report_text(tmp_path, "--no-plots")
+    assert "is the fastest cell" not in text
+    assert ("The fastest cells, with no measurable difference between them (their intervals "
+            "overlap): cpython3.11-c") in text
+
+
+def test_ratios_are_taken_within_rounds(tmp_path):
+    """numpy 1, 3, 2 s and unrolled 1, 1, 4 s: within rounds the speed-ups are 1, 3 and
+    0.5 (median 1); the ratio of the medians would say 2."""
+    write_matrix(tmp_path, {
+        NUMPY: [steady(1.0), steady(3.0), steady(2.0)],
+        UNROLLED: [steady(1.0), steady(1.0), steady(4.0)],
+        "cpython3.11-c": [steady(0.5), steady(1.5), steady(1.0)],
+    }, rounds=3)
+    rows = report_json(tmp_path)
+    unrolled = rows[UNROLLED]
+    assert rows[NUMPY]["median_seconds"] / unrolled["median_seconds"] == 2.0
+    assert (unrolled["speedup"], unrolled["speedup_low"], unrolled["speedup_high"]) == \
+        (1.0, 0.5, 3.0)
+    # x c within rounds: 2, 2/3, 4 -> median 2 (the medians' ratio would say 1)
+    assert (unrolled["x_c_generation"], unrolled["x_c_generation_low"],
+            unrolled["x_c_generation_high"]) == pytest.approx((2.0, 2 / 3.0, 4.0))
+    assert unrolled["x_c_evaluation"] == pytest.approx(2.0)
+    assert unrolled["vs_c"] == unrolled["x_c_generation"]     # the older key kept
+    text = report_text(tmp_path, "--no-plots")
+    assert "No measurable difference from the baseline: cpython3.11-specialized (1.00x " \
+           "(0.50-3.00x))" in text
+
+
+def test_steady_state_is_decided_from_the_data(tmp_path):
+    """A PyPy-like warm-up: s/gen falls for four generations, then holds; the warm-up has
+    its own figure."""
+    warming = [1.0, 0.5, 0.3, 0.2, 0.1, 0.1, 0.11, 0.1, 0.1, 0.1]
+    write_matrix(tmp_path, {NUMPY: [steady(1.0)] * 2, "pypy7.3.11-specialized": [warming] * 2},
+                 rounds=2)
+    row = report_json(tmp_path)["pypy7.3.11-specialized"]
+    assert row["steady_generations"] == [[4, 5, 6, 7, 8, 9]] * 2
+    assert row["median_seconds"] == 0.1 and row["warmup_seconds"] == pytest.approx(2.0)
+    assert row["first_seconds"] == 1.0
+    text = report_text(tmp_path, "--no-plots")
+    assert "| 4-9 |" in text and "| 2.000 |" in text
+    assert "steady state starts at the first generation after generation 0 that is" in text
+
+
+def test_an_older_folder_still_reads_as_one_round(tmp_path):
+    """A folder of run_all.sh before matrix.json: <cell>.jsonl, not_run.txt; real records."""
+    for variant in ("numpy", "specialized"):
+        result = run_module("ev.main", "--creature", variant, "-n", 10, "-g", 5, "--seed", 3,
+                            "--results", tmp_path / ("%s-%s.jsonl" % (HERE, variant)))
+        assert result.returncode == 0, result.stderr
+    (tmp_path / "not_run.txt").write_text("pypy-numpy: no pypy here\n")
+    rows = report_json(tmp_path)
+    assert set(rows) == {HERE + "-numpy", HERE + "-specialized"}
+    row = rows[HERE + "-specialized"]
+    assert row["rounds"] == 1 and row["spread_over"] == "generations"
+    assert row["median_seconds_low"] <= row["median_seconds"] <= row["median_seconds_high"]
+    if HERE == "cpython":   # the baseline is CPython + numpy: none in a PyPy-only folder
+        assert row["speedup_low"] < row["speedup"] < row["speedup_high"]
+    else:
+        assert row["speedup"] is None
+    assert row["same_work"] is True and row["machine"] is None
+    text = report_text(tmp_path, "--no-plots")
+    assert "| pypy-numpy | not run: no pypy here |" in text
+    assert "1 round per cell" in text and "no load average recorded" in text
+
+
+def test_a_round_that_found_another_fitness_is_not_the_same_work(disagreeing):
+    write_round(disagreeing, UNROLLED, 2, steady(0.8), best=[100, 99, 98, 90, 96, 95])
+    assert report_json(disagreeing)[UNROLLED]["same_work"] is False
+
+
+def test_machine_facts_and_a_high_load_are_said(tmp_path):
+    write_matrix(tmp_path, {NUMPY: [steady(1.0)] * 2, UNROLLED: [steady(0.5)] * 2}, rounds=2,
+                 machine={"before": machine_state(1.7), "after": machine_state(1.2)})
+    row = report_json(tmp_path)[NUMPY]
+    assert row["machine"]["load_high"] is True
+    assert row["machine"]["before"]["cpu_model"] == "Test CPU"
+    text = report_text(tmp_path, "--no-plots")
+    assert "Machine: Test CPU, 2 cores" in text and "1.70/1.70/1.70 before the run" in text
+    assert ("**Note: the 1-minute load average was 1.70 before the run (above 1.0), on 2 "
+            "cores: other work shared the machine") in text
+    assert "- cpython3.11: CPython 3.11.7 (Python 3.11.7), JIT off" in text
+    quiet = tmp_path / "quiet"
+    quiet.mkdir()
+    write_matrix(quiet, {NUMPY: [steady(1.0)] * 2}, rounds=2)
+    assert report_json(quiet)[NUMPY]["machine"]["load_high"] is False
+    assert "Note: the 1-minute load" not in report_text(quiet, "--no-plots")
+
+
+def test_across_interpreters_table_reading_and_plot(tmp_path):
+    write_matrix(tmp_path, {
+        "cpython3.11-numpy": [steady(1.0), steady(1.02), steady(0.99)],
+        "cpython3.11-specialized": [steady(0.6), steady(0.61), steady(0.6)],
+        "cpython3.14-numpy": [steady(0.9), steady(0.92), steady(0.89)],
+        "cpython3.14-specialized": [steady(0.45), steady(0.47), steady(0.46)],
+        "cpython3.14-jit-specialized": [steady(0.40), steady(0.46), steady(0.41)],
+        "pypy7.3.11-numpy": [steady(2.0), steady(2.1), steady(2.05)],
+        "pypy7.3.11-specialized": [steady(0.012), steady(0.0125), steady(0.0118)],
+        "pypy8.0-numpy": [steady(2.0), steady(1.9), steady(2.2)],
+        "pypy8.0-specialized": [steady(0.010), steady(0.0101), steady(0.0099)],
+    }, rounds=3)
+    text = report_text(tmp_path)
+    assert ("| variant | cpython3.11 (CPython 3.11.7) | cpython3.14 (CPython 3.14.10) | "
+            "cpython3.14-jit (CPython 3.14.10, JIT) | pypy7.3.11 (PyPy 7.3.11) | "
+            "pypy8.0 (PyPy 8.0.1) |") in text
+    assert "| numpy | 1.000 s (3%)<br>0.41x" in text
+    across = [line for line in text.splitlines() if line.startswith("Across interpreters: ")][-1]
+    # the best CPython cell (3.14 + JIT, 0.40-0.46) overlaps 3.14 without it (0.45-0.47)
+    assert ("The best CPython cell by median is cpython3.14-jit-specialized, with no "
+            "measurable difference from cpython3.14-specialized") in across
+    assert ("pypy8.0-specialized is faster than cpython3.14-jit-specialized: 41.4x "
+            "(40.0-45.5x)") in across
+    assert "cpython3.14-numpy is faster than cpython3.11-numpy" in across
+    assert ("no measurable difference between cpython3.14-jit-specialized and "
+            "cpython3.14-specialized") in across
+    assert "pypy8.0-specialized is faster than pypy7.3.11-specialized" in across
+    assert ("cpyext (PyPy + numpy) across PyPy versions: no measurable difference between "
+            "pypy8.0-numpy and pypy7.3.11-numpy") in across
+    assert "[across interpreters](interpreters.png)" in text
+    assert (tmp_path / "interpreters.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_report_links_only_files_that_exist(tmp_path):
+    """No numpy cell: no speed-ups, so no speedup.png, and the report does not link one;
+    one interpreter: no interpreters.png."""
+    write_matrix(tmp_path, {UNROLLED: [steady(0.5)] * 2}, rounds=2)
+    text = report_text(tmp_path)
+    links = re.findall(r"\]\(([^)]+\.png)\)", text)
+    assert links == ["seconds_per_generation.png"]
+    assert all((tmp_path / link).exists() for link in links)
+    assert not (tmp_path / "speedup.png").exists()
+    text = report_text(tmp_path, "--no-plots")
+    assert ".png)" not in text and "Plots: none drawn for this report." in text
+
+
+def test_a_damaged_matrix_json_is_a_warning_and_the_files_still_count(disagreeing):
+    (disagreeing / "matrix.json").write_text("{not json")
+    result = run_module("ev.reporting.report", disagreeing, "--json")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "matrix.json: not readable as JSON" in result.stderr
+    rows = dict((r["cell"], r) for r in json.loads(result.stdout))
+    assert rows[UNROLLED]["rounds"] == 3 and rows[UNROLLED]["noisy"] is True
+
+
+def test_the_steady_state_rule_on_short_and_odd_runs():
+    from ev.common.stats import steady_start
+    assert steady_start([]) == 0 and steady_start([5.0]) == 0
+    assert steady_start([5.0, 1.0]) == 1 and steady_start([5.0, 1.0, 1.0, 1.0]) == 1
+    # one fast generation inside the warm-up does not start the steady state
+    assert steady_start([5.0, 3.0, 1.0, 3.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0]) == 5
+    # still falling at the end: the last three generations count
+    assert steady_start([9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0]) == 6
+
+
+@pytest.mark.parametrize("generations, marker, words", [
+    (1, "†", "† marks a run of one generation: its figure is that first generation"),
+    (2, "*", "* marks a median of a single generation (a run of two generations")])
+def test_short_runs_say_what_their_median_is_of(tmp_path, generations, marker, words):
+    """Issue 24 item 8: "1 generation" (not "1 generations"); with -g 1 the median is the
+    first generation's and says so; with -g 2 the single-generation median is marked."""
+    result = run_module("ev.main", "-n", 8, "-g", generations, "--seed", 1, "--results",
+                        tmp_path / "cpython-specialized.jsonl")
+    assert result.returncode == 0, result.stderr
+    summary = [line for line in result.stdout.splitlines() if line.startswith("# %d gen"
+                                                                              % generations)]
+    if generations == 1:
+        assert summary[0].startswith("# 1 generation, median")
+        assert "(of the first and only generation: warm-up included)" in summary[0]
+    else:
+        assert "(excluding the first: a single generation)" in summary[0]
+    text = report_text(tmp_path, "--no-plots")
+    assert ("%d generation%s per cell" % (generations, "s" if generations > 1 else "")) in text
+    row = [line for line in text.splitlines() if line.startswith("| %s-specialized" % HERE)][0]
+    assert re.search(r"\| [0-9.]+%s \|" % re.escape(marker), row)
+    assert words in text
+
+
+def test_a_round_without_generations_leaves_the_others_to_count(disagreeing):
+    """Round 1 of a cell killed before its first generation: its run record alone."""
+    path = disagreeing / ("%s.r1.jsonl" % UNROLLED)
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    row = report_json(disagreeing)[UNROLLED]
+    assert row["rounds"] == 3 and row["median_seconds"] == (0.8 + 0.55) / 2
+    assert row["steady_generations"][0] == [] and row["generations"] == 0
+    assert "| 0 of 6 (stopped) |" in report_text(disagreeing)
+
+
+def test_a_matrix_json_of_odd_types_is_read_without_a_traceback(disagreeing):
+    matrix = json.loads((disagreeing / "matrix.json").read_text())
+    matrix["interpreters"] = [7, {"label": ["x"]}, {"label": "cpython3.11", "version": 3}]
+    matrix["cells"] = "all of them"
+    matrix["runs"] += [{"file": 5}, {"file": "x.jsonl", "round": "one"}, "junk",
+                       {"cell": UNROLLED, "round": 4, "file": "missing.r4.jsonl"}]
+    matrix["machine"] = {"before": {"load_average": "high", "cores": "two"}, "after": 3}
+    (disagreeing / "matrix.json").write_text(json.dumps(matrix))
+    result = run_module("ev.reporting.report", disagreeing)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "a run entry without a file name" in result.stderr
+    assert "missing.r4.jsonl: cannot read" in result.stderr
+    assert "| %s |" % UNROLLED in result.stdout and "load average (1, 5, 15 min) unknown" \
+        in result.stdout
+
+
+def test_a_time_budget_is_said_and_not_taken_for_a_stopped_run(tmp_path):
+    """With --seconds, a run record's generations is only the cap; matrix.json's cell entry
+    holds the generations every round ran."""
+    matrix = write_matrix(tmp_path, {NUMPY: [steady(1.0, count=9)] * 2,
+                                     UNROLLED: [steady(0.5, count=14)] * 2}, rounds=2)
+    for cell in matrix["cells"]:
+        cell["budget_seconds"] = 2.0
+    for path in tmp_path.glob("*.jsonl"):
+        lines = path.read_text().splitlines()
+        lines[0] = json.dumps(dict(json.loads(lines[0]), generations=400))
+        path.write_text("\n".join(lines) + "\n")
+    (tmp_path / "matrix.json").write_text(json.dumps(matrix))
+    text = report_text(tmp_path, "--no-plots")
+    assert ("a time budget of 2 s of evolution per cell in round 1, whose generations every "
+            "later round repeats: 10-15 generations per cell") in text
+    assert "stopped" not in text and "| 15 |" in text
+
+
+def test_without_matplotlib_the_report_is_written_without_plots(disagreeing, tmp_path):
+    fake = tmp_path / "no-matplotlib" / "matplotlib"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise ImportError('No module named matplotlib')\n")
+    result = run_module("ev.reporting.report", disagreeing,
+                        env=dict(os.environ, PYTHONPATH=str(fake.parent)))
+    assert result.returncode == 0, result.stderr
+    assert "warning: no plots drawn: No module named matplotlib" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Plots: none drawn for this report." in (disagreeing / "report.md").read_text()
+    assert not list(disagreeing.glob("*.png"))

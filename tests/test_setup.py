@@ -1,0 +1,369 @@
+"""The set-up (scripts/setup_envs.sh) stamps a venv complete only when it is (issue 24 items 1
+and 2): Ctrl-C at any moment, a half-installed optional package, a venv copied from another
+checkout.
+
+The set-up runs here for real (bash, its traps, its stamp), on a stand-in interpreter (a
+Python script) whose ``-m venv`` and ``-m pip install`` only write files, so that a run takes
+a second instead of minutes; it can stop at a named moment and wait for the signal, and it
+handles Ctrl-C in pip's way (exit 1, not death by the signal: what fooled the old set-up).
+test_setup_real.py does the same sequence with the real interpreter and pip.
+"""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT
+
+needs_bash = pytest.mark.skipif(shutil.which("bash") is None, reason="the set-up is a bash script")
+once = pytest.mark.skipif(hasattr(sys, "pypy_version_info"),
+                          reason="the set-up is the same bash script whichever interpreter runs "
+                                 "pytest: tested under CPython (the stand-in starts slowly on PyPy)")
+
+FAKE_PYTHON = r'''#!%(real)s
+"""A stand-in interpreter for the set-up's tests (see tests/test_setup.py)."""
+import os, shutil, sys, time
+REAL = %(real)r
+venv = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+site = os.path.join(venv, "site")
+args = sys.argv[1:]
+
+
+def note(line):
+    with open(os.environ["FAKE_LOG"], "a") as log:
+        log.write(line + "\n")
+
+
+def stop_at(point):
+    """At the moment the test named: say so, and wait for Ctrl-C, which exits 1 (as pip does)."""
+    if os.environ.get("FAKE_STOP") == point:
+        note("stopped at " + point)
+        try:
+            while True:
+                time.sleep(0.05)
+        except KeyboardInterrupt:
+            sys.exit(1)
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as out:
+        out.write(text)
+
+
+def install(package, options):
+    if package == os.environ.get("FAKE_UNAVAILABLE"):
+        print("ERROR: No matching distribution found for " + package)
+        sys.exit(1)
+    if package.startswith("-e"):
+        return
+    if package == "pip":
+        return
+    if "[" in package or os.path.isdir(package):        # ev itself, editable
+        checkout = package.split("[")[0]
+        stop_at("main")
+        info = os.path.join(site, "ev-0.1.0.dist-info")
+        write(os.path.join(info, "METADATA"), "Metadata-Version: 2.1\nName: ev\nVersion: 0.1.0\n")
+        write(os.path.join(info, "direct_url.json"),
+              '{"url": "file://%%s", "dir_info": {"editable": true}}' %% checkout)
+        return
+    # an optional package: half of it first (its __init__ needs a submodule not yet there)
+    write(os.path.join(site, package, "__init__.py"), "import %%s.misc\n" %% package)
+    stop_at(package)
+    write(os.path.join(site, package, "misc.py"), "")
+    write(os.path.join(site, package, "MPI.py"), "")
+    write(os.path.join(site, package, "__init__.py"),
+          "import %%s.misc\nclass rc: initialize = finalize = True\n" %% package)
+    note("installed %%s %%s" %% (package, " ".join(options)))
+
+
+if args[:2] == ["-m", "venv"]:
+    os.makedirs(os.path.join(args[2], "bin"))
+    shutil.copy(__file__, os.path.join(args[2], "bin", "python"))
+    stop_at("venv")
+    os.makedirs(os.path.join(args[2], "site"))
+elif args[:3] == ["-m", "pip", "install"]:
+    options, packages, words = [], [], iter(args[3:])
+    for word in words:
+        if word == "--no-binary":
+            word += " " + next(words)
+        (options if word.startswith("--") else packages).append(word)
+    for package in packages:
+        install(package, options)
+elif args[:1] == ["-m"]:
+    note("ran " + " ".join(args))                        # the C builds
+else:                                                   # -c CODE, or a script: the real one
+    env = dict(os.environ, PYTHONPATH=site)
+    os.execve(REAL, [REAL, "-S"] + [a for a in args if a != "-I"], env)
+'''
+
+
+def checkout(folder):
+    """A checkout as far as the set-up reads it: its scripts, setup.cfg, pyproject.toml."""
+    os.makedirs(str(folder / "scripts"))
+    for name in ("scripts/setup_envs.sh", "scripts/venv_check.py", "setup.cfg", "pyproject.toml"):
+        shutil.copy(os.path.join(ROOT, name), str(folder / name))
+    return folder
+
+
+@pytest.fixture
+def world(tmp_path):
+    """Two checkouts, a stand-in python, an mpicc on PATH (mpi4py's precondition)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "fakepython"
+    fake.write_text(FAKE_PYTHON % {"real": sys.executable})
+    (bin_dir / "mpicc").write_text("#!/bin/sh\nexit 0\n")
+    for tool in (fake, bin_dir / "mpicc"):
+        tool.chmod(0o755)
+    return {"tmp": tmp_path, "python": str(fake), "a": checkout(tmp_path / "a"),
+            "b": checkout(tmp_path / "b"), "log": tmp_path / "fake.log",
+            "path": "%s:%s" % (bin_dir, os.environ["PATH"])}
+
+
+def start(world, repo, venv_root, **env):
+    script = 'source "$1/scripts/setup_envs.sh" && setup_cpython && echo "PY=$CPYTHON_PY"'
+    environment = dict(os.environ)
+    for name in ("FAKE_STOP", "FAKE_UNAVAILABLE", "EV_MPI_CHECKED", "EV_APT_UPDATED"):
+        environment.pop(name, None)
+    environment.update(PATH=world["path"], EV_CPYTHON=world["python"],
+                       EV_VENV_ROOT=str(venv_root), EV_NO_INSTALL="1",
+                       FAKE_LOG=str(world["log"]), **env)
+    return subprocess.Popen(["bash", "-c", script, "setup", str(repo)], env=environment,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            universal_newlines=True, start_new_session=True)
+
+
+def setup(world, repo, venv_root, **env):
+    """A whole set-up run: (exit status, stdout, stderr)."""
+    process = start(world, repo, venv_root, **env)
+    out, err = process.communicate(timeout=120)
+    return process.returncode, out, err
+
+
+def interrupt_at(world, repo, venv_root, point):
+    """A set-up run that gets Ctrl-C (SIGINT to its process group) at ``point``."""
+    world["log"].write_text("")
+    process = start(world, repo, venv_root, FAKE_STOP=point)
+    deadline = time.time() + 60
+    while "stopped at " + point not in world["log"].read_text():
+        assert process.poll() is None and time.time() < deadline, process.communicate()
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    return process.returncode, out, err
+
+
+def stamp(venv_root):
+    path = venv_root / "cpython" / ".ev-installed"
+    return path.read_text() if path.exists() else None
+
+
+def imports(venv_root, module):
+    python = str(venv_root / "cpython" / "bin" / "python")
+    return subprocess.run([python, "-c", "import " + module]).returncode == 0
+
+
+def optional_first():
+    return "pyperf" if hasattr(sys, "pypy_version_info") else "numba"
+
+
+@needs_bash
+@once
+@pytest.mark.parametrize("point", ["venv", "main", optional_first(), "mpi4py"])
+def test_ctrl_c_leaves_no_stamp_and_stops_the_set_up(world, point):
+    venvs = world["tmp"] / "venvs"
+    status, out, err = interrupt_at(world, world["a"], venvs, point)
+    assert status == -signal.SIGINT, err       # died of the signal: the caller stops too
+    assert "PY=" not in out
+    assert stamp(venvs) is None
+    assert "interrupted: %s is left unstamped" % (venvs / "cpython") in err
+    assert "installed mpi4py" not in world["log"].read_text() or point == "mpi4py"
+
+
+@needs_bash
+@once
+def test_three_interrupts_then_a_set_up_give_a_whole_venv(world):
+    """Issue 24's sequence: Ctrl-C during the venv, the main install and the optional
+    packages, then a normal run: every optional package imports, the stamp says so."""
+    venvs = world["tmp"] / "venvs"
+    for point in ("venv", "main", optional_first()):
+        assert interrupt_at(world, world["a"], venvs, point)[0] == -signal.SIGINT
+    status, out, err = setup(world, world["a"], venvs)
+    assert status == 0, err
+    assert out.strip() == "PY=%s" % (venvs / "cpython" / "bin" / "python")
+    assert "was never completed (interrupted?): making it anew" in err
+    written = stamp(venvs).splitlines()
+    assert written[1:3] == ["checkout %s" % world["a"], "venv %s" % (venvs / "cpython")]
+    assert optional_first() in [line.split()[1] for line in written[3:]]
+    for line in written[3:]:
+        assert line.endswith(" ok"), line
+        assert imports(venvs, line.split()[1])
+    assert "installed mpi4py --disable-pip-version-check --no-binary mpi4py" in \
+        world["log"].read_text()                               # built against this MPI
+    status, _, err = setup(world, world["a"], venvs)
+    assert status == 0 and "(up to date)" in err
+
+
+@needs_bash
+@once
+def test_a_broken_optional_package_in_a_stamped_venv_is_reinstalled(world):
+    venvs = world["tmp"] / "venvs"
+    assert setup(world, world["a"], venvs)[0] == 0
+    package = optional_first()
+    (venvs / "cpython" / "site" / package / "misc.py").unlink()     # half-installed
+    assert not imports(venvs, package)
+    status, _, err = setup(world, world["a"], venvs)
+    assert status == 0, err
+    assert "%s is installed in %s but does not import (ModuleNotFoundError: No module named " \
+        "'%s.misc'): reinstalling it" % (package, venvs / "cpython", package) in err
+    assert "installed %s --disable-pip-version-check --force-reinstall --no-deps" % package \
+        in world["log"].read_text()
+    assert imports(venvs, package)
+    assert "optional %s ok" % package in stamp(venvs)
+
+
+@needs_bash
+@once
+def test_an_optional_package_that_cannot_be_had_is_recorded_with_the_reason(world):
+    venvs = world["tmp"] / "venvs"
+    status, _, err = setup(world, world["a"], venvs, FAKE_UNAVAILABLE="mpi4py")
+    assert status == 0, err
+    note, = [line for line in err.splitlines() if "no mpi4py" in line]
+    assert "No matching distribution found for mpi4py" in note
+    assert "optional mpi4py absent: pip could not install it: ERROR: No matching " \
+        "distribution found for mpi4py" in stamp(venvs)
+    status, _, err = setup(world, world["a"], venvs)
+    assert status == 0 and "(up to date)" in err                  # not retried every run
+
+
+@needs_bash
+@once
+def test_a_venv_copied_from_another_checkout_is_made_anew(world):
+    """``cp -a ../other/.venv .``: the stamp names the other checkout and the other folder."""
+    assert setup(world, world["b"], world["b"] / ".venv")[0] == 0
+    shutil.copytree(str(world["b"] / ".venv"), str(world["a"] / ".venv"), symlinks=True)
+    status, out, err = setup(world, world["a"], world["a"] / ".venv")
+    assert status == 0, err
+    assert "(up to date)" not in err
+    assert "was made for the checkout %s at %s (copied?): making it anew" % (
+        world["b"], world["b"] / ".venv" / "cpython") in err
+    assert stamp(world["a"] / ".venv").splitlines()[1] == "checkout %s" % world["a"]
+
+
+@needs_bash
+@once
+def test_a_venv_whose_ev_comes_from_elsewhere_is_made_anew(world):
+    """The stamp fits but the editable install points at another checkout (say, someone ran
+    ``pip install -e ../other`` in it)."""
+    venvs = world["tmp"] / "venvs"
+    assert setup(world, world["a"], venvs)[0] == 0
+    direct_url = venvs / "cpython" / "site" / "ev-0.1.0.dist-info" / "direct_url.json"
+    direct_url.write_text('{"url": "file://%s", "dir_info": {"editable": true}}' % world["b"])
+    status, _, err = setup(world, world["a"], venvs)
+    assert status == 0, err
+    assert "has ev installed from %s, not from %s: making it anew" % (world["b"], world["a"]) in err
+    assert "file://%s" % world["a"] in direct_url.read_text()
+
+
+def test_a_broken_numba_is_reported_as_broken_not_as_absent(run, tmp_path):
+    """Issue 24: a half-installed numba on CPython was reported as "there is no numba for
+    PyPy".  Three causes, three messages."""
+    (tmp_path / "numba").mkdir()
+    (tmp_path / "numba" / "__init__.py").write_text("import numba.misc\n")
+    result = run("ev.cli.variants", "numba",
+                 env=dict(os.environ, PYTHONPATH=str(tmp_path)))
+    assert result.returncode == 1
+    if hasattr(sys, "pypy_version_info"):
+        assert result.stdout.strip() == (
+            "the numba variant needs numba, which does not exist for PyPy")
+    else:
+        assert result.stdout.strip().startswith(
+            "numba is installed but broken (ModuleNotFoundError: No module named 'numba.misc')")
+        assert "PyPy" not in result.stdout
+
+
+def test_a_missing_numba_is_reported_as_not_installed(monkeypatch):
+    import importlib.util
+    import platform
+    from ev.backends.registry import numba_missing
+    monkeypatch.setattr(platform, "python_implementation", lambda: "CPython")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    assert numba_missing(ImportError("No module named 'numba'")) == (
+        "the numba variant needs numba, which is not installed in this interpreter "
+        "(the set-up installs it; or: pip install numba)")
+
+
+@needs_bash
+@once
+def test_no_mpi_is_one_line_and_not_fatal(world):
+    """No MPI compiler and no permission to install MPICH: one line, a venv all the same."""
+    venvs = world["tmp"] / "venvs"
+    status, out, err = setup(world, world["a"], venvs, MPICC=str(world["tmp"] / "no-mpicc"))
+    assert status == 0, err
+    assert out.startswith("PY=")
+    mpi_lines = [line for line in err.splitlines() if "MPI" in line or "no mpi4py" in line]
+    assert mpi_lines == ["[setup] note: no MPI (MPICH): mpi4py will not be installed and "
+                         "--executor mpi will say so; as root: apt-get install mpich libmpich-dev"]
+    assert "optional mpi4py absent: no MPI library" in stamp(venvs)
+    assert "installed mpi4py" not in world["log"].read_text()
+
+
+@needs_bash
+@once
+def test_a_venv_stamped_by_the_older_set_up_is_made_anew(world):
+    venvs = world["tmp"] / "venvs"
+    assert setup(world, world["a"], venvs)[0] == 0
+    (venvs / "cpython" / ".ev-installed").write_text("3619713240-3.11.7\n")   # its format
+    status, _, err = setup(world, world["a"], venvs)
+    assert status == 0, err
+    assert "was made by an older set-up: making it anew" in err
+    assert stamp(venvs).startswith("inputs ")
+
+
+@needs_bash
+@once
+def test_mpi4py_left_out_for_want_of_mpi_is_installed_once_mpi_is_there(world):
+    venvs = world["tmp"] / "venvs"
+    assert setup(world, world["a"], venvs, MPICC=str(world["tmp"] / "no-mpicc"))[0] == 0
+    assert "optional mpi4py absent: no MPI library" in stamp(venvs)
+    status, _, err = setup(world, world["a"], venvs)                 # mpicc on PATH now
+    assert status == 0, err
+    assert "MPI is here now: installing mpi4py into %s" % (venvs / "cpython") in err
+    assert "optional mpi4py ok" in stamp(venvs) and imports(venvs, "mpi4py")
+    assert "(up to date)" in err
+
+
+@needs_bash
+@once
+def test_a_venv_whose_python_no_longer_runs_is_made_anew(world):
+    venvs = world["tmp"] / "venvs"
+    assert setup(world, world["a"], venvs)[0] == 0
+    python = venvs / "cpython" / "bin" / "python"
+    python.write_text("#!/bin/sh\nexit 1\n")               # its base interpreter gone, say
+    status, _, err = setup(world, world["a"], venvs)
+    assert status == 0, err
+    assert "cannot run the venv's check: making it anew" in err
+    assert stamp(venvs) is not None and imports(venvs, "pyperf")
+
+
+@needs_bash
+@once
+def test_ctrl_c_during_the_check_of_a_stamped_venv_stops_without_a_traceback(world):
+    venvs = world["tmp"] / "venvs"
+    assert setup(world, world["a"], venvs)[0] == 0
+    slow = venvs / "cpython" / "site" / "pyperf" / "__init__.py"
+    slow.write_text(slow.read_text() + "import os, time\nopen(os.environ['FAKE_LOG'], 'a')"
+                    ".write('stopped at check\\n')\ntime.sleep(30)\n")
+    status, out, err = interrupt_at(world, world["a"], venvs, "check")
+    assert status == -signal.SIGINT
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert "interrupted: %s is stamped complete; the next set-up checks it again" % (
+        venvs / "cpython") in err
+    slow.write_text(slow.read_text().replace("time.sleep(30)", ""))
+    status, _, err = setup(world, world["a"], venvs)
+    assert status == 0 and "(up to date)" in err
