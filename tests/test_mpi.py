@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -86,3 +87,42 @@ def test_ranks_on_two_hosts_print_the_serial_lines(two_hosts, serial_lines):
     workers = re.search(r"^# 2 workers: (.*)$", result.stderr, re.M).group(1)
     assert first in workers and second in workers, workers
     assert fitness_lines(result.stdout) == serial_lines != []
+
+
+def test_a_hung_rank_ends_the_run_in_one_line_and_aborts_the_job(tmp_path):
+    """A worker rank stopped (SIGSTOP: as a deadlock would hang it): after the timeout
+    (at least 10 s) one line names the generation and the chunk, the store keeps the whole
+    generations, and the job is aborted rather than left waiting."""
+    store = tmp_path / "run.db"
+    proc = subprocess.Popen(["mpiexec", "-n", "3", sys.executable, "-u", "-m", "mpi4py.futures",
+                             "-m", "ev.main", "-n", "40", "-g", "1000", "--seed", "9",
+                             "--executor", "mpi", "--store", str(store)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            universal_newlines=True)
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if line.startswith("Generation   1"):
+            break
+    pid = None
+    try:
+        workers_line = proc.stderr.readline()
+        pid = int(re.search(r"pids (\d+)", workers_line).group(1))
+        os.kill(pid, signal.SIGSTOP)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        proc.kill()
+    assert proc.returncode != 0
+    ours = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(ours) == 1 and "Traceback" not in err, err
+    assert re.match(r"error: generation \d+: chunk \d+ \(creatures \d+-\d+\) did not come back "
+                    r"within \d+ s .*the MPI job is aborted", ours[0]), ours[0]
+    done = fitness_lines("".join(seen) + out)
+    resumed = run_module("ev.main", "--resume", store, "-g", 1, "--workers", 2)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resuming %s at generation %d" % (store, len(done)) in resumed.stdout

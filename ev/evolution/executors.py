@@ -70,6 +70,7 @@ class SerialEvaluation(object):
 class PoolEvaluation(SerialEvaluation):
     """evaluate_all on a pool of workers (see the module's docstring)."""
     task = staticmethod(chunks.evaluate_chunk)   # benchmarks.scaling_ship sends chunks.nothing
+    stopping = "the workers were stopped"
 
     def __init__(self, spec, count, min_timeout=MIN_TIMEOUT):
         SerialEvaluation.__init__(self, self.evaluate_pending)
@@ -143,10 +144,9 @@ class PoolEvaluation(SerialEvaluation):
             done, waiting = wait(waiting, timeout=timeout, return_when=FIRST_COMPLETED)
             if not done:
                 late = min(index[f] for f in waiting)
-                raise EvaluationFailed("%s: %s did not come back within %.0f s (%s); the "
-                                       "workers were stopped" % (
-                                           what, self._chunk(late, bounds),
-                                           timeout, self._hung_worker(late)))
+                raise EvaluationFailed("%s: %s did not come back within %.0f s (%s); %s" % (
+                    what, self._chunk(late, bounds), timeout, self._hung_worker(late),
+                    self.stopping))
             for future in sorted(done, key=index.get):
                 error = future.exception()
                 if error is not None:
@@ -259,7 +259,7 @@ class ProcessEvaluation(PoolEvaluation):
         pid, how = dead
         slots = [s for s in range(len(bounds or ())) if self.started[s] == pid]
         during = ("during %s" % self._chunk(slots[-1], bounds)) if slots else "between chunks"
-        return "worker pid %d died (%s) %s; the other workers were stopped" % (pid, how, during)
+        return "worker pid %d died (%s) %s; %s" % (pid, how, during, self.stopping)
 
     def _dead_worker(self):
         """(pid, how) of the worker that died by itself, not by the pool's clean-up."""
@@ -318,6 +318,8 @@ class MpiEvaluation(PoolEvaluation):
     """The ranks of an MPI job (mpi4py.futures.MPIPoolExecutor), launched as
     ``mpiexec -n K python -m mpi4py.futures -m ev.main --executor mpi ...``: rank 0 runs the
     GA, the other K-1 ranks are the workers (on whatever hosts mpiexec put them)."""
+
+    stopping = "the MPI job is aborted"
 
     def __init__(self, spec, min_timeout=MIN_TIMEOUT):
         PoolEvaluation.__init__(self, spec, 0, min_timeout)
