@@ -21,6 +21,7 @@ import tempfile
 import click
 
 from benchmarks.scaling_model import amdahl_rows, efficiency_rows, markdown
+from ev.common import atomic
 from ev.common.stats import median, steady_median
 from ev.pythons.interpreters import ROOT, last_line, venv_python
 
@@ -106,7 +107,9 @@ def plan(populations, max_seconds, cells, measured):
 @click.option("--max-seconds", type=float, default=30.0, show_default=True,
               help="Skip a cell at a population where its serial s/gen would exceed this.")
 @click.option("--json", "as_json", is_flag=True, help="Print everything as JSON.")
-def main(populations, cells, generations, rounds, seed, max_seconds, as_json):
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="Also write the JSON report to this file (the tables still print).")
+def main(populations, cells, generations, rounds, seed, max_seconds, as_json, out):
     """Scaling of ev's evaluation over local workers, and the cores-to-match figure."""
     try:
         sizes = sorted(int(p) for p in populations.split(","))
@@ -147,6 +150,11 @@ def main(populations, cells, generations, rounds, seed, max_seconds, as_json):
               "efficiency": efficiency_rows(measured), "shipping": shipping,
               "cores_to_match": amdahl_rows(measured, shipping), "skipped": skipped,
               "measured": measured}
+    if out:
+        try:
+            atomic.write_text(out, json.dumps(report, indent=1) + "\n")
+        except OSError as error:
+            raise click.ClickException(atomic.describe(error))
     if as_json:
         click.echo(json.dumps(report, indent=1))
     else:
