@@ -15,9 +15,10 @@ costly, and the store keeps every whole generation for --resume, with any number
 - a worker that dies (kill -9, out of memory, a crash in native code): its pid and signal;
 - a worker that hangs: no chunk has come back for HANG_FACTOR x the slowest chunk so far
   (before the first chunk: x the start-up probe's time per creature, the fastest of three,
-  x the chunk's size), and
-  at least MIN_TIMEOUT seconds.  The GA's process waits no longer, stops the workers and
-  says so.  Under MPI a hung or dead rank cannot be killed from here: the job is aborted.
+  x the chunk's size), and at least MIN_TIMEOUT seconds (START_TIMEOUT for the workers'
+  start-up: a spawned PyPy imports numpy).  The GA's process waits no longer, stops the
+  workers and says so.  Under MPI a hung rank cannot be killed from here: the job is aborted
+  once the run's outputs are closed (a rank that dies is MPICH's: mpiexec ends the job).
 """
 import os
 import sys
@@ -32,6 +33,7 @@ START_METHODS = ("fork", "spawn")
 CHUNKS_PER_WORKER = 4      # a slow or busy worker then holds up a quarter of its share
 HANG_FACTOR = 20.0
 MIN_TIMEOUT = 10.0         # seconds
+START_TIMEOUT = 120.0      # seconds for every worker to start and build its variant
 CLOSE_SECONDS = 5.0        # a worker still there this long after the end of the run is killed
 
 
@@ -91,8 +93,9 @@ class PoolEvaluation(SerialEvaluation):
         self.executor = self._make_executor()
         self.generation = self.first_generation
         try:
-            replies = self._gather([self.executor.submit(chunks.hello, probe)
-                                    for _ in range(self.count)], "start-up", None, probe)
+            futures = [self.executor.submit(chunks.hello, probe) for _ in range(self.count)]
+            self._submitted()
+            replies = self._gather(futures, "start-up", None)
         except BaseException:
             self.failed = True
             self.close()
@@ -113,7 +116,7 @@ class PoolEvaluation(SerialEvaluation):
             self.generation += 1
             return
         genomes = chunks.pack(pending, self.spec.controller)
-        length = len(genomes) // len(pending) if pending else 1
+        length = len(genomes) // len(pending)
         bounds = chunk_bounds(len(pending), self.count * CHUNKS_PER_WORKER)
         self._prepare(len(bounds))
         try:
@@ -123,7 +126,7 @@ class PoolEvaluation(SerialEvaluation):
         except BrokenProcessPool as error:   # a worker died between two generations
             raise EvaluationFailed("generation %d: %s" % (
                 self.generation, self._fault(None, None, error)))
-        replies = self._gather(futures, "generation %d" % self.generation, bounds, None)
+        replies = self._gather(futures, "generation %d" % self.generation, bounds)
         for (first, end), (_, seconds, fitnesses) in zip(bounds, replies):
             if len(fitnesses) != end - first:
                 raise EvaluationFailed("generation %d: chunk of creatures %d-%d came back with "
@@ -133,19 +136,21 @@ class PoolEvaluation(SerialEvaluation):
                 creature.fitness = fitness
         self.generation += 1
 
-    def _gather(self, futures, what, bounds, probe):
+    def _gather(self, futures, what, bounds):
         """The futures' results in order; EvaluationFailed at the first fault, or when no
         future has finished within the timeout."""
         chunk_size = bounds[0][1] - bounds[0][0] if bounds else 1
         index = {future: i for i, future in enumerate(futures)}
         waiting = set(futures)
         while waiting:
-            timeout = self.timeout(chunk_size)
+            timeout = self.timeout(chunk_size) if bounds else max(START_TIMEOUT,
+                                                                   self.min_timeout)
             done, waiting = wait(waiting, timeout=timeout, return_when=FIRST_COMPLETED)
             if not done:
                 late = min(index[f] for f in waiting)
                 raise EvaluationFailed("%s: %s did not come back within %.0f s (%s); %s" % (
-                    what, self._chunk(late, bounds), timeout, self._hung_worker(late),
+                    what, self._chunk(late, bounds), timeout,
+                    self._hung_worker(late) if bounds else "a worker did not start",
                     self.stopping))
             for future in sorted(done, key=index.get):
                 error = future.exception()
@@ -174,6 +179,9 @@ class PoolEvaluation(SerialEvaluation):
         return "hung worker?"
 
     def _prepare(self, chunk_count):
+        pass
+
+    def _submitted(self):
         pass
 
     def close(self):
@@ -238,12 +246,10 @@ class ProcessEvaluation(PoolEvaluation):
         executor._safe_to_dynamically_spawn_children = False
         return executor
 
-    def start(self):
-        PoolEvaluation.start(self)
-        # The pool's own table of its processes: what names a dead worker and what Ctrl-C
-        # kills (concurrent.futures keeps no public list).
+    def _submitted(self):
+        # The pool's own table of its processes (all started at the first submit): what
+        # names a dead worker and what Ctrl-C kills (concurrent.futures keeps no public list).
         self.processes = list(getattr(self.executor, "_processes", {}).values())
-        return self
 
     def _prepare(self, chunk_count):
         for slot in range(chunk_count):
@@ -251,20 +257,21 @@ class ProcessEvaluation(PoolEvaluation):
 
     def _fault(self, i, bounds, error):
         if not isinstance(error, BrokenProcessPool):
-            return "%s raised %s in worker pid %d" % (self._chunk(i, bounds), one_line(error),
-                                                      self.started[i] if bounds else 0)
+            pid = self.started[i] if bounds else 0
+            return "%s raised %s%s" % (self._chunk(i, bounds), one_line(error),
+                                       " in worker pid %d" % pid if pid else "")
         dead = self._dead_worker()
         if dead is None:
             return "a worker died (%s)" % one_line(error)
         pid, how = dead
         slots = [s for s in range(len(bounds or ())) if self.started[s] == pid]
-        during = ("during %s" % self._chunk(slots[-1], bounds)) if slots else "between chunks"
+        during = ("during %s" % self._chunk(slots[-1], bounds) if slots
+                  else "between chunks" if bounds else "while starting")
         return "worker pid %d died (%s) %s; %s" % (pid, how, during, self.stopping)
 
     def _dead_worker(self):
         """(pid, how) of the worker that died by itself, not by the pool's clean-up."""
         import signal
-        import time
         deadline = time.monotonic() + 2.0
         while time.monotonic() < deadline:
             for process in self.processes:
