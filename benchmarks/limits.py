@@ -23,36 +23,71 @@ import tempfile
 import click
 
 from benchmarks.batches import creature_count, full_thrust_batches, record_batches, save
-from ev.pythons.interpreters import ROOT, default_interpreters, last_line
+from ev.pythons import names
+from ev.pythons.interpreters import ROOT, last_line
 from ev.common.stats import median
 
-LIMITS = ("cpython-c", "pypy-c")   # the first measured is "C"
 TOLERANCE = 1e-12
-PYPY_BEST = "pypy-specialized"
 BATCH = 250   # creatures a generation evaluates (population 500)
 # pypy-numpy takes ~7 s per batch: left out unless asked for.
 CONTENDERS = {"cpython": ("c", "numba", "vectorized", "specialized", "numpy"),
               "pypy": ("c", "specialized", "lean")}
 
 
-def implementation_of(python):
-    done = subprocess.run([python, "-c", "import platform; "
-                           "print(platform.python_implementation().lower())"],
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True)
+def implementation_of(interpreter):
+    done = interpreter.run(["-c", "import platform; "
+                            "print(platform.python_implementation().lower())"], cwd=ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True)
     if done.returncode != 0:
-        raise click.ClickException("%s does not run" % python)
+        raise click.ClickException("%s does not run" % interpreter.label)
     return done.stdout.strip()
 
 
-def run_round(python, implementation, path, round_number, variants, passes=1):
-    done = subprocess.run([python, "-m", "benchmarks.contenders", path, str(round_number),
-                           str(passes)] + list(variants), cwd=ROOT, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True)
+def chosen_interpreters(pythons, interpreters):
+    """(label, implementation, Interpreter) per interpreter to measure.  ``--python PATH``
+    keeps the short labels "cpython"/"pypy"; ``--interpreters`` names carry their version
+    ("cpython3.14-jit"), so that several CPythons can sit in one table."""
+    try:
+        if pythons:
+            chosen = [names.from_path(python) for python in pythons]
+        else:
+            chosen = names.parse(interpreters)
+    except names.InterpreterError as error:
+        raise click.BadParameter(str(error), param_hint="--interpreters")
+    missing = [i.missing() for i in chosen if i.missing()]
+    if missing:
+        raise click.ClickException(missing[0])
+    found = []
+    for interpreter in chosen:
+        implementation = implementation_of(interpreter)
+        label = implementation if pythons or interpreters == "host" else interpreter.label
+        found.append((label, implementation, interpreter))
+    return found
+
+
+def run_round(interpreter, label, path, round_number, variants, passes=1):
+    done = interpreter.run(["-m", "benchmarks.contenders", interpreter.path(path),
+                            str(round_number), str(passes)] + list(variants), cwd=ROOT,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           universal_newlines=True)
     if done.returncode != 0:
-        raise click.ClickException("%s failed: %s" % (python, last_line(done.stderr)))
+        raise click.ClickException("%s failed: %s" % (label, last_line(done.stderr)))
     results = json.loads(last_line(done.stdout))
-    return dict(("%s-%s" % (implementation, name), result) for name, result in results.items())
+    return dict(("%s-%s" % (label, name), result) for name, result in results.items())
+
+
+def c_limit(first_round):
+    """The C contender every ratio is taken to: the first interpreter's (CPython's when
+    measured), or None."""
+    return next((name for name, result in first_round.items()
+                 if name.endswith("-c") and "seconds" in result), None)
+
+
+def pypy_best(first_round):
+    """The first PyPy's specialized contender, the reference for vs_pypy_specialized."""
+    return next((name for name in first_round
+                 if name.startswith("pypy") and name.endswith("-specialized")), None)
 
 
 def summarize(rounds, creatures):
@@ -69,11 +104,13 @@ def summarize(rounds, creatures):
                                        for r in results]),
                "mismatches": max(r["mismatches"] for r in results),
                "largest_difference": largest, "agrees": largest <= TOLERANCE}
-        limit = ([c for c in LIMITS if "seconds" in rounds[0].get(c, {})] or [None])[0]
-        for key, other in (("vs_c", limit), ("vs_pypy_specialized", PYPY_BEST)):
+        for key, other in (("vs_c", c_limit(rounds[0])),
+                           ("vs_pypy_specialized", pypy_best(rounds[0]))):
             ratios = [r[name]["seconds"] / r[other]["seconds"] for r in rounds
                       if r.get(other, {}).get("seconds")]
             row[key] = median(ratios) if ratios else None
+            row[key + "_low"] = min(ratios) if ratios else None
+            row[key + "_high"] = max(ratios) if ratios else None
         rows.append(row)
     return sorted(rows, key=lambda r: r.get("ms_per_batch", float("inf")))
 
@@ -91,8 +128,13 @@ def full_thrust_like(population, generations):
     return full_thrust_batches(min(BATCH, creatures), max(1, creatures // BATCH))
 
 
-def fmt(value, pattern):
-    return "-" if value is None else pattern % value
+def with_range(row, key):
+    """A ratio as 'median (lowest-highest over rounds)', or '-'."""
+    if row.get(key) is None:
+        return "-"
+    if row[key + "_low"] == row[key + "_high"]:
+        return "%.2f" % row[key]
+    return "%.2f (%.2f-%.2f)" % (row[key], row[key + "_low"], row[key + "_high"])
 
 
 def markdown(rows, options):
@@ -101,18 +143,18 @@ def markdown(rows, options):
               "%(creatures)d controllers at full thrust") % options
              + ", %(rounds)d interleaved rounds of %(passes)d timed pass(es); medians over "
                "rounds." % options, "",
-             "| contender | ms / %d creatures | vs C | vs %s | fitness as ev's |"
-             % (BATCH, PYPY_BEST), "| --- | ---: | ---: | ---: | --- |"]
+             "| contender | ms / %d creatures | vs C | vs the first PyPy's specialized "
+             "| fitness as ev's |" % BATCH, "| --- | ---: | ---: | ---: | --- |"]
     for row in rows:
         if "unavailable" in row:
             lines.append("| %s | not run: %s | | | |" % (row["contender"], row["unavailable"]))
             continue
         lines.append("| %s | %.2f | %s | %s | %s |" % (
-            row["contender"], row["ms_per_batch"], fmt(row["vs_c"], "%.2f"),
-            fmt(row["vs_pypy_specialized"], "%.2f"),
-            agreement(row)))
-    return "\n".join(lines + ["", "vs C: over %s's time in the same round (over %s's when "
-                               "CPython was not measured)." % LIMITS])
+            row["contender"], row["ms_per_batch"], with_range(row, "vs_c"),
+            with_range(row, "vs_pypy_specialized"), agreement(row)))
+    return "\n".join(lines + ["", "vs C: over the first interpreter's C contender's time in "
+                               "the same round, median (lowest-highest) over rounds; a "
+                               "single figure when every round gave the same."])
 
 
 def agreement(row):
@@ -131,30 +173,33 @@ def agreement(row):
               help="Timed passes over the batches per contender and round (the median "
                    "pass counts): more for a steadier figure on a noisy machine.")
 @click.option("--python", "pythons", multiple=True,
-              help="An interpreter to measure (repeatable) [default: this one and the "
-                   "other venv].")
+              help="A path to an interpreter to measure (repeatable; its contenders are "
+                   "labelled cpython-/pypy-).")
+@click.option("--interpreters", default="host", show_default=True,
+              help="Interpreters to measure, comma-separated: " + names.help_text())
 @click.option("--batches", "kind", type=click.Choice(["recorded", "full-thrust"]),
               default="recorded", show_default=True,
               help="The creatures of a seeded run, or as many controllers at full thrust "
                    "(flights that stay on the flight loop's compiled path).")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
-def main(population, generations, seed, rounds, passes, pythons, kind, as_json):
+def main(population, generations, seed, rounds, passes, pythons, interpreters, kind,
+         as_json):
     """Evaluate the same creatures through C, numba and every Python contender; how far is
     each from C?"""
-    interpreters = [(python, implementation_of(python))
-                    for python in pythons or default_interpreters()]
+    measured_by = chosen_interpreters(pythons, interpreters)
     batches = (record_batches_of(population, generations, seed) if kind == "recorded" else
                full_thrust_like(population, generations))
     creatures = creature_count(batches)
-    with tempfile.TemporaryDirectory(prefix="ev-limits-") as scratch:
+    # Inside the checkout: an interpreter in a Debian root sees only the checkout (at /ev).
+    with tempfile.TemporaryDirectory(prefix=".ev-limits-", dir=ROOT) as scratch:
         path = os.path.join(scratch, "batches.json")
         save(batches, path)
         measured = []
         for round_number in range(rounds):
             results = {}
-            for python, implementation in interpreters:
-                click.echo("round %d: %s ..." % (round_number + 1, python), err=True)
-                results.update(run_round(python, implementation, path, round_number,
+            for label, implementation, interpreter in measured_by:
+                click.echo("round %d: %s ..." % (round_number + 1, label), err=True)
+                results.update(run_round(interpreter, label, path, round_number,
                                          CONTENDERS.get(implementation, ("specialized",)),
                                          passes))
             measured.append(results)

@@ -1,5 +1,5 @@
-"""``python -m ev``: the ev command (see ev.cli)."""
-from ev.cli.main import main
+"""``python -m ev``: the ev command (``ev --help``; see ev.cli.command)."""
+from ev.cli.command import main
 
 if __name__ == "__main__":
     main()

@@ -82,6 +82,13 @@ def sh_commands(text):
     return commands
 
 
+def page_files(text):
+    """{name: text} of a page's ```python blocks that start with '# file: NAME': the files
+    its commands expect in the folder they run in (a program of the reader's own)."""
+    return dict((match.group(1), match.group(0)[len("```python\n"):-len("```")])
+                for match in re.finditer(r"```python\n# file: (\S+).*?```", text, re.S))
+
+
 def pypy():
     """The PyPy of the set-up, or None."""
     path = os.environ.get("EV_PYPY_PY") or str(ROOT / ".venv" / "pypy" / "bin" / "python")
@@ -131,6 +138,8 @@ def test_commands_run_as_written(page, tmp_path):
         pytest.skip(f"{page.name} runs commands on PyPy, and PyPy is not set up here")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]), MPLBACKEND="Agg")
+    for name, text in page_files(page.read_text()).items():
+        (tmp_path / name).write_text(text)
     failures = []
     for command in commands:
         if missing_need(command):
@@ -158,6 +167,8 @@ def test_sh_blocks_are_found():
     # The extraction itself: a page with a block, a continuation line and a comment.
     text = "x\n```sh\npython -m a \\\n   --b  # note\n# only a comment\n```\n```text\nout\n```\n"
     assert sh_commands(text) == ["python -m a --b"]
+    assert page_files("```python\n# file: p.py (a program)\nx = 1\n```\n") == {
+        "p.py": "# file: p.py (a program)\nx = 1\n"}
     assert slug("Evolve: `python -m ev.main`") == "evolve-python--m-evmain"
     assert mapped("ev show x.json") == f"{shlex.quote(sys.executable)} -m ev show x.json"
 
@@ -201,8 +212,11 @@ def test_links_lead_to_files_and_headings(page):
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_named_source_files_exist(page):
     text, missing = page.read_text(), []
+    own = page_files(text)   # the reader's own program, given whole on the page
     for path, line in re.findall(r"([\w./-]+\.(?:py|c)):(\d+)", text):
         source = ROOT / path
+        if path.split("/")[-1] in own:
+            continue
         if not source.is_file():
             missing.append(f"{path}:{line}: no such file")
         elif int(line) > len(source.read_text().splitlines()):

@@ -2,6 +2,7 @@
 user asked to keep either complete or untouched (issue 14)."""
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -139,10 +140,19 @@ def run_all(*args):
 
 
 def test_run_all_fails_when_a_cell_fails(tmp_path):
-    result = run_all("--population", 2, "--generations", 1, "--cells", "cpython-specialized",
-                     "--out", tmp_path / "r")
+    """An interpreter that answers as a Python but whose evolution crashes."""
+    from ev.pythons.interpreters import venv_python
+    real = venv_python("cpython") or sys.executable
+    kind = "pypy" if "pypy" in os.path.basename(os.path.realpath(real)) else "cpython"
+    python = tmp_path / "python"
+    python.write_text('#!/bin/sh\ncase "$*" in *"-m ev.main"*) echo crashed >&2; exit 3 ;; esac\n'
+                      'exec %s "$@"\n' % real)
+    python.chmod(0o755)
+    result = run_all("--population", 8, "--generations", 1, "--cells", kind + "-specialized",
+                     "--interpreters", python, "--rounds", 1, "--out", tmp_path / "r")
     assert result.returncode == 1
-    assert "failed: cell cpython-specialized" in result.stderr
+    assert re.search(r"failed: cell %s[0-9.]*-specialized round 1 \(ev.main exited with "
+                     r"status 3" % kind, result.stderr)
 
 
 def test_run_all_refuses_a_folder_that_holds_results(tmp_path):

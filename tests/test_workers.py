@@ -105,6 +105,9 @@ def test_a_hung_worker_is_named_after_the_timeout_and_stopped():
     spec = chunks.Spec("specialized", "state-space", tuple(DEFAULT_SHAPE))
     evaluation = executors.ProcessEvaluation(spec, 2, min_timeout=1.0).start()
     try:
+        assert sorted(pid for pid, _ in evaluation.workers) == sorted(
+            process.pid for process in evaluation.processes)
+        assert len(evaluation.workers) == 2
         for pid, _ in evaluation.workers:
             os.kill(pid, signal.SIGSTOP)        # hang as deadlocked workers would
         rng = Rng(2)
@@ -115,11 +118,14 @@ def test_a_hung_worker_is_named_after_the_timeout_and_stopped():
         waited = time.monotonic() - began
     finally:
         evaluation.close()
-    assert "did not come back within" in str(failure.value)
+    assert "did not come back within" in str(failure.value), str(failure.value)
     assert re.search(r"generation 0: chunk 0 \(creatures 0-4\) did not come back within "
                      r"\d+ s \((worker pid \d+ has it|no worker took it)", str(failure.value))
-    assert waited < 60
-    assert all(process.exitcode is not None for process in evaluation.processes)
+    assert waited < 60, (waited, str(failure.value))
+    deadline = time.monotonic() + 10
+    while any(p.exitcode is None for p in evaluation.processes) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [p.exitcode for p in evaluation.processes] == [-signal.SIGKILL] * 2
 
 
 def evaluation_class(spec):

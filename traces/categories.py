@@ -12,11 +12,18 @@ JIT_CODE = "JIT-compiled code"
 COMPILED = "compiled evaluation (the c cell's C)"
 INTERPRETER = "interpreter"
 PYPY_RUNTIME = "PyPy runtime, unnamed"
+STDLIB = "standard library"
+LIBRARY = "installed packages"
 OTHER = "other Python / libraries"
 UNKNOWN = "unknown native"
 
 CATEGORIES = (PROJECT, NUMPY_PY, NUMPY_NATIVE, CAPI, CALLS, ALLOC_GC, JIT_CODE, COMPILED,
-              INTERPRETER, PYPY_RUNTIME, OTHER, UNKNOWN)
+              INTERPRETER, PYPY_RUNTIME, STDLIB, LIBRARY, OTHER, UNKNOWN)
+
+# One colour per category, for every picture (a rule in one place: tests check it covers all).
+COLOURS = dict(zip(CATEGORIES, (
+    "#2ca02c", "#1f77b4", "#17becf", "#9467bd", "#e377c2", "#d62728", "#ff7f0e", "#8c564b",
+    "#bcbd22", "#c49c94", "#aec7e8", "#dbdb8d", "#c7c7c7", "#7f7f7f")))
 
 # What a category is on each interpreter, for people reading a report.
 TITLES = {
@@ -33,9 +40,8 @@ def title(category, interpreter):
     return TITLES.get(interpreter, {}).get(category, category)
 
 
-PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PROJECT_PACKAGES = tuple(os.path.join(PROJECT_ROOT, p) + os.sep
-                         for p in ("ev", "specialized", "traces"))
+SITE_PACKAGES = re.compile(r"[/\\](site|dist)-packages[/\\]([^/\\]+)")
+STDLIB_FILE = re.compile(r"^<(frozen|builtin)|[/\\]lib[/\\](python|pypy)\d[^/\\]*[/\\]")
 
 NUMPY_LIB = re.compile(r"numpy|_multiarray|_umath|openblas|gfortran|quadmath|lapack|blas", re.I)
 NUMPY_SYMBOL = re.compile(r"^(PyArray|npy_|NpyIter|ufunc|array_|PyUFunc|cblas|dgemv|dgemm|ddot|"
@@ -61,9 +67,17 @@ COMPILED_SYMBOL = re.compile(r"^(_cffi_f_ev_|ev_evaluate_batch|ev_rates)")
 
 
 def categorize(frame):
-    """The category of one frame (see CATEGORIES)."""
+    """The category of one frame (see CATEGORIES), placed by its profile's project (a frame
+    made outside a profile reader is placed in ev's)."""
+    if frame.category is None:
+        from traces.project import EV
+        EV.place(frame)
+    return frame.category
+
+
+def categorize_unplaced(frame, in_project):
     if frame.kind == "py":
-        return categorize_python(frame.filename or "")
+        return PROJECT if in_project else categorize_python(frame.filename or "")
     if frame.kind == "jit":
         return JIT_CODE
     if frame.kind == "unknown":
@@ -72,11 +86,20 @@ def categorize(frame):
 
 
 def categorize_python(filename):
-    if filename.startswith(PROJECT_PACKAGES):
-        return PROJECT
+    """Python code outside the project: numpy's, an installed package's, the stdlib's."""
     if "%snumpy%s" % (os.sep, os.sep) in filename:
         return NUMPY_PY
+    if SITE_PACKAGES.search(filename):
+        return LIBRARY
+    if STDLIB_FILE.search(filename):
+        return STDLIB
     return OTHER
+
+
+def package_of(filename):
+    """The installed package a file belongs to ('requests'), or None."""
+    match = SITE_PACKAGES.search(filename or "")
+    return match.group(2).split(".")[0].split("-")[0] if match else None
 
 
 def categorize_native(symbol, library):
@@ -103,6 +126,4 @@ def categorize_native(symbol, library):
 
 def project_file(frame):
     """The project-relative file of a project frame, else None."""
-    if frame.kind == "py" and (frame.filename or "").startswith(PROJECT_PACKAGES):
-        return os.path.relpath(frame.filename, PROJECT_ROOT)
-    return None
+    return frame.where if categorize(frame) == PROJECT else None

@@ -15,7 +15,7 @@ The lost frame also shifts other C time by one frame: a C function called straig
 eval loop (``PyFloat_FromDouble``) shows as the Python function's time, and a sample in a
 C callee shows as its caller.  That cannot be undone from the profile; traces.profile says so.
 """
-from traces.samples import PY, Profile
+from traces.samples import PY
 
 # The functions through which C code enters the eval loop; the last of them calls the loop.
 EVAL_ENTRY = frozenset(("_PyEval_Vector", "_PyEval_EvalFrame", "_PyEval_EvalFrameDefault",
@@ -35,8 +35,7 @@ def fold_eval_entry_frames(profile):
             frames = frames[:python_end]
             folded += weight
         samples.append((frames, weight))
-    repaired = Profile(profile.path, profile.interpreter, samples, profile.runtime_seconds,
-                       profile.has_maps)
+    repaired = profile.derived(samples, profile.runtime_seconds)
     repaired.folded_weight = folded
     return repaired
 

@@ -3,7 +3,7 @@ import json
 import os
 
 from ev.common import atomic
-from traces.categories import CATEGORIES, categorize, title
+from traces.categories import CATEGORIES, COLOURS, categorize, title
 from traces.processors import (display_name, for_people, library_and_category,
                                seconds_per_weight)
 
@@ -92,7 +92,6 @@ def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
     seconds = seconds_per_weight(profile)
     root = call_tree([(for_people(stack), weight) for stack, weight in profile.samples])
     total = root[0] or 1.0
-    colours = dict(zip(CATEGORIES, plt.get_cmap("tab10").colors + ((0.6, 0.6, 0.6),)))
     boxes = []
 
     def place(node, x, depth):
@@ -105,12 +104,13 @@ def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
 
     place(root, 0.0, 0)
     height = max([b[1] for b in boxes] + [0]) + 1
-    fig, ax = plt.subplots(figsize=(16, max(4.0, 0.3 * height + 2.2)))
+    inches = max(4.0, 0.3 * height + 2.2)
+    fig, ax = plt.subplots(figsize=(16, inches))
     axis_px = 16 * 100 * 0.92
     span = total * seconds
     for x, depth, width, name, category in boxes:
         ax.add_patch(plt.Rectangle((x * span, depth), width * span, 0.95,
-                                   facecolor=colours[category], edgecolor="white",
+                                   facecolor=COLOURS[category], edgecolor="white",
                                    linewidth=0.3))
         label = fitted(name, width * axis_px)
         if label:
@@ -121,10 +121,11 @@ def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
     ax.set_yticks([])
     ax.set_xlabel("seconds of the recorded run (%d samples; width = time on the stack)"
                   % len(profile.samples))
-    ax.set_title("%s: %s, %s — bottom: ev.cli.main, top: where the time was spent" % (
+    ax.set_title("%s: %s, %s — bottom: the program's entry, top: where the time was spent" % (
         os.path.basename(profile.path), profile.interpreter, duration(profile)))
     used = sorted(set(b[4] for b in boxes), key=CATEGORIES.index)
-    fig.legend(handles=[Patch(color=colours[c], label=title(c, profile.interpreter))
+    fig.legend(handles=[Patch(color=COLOURS[c], label=title(c, profile.interpreter))
                         for c in used], fontsize=8, loc="lower center", ncol=min(4, len(used)),
                frameon=False)
-    save(fig, path, rect=(0, 0.04 + 0.025 * ((len(used) - 1) // 4), 1, 1))
+    legend_inches = 0.15 + 0.2 * ((len(used) + 3) // 4)   # 8-point rows, below the axis
+    save(fig, path, rect=(0, legend_inches / inches, 1, 1))

@@ -17,8 +17,10 @@ from ev.common import atomic
 from traces.errors import InputError
 from traces.jitlog_html import render_logs
 from traces.jitlog_reader import read_jitlog
-from traces.opclasses import CLASSES, CLASS_TITLES, classify, count_ops, empty_counts
-from traces.trace_names import is_user_code, per_loop_iteration, short_path, trace_name
+from traces.opclasses import CLASSES, CLASS_TITLES
+from traces.trace_choice import choose_trace
+from traces.trace_counts import body_counts, body_operations, operations, per_line
+from traces.trace_names import clip, per_loop_iteration, trace_name
 
 
 def short(cls):
@@ -30,8 +32,8 @@ def listing(log):
     """Every trace as a plain record, hottest first.  A bridge is named by the loop it leaves
     and the source line of its guard, with how often it runs per iteration of that loop."""
     kinds = ("loop", "entry bridge", "bridge")
-    return [{"name": trace_name(t), "kind": t.kind, "ops": len(t.ops),
-             "body_ops": len(t.body) if t.kind == "loop" else None,
+    return [{"name": trace_name(t), "kind": t.kind, "ops": operations(t),
+             "body_ops": body_operations(t) if t.kind == "loop" else None,
              "declared_ops": t.declared_ops, "iterations": t.iterations, "number": t.number,
              "guard": t.guard, "per_loop_iteration": per_loop_iteration(t)}
             for t in log.hottest(kinds)]
@@ -39,22 +41,14 @@ def listing(log):
 
 def by_source_line(trace):
     """Per source line (in trace order) the op counts of the trace's per-iteration body."""
-    rows, index = [], {}
-    for op in trace.body:
-        cls = classify(op.name, op.args)
-        if cls is None:
-            continue
-        pos = op.position
-        key = pos.key if pos else (None, None)
-        if key not in index:
-            index[key] = len(rows)
-            rows.append({
-                "file": pos.filename if pos else None, "line": pos.lineno if pos else None,
-                "function": pos.function if pos else None, "depth": pos.depth if pos else 0,
-                "source": source_text(pos), "counts": empty_counts()})
-        rows[index[key]]["counts"][cls] += 1
-    for row in rows:
-        row["total"] = sum(row["counts"].values())
+    positions = dict((op.position.key, op.position) for op in trace.body if op.position)
+    rows = []
+    for key, counts in per_line(trace).items():
+        pos = positions.get(key)
+        rows.append({"file": pos.filename if pos else None, "line": pos.lineno if pos else None,
+                     "function": pos.function if pos else None,
+                     "depth": pos.depth if pos else 0, "source": source_text(pos),
+                     "counts": counts, "total": sum(counts.values())})
     return rows
 
 
@@ -64,58 +58,61 @@ def source_text(pos):
     return linecache.getline(pos.filename, pos.lineno).strip()
 
 
-def choose_loop(log, name):
-    """The hottest loop of the program's own code (else the hottest loop), or the hottest trace
-    whose name, loop number or guard matches ``name``."""
-    if name is None:
-        hottest = log.hottest(("loop",))
-        if not hottest:
-            raise InputError(log.path, "no compiled loop in this log")
-        return next((t for t in hottest if is_user_code(t)), hottest[0])
-    for trace in log.hottest(("loop", "entry bridge", "bridge")):
-        if name in trace.name or name == str(trace.number) or name == trace.guard:
-            return trace
-    raise InputError(log.path, "no loop or bridge matches %r" % name)
-
-
 def bridge_load(log, loop):
     """What the bridges leaving ``loop`` (directly or through other bridges) add to one of its
     iterations: guard failures (bridge runs) and operations, counted as the body is.  None
     without iteration counts."""
-    if loop.kind != "loop" or not loop.iterations:
+    if loop.kind == "bridge" or not loop.iterations:
         return None
     bridges = [t for t in log.hottest(("bridge",)) if t.iterations and t.root is loop]
     runs = sum(t.iterations for t in bridges)
-    ops = sum(t.iterations * sum(count_ops(t.ops).values()) for t in bridges)
+    ops = sum(t.iterations * operations(t) for t in bridges)
     return {"bridges": len(bridges), "runs_per_iteration": float(runs) / loop.iterations,
             "ops_per_iteration": float(ops) / loop.iterations}
 
 
 def analyse(path, loop_name=None):
     log = read_jitlog(path)
-    trace = choose_loop(log, loop_name)
+    trace, why = choose_trace(log, loop_name)
     return {
         "log": path,
         "has_counts": bool(log.counts),
         "summary": log.summary,
         "traces": listing(log),
         "loop": {"name": trace.name, "kind": trace.kind, "iterations": trace.iterations,
-                 "body_counts": count_ops(trace.body), "lines": by_source_line(trace),
-                 "bridge_load": bridge_load(log, trace)},
+                 "chosen_because": why, "body_counts": body_counts(trace),
+                 "lines": by_source_line(trace), "bridge_load": bridge_load(log, trace)},
     }
 
 
 LISTING_NOTE = (
-    "ops: every operation of the trace; body: a loop's operations from its last label on, "
-    "what runs once per iteration (the rest is the preamble, run once on entry; 'ops per "
-    "iteration' below counts only operations of the classes shown, not the label, jump and "
-    "debug markers).  iterations: runs counted by jit-backend-counts.  per iter: a bridge's "
+    "ops: the operations of the trace, of the classes below (label, jump and debug markers "
+    "are never counted); body: those of a loop's per-iteration body, from its last label on "
+    "(the rest is the preamble, run once on entry), the 'ops per iteration' below.  "
+    "iterations: runs counted by jit-backend-counts.  per iter: a bridge's "
     "runs per iteration of the loop it leaves -- every one is a guard failing and a jump "
     "out of the compiled loop, where the JIT switches paths.")
 ANONYMOUS_NOTE = (
     "anonymous;<builtin>: Python code inside PyPy itself, compiled from a string (no source "
     "file); in a numpy program, cpyext's app-level helper behind a C-API call such as "
     "PyContextVar_Get, which numpy 2 makes on every ufunc call.")
+
+
+def missing_counts_note(result):
+    """Why a log has no iteration counts.  PyPy writes jit-backend-counts and jit-summary when
+    the program exits: without either, the program was killed or crashed before it finished,
+    or PYPYLOG asked for neither (the log cannot tell which); with jit-summary only, PYPYLOG
+    did not ask for the counts."""
+    ranked = ("traces are ranked by size, and the trace broken down below is the longest, not "
+              "necessarily the hottest")
+    recipe = "PYPYLOG=jit-log-opt,jit-backend-counts,jit-summary:FILE"
+    if not result["summary"]:
+        return ("note: no jit-backend-counts section, so no iteration counts: %s.  The log "
+                "also lacks jit-summary; PyPy writes both when the program exits, so the "
+                "program was killed or crashed before it finished, or PYPYLOG did not ask for "
+                "them (%s)." % (ranked, recipe))
+    return ("note: no jit-backend-counts section, so no iteration counts: %s (the program "
+            "finished, jit-summary is here: record with %s)." % (ranked, recipe))
 
 
 def render(result, top=15):
@@ -129,10 +126,7 @@ def render(result, top=15):
                    % (summary.get("Tracing", "?"), summary.get("Backend", "?"),
                       summary.get("Total # of loops", "?"), summary.get("Total # of bridges", "?")))
     if not result["has_counts"]:
-        out.append("note: no jit-backend-counts section, so no iteration counts: traces are "
-                   "ranked by size, and the loop broken down below is the longest, not "
-                   "necessarily the hottest (record with PYPYLOG=jit-log-opt,"
-                   "jit-backend-counts:FILE)")
+        out.append(textwrap.fill(missing_counts_note(result), 100))
     out.append("")
     out.append("%12s %6s %6s %8s  %-12s %s" % ("iterations", "ops", "body", "per iter",
                                                "kind", "name"))
@@ -149,22 +143,25 @@ def render(result, top=15):
         out.append(textwrap.fill(ANONYMOUS_NOTE, 100))
     loop = result["loop"]
     out.append("")
-    body = sum(loop["body_counts"].values())
-    out.append("%s %s: %d ops per iteration (%s iterations), by source line:"
-               % (loop["kind"], loop["name"], body,
-                  "?" if loop["iterations"] is None else loop["iterations"]))
+    body = sum(loop["body_counts"].values())  # = body_operations(trace)
+    unit = "iteration" if loop["kind"] == "loop" else "run"
+    out.append("%s %s: %d ops per %s (%s %ss), by source line:"
+               % (loop["kind"], loop["name"], body, unit,
+                  "?" if loop["iterations"] is None else loop["iterations"], unit))
+    if loop.get("chosen_because"):
+        out.append(textwrap.fill("(%s)" % loop["chosen_because"], 100))
     load = loop.get("bridge_load")
     if load:
-        out.append("its %d bridges: %.3f runs and %.0f ops per iteration; body + bridges = %.0f "
-                   "ops per iteration" % (load["bridges"], load["runs_per_iteration"],
-                                          load["ops_per_iteration"],
-                                          body + load["ops_per_iteration"]))
+        out.append("its %d bridges: %.3f runs and %.0f ops per %s; body + bridges = %.0f "
+                   "ops per %s" % (load["bridges"], load["runs_per_iteration"],
+                                   load["ops_per_iteration"], unit,
+                                   body + load["ops_per_iteration"], unit))
     out.append("%-34s" % "line" + "".join("%8s" % short(c) for c in CLASSES) + "   source")
     for row in loop["lines"]:
         where = "%s%s:%s" % ("  " * row["depth"], os.path.basename(row["file"] or "?"),
                              row["line"] if row["line"] is not None else "?")
-        out.append("%-34s" % where[:34] + "".join(
-            "%8s" % (row["counts"][c] or ".") for c in CLASSES) + "   " + row["source"][:60])
+        out.append("%-34s" % clip(where, 34) + "".join(
+            "%8s" % (row["counts"][c] or ".") for c in CLASSES) + "   " + clip(row["source"], 60))
     out.append("%-34s" % "total" + "".join("%8d" % loop["body_counts"][c] for c in CLASSES))
     out.append("")
     out.append("classes: " + ", ".join("%s = %s" % (short(c), CLASS_TITLES[c]) for c in CLASSES))

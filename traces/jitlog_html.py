@@ -13,11 +13,14 @@ import html
 import linecache
 import os
 
-from traces.trace_names import is_user_code, per_loop_iteration, short_path, trace_name
 from traces.jitlog_reader import read_jitlog
 from traces.opclasses import CLASSES, CLASS_TITLES, count_ops
+from traces.trace_choice import choose_trace
+from traces.trace_counts import body_operations, operations
+from traces.trace_names import clip, per_loop_iteration, short_path, trace_name
 
 STANDOUT = ("alloc", "cpyext", "call")   # what a reader of a hot loop looks for first
+NAME_CHARS = 160    # a trace's name in the list is cut here, with a mark, whole in its tooltip
 
 STYLE = """
 body{font:14px/1.35 system-ui,sans-serif;margin:0;color:#222}
@@ -29,6 +32,7 @@ font-size:12px}
 nav table{border-collapse:collapse;width:100%}nav td,nav th{padding:2px 6px;text-align:left}
 nav tr:nth-child(even){background:#f4f4f6}nav a{text-decoration:none;color:#124}
 nav td.n{text-align:right;font-variant-numeric:tabular-nums}
+nav td.name{overflow-wrap:anywhere}
 section.trace{display:none;padding:8px 16px;flex:1;min-width:0}
 section.trace.shown{display:block}
 .compare{display:flex;gap:16px;padding:8px 16px;border-bottom:2px solid #253041}
@@ -66,16 +70,18 @@ window.addEventListener('hashchange',show);window.addEventListener('DOMContentLo
 
 
 def render_logs(paths):
-    """The page for one or more JIT logs (InputError for a bad one)."""
+    """The page for one or more JIT logs (InputError for a bad one, or for one without a
+    trace to show: exactly when the text report fails)."""
     logs = [read_jitlog(path) for path in paths]
+    chosen = [choose_trace(log)[0] for log in logs]
     parts = []
     if len(logs) > 1:
-        parts.append(compare(logs))
-    for number, log in enumerate(logs):
+        parts.append(compare(logs, chosen))
+    for number, (log, trace) in enumerate(zip(logs, chosen)):
         prefix = "log%d-" % number
         traces = log.hottest(("loop", "entry bridge", "bridge"))
         ids = dict((id(t), "%st%d" % (prefix, i)) for i, t in enumerate(traces))
-        first = ids[id(hottest_user_loop(log))] if traces else ""
+        first = ids[id(trace)]
         parts.append("<div class='log' data-first='%s'>%s</div>"
                      % (first, explorer(log, traces, ids)))
     title = ", ".join(os.path.basename(p) for p in paths)
@@ -84,23 +90,15 @@ def render_logs(paths):
             % (esc(title), STYLE, SCRIPT, "".join(parts)))
 
 
-def hottest_user_loop(log):
-    loops = log.hottest(("loop",)) or log.hottest(("loop", "entry bridge", "bridge"))
-    return next((t for t in loops if is_user_code(t)), loops[0])
-
-
-def compare(logs):
+def compare(logs, chosen):
     """The hot loop of each log, line by line, side by side."""
     columns = []
-    for log in logs:
-        if not log.traces:
-            continue
-        loop = hottest_user_loop(log)
+    for log, loop in zip(logs, chosen):
         columns.append("<div><h2>%s</h2><p class='note'>%s<br>%d ops per iteration, %s "
                        "iterations; the lines show the per-iteration body</p>"
                        "<div class='src'>%s</div></div>" % (
                            esc(os.path.basename(log.path)), esc(trace_name(loop)),
-                           sum(count_ops(loop.body).values()),
+                           body_operations(loop),
                            loop.iterations if loop.iterations is not None else "?",
                            source_view(loop, None, {}, body_only=True)))
     return "<div class='compare'>%s</div>" % "".join(columns)
@@ -125,10 +123,11 @@ def explorer(log, traces, ids):
     for trace in traces:
         runs = per_loop_iteration(trace)
         nav.append("<tr><td class='n'>%s</td><td class='n'>%d</td><td class='n'>%s</td>"
-                   "<td><a href='#%s'>%s</a></td></tr>" % (
-                       "-" if trace.iterations is None else trace.iterations, len(trace.ops),
+                   "<td class='name'><a href='#%s' title='%s'>%s</a></td></tr>" % (
+                       "-" if trace.iterations is None else trace.iterations, operations(trace),
                        "" if runs is None else "%.3f" % runs, ids[id(trace)],
-                       esc(trace.kind + ": " + trace_name(trace))))
+                       esc(trace.kind + ": " + trace_name(trace)),
+                       esc(clip(trace.kind + ": " + trace_name(trace), NAME_CHARS))))
     nav.append("</table></nav>")
     sections = [trace_section(trace, ids, bridges_of) for trace in traces]
     return header + "<main>" + "".join(nav) + "".join(sections) + "</main>"
@@ -139,9 +138,10 @@ def trace_section(trace, ids, bridges_of):
     title = trace_name(trace) if trace.kind == "bridge" else "%s %s" % (trace.kind,
                                                                          trace_name(trace))
     lines = ["<section class='trace' id='%s'><h2>%s</h2>" % (anchor, esc(title))]
-    facts = ["%d operations" % len(trace.ops)]
+    facts = ["%d ops" % operations(trace)]
     if trace.kind == "loop":
-        facts.append("%d in the per-iteration body" % len(trace.body))
+        facts.append("%d ops per iteration (the per-iteration body; the line badges count "
+                     "it)" % body_operations(trace))
     if trace.iterations is not None:
         facts.append("ran %s times" % trace.iterations)
     runs = per_loop_iteration(trace)
@@ -171,8 +171,9 @@ def source_view(trace, ids, bridges_of, body_only=False):
             pos.lineno if pos else None].append((index, op))
     out = []
     for (filename, function, firstline), lines in by_line.items():
-        out.append("<h3>%s (%s)</h3>" % (esc(function or "(before the first position)"),
-                                        esc(short_path(filename) if filename else "")))
+        out.append("<h3>%s</h3>" % (
+            "%s (%s)" % (esc(function), esc(short_path(filename))) if function else
+            "the trace's entry (operations before its first source position)"))
         out.extend(function_lines(filename, firstline, lines, trace, body, ids, bridges_of))
     return "".join(out)
 
@@ -181,9 +182,10 @@ def function_lines(filename, firstline, lines, trace, body, ids, bridges_of):
     readable = bool(filename) and not filename.startswith("<") and os.path.exists(filename)
     numbered = sorted(n for n in lines if n is not None)
     if not readable:
-        note = ("<div class='missing'>source not available (%s)</div>"
-                % esc(filename or "no file"))
-        return [note] + [line_block(n, "", lines[n], trace, body, ids, bridges_of)
+        note = ("<div class='missing'>source not available (%s)</div>" % esc(filename)
+                if filename else "")
+        return [note] + [line_block(n, "(its operations)" if n is None else "", lines[n], trace,
+                                    body, ids, bridges_of)
                          for n in [None] * (None in lines) + numbered]
     start = min([firstline] + numbered) if firstline else min(numbered or [1])
     out = []
@@ -198,7 +200,7 @@ def function_lines(filename, firstline, lines, trace, body, ids, bridges_of):
 
 
 def line_block(number, text, ops, trace, body, ids, bridges_of):
-    counts = count_ops(op for _, op in ops)
+    counts = count_ops(op for _, op in ops if body is None or id(op) in body)
     badges = "".join("<span class='b %s' title='%s'>%d %s</span>" % (
         cls, esc(CLASS_TITLES[cls]), counts[cls], cls.replace("_", "")) for cls in
         sorted(CLASSES, key=lambda c: (c not in STANDOUT, CLASSES.index(c))) if counts[cls])

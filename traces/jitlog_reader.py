@@ -127,8 +127,13 @@ def read_jitlog(path):
     return JitLog(path, traces, counts, summary)
 
 
+WANTED_SECTIONS = TRACE_SECTIONS + ("jit-backend-counts", "jit-summary")
+
+
 def split_sections(path, lines):
-    """[(section name, its lines)] for the top-level sections; nested ones stay inside."""
+    """[(section name, its lines)] for the sections this reader reads, at any depth:
+    PYPYLOG=jit:FILE nests the optimized traces inside jit-tracing / jit-optimize sections.
+    Other sections' lines stay with the section around them."""
     sections, stack = [], []
     for lineno, line in enumerate(lines, 1):
         start = SECTION_START.match(line)
@@ -138,10 +143,10 @@ def split_sections(path, lines):
         end = SECTION_END.match(line)
         if end and stack and stack[-1][0] == end.group(2):
             name, _, body = stack.pop()
-            if stack:
-                stack[-1][2].extend(body)
-            else:
+            if name in WANTED_SECTIONS:
                 sections.append((name, body))
+            elif stack:
+                stack[-1][2].extend(body)
             continue
         if stack:
             stack[-1][2].append(line)

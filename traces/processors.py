@@ -2,10 +2,10 @@
 runs of unnamed frames, name frames for people, scale weights to time."""
 import os
 
-from traces.categories import PROJECT_ROOT, categorize, project_file
-from traces.samples import NATIVE, PY, Profile
+from traces.categories import categorize, project_file
+from traces.samples import NATIVE, PY
 
-ENTRY_FILE = os.path.join("ev", "main.py")
+ENTRY_FILES = (os.path.join("ev", "main.py"), os.path.join("ev", "cli", "main.py"))
 
 
 def without_launcher(frames):
@@ -13,7 +13,7 @@ def without_launcher(frames):
     the outermost project frame: the frames outside (runpy, click) only launched the run and
     would otherwise show as ~100% total time."""
     files = [project_file(f) for f in frames]
-    entry = [i for i, f in enumerate(files) if f == ENTRY_FILE]
+    entry = [i for i, f in enumerate(files) if f in ENTRY_FILES]
     if entry:
         return frames[entry[-1]:]
     project = next((i for i, f in enumerate(files) if f), None)
@@ -40,15 +40,19 @@ def only_under(profile, name):
                if inside]
     share = sum(w for _, w in samples) / float(profile.total_weight or 1.0)
     seconds = None if profile.runtime_seconds is None else profile.runtime_seconds * share
-    kept = Profile(profile.path, profile.interpreter, samples, seconds, profile.has_maps)
-    kept.folded_weight = profile.folded_weight
-    return kept, share
+    return profile.derived(samples, seconds), share
+
+
+LAUNCHERS = ("runpy", "%sclick%s" % (os.sep, os.sep), "%svmprof%s" % (os.sep, os.sep),
+             os.path.join("traces", "record"), "<builtin>/app_main.py")  # PyPy's start
 
 
 def is_launcher(frame):
+    """A frame of what started the program: PyPy's app_main, runpy, click, vmprof's or
+    traces.record's main."""
     filename = frame.filename or ""
-    return frame.kind == PY and ("runpy" in filename or "%sclick%s" % (os.sep, os.sep)
-                                 in filename)
+    return frame.kind == PY and (filename == "<string>"   # traces.record's child starts so
+                                 or any(part in filename for part in LAUNCHERS))
 
 
 def merged_unnamed(frames):
@@ -68,20 +72,19 @@ def for_people(frames):
     return merged_unnamed(without_launcher(frames))
 
 
-def short_path(filename):
+def short_path(frame):
     """Project files relative to the project, others by their last two path parts."""
-    if not filename:
+    if not frame.filename:
         return "?"
-    if filename.startswith(PROJECT_ROOT + os.sep):
-        return os.path.relpath(filename, PROJECT_ROOT)
-    parts = filename.split(os.sep)
-    return os.sep.join(parts[-2:])
+    if project_file(frame):
+        return frame.where
+    return os.sep.join(frame.filename.split(os.sep)[-2:])
 
 
 def display_name(frame):
     """'rates (ev/model/quadcopter.py:115)', 'PyFloat_FromDouble', '<libpypy3.9-c.so>'."""
     if frame.kind == PY:
-        return "%s (%s:%s)" % (frame.name, short_path(frame.filename), frame.line)
+        return "%s (%s:%s)" % (frame.name, short_path(frame), frame.line)
     return frame.label
 
 
@@ -98,5 +101,5 @@ def library_and_category(frame):
     """Where a frame's code lives and what it is, for an export's ``file`` field."""
     category = categorize(frame)
     if frame.kind == PY:
-        return short_path(frame.filename), category
+        return short_path(frame), category
     return frame.library or ("JIT" if frame.kind == "jit" else "?"), category

@@ -12,10 +12,11 @@ import sys
 import click
 
 from ev.common import atomic
-from traces.categories import CATEGORIES, categorize, project_file, title
+from traces.categories import CATEGORIES, categorize, package_of, project_file, title
 from traces.errors import InputError
 from traces.processors import display_name, only_under, without_launcher
 from traces.profile_reader import read_profile
+from traces.project import Project
 
 
 def analyse(profile, top=15):
@@ -24,6 +25,8 @@ def analyse(profile, top=15):
     func_self = collections.Counter()
     func_total = collections.Counter()
     by_project_file = collections.Counter()
+    by_package = collections.Counter()
+    lines = collections.defaultdict(collections.Counter)
     for frames, weight in profile.samples:
         frames = without_launcher(frames)
         if not frames:
@@ -37,6 +40,11 @@ def analyse(profile, top=15):
         innermost = next((p for p in map(project_file, reversed(frames)) if p), None)
         if innermost:
             by_project_file[innermost] += weight
+        for package in set(filter(None, (package_of(f.filename) for f in frames
+                                         if f.kind == "py"))):
+            by_package[package] += weight
+        if frames[-1].at_line is not None:
+            lines[display_name(frames[-1])][frames[-1].at_line] += weight
     all_weight = float(profile.total_weight) or 1.0
     return {
         "profile": profile.path,
@@ -54,6 +62,15 @@ def analyse(profile, top=15):
                      for f, w in func_self.most_common(top)],
         "top_total": [{"function": f, "total": w / all_weight}
                       for f, w in func_total.most_common(top)],
+        "packages": [{"package": p, "total": w / all_weight} for p, w in by_package.most_common()],
+        "lines": dict((f, [{"line": n, "self": w / all_weight}
+                           for n, w in sorted(lines[f].items())])
+                      for f, _ in func_self.most_common(top) if f in lines),
+        "project": profile.project.to_json() if profile.project else None,
+        "cut_at_depth_limit": profile.cut_weight / all_weight,
+        "cut_samples": profile.cut_samples,
+        "reused_addresses": [{"functions": names, "total": w / all_weight}
+                             for names, w in profile.reused],
     }
 
 
@@ -74,8 +91,15 @@ def render(result):
     if "under" in result:
         out.append("only the samples under %s(): %.1f%% of the run; the shares below are "
                    "of its time" % (result["under"], 100 * result["share_of_run"]))
+        if result["cut_left_out"]:
+            out.append("warning: %.1f%% of the run's samples reached the recorder's depth "
+                       "limit and lost their outer frames: whether they ran under %s() cannot "
+                       "be told, so they are not counted here"
+                       % (100 * result["cut_left_out"], result["under"]))
     if not result["libraries_resolved"]:
-        out.append("(no .maps file beside the profile: unnamed native frames stay unknown)")
+        out.append("(no .maps file beside the profile: unnamed native frames stay unknown; "
+                   "record with python -m traces.record to name them)")
+    out += warnings(result)
     out += ["", "%-70s %7s %8s %7s" % ("category", "self", "self s", "total")]
     for row in result["categories"]:
         if row["self"] or row["total"]:
@@ -83,6 +107,10 @@ def render(result):
                 row["title"][:70], 100 * row["self"],
                 "-" if seconds is None else "%.2f" % (row["self"] * seconds),
                 100 * row["total"]))
+    if result["packages"]:
+        out += ["", "installed packages on the stack (total):"]
+        out += ["  %-50s %6.1f%%" % (row["package"], 100 * row["total"])
+                for row in result["packages"][:10]]
     if result["project_files"]:
         out += ["", "project code, by the innermost project file on the stack:"]
         for row in result["project_files"]:
@@ -91,9 +119,41 @@ def render(result):
     for row in result["top_self"]:
         out.append("%6.1f%% %6.1f%%  %s" % (100 * row["self"], 100 * row["total"],
                                             row["function"][:100]))
+    if result["lines"]:
+        out += ["", "lines of the top functions (self time; recorded with --lines):"]
+        for function, rows in result["lines"].items():
+            out.append("  %s: %s" % (function[:60], ", ".join(
+                "line %s %.1f%%" % (row["line"], 100 * row["self"])
+                for row in sorted(rows, key=lambda r: -r["self"])[:6])))
     if result["interpreter"] == "cpython":
         out += ["", CPYTHON_NOTE % (100 * result["eval_entry_folded"])]
     return "\n".join(out)
+
+
+def function_names(names):
+    """'kernel_0, kernel_1, ..., kernel_11' from vmprof's 'py:kernel_0:5:file' names."""
+    functions = [n.split(":", 3)[1] if n.count(":") >= 3 else n for n in names]
+    return functions if len(functions) <= 4 else functions[:2] + ["..."] + functions[-1:]
+
+
+def warnings(result):
+    """What the recording could not see, said before the figures it distorts."""
+    out = []
+    if result["cut_at_depth_limit"]:
+        out.append("warning: %d samples (%.1f%% of the time) reached the recorder's depth "
+                   "limit (vmprof keeps ~1,017 stack entries): their outer frames are missing, "
+                   "so the time of the functions that called them is undercounted"
+                   % (result["cut_samples"], 100 * result["cut_at_depth_limit"]))
+    reused = result["reused_addresses"]
+    if reused:
+        out.append("warning: %d code addresses on the stacks belonged to several functions one "
+                   "after another (code freed and another made there): the profile cannot "
+                   "tell those functions' samples apart, they show as one ('a or b [N "
+                   "functions shared this code address]'); the most used: %s" % (
+                       len(reused), "; ".join("%s (%.1f%%)" % (
+                           ", ".join(function_names(row["functions"])), 100 * row["total"])
+                           for row in reused[:3])))
+    return out
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,22 +165,30 @@ def render(result):
 @click.option("--top", default=15, show_default=True, help="Functions to list.")
 @click.option("--under", metavar="FUNCTION",
               help="Only the time spent in a Python function and its callees (e.g. run_step).")
-def main(prof, as_json, speedscope, flame, top, under):
+@click.option("--project", "projects", multiple=True, type=click.Path(file_okay=False),
+              help="A folder of the program's own code (repeatable) [default: as recorded by "
+                   "traces.record, else ev's packages].")
+def main(prof, as_json, speedscope, flame, top, under, projects):
     """Attribute a vmprof profile's time to categories and functions."""
     try:
-        profile = read_profile(prof)
+        profile = read_profile(prof, project=Project(projects) if projects else None)
     except InputError as error:
         click.echo("error: %s" % error, err=True)
         sys.exit(1)
     if under:
+        whole = profile
         profile, share = only_under(profile, under)
         if not profile.samples:
-            click.echo("error: %s: no sample has a Python frame named %s" % (prof, under),
-                       err=True)
+            click.echo("error: %s: no sample has a Python frame named %s%s" % (
+                prof, under, "" if not whole.cut_weight else
+                "; but %.1f%% of the samples reached the recorder's depth limit and lost "
+                "their outer frames: %s may be among them" % (
+                    100 * whole.cut_weight / whole.total_weight, under)), err=True)
             sys.exit(1)
     result = analyse(profile, top)
     if under:
-        result.update(under=under, share_of_run=share)
+        result.update(under=under, share_of_run=share,
+                      cut_left_out=whole.cut_weight / float(whole.total_weight or 1.0))
     try:
         click.echo(json.dumps(result, indent=1) if as_json else render(result))
     except BrokenPipeError:  # piped into head: the reader stopped reading, not an error

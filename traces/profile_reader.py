@@ -6,13 +6,16 @@ process's memory map beside the profile (PROFILE.maps), which lets us name the l
 native address, and recognise machine code the JIT generated (anonymous executable memory).
 """
 import bisect
+import collections
 import os
 import struct
 
 from traces.elf_symbols import ElfSymbols
 from traces.errors import InputError
 from traces.eval_frames import fold_eval_entry_frames
+from traces.project import Project
 from traces.samples import JIT, NATIVE, PY, UNKNOWN, Frame, Profile
+from traces.vmprof_file import DEPTH_LIMIT_WORDS, JittedCode, Names, read_state
 
 class MemoryMap(object):
     """Address ranges of /proc/PID/maps: which file (if any) an address belongs to."""
@@ -45,13 +48,14 @@ class MemoryMap(object):
         return None
 
 
-def read_profile(path, maps_path=None):
+def read_profile(path, maps_path=None, project=None):
     """Parse a vmprof profile into samples that tell what ran (see traces.eval_frames);
-    raise InputError (one line) when it cannot be used."""
-    return fold_eval_entry_frames(read_raw_profile(path, maps_path))
+    raise InputError (one line) when it cannot be used.  ``project``: whose code is "project
+    code" (default: what traces.record wrote beside the profile, else ev's own packages)."""
+    return fold_eval_entry_frames(read_raw_profile(path, maps_path, project))
 
 
-def read_raw_profile(path, maps_path=None):
+def read_raw_profile(path, maps_path=None, project=None):
     """The samples exactly as vmprof recorded them."""
     if not os.path.exists(path):
         raise InputError(path, "no such file")
@@ -59,8 +63,7 @@ def read_raw_profile(path, maps_path=None):
         raise InputError(path, "empty file")
     check_format_readable(path)
     try:
-        import vmprof
-        stats = vmprof.read_profile(path)
+        state, stats = read_state(path)
     except Exception as error:  # the reader fails in many ways on bad input
         raise InputError(path, "not a vmprof profile, or cut short (%s: %s)"
                                % (type(error).__name__, str(error)[:80] or "no detail"))
@@ -71,17 +74,66 @@ def read_raw_profile(path, maps_path=None):
                                "did not finish)")
     maps_path = maps_path or path + ".maps"
     memory = MemoryMap.load(maps_path) if os.path.exists(maps_path) else None
-    resolve = FrameResolver(stats.adr_dict, memory)
-    samples = []
-    for entry in stats.profiles:
-        stack, weight = entry[0], entry[1]
-        frames = [resolve(address) for address in stack]
-        samples.append((frames, float(weight) if weight else 1.0))
+    project = project or Project.for_profile(path)
+    names = Names(state.registrations, registered_when_made=state.interp_name == "pypy")
+    resolve = FrameResolver(memory, project)
+    samples, cut, cut_count, sampled, recorder = [], 0.0, 0, collections.Counter(), 0.0
+    for index, entry in enumerate(stats.profiles):
+        stack, weight = entry[0], float(entry[1]) if entry[1] else 1.0
+        lines = [None] * len(stack)
+        if state.profile_lines:  # (address, -line of that frame) pairs
+            stack, lines = stack[0::2], [abs(n) for n in stack[1::2]]
+        frames = without_jit_twins([resolve(address, names.get(address, index), line)
+                                    for address, line in zip(stack, lines)], stack)
+        for address in set(stack):
+            sampled[address] += weight
+        if any(is_recorder(frame) for frame in frames):
+            recorder += weight   # the recorder stopping, after the program: not its time
+            continue
+        if is_cut(frames, state.words[index]):
+            cut, cut_count = cut + weight, cut_count + 1
+        samples.append((frames, weight))
     try:
         runtime = stats.get_runtime_in_microseconds() / 1e6
+        kept = sum(w for _, w in samples)
+        runtime *= kept / (kept + recorder) if kept else 1.0
     except Exception:
         runtime = None
-    return Profile(path, stats.interp or "unknown", samples, runtime, memory is not None)
+    profile = Profile(path, stats.interp or "unknown", samples, runtime, memory is not None)
+    profile.project, profile.cut_weight, profile.has_lines = project, cut, state.profile_lines
+    profile.cut_samples = cut_count
+    profile.reused = sorted(((names.reused[a], w) for a, w in sampled.items()
+                             if a in names.undecided), key=lambda found: -found[1])
+    return profile
+
+
+def without_jit_twins(frames, stack):
+    """PyPy's stacks give a function running in JIT code twice: its interpreter frame, then a
+    'jitted' entry for the same code.  Keep one (the JIT code itself is the frame below)."""
+    kept = []
+    for frame, address in zip(frames, stack):
+        if (isinstance(address, JittedCode) and kept and kept[-1].kind == PY
+                and kept[-1].key() == frame.key()):
+            continue
+        kept.append(frame)
+    return kept
+
+
+RECORDER_FILE = os.path.join("traces", "recording.py")
+
+
+def is_recorder(frame):
+    return frame.kind == PY and (frame.filename or "").endswith(RECORDER_FILE)
+
+
+ENTRY_FUNCTIONS = ("<module>", "_run_module_as_main", "_bootstrap", "_bootstrap_inner")
+
+
+def is_cut(frames, words):
+    """A stack as long as vmprof keeps, whose outermost frame is not where a program or
+    thread starts: its outer frames were dropped by the recorder."""
+    return (words >= DEPTH_LIMIT_WORDS and bool(frames)
+            and not (frames[0].kind == PY and frames[0].name in ENTRY_FUNCTIONS))
 
 
 MARKER_TRAILER = 3
@@ -129,20 +181,22 @@ def ends_with_trailer(path):
 
 
 class FrameResolver(object):
-    def __init__(self, names, memory):
-        self.names = names
+    def __init__(self, memory, project):
         self.memory = memory
+        self.project = project
         self.cache = {}
         self.libraries = {}
 
-    def __call__(self, address):
-        frame = self.cache.get(address)
+    def __call__(self, address, name, line=None):
+        """The frame of ``address`` named ``name``; ``line``: the line it was at (--lines)."""
+        key = (address, name, line)
+        frame = self.cache.get(key)
         if frame is None:
-            frame = self.cache[address] = self.resolve(address)
+            frame = self.cache[key] = self.project.place(self.resolve(address, name))
+            frame.at_line = line
         return frame
 
-    def resolve(self, address):
-        name = self.names.get(address)
+    def resolve(self, address, name):
         if name and name.startswith("py:"):
             _, func, line, filename = name.split(":", 3)
             return Frame(PY, func, filename, int(line) if line.isdigit() else line)

@@ -1,6 +1,9 @@
 """What recording costs: a cell's median seconds per generation in its recorded run (vmprof
 sampling and, on PyPy, the JIT log) against its timed run, both made by run_all.sh --profile
-with the same seed (CELL.recorded.log, CELL.jsonl)."""
+with the same seed (CELL.recorded.log, and CELL.r<k>.jsonl of the round the recording ran in,
+as matrix.json's ``recordings`` say; CELL.jsonl in folders from before the rounds)."""
+import glob
+import json
 import os
 import re
 
@@ -40,7 +43,7 @@ def timed_median(path):
 
 def recording_cost(folder, cell):
     """{"timed_median", "recorded_median", "recording_overhead"} for what is known."""
-    timed = timed_median(os.path.join(folder, cell + ".jsonl"))
+    timed = timed_median(timed_file(folder, cell))
     recorded = recorded_median(os.path.join(folder, cell + ".recorded.log"))
     found = {}
     if timed is not None:
@@ -50,3 +53,20 @@ def recording_cost(folder, cell):
     if timed and recorded:
         found["recording_overhead"] = recorded / timed
     return found
+
+
+def timed_file(folder, cell):
+    """The timed results of the round the cell was recorded in: a ratio within one round."""
+    try:
+        with open(os.path.join(folder, "matrix.json")) as handle:
+            recordings = json.load(handle).get("recordings") or []
+        rounds = [r["round"] for r in recordings if r.get("cell") == cell]
+    except (OSError, ValueError, AttributeError, TypeError, KeyError):
+        rounds = []
+    if rounds:
+        return os.path.join(folder, "%s.r%d.jsonl" % (cell, rounds[-1]))
+    pattern = re.compile(re.escape(cell) + r"\.r(\d+)\.jsonl$")
+    found = [(int(match.group(1)), path) for path in glob.glob(
+        os.path.join(glob.escape(folder), glob.escape(cell) + ".r*.jsonl"))
+        for match in [pattern.search(os.path.basename(path))] if match]
+    return max(found)[1] if found else os.path.join(folder, cell + ".jsonl")

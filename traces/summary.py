@@ -22,7 +22,8 @@ from traces.recording_cost import recording_cost
 COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)),
            ("C-API / cpyext", (cat.CAPI,)), ("calls", (cat.CALLS,)),
            ("alloc/GC", (cat.ALLOC_GC,)), ("JIT code", (cat.JIT_CODE,)),
-           ("compiled C", (cat.COMPILED,)), ("other libraries", (cat.OTHER, cat.UNKNOWN)),
+           ("compiled C", (cat.COMPILED,)),
+           ("other libraries", (cat.STDLIB, cat.LIBRARY, cat.OTHER, cat.UNKNOWN)),
            ("interpreter", (cat.INTERPRETER,)), ("PyPy runtime, unnamed", (cat.PYPY_RUNTIME,)))
 
 
@@ -35,46 +36,72 @@ def cell_names(folder):
 
 
 def summarize_cell(folder, name):
-    row = {"cell": name, "problems": []}
-    row.update(recording_cost(folder, name))
+    """The rows of one cell name: one per interpreter.  A CPython NAME.prof and a PyPy
+    NAME.jitlog are two rows; a PyPy profile and the JIT log beside it, one."""
     prof = os.path.join(folder, name + ".prof")
-    if os.path.exists(prof):
-        try:
-            result = analyse_profile(read_profile(prof))
-            selfs = dict((c["category"], c["self"]) for c in result["categories"])
-            row["samples"] = result["samples"]
-            row["seconds"] = result["runtime_seconds"]
-            for column, members in COLUMNS:
-                row[column] = sum(selfs.get(m, 0.0) for m in members)
-        except (InputError, OSError) as error:
-            row["problems"].append(str(error))
     log = os.path.join(folder, name + ".jitlog")
+    rows = []
+    if os.path.exists(prof):
+        rows.append(profile_row(name, prof))
     if os.path.exists(log):
-        try:
-            loop = analyse_jitlog(log)["loop"]
-            counts = loop["body_counts"]
-            row["hot_loop"] = loop["name"]
-            row["ops_per_iteration"] = sum(counts.values())
-            row["allocs_per_iteration"] = counts["alloc"]
-            row["cpyext_per_iteration"] = counts["cpyext"]
-            row["float_per_iteration"] = counts["float"]
-            load = loop["bridge_load"]
-            if load:
-                row["bridge_runs_per_iteration"] = round(load["runs_per_iteration"], 3)
-                row["ops_with_bridges"] = int(round(row["ops_per_iteration"]
-                                                    + load["ops_per_iteration"]))
-        except (InputError, OSError) as error:
-            row["problems"].append(str(error))
+        pypy_profile = next((r for r in rows if r["python"] == "pypy"), None)
+        if pypy_profile is not None:
+            jitlog_row(pypy_profile, log)
+        else:
+            rows.append(jitlog_row(new_row(name, "pypy"), log))
+    if len(rows) == 1:   # the timed and recorded runs of the cell are this row's
+        rows[0].update(recording_cost(folder, name))
+    return rows
+
+
+def new_row(name, interpreter):
+    return {"cell": name, "python": interpreter, "problems": []}
+
+
+def profile_row(name, prof):
+    row = new_row(name, "?")
+    try:
+        profile = read_profile(prof)
+        result = analyse_profile(profile)
+        row["python"] = profile.interpreter
+        selfs = dict((c["category"], c["self"]) for c in result["categories"])
+        row["samples"] = result["samples"]
+        row["seconds"] = result["runtime_seconds"]
+        for column, members in COLUMNS:
+            row[column] = sum(selfs.get(m, 0.0) for m in members)
+    except (InputError, OSError) as error:
+        row["problems"].append(str(error))
+    return row
+
+
+def jitlog_row(row, log):
+    """``row`` with the hot loop's per-iteration counts of the JIT log (a PyPy recording)."""
+    row["python"] = "pypy"
+    try:
+        loop = analyse_jitlog(log)["loop"]
+        counts = loop["body_counts"]
+        row["hot_loop"] = loop["name"]
+        row["ops_per_iteration"] = sum(counts.values())
+        row["allocs_per_iteration"] = counts["alloc"]
+        row["cpyext_per_iteration"] = counts["cpyext"]
+        row["float_per_iteration"] = counts["float"]
+        load = loop["bridge_load"]
+        if load:
+            row["bridge_runs_per_iteration"] = round(load["runs_per_iteration"], 3)
+            row["ops_with_bridges"] = int(round(row["ops_per_iteration"]
+                                                + load["ops_per_iteration"]))
+    except (InputError, OSError) as error:
+        row["problems"].append(str(error))
     return row
 
 
 def markdown(rows):
-    head = ["cell", "samples", "recorded s"] + [c for c, _ in COLUMNS] + [
+    head = ["cell", "python", "samples", "recorded s"] + [c for c, _ in COLUMNS] + [
         "ops/iter", "allocs/iter", "cpyext ops/iter", "float ops/iter", "bridge runs/iter",
         "ops/iter with bridges", "s/gen timed", "s/gen recorded", "recording cost"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for r in rows:
-        cells = [r["cell"], str(r.get("samples", "-")),
+        cells = [r["cell"], r["python"], str(r.get("samples", "-")),
                  "%.1f" % r["seconds"] if r.get("seconds") else "-"]
         cells += [share(r[c], r.get("seconds")) if c in r else "-" for c, _ in COLUMNS]
         cells += [str(r.get(k, "-")) for k in ("ops_per_iteration", "allocs_per_iteration",
@@ -99,7 +126,7 @@ def markdown(rows):
                  "vmprof's sampling and, on PyPy, of the JIT log.")
     for r in rows:
         for problem in r["problems"]:
-            lines.append("- %s: %s" % (r["cell"], problem))
+            lines.append("- %s (%s): %s" % (r["cell"], r["python"], problem))
     return "\n".join(lines) + "\n"
 
 
@@ -119,7 +146,7 @@ def main(folder, as_json):
         click.echo("error: %s: no *.prof or *.jitlog recordings (run_all.sh --profile makes them)"
                    % folder, err=True)
         sys.exit(1)
-    rows = [summarize_cell(folder, name) for name in names]
+    rows = [row for name in names for row in summarize_cell(folder, name)]
     click.echo(json.dumps(rows, indent=1) if as_json else markdown(rows))
 
 

@@ -36,12 +36,23 @@ def per_loop_iteration(trace):
 
 
 def is_user_code(trace):
-    """A loop of the program's own code, not of PyPy's builtins, stdlib or site-packages."""
-    if ";" not in trace.name:
-        return False
-    filename = trace.name.split(";", 1)[1].rsplit(":", 1)[0]
-    return not (filename.startswith("<") or "site-packages" in filename
-                or "dist-packages" in filename or "/lib/pypy" in filename)
+    """A trace of the program's own code, not of PyPy's builtins, stdlib or site-packages:
+    a loop or entry bridge by its name, a bridge by the first source position in it (else by
+    the loop it leaves)."""
+    filename = source_file(trace)
+    return bool(filename) and not (filename.startswith("<") or "site-packages" in filename
+                                   or "dist-packages" in filename or "/lib/pypy" in filename
+                                   or "/lib/python" in filename)
+
+
+def source_file(trace):
+    if trace.kind != "bridge":
+        return trace.name.split(";", 1)[1].rsplit(":", 1)[0] if ";" in trace.name else None
+    position = next((op.position for op in trace.ops if op.position), None)
+    if position is not None:
+        return position.filename
+    root = trace.root
+    return None if root is trace else source_file(root)
 
 
 def short_path(filename):
@@ -49,3 +60,8 @@ def short_path(filename):
         return "(no source position)"
     cwd = os.getcwd() + os.sep
     return filename[len(cwd):] if filename.startswith(cwd) else filename
+
+
+def clip(text, width):
+    """``text`` cut to ``width`` characters, the cut marked with an ellipsis."""
+    return text if len(text) <= width else text[:width - 1] + "\u2026"

@@ -71,6 +71,12 @@ def check_writable(ctx, param, path):
 @click.option("-g", "--generations", type=click.IntRange(min=1), default=None,
               help="Generations to run [default: until Ctrl-C]; with --until-flies, the "
                    "budget.")
+@click.option("--seconds", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="A time budget: stop after the generation that brings the evolution's "
+                   "seconds to this (cheap variants run more generations than dear ones); "
+                   "-g still caps.  The matrix run gives each cell one.")
+@click.option("--min-generations", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --seconds: never stop before this many generations.")
 @click.option("--creature", "variant", type=click.Choice(VARIANT_NAMES), default=None,
               help="How run_step is computed [default: specialized].")
 @click.option("--no-specialized", is_flag=True,
@@ -120,9 +126,9 @@ def main(**options):
 
 
 Options = collections.namedtuple(
-    "Options", "population generations variant no_specialized vectorized controller "
-               "state_vars until_flies seed store resume results save_best profile jit_log "
-               "workers executor start_method given")
+    "Options", "population generations seconds min_generations variant no_specialized "
+               "vectorized controller state_vars until_flies seed store resume results "
+               "save_best profile jit_log workers executor start_method given")
 
 
 def start(options):
@@ -152,7 +158,7 @@ def start(options):
     if (options.profile or options.jit_log) and not profiling.in_child():
         if stored:
             stored.close()   # the child takes the store's lock
-        return profiling.run_recorded_child(sys.argv[1:], options.jit_log)
+        return profiling.run_recorded_child(own_arguments(), options.jit_log)
     seed = options.seed
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "big")
@@ -180,17 +186,8 @@ def start(options):
                                           evaluation.evaluate_all, Rng(seed), shape), 0
         click.echo("# %s %s, %s, seed %d" % (run.implementation, run.version,
                                              description, seed))
-    evaluation.first_generation = first
-    try:   # the workers start before the store's writer thread: no thread is forked
-        evaluation.start()
-    except EvaluationFailed as error:
-        click.echo("error: %s" % error, err=True)
-        return 1
-    try:
-        return run_with_outputs(universe, first, options, run, stored,
-                                workers.describe(evaluation))
-    finally:
-        evaluation.close()
+    return workers.run_with(evaluation, first, lambda where: run_with_outputs(
+        universe, first, options, run, stored, where))
 
 
 def run_with_outputs(universe, first, options, run, stored, where):
@@ -205,8 +202,17 @@ def run_with_outputs(universe, first, options, run, stored, where):
     if where:
         click.echo(where, err=True)
     goal = FliesGoal() if options.until_flies else None
-    return run_until_done(universe, Span(first, options.generations), outputs,
+    if options.seconds is None and "min_generations" in options.given:
+        raise click.UsageError("--min-generations goes with --seconds")
+    span = Span(first, options.generations, options.seconds, options.min_generations)
+    return run_until_done(universe, span, outputs,
                           options.save_best, options.profile, goal)
+
+
+def own_arguments():
+    """This command's arguments: after ``ev evolve`` (the group has no options of its own to
+    stand between), or after ``python -m ev.main``."""
+    return sys.argv[2:] if click.get_current_context().parent else sys.argv[1:]
 
 
 def open_store_to_resume(path):
@@ -250,11 +256,19 @@ def resumed_universe(stored, evaluate_all):
     return Universe(creatures, evaluate_all, rng, next_id=next_id), last + 1
 
 
-class Span(collections.namedtuple("Span", "first count")):
-    """Generations ``first``, ``first + 1``, ... (``count`` of them; None: until stopped)."""
+class Span(collections.namedtuple("Span", "first count seconds minimum")):
+    """Generations ``first``, ``first + 1``, ... (``count`` of them; None: until stopped), or
+    fewer when a time budget of ``seconds`` is spent (after ``minimum`` generations at least)."""
 
-    def __contains__(self, generation):
-        return self.count is None or generation < self.first + self.count
+    def __new__(cls, first, count, seconds=None, minimum=1):
+        return super(Span, cls).__new__(cls, first, count, seconds, minimum)
+
+    def continues(self, generation, seconds):
+        """Whether to run ``generation``, given the seconds of those run so far."""
+        if self.count is not None and generation >= self.first + self.count:
+            return False
+        return (self.seconds is None or len(seconds) < self.minimum
+                or sum(seconds) < self.seconds)
 
 
 def choose_shape(controller, state_vars):
@@ -358,7 +372,7 @@ def choose_variant(variant, no_specialized, vectorized):
 def evolve(universe, span, outputs, seconds, goal=None):
     generation = span.first
     began = time.perf_counter()
-    while generation in span:
+    while span.continues(generation, seconds):
         start = time.perf_counter()
         happened = universe.run_generation()
         elapsed = time.perf_counter() - start

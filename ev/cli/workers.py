@@ -5,8 +5,8 @@ import functools
 import click
 
 from ev.evolution import chunks
-from ev.evolution.executors import (EXECUTORS, START_METHODS, ExecutorUnavailable,
-                                    MpiEvaluation, open_evaluation)
+from ev.evolution.executors import (EXECUTORS, START_METHODS, EvaluationFailed,
+                                    ExecutorUnavailable, MpiEvaluation, open_evaluation)
 
 OPTIONS = (
     click.option("--workers", type=click.IntRange(min=1), default=None,
@@ -70,3 +70,19 @@ def describe(evaluation):
     count = len(evaluation.workers)
     return "# %d worker%s: %s" % (count, "" if count == 1 else "s", "; ".join(
         "pids %s on %s" % (", ".join(pids), where) for where, pids in sorted(places.items())))
+
+
+def run_with(evaluation, first, run):
+    """Start the workers, then ``run(where)`` (where: describe's line) and stop the workers
+    whatever happens; 1 with one line when they cannot start.  The workers start before the
+    run's outputs do (the store's writer is a thread: none is forked)."""
+    evaluation.first_generation = first
+    try:
+        evaluation.start()
+    except EvaluationFailed as error:
+        click.echo("error: %s" % error, err=True)
+        return 1
+    try:
+        return run(describe(evaluation))
+    finally:
+        evaluation.close()

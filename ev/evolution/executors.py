@@ -246,6 +246,14 @@ class ProcessEvaluation(PoolEvaluation):
         executor._safe_to_dynamically_spawn_children = False
         return executor
 
+    def start(self):
+        """As PoolEvaluation.start; the workers named from the pool's table of processes (a
+        quick worker may answer two start-up calls, and another none)."""
+        PoolEvaluation.start(self)
+        where = self.workers[0][1]
+        self.workers = [(process.pid, where) for process in self.processes]
+        return self
+
     def _submitted(self):
         # The pool's own table of its processes (all started at the first submit): what
         # names a dead worker and what Ctrl-C kills (concurrent.futures keeps no public list).

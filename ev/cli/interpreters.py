@@ -1,0 +1,233 @@
+"""The interpreters a matrix run measures, as data: ``--interpreters host,/path/to/python``.
+
+The matrix needs little from an interpreter, and this module says exactly what (the
+``Interpreter`` below): a label for its cells, the command that runs ``python ARGS`` and the
+environment to run it in, what it is (implementation, versions, JIT), how a host path reads
+from inside it, and why it cannot run when it cannot.  ``host`` (the set-up's two venvs) and
+plain paths are resolved here; any other name is handed to ev.pythons' catalogue when that
+package provides one (``ev.pythons.names.parse``: cpython3.14-jit, pypy8.0, all, ...), so the
+provider of Debian roots plugs in without the matrix knowing about roots."""
+import collections
+import json
+import os
+import subprocess
+import sys
+
+from ev.pythons.interpreters import venv_python
+
+HOST_KINDS = ("cpython", "pypy")
+
+# Run inside the interpreter asked; Python 3.6+ and PyPy alike.  Prints one JSON line.
+PROBE = r'''
+import json, platform, sys
+jit = getattr(sys, "_jit", None)
+pypy = getattr(sys, "pypy_version_info", None)
+print(json.dumps({
+    "implementation": "PyPy" if pypy else ("CPython" if sys.implementation.name == "cpython"
+                                           else sys.implementation.name),
+    "version": "%d.%d.%d" % tuple(pypy[:3]) if pypy else platform.python_version(),
+    "python_version": platform.python_version(),
+    "jit": True if pypy else (bool(jit.is_enabled()) if jit else None),
+    "executable": sys.executable}))
+'''
+
+
+class InterpreterError(ValueError):
+    """An interpreter the matrix cannot use; str() is one line for the user."""
+
+
+class Interpreter(collections.namedtuple(
+        "Interpreter", "label python env about root why_missing prefix inside name",
+        defaults=(None,))):
+    """One interpreter of the matrix.
+
+    label: the cells' prefix ("cpython3.11", "pypy7.3.11", "cpython3.14-jit"); python: its
+    executable; env: variables it runs with (PYTHON_JIT=1); about: what it said it is (the
+    contract's interpreter object, without the label), None when it cannot run; root: the
+    Debian root it runs in, or None; why_missing: one line when it cannot run, else None;
+    prefix: the argv before the python (chroot and the like), or (); inside: a function
+    mapping a host path to the path the interpreter sees (None: the same path); name: what
+    the user called it when that differs from the label (pypy8.0 for pypy8.0.1), usable in
+    --cells too."""
+
+    def argv(self, args=()):
+        return list(self.prefix) + [self.python] + [str(arg) for arg in args]
+
+    def display(self, args=()):
+        """The command as a user reads it (a root's chroot prefix said in words)."""
+        command = " ".join([self.python] + [str(arg) for arg in args])
+        settings = " ".join("%s=%s" % item for item in sorted(self.env.items()))
+        where = "in the Debian root %s: " % self.root if self.root else ""
+        return where + (settings + " " if settings else "") + command
+
+    def environ(self, base=None):
+        merged = dict(os.environ if base is None else base)
+        merged.update(self.env)
+        return merged
+
+    def path(self, host_path):
+        """``host_path`` as this interpreter sees it."""
+        return self.inside(host_path) if self.inside else host_path
+
+    @property
+    def implementation(self):
+        if self.about:
+            return self.about["implementation"].lower()
+        return "pypy" if self.label.startswith("pypy") else "cpython"
+
+    def record(self):
+        """The contract's interpreter object for matrix.json."""
+        about = dict(self.about or {"implementation": None, "version": None,
+                                    "python_version": None, "jit": None,
+                                    "executable": self.python})
+        about.update(label=self.label, root=self.root)
+        if self.why_missing:
+            about["missing"] = self.why_missing
+        return about
+
+
+def probe(python, env=None, prefix=()):
+    """What ``python`` says it is; InterpreterError when it does not answer as a Python."""
+    try:
+        done = subprocess.run(list(prefix) + [python, "-c", PROBE], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120,
+                              universal_newlines=True,
+                              env=dict(os.environ, **(env or {})))
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise InterpreterError("%s: cannot be run (%s)" % (python, str(error).splitlines()[0]))
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        said = (done.stderr.strip().splitlines() or ["exit %d" % done.returncode])[-1]
+        raise InterpreterError("%s: not a Python the matrix can ask (%s)" % (python, said[:160]))
+
+
+def label_of(about):
+    """cpython3.11, cpython3.14-jit, pypy7.3.11: implementation, version and JIT."""
+    if about["implementation"] == "PyPy":
+        return "pypy" + about["version"]
+    major_minor = ".".join(about["version"].split(".")[:2])
+    return "%s%s%s" % (about["implementation"].lower(), major_minor,
+                       "-jit" if about.get("jit") else "")
+
+
+def from_path(path):
+    """A python given by path: it must exist, be executable and answer as a Python."""
+    expanded = os.path.abspath(os.path.expanduser(path))
+    if not os.path.exists(expanded):
+        raise InterpreterError("%s: no such file" % path)
+    if os.path.isdir(expanded) or not os.access(expanded, os.X_OK):
+        raise InterpreterError("%s: not an executable python" % path)
+    about = probe(expanded)
+    return Interpreter(label_of(about), expanded, {}, about, None, None, (), None)
+
+
+def host(kind):
+    """The set-up's venv of ``kind`` (EV_CPYTHON_PY / EV_PYPY_PY, else .venv/KIND); when it
+    is missing, an Interpreter labelled by the kind alone that says why (EV_PYPY_MISSING: the
+    set-up's reason)."""
+    why = os.environ.get("EV_%s_MISSING" % kind.upper())   # the set-up's reason
+    python = None if why else venv_python(kind)
+    if python:
+        return from_path(python)
+    if not why and kind == "cpython" and sys.implementation.name == "cpython":
+        return from_path(sys.executable)    # ev matrix run by hand, without the set-up
+    why = why or "no %s venv (.venv/%s): run ./run_all.sh, which sets it up" % (kind, kind)
+    return Interpreter(kind, None, {}, None, None, why, (), None)
+
+
+def host_interpreters():
+    return [host(kind) for kind in HOST_KINDS]
+
+
+def looks_like_path(token):
+    return os.sep in token or token.startswith((".", "~"))
+
+
+def provider():
+    """ev.pythons' parser of interpreter names, when that package has one, else None."""
+    try:
+        from ev.pythons import names
+    except ImportError:
+        return None
+    return names
+
+
+def help_text():
+    """What --interpreters takes, for --help: the provider's names when there is one."""
+    names = provider()
+    if names is not None and hasattr(names, "help_text"):
+        return names.help_text() + "; also cpython, pypy (one host venv)."
+    return "comma-separated: host (the set-up's two venvs), cpython, pypy, or a path to a python."
+
+
+def from_provider(token, names=None):
+    """An interpreter named by ev.pythons (cpython3.14-jit, pypy8.0, all...), adapted."""
+    names = names or provider()
+    if names is None:
+        raise InterpreterError("unknown interpreter %r: give host, cpython, pypy or a path to "
+                               "a python" % token)
+    try:
+        found = names.expand(token)
+    except ValueError as error:   # names.InterpreterError
+        raise InterpreterError(str(error))
+    return [adapt(interpreter, names.roots) for interpreter in found]
+
+
+def adapt(provided, roots):
+    """ev.pythons' Interpreter (label, python, suite, env, argv, missing) as the matrix's;
+    ``roots``: where its suite's root is (root_of), how a host path reads inside
+    (inside_path), and the checkout it mounts (CHECKOUT)."""
+    if getattr(provided, "suite", None) is None:
+        return from_path(provided.python)
+    why = provided.missing()
+    prefix = provided.argv([], cwd=roots.CHECKOUT)[:-1]   # cells run from the checkout
+    about = None if why else probe(provided.python, provided.env, prefix)
+    return Interpreter(provided.label if why else label_of(about), provided.python,
+                       dict(provided.env), about, roots.root_of(provided.suite), why, prefix,
+                       roots.inside_path, provided.label)
+
+
+def parse(text):
+    """Interpreters from a comma-separated list, in order, each once: ``host`` (the two
+    venvs), ``cpython`` / ``pypy`` (one of them), a host venv's label (cpython3.11), a path
+    to a python, or a name ev.pythons provides."""
+    tokens = [token.strip() for token in (text or "host").split(",")]
+    if not all(tokens):
+        raise InterpreterError("--interpreters %r: a comma-separated list without empty "
+                               "entries" % text)
+    chosen = []
+    for token in tokens:
+        chosen.extend(expand(token))
+    return unique(chosen)
+
+
+def expand(token):
+    if looks_like_path(token):
+        return [from_path(token)]
+    if token == "host":
+        return host_interpreters()
+    if token in HOST_KINDS:
+        return [host(token)]
+    for interpreter in host_interpreters():
+        if interpreter.label == token:
+            return [interpreter]
+    return from_provider(token)
+
+
+def unique(interpreters):
+    """Each interpreter once (by executable, root and settings); two different ones with the
+    same label get #2, #3."""
+    seen, kept, labels = set(), [], collections.Counter()
+    for interpreter in interpreters:
+        key = (interpreter.python and os.path.realpath(interpreter.python), interpreter.root,
+               tuple(sorted(interpreter.env.items())), interpreter.label)
+        if key in seen:
+            continue
+        seen.add(key)
+        labels[interpreter.label] += 1
+        if labels[interpreter.label] > 1:
+            interpreter = interpreter._replace(
+                label="%s#%d" % (interpreter.label, labels[interpreter.label]))
+        kept.append(interpreter)
+    return kept

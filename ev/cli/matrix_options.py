@@ -1,0 +1,229 @@
+"""The options of ``ev matrix`` (and so of ./run_all.sh), their defaults, and the checks made
+before anything runs: a bad value is one line and exit status 2, with nothing written.
+
+The defaults make the default run (the host's two interpreters, 7 cells, 3 rounds) take about
+four and a half minutes on a 2-core machine: a cell-round has a budget of 8 seconds of
+evolution, at least 10 and at most 400 generations (cpython-numpy's ten generations take about
+18 s, pypy-specialized's 400 about 8 s), and pypy-numpy keeps its 4 generations (about 25 s)."""
+import collections
+import functools
+import os
+import sys
+
+import click
+
+from ev.cli import cells as cells_module, interpreters as interpreters_module
+from ev.common import capacity
+from ev.model import controllers
+from ev.pythons.interpreters import ROOT, venv_python
+
+DEFAULT_SECONDS = 8.0
+DEFAULT_MIN_GENERATIONS = 10
+DEFAULT_MAX_GENERATIONS = 400
+DEFAULT_ROUNDS = 3
+FLY_GENERATIONS = 100
+
+EPILOG = """\b
+./run_all.sh takes the same options: it sets up the venvs (.venv/cpython, and .venv/pypy
+when a cell needs it), then runs this command.
+
+\b
+Cells: interpreter x variant, labelled <interpreter>-<variant>: with the host's two
+interpreters, cpython3.11-numpy -specialized -vectorized -numba -c, pypy7.3.11-numpy
+-specialized.  Short names work too: cpython-numpy, pypy-specialized, c (the first CPython's
+C cell: the same evaluation in C, driven by the same Python GA).  A cell whose interpreter,
+numba or C build is missing is reported as not run, with the reason.
+
+\b
+Interpreters: host (default: the set-up's CPython and PyPy venvs), cpython, pypy, a host
+venv's label, a path to any python, or a name ev.pythons provides.
+
+\b
+Length: each cell-round runs --seconds of evolution (at least --min-generations, at most
+--generations); the later rounds repeat the first round's generations.  --generations alone
+gives every cell that many.  pypy-numpy runs --slow-generations.  Results: DIR/matrix.json,
+DIR/<cell>.r<round>.jsonl and .log (docs/matrix.md)."""
+
+Settings = collections.namedtuple(
+    "Settings", "task population generations slow_generations seconds min_generations "
+                "rounds seed out interpreters cells profile checkout host_python prog")
+
+
+def prog():
+    """The name errors start with: run_all.sh sets EV_MATRIX_PROG."""
+    return os.environ.get("EV_MATRIX_PROG") or "ev matrix"
+
+
+def fail(message):
+    """One line on stderr, exit status 2."""
+    click.echo("%s: %s" % (prog(), message), err=True)
+    raise click.exceptions.Exit(2)
+
+
+class OneLineErrors(click.Command):
+    """A click command whose usage errors are one line (no usage text), status 2."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super(OneLineErrors, self).make_context(info_name, args, parent=parent,
+                                                           **extra)
+        except click.UsageError as error:
+            fail(error.format_message())
+
+    def invoke(self, ctx):
+        try:
+            return super(OneLineErrors, self).invoke(ctx)
+        except click.UsageError as error:
+            fail(error.format_message())
+
+
+def options(function):
+    """The matrix's click options (shared by ``ev matrix`` and ./run_all.sh)."""
+    decorators = [
+        click.option("--task", type=click.Choice(cells_module.TASKS), default="benchmark",
+                     show_default=True,
+                     help="benchmark: seconds per generation per cell (ev.reporting.report); "
+                          "fly: each cell evolves a PID controller with --until-flies and the "
+                          "same generations, the report gives the time to the first one that "
+                          "flies (ev.reporting.fly_report)."),
+        click.option("-n", "--population", type=click.IntRange(min=4), default=500,
+                     show_default=True, help="Creatures per generation."),
+        click.option("-g", "--generations", type=click.IntRange(min=1), default=None,
+                     help="Generations per cell-round: alone, every cell runs that many; with "
+                          "--seconds, at most that many [default: a budget of %g s, %d-%d "
+                          "generations; for --task fly %d]." % (
+                              DEFAULT_SECONDS, DEFAULT_MIN_GENERATIONS,
+                              DEFAULT_MAX_GENERATIONS, FLY_GENERATIONS)),
+        click.option("--seconds", type=click.FloatRange(min=0, min_open=True), default=None,
+                     help="Seconds of evolution per cell in the first round (cheap cells run "
+                          "more generations) [default: %g unless -g is given]." %
+                          DEFAULT_SECONDS),
+        click.option("--min-generations", type=click.IntRange(min=1),
+                     default=DEFAULT_MIN_GENERATIONS, show_default=True,
+                     help="With a time budget: no cell runs fewer."),
+        click.option("--slow-generations", type=click.IntRange(min=1), default=4,
+                     show_default=True,
+                     help="Generations of the slow PyPy + numpy cells (benchmark task)."),
+        click.option("-r", "--rounds", type=click.IntRange(min=1), default=DEFAULT_ROUNDS,
+                     show_default=True,
+                     help="Rounds: each a fresh process per cell, the cells in rotating order."),
+        click.option("--seed", type=click.IntRange(min=0), default=None,
+                     help="Seed of every cell [default: 42; for --task fly 1: seed 42's PID "
+                          "evolution settles on an optimum that does not fly]."),
+        click.option("--out", type=click.Path(), default=None,
+                     help="Results folder, new or empty [default: results/<timestamp> in the "
+                          "checkout]."),
+        click.option("--cells", default=None, help="Comma-separated cells (labels or short "
+                                                   "names) [default: all of the task's]."),
+        click.option("--interpreters", default="host", show_default=True,
+                     help=interpreters_module.help_text()),
+        click.option("--profile", is_flag=True,
+                     help="In the last round, right after each cell's timed run, run it "
+                          "again recording (never timed) a vmprof profile, and on PyPy a JIT "
+                          "log, with their reports "
+                          "(traces.profile, traces.jitlog, traces.summary, traces.html).  "
+                          "Numba cells are not recorded: vmprof crashes CPython inside "
+                          "numba's compiler."),
+        click.option("--check", is_flag=True, hidden=True,
+                     help="Check the options only; print 'pypy' when the host's PyPy is "
+                          "needed (run_all.sh sets it up only then)."),
+    ]
+    return functools.reduce(lambda f, decorate: decorate(f), reversed(decorators), function)
+
+
+def settings_from(given):
+    """The run's settings from the command line, every value checked (exit 2 on a bad one)."""
+    task = given["task"]
+    if task == "fly" and given["profile"]:
+        fail("--profile records the benchmark task, not --task fly")
+    if task == "fly" and given["seconds"] is not None:
+        fail("--seconds: the fly task gives every cell the same generations (-g)")
+    controller = cells_module.FLY_CONTROLLER if task == "fly" else controllers.STATE_SPACE
+    check_population(given["population"], controller.shape())
+    generations, seconds = length(task, given["generations"], given["seconds"])
+    if seconds is not None and generations < given["min_generations"]:
+        fail("--generations %d is below --min-generations %d" % (generations,
+                                                                given["min_generations"]))
+    try:
+        interpreters = interpreters_module.parse(given["interpreters"])
+    except interpreters_module.InterpreterError as error:
+        fail("--interpreters: %s" % error)
+    try:
+        cells = cells_module.select(interpreters, task, given["cells"])
+    except cells_module.CellError as error:
+        if not (given["check"] and host_pypy_missing(interpreters)):
+            fail(str(error))
+        cells = []
+    seed = given["seed"] if given["seed"] is not None else (1 if task == "fly" else 42)
+    out = results_folder(given["out"])
+    check_seen_from_roots(out, cells)
+    return Settings(task, given["population"], generations, given["slow_generations"],
+                    seconds, given["min_generations"], given["rounds"], seed, out,
+                    interpreters, cells, given["profile"], ROOT, sys.executable, prog())
+
+
+def check_seen_from_roots(out, cells):
+    """A cell that runs in a Debian root sees only the checkout: its results must go there."""
+    for cell in cells:
+        if cell.interpreter.inside and not cell.interpreter.why_missing:
+            try:
+                cell.interpreter.path(out)
+            except ValueError:
+                fail("--out %s: %s runs in a Debian root, which sees only the checkout (%s); "
+                     "choose a folder inside it" % (out, cell.label, ROOT))
+
+
+def length(task, generations, seconds):
+    """(generations, seconds): a fixed count (seconds None), or a budget with a maximum."""
+    if task == "fly":
+        return generations or FLY_GENERATIONS, None
+    if generations is not None and seconds is None:
+        return generations, None
+    return generations or DEFAULT_MAX_GENERATIONS, seconds or DEFAULT_SECONDS
+
+
+def check_population(population, shape):
+    problem = capacity.population_too_large(population, shape)
+    if problem:
+        fail("--population %d: %s" % (population, problem))
+
+
+def results_folder(out):
+    """The absolute results folder: new, or an empty folder, in a place that can hold it."""
+    if out is None:
+        import datetime
+        out = os.path.join(ROOT, "results", datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
+    if not out.strip():
+        fail("--out: an empty path")
+    folder = os.path.abspath(os.path.expanduser(out))
+    if os.path.exists(folder):
+        if not os.path.isdir(folder):
+            fail("--out %s: not a folder" % out)
+        if os.listdir(folder):
+            # Old cells would be merged into the new report.
+            fail("%s already holds results; choose another --out or remove it" % out)
+    parent = folder
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent) or not os.access(parent, os.W_OK | os.X_OK):
+        fail("--out %s: cannot create it (%s is not a writable folder)" % (out, parent))
+    return folder
+
+
+def host_pypy_missing(interpreters):
+    return any(i.label == "pypy" and i.why_missing for i in interpreters)
+
+
+def setup_needed(settings):
+    """'pypy' when a cell runs on the host's PyPy (run_all.sh then sets it up), else ''."""
+    host_pypy = venv_python("pypy")
+    for cell in settings.cells:
+        interpreter = cell.interpreter
+        if interpreter.label == "pypy" and interpreter.why_missing:
+            return "pypy"
+        if host_pypy and interpreter.python and (os.path.realpath(interpreter.python) ==
+                                                 os.path.realpath(host_pypy)):
+            return "pypy"
+    if not settings.cells and host_pypy_missing(settings.interpreters):
+        return "pypy"
+    return ""

@@ -1,0 +1,308 @@
+"""ev matrix (and ./run_all.sh, which calls it): cells in rounds of rotating order, a time
+budget per cell, the contract's files, options refused before anything is written, absolute
+paths wherever the user stands, and the ev command around it.  Real runs, small populations,
+budgets of a fraction of a second."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT, run_module
+from ev.cli import cells
+from ev.common import machine
+from ev.pythons.interpreters import venv_python
+
+
+def cpython():
+    """A CPython with ev's dependencies: the set-up's venv, or this interpreter."""
+    python = venv_python("cpython")
+    if python:
+        return python
+    if sys.implementation.name != "cpython":
+        pytest.skip("needs the CPython venv that run_tests.sh sets up")
+    return sys.executable
+
+
+def matrix(*args, **kwargs):
+    cwd = kwargs.pop("cwd", ROOT)
+    env = dict(os.environ, PYTHONPATH=ROOT, **kwargs.pop("env", {}))
+    return subprocess.run([cpython(), "-m", "ev", "matrix"] + [str(a) for a in args], cwd=cwd,
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=kwargs.pop("timeout", 300))
+
+
+def contents(folder):
+    with open(os.path.join(str(folder), "matrix.json")) as handle:
+        return json.load(handle)
+
+
+def generation_records(path):
+    with open(str(path)) as lines:
+        return [r for r in map(json.loads, lines) if r["type"] == "generation"]
+
+
+def test_each_round_rotates_the_order_by_one():
+    order = ["a", "b", "c"]
+    assert [cells.rotated(order, k) for k in (1, 2, 3, 4)] == [
+        ["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"], ["a", "b", "c"]]
+    assert cells.rotated([], 2) == []
+
+
+def test_later_rounds_repeat_the_first_rounds_generations_within_the_bounds():
+    budget = cells.Plan(None, 5.0, 10, 400)
+    assert cells.later_plan(budget, 37).generations == 37
+    assert cells.later_plan(budget, 3).generations == 10
+    assert cells.later_plan(budget, 900).generations == 400
+    assert cells.later_plan(budget, 0) == budget          # the first round failed: try again
+    fixed = cells.Plan(4, None, None, None)
+    assert cells.later_plan(fixed, 2) == fixed
+
+
+def test_two_rounds_write_the_contracts_files_in_rotating_order(tmp_path):
+    out = tmp_path / "m"
+    result = matrix("--interpreters", "cpython", "--cells", "cpython-specialized,c",
+                    "-n", 20, "--seconds", 0.3, "--min-generations", 3, "-g", 40,
+                    "--rounds", 2, "--out", out)
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = contents(out)
+    assert data["format"] == "ev-matrix" and data["version"] == 1 and data["rounds"] == 2
+    assert data["finished"] and data["population"] == 20 and data["seed"] == 42
+    labels = [cell["cell"] for cell in data["cells"]]
+    assert [label.rsplit("-", 1)[1] for label in labels] == ["specialized", "c"]
+    assert labels[0].startswith("cpython3.")
+    order = [(run["round"], run["position"], run["cell"]) for run in data["runs"]]
+    assert order == [(1, 0, labels[0]), (1, 1, labels[1]), (2, 0, labels[1]),
+                     (2, 1, labels[0])]
+    for cell in data["cells"]:
+        assert cell["status"] == "run" and cell["budget_seconds"] == 0.3
+        counts = [len(generation_records(out / ("%s.r%d.jsonl" % (cell["cell"], k))))
+                  for k in (1, 2)]
+        assert counts[0] == counts[1] == cell["generations"]    # the same work every round
+        assert 3 <= cell["generations"] <= 40
+    for run in data["runs"]:
+        assert (out / run["log"]).exists() and run["exit"] == 0 and run["wall_seconds"] > 0
+        assert str(out / run["file"]) in run["command"]       # absolute paths
+    for when in ("before", "after"):
+        facts = data["machine"][when]
+        assert facts["cores"] >= 1 and len(facts["load_average"]) == 3 and facts["cpu_model"]
+    assert data["interpreters"][0]["implementation"] == "CPython"
+    assert "results in %s" % out in result.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["--population", "0"], ["-n", "many"], ["--rounds", "0"], ["--cells", "cpython-nothing"],
+    ["--seed", "-1"], ["--seed", "x"], ["--seconds", "0"], ["--task", "soar"],
+    ["--task", "fly", "--profile"], ["--task", "fly", "--seconds", "3"], ["--bogus"],
+    ["--interpreters", "/nonexistent/python"], ["--interpreters", "cpython,,pypy"],
+    ["--interpreters", "python9.9"], ["-g", "3", "--seconds", "1"],
+    ["--population", "1000000000000"]])
+def test_a_bad_option_is_refused_in_one_line_before_anything_is_written(tmp_path, args):
+    out = tmp_path / "never"
+    result = matrix(*(args + ["--out", out]))
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "ev matrix:" in result.stderr
+    assert not out.exists() and result.stdout == ""
+
+
+def test_a_folder_that_holds_results_is_refused(tmp_path):
+    (tmp_path / "old.r1.jsonl").write_text("{}\n")
+    result = matrix("--cells", "c", "-g", 1, "--out", tmp_path)
+    assert result.returncode == 2 and "already holds results" in result.stderr
+    assert os.listdir(str(tmp_path)) == ["old.r1.jsonl"]
+
+
+def test_run_all_from_another_folder_prints_a_path_that_exists_there(tmp_path):
+    """Issue 24, 3: standing elsewhere, the results path printed is one the user can open."""
+    if not venv_python("cpython"):
+        pytest.skip("needs the CPython venv that run_tests.sh sets up")
+    result = subprocess.run([os.path.join(ROOT, "run_all.sh"), "--cells", "c", "-g", "3",
+                             "-n", "8", "--rounds", "1", "--out", "here"], cwd=str(tmp_path),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            universal_newlines=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    printed = result.stdout.strip().splitlines()[-1]
+    assert printed == "results in %s" % (tmp_path / "here")
+    assert len(generation_records(tmp_path / "here" / (contents(tmp_path / "here")["cells"][0]
+                                                        ["cell"] + ".r1.jsonl"))) == 3
+
+
+def test_the_fly_task_runs_and_rules_out_the_compiled_loops(tmp_path):
+    out = tmp_path / "fly"
+    result = matrix("--task", "fly", "--interpreters", "cpython", "--cells",
+                    "cpython-specialized,c", "-n", 20, "-g", 1, "--seed", 2, "--rounds", 1,
+                    "--out", out)
+    assert result.returncode == 0, result.stderr[-2000:]   # never flew: a result
+    data = contents(out)
+    assert data["task"] == "fly" and data["seed"] == 2
+    ran, ruled_out = data["cells"]
+    assert ran["status"] == "run" and "--until-flies" in data["runs"][0]["command"]
+    assert ruled_out["status"] == "not run" and "error clamp" in ruled_out["why"]
+    assert (out / "fly_report.md").exists()
+
+
+def test_a_missing_interpreter_is_a_cell_not_run_with_the_reason(tmp_path):
+    out = tmp_path / "m"
+    result = matrix("--cells", "c,pypy-specialized", "-g", 1, "-n", 8, "--rounds", 1,
+                    "--out", out, env={"EV_PYPY_MISSING": "PyPy is not installed here"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    cells_by_name = {cell["cell"]: cell for cell in contents(out)["cells"]}
+    assert cells_by_name["pypy-specialized"] == dict(
+        cells_by_name["pypy-specialized"], status="not run", why="PyPy is not installed here")
+    assert "pypy-specialized: PyPy is not installed here" in (out / "not_run.txt").read_text()
+
+
+def test_ctrl_c_stops_the_cell_cleanly_and_the_rest_say_so(tmp_path):
+    out = tmp_path / "m"
+    proc = subprocess.Popen(
+        [cpython(), "-m", "ev", "matrix", "--interpreters", "cpython", "--cells",
+         "cpython-specialized,c", "-n", "20", "-g", "100000", "--rounds", "2", "--out",
+         str(out)],
+        cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, universal_newlines=True)
+    line = proc.stdout.readline()
+    while line and not line.startswith("Generation   2"):
+        line = proc.stdout.readline()
+    proc.send_signal(signal.SIGINT)
+    stdout, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    data = contents(out)
+    assert data["finished"] and data["interrupted"] is True
+    assert [run["exit"] for run in data["runs"]] == [130]      # ev.main stopped cleanly
+    first = data["runs"][0]
+    assert len(generation_records(out / first["file"])) >= 3
+    assert "Interrupted." in (out / first["log"]).read_text()
+    c = [cell for cell in data["cells"] if cell["cell"] != first["cell"]][0]
+    assert c["status"] == "not run" and "interrupted" in c["why"]
+
+
+def test_a_python_given_by_path_is_labelled_by_what_it_says_it_is(tmp_path):
+    out = tmp_path / "m"
+    python = cpython()
+    result = matrix("--interpreters", python, "--cells", "c", "-g", 2, "-n", 8,
+                    "--rounds", 1, "--out", out)
+    assert result.returncode == 0, result.stderr[-2000:]
+    interpreter = contents(out)["interpreters"][0]
+    version = subprocess.check_output([python, "-c", "import platform; "
+                                       "print(platform.python_version())"]).decode().strip()
+    assert interpreter["version"] == version
+    assert interpreter["label"] == "cpython" + ".".join(version.split(".")[:2])
+    assert contents(out)["cells"][0]["cell"] == interpreter["label"] + "-c"
+
+
+def test_ev_help_lists_the_subcommands():
+    result = run_module("ev", "--help")
+    assert result.returncode == 0
+    for name in ("evolve", "matrix", "report", "fly-report", "show", "history", "variants",
+                 "profile", "jitlog", "summary"):
+        assert "\n  %s " % name in result.stdout
+    assert run_module("ev", "matrix", "-h").stdout.startswith("Usage: ev matrix")
+
+
+def test_ev_evolve_is_python_m_ev_main():
+    args = ("-n", 8, "-g", 2, "--seed", 5)
+    evolve, main = run_module("ev", "evolve", *args), run_module("ev.main", *args)
+    assert evolve.returncode == main.returncode == 0
+    lines = [[l.split("[")[0] for l in r.stdout.splitlines() if l.startswith("Generation")]
+             for r in (evolve, main)]
+    assert lines[0] == lines[1] and len(lines[0]) == 2
+
+
+def test_ev_variants_says_which_run_here():
+    result = run_module("ev", "variants", "specialized")
+    assert result.returncode == 0 and result.stdout.startswith("specialized runs here")
+    if hasattr(sys, "pypy_version_info"):
+        result = run_module("ev", "variants", "numba")
+        assert result.returncode == 1 and "numba" in result.stdout
+    everything = run_module("ev", "variants")
+    assert len(everything.stdout.splitlines()) == 5
+
+
+def test_ev_main_stops_on_its_time_budget_but_not_before_the_minimum(tmp_path):
+    began = time.perf_counter()
+    result = run_module("ev.main", "-n", 8, "-g", 100000, "--seconds", 0.2,
+                        "--min-generations", 3, "--seed", 1)
+    assert result.returncode == 0 and time.perf_counter() - began < 60
+    seconds = [float(line.split("[")[-1].split()[0]) for line in result.stdout.splitlines()
+               if line.startswith("Generation")]
+    assert len(seconds) >= 3 and sum(seconds[:-1]) < 0.2 + 0.02 * len(seconds)
+    few = run_module("ev.main", "-n", 8, "-g", 100, "--seconds", 1e-6, "--min-generations", 4)
+    assert sum(line.startswith("Generation") for line in few.stdout.splitlines()) == 4
+    lone = run_module("ev.main", "-n", 8, "-g", 2, "--min-generations", 3)
+    assert lone.returncode == 2 and "--min-generations goes with --seconds" in lone.stderr
+
+
+def test_machine_facts_and_the_busy_warning():
+    facts = machine.machine_facts()
+    assert set(facts) == {"cpu_model", "cores", "load_average", "governor",
+                          "memory_available_bytes", "time"}
+    assert machine.busy_warning(dict(facts, cores=2, load_average=[0.4, 0, 0])) is None
+    warning = machine.busy_warning(dict(facts, cores=2, load_average=[3.0, 0, 0]))
+    assert warning.startswith("warning: load average 3.00 on 2 cores")
+
+
+def test_profile_records_each_cell_in_the_last_round_after_its_timed_run(tmp_path):
+    out = tmp_path / "m"
+    result = matrix("--interpreters", "cpython", "--cells", "cpython-specialized,cpython-numba",
+                    "-n", 20, "-g", 3, "--rounds", 2, "--profile", "--out", out)
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = contents(out)
+    recorded = [r for r in data["recordings"]]
+    assert [(r["cell"], r["round"], r["exit"]) for r in recorded] == [
+        (data["cells"][0]["cell"], 2, 0)]                 # numba: not recorded, and said so
+    assert "skipped (vmprof crashes CPython inside numba's compiler)" in result.stdout
+    lines = result.stdout.splitlines()
+    timed = lines.index(next(l for l in lines if l.startswith("=== round 2 of 2, cell 2")))
+    said = [l for l in lines[timed + 1:] if l.startswith("===")]
+    assert said[0].startswith("=== %s: " % recorded[0]["cell"])              # timed, then
+    assert said[1].startswith("=== recording %s: " % recorded[0]["cell"])    # recorded
+    assert (out / recorded[0]["profile"]).stat().st_size > 0
+    assert (out / (recorded[0]["cell"] + ".profile.txt")).exists()
+    assert (out / "traces.md").exists()
+    summary = run_module("traces.summary", out, "--json")
+    (row,) = [r for r in json.loads(summary.stdout) if r["cell"] == recorded[0]["cell"]]
+    assert row["recording_overhead"] == pytest.approx(row["recorded_median"] /
+                                                      row["timed_median"])
+
+
+class Provided(object):
+    """What ev.pythons.names gives for a name: an interpreter in a Debian root."""
+
+    def __init__(self, label, python, why=None):
+        self.label, self.python, self.suite = label, python, "sid"
+        self.env, self.why = {"PYTHON_JIT": "0"}, why
+
+    def missing(self):
+        return self.why
+
+    def argv(self, args=(), cwd=None):
+        return ["env", "EV_ENTERED=" + cwd, self.python] + list(args)
+
+
+def test_names_that_ev_pythons_provides_plug_in(tmp_path):
+    """The matrix asks ev.pythons for any name it does not know (a stand-in provider here:
+    the real one needs Debian roots), and runs what it gets through its argv prefix."""
+    import types
+    from ev.cli import interpreters
+    roots = types.SimpleNamespace(CHECKOUT=ROOT, root_of=lambda suite: "/roots/" + suite,
+                                  inside_path=lambda path: "/ev" + path)
+    catalogue = {"cpython9.9": Provided("cpython9.9", "/venvs/cpython9.9/bin/python",
+                                        why="cpython9.9 is not provisioned: run ev pythons add"),
+                 "ready": Provided("ready", sys.executable)}
+    names = types.SimpleNamespace(roots=roots, expand=lambda token: [catalogue[token]])
+    missing, = interpreters.from_provider("cpython9.9", names)
+    assert missing.why_missing.startswith("cpython9.9 is not provisioned")
+    assert missing.record()["root"] == "/roots/sid" and missing.label == "cpython9.9"
+    ready, = interpreters.from_provider("ready", names)
+    assert ready.why_missing is None and ready.label == interpreters.label_of(ready.about)
+    assert ready.argv(["-V"]) == ["env", "EV_ENTERED=" + ROOT, sys.executable, "-V"]
+    assert ready.path("/x/y.jsonl") == "/ev/x/y.jsonl" and ready.env == {"PYTHON_JIT": "0"}
+    assert "in the Debian root /roots/sid: PYTHON_JIT=0 " in ready.display(["-m", "ev.main"])
+    chosen = cells.select([ready], "benchmark", "ready-specialized")   # the name given works
+    assert [cell.label for cell in chosen] == [ready.label + "-specialized"]
+    names.expand = lambda token: (_ for _ in ()).throw(ValueError("unknown interpreter 'x'"))
+    with pytest.raises(interpreters.InterpreterError):
+        interpreters.from_provider("x", names)

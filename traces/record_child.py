@@ -1,0 +1,120 @@
+"""The child process of traces.record: runs the program as ``python prog.py ARGS`` (or
+``python -m module ARGS``) would, inside the recording.
+
+The program sees its own sys.argv and sys.path[0] (its folder; the current folder with -m), not
+this checkout's; its exit code is the child's.  An exception in the program prints its
+traceback as Python would, after the profile is finished.
+"""
+import json
+import os
+import runpy
+import signal
+import sys
+import traceback
+
+from traces import recording
+
+
+def main(config_text):
+    config = json.loads(config_text)
+    checkout = config["checkout"]
+    if sys.path and sys.path[0] == checkout:
+        del sys.path[0]
+    status = run(config, StopSignals())
+    recording.exit_child(status)
+
+
+def run(config, signals):
+    """The program's exit status."""
+    script, module, args = config["script"], config["module"], config["args"]
+    sys.argv = [script or module] + args
+    sys.path[0:1] = [os.path.dirname(script) if script else os.getcwd()]
+    profile = config["profile"]
+    try:
+        if profile:
+            with recording.vmprof_recording(profile, quiet, lines=config["lines"]):
+                return run_program(script, module, signals)
+        return run_program(script, module, signals)
+    except recording.ProfileNotWritten as error:
+        sys.stderr.write("error: the profile could not be written: %s\n" % error)
+        return 1
+
+
+def run_program(script, module, signals):
+    try:
+        signals.arm()
+        if script:
+            runpy.run_path(script, run_name="__main__")
+        else:
+            runpy.run_module(module, run_name="__main__", alter_sys=True)
+    except SystemExit as stop:
+        return exit_status(stop.code)
+    except KeyboardInterrupt as stop:   # Stopped, or the program's own re-raised Ctrl-C
+        signum = getattr(stop, "signum", signal.SIGINT)
+        sys.stderr.write("%s: the recording of what ran is kept.\n" % (
+            "Interrupted" if signum == signal.SIGINT else
+            "Stopped by %s" % signal.Signals(signum).name))
+        return 128 + signum
+    except BaseException:
+        traceback.print_exc()
+        return 1
+    finally:
+        signals.disarm()
+    return 0
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so that the program unwinds and the profile is
+    finished (a program that handles the signal itself keeps its own handler)."""
+
+    def __init__(self, signum):
+        KeyboardInterrupt.__init__(self)
+        self.signum = signum
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class StopSignals(object):
+    """Ctrl-C, SIGTERM and SIGHUP (which traces.record passes on) stop the program by an
+    exception, so that the profile is finished, even when the recording was started with them
+    ignored (a background job).  One that comes while the recording starts waits until the
+    program would start, and stops it there; while the profile is finished, they are ignored
+    (kill -9 still ends everything)."""
+
+    def __init__(self):
+        self.pending = None
+        self.set(self.defer)
+
+    def set(self, handler):
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, handler)
+
+    def defer(self, signum, frame):
+        self.pending = self.pending or signum
+
+    def stop(self, signum, frame):
+        self.set(signal.SIG_IGN)
+        raise Stopped(signum)
+
+    def arm(self):
+        """From here on a stop signal stops the program (at once if one came already)."""
+        self.set(self.stop)
+        if self.pending:
+            self.stop(self.pending, None)
+
+    def disarm(self):
+        self.set(signal.SIG_IGN)
+
+
+def exit_status(code):
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    sys.stderr.write("%s\n" % code)
+    return 1
+
+
+def quiet(message):
+    """traces.record says what it wrote at the end; the program's own output stays its own."""
