@@ -299,6 +299,13 @@ setup_cpython() {
 
 setup_pypy() {
     local pypy="${EV_PYPY:-pypy3}"
+    # An interpreter named by EV_PYPY that is not there: say so; installing Debian's pypy3
+    # would not make that path appear.
+    if [ -n "${EV_PYPY:-}" ] && ! command -v "$pypy" >/dev/null 2>&1; then
+        PYPY_MISSING="EV_PYPY=$pypy: no such interpreter"
+        say "error: $PYPY_MISSING"
+        return 1
+    fi
     if ! command -v "$pypy" >/dev/null 2>&1 || ! "$pypy" -c 'import venv, ensurepip' >/dev/null 2>&1
     then
         if ! apt_install pypy3 pypy3-dev pypy3-venv; then

@@ -1,4 +1,4 @@
-"""Results folders in the format of MATRIX_CONTRACT.md, made for the report's tests: the record
+"""Results folders in the format of docs/matrix.md, made for the report's tests: the record
 shapes are copied from a real ``ev.main --results`` file made once per session, and only the
 seconds (and the cell's names) are varied, so that rounds can be made to disagree."""
 import json

@@ -36,7 +36,7 @@ def test_prints_one_line_per_generation(run):
 @pytest.mark.parametrize("args", [
     ["--population", "3"], ["-g", "-1"], ["--bogus"], ["-n", "many"],
     ["--results", "/nonexistent-dir/x.jsonl"], ["--save-best", "/"],
-    ["--no-specialized", "--creature", "specialized"],
+    ["--no-specialized", "--creature", "specialized"], ["--seed", "-7"],
 ])
 def test_bad_values_are_usage_errors_without_traceback(run, args):
     result = run("ev.main", "-g", 1, *args)

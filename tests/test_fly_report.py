@@ -96,7 +96,7 @@ def test_a_benchmark_folder_is_refused_with_what_it_holds(tmp_path):
 
 
 def test_a_fly_folder_of_rounds_gives_seconds_to_fly_over_rounds(tmp_path):
-    """Rounds of a fly run (MATRIX_CONTRACT.md): seconds to fly is the median over rounds."""
+    """Rounds of a fly run (docs/matrix.md): seconds to fly is the median over rounds."""
     from matrix_folders import real_records
     run, generation = real_records(tmp_path)
     for k, seconds in enumerate(([1.0, 2.0], [1.5, 2.5], [1.2, 2.0]), 1):

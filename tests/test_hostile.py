@@ -376,3 +376,16 @@ def test_same_seed_lines_unchanged_by_records(tmp_path):
     recorded = run_module("ev.main", "-n", 12, "-g", 3, "--seed", 4, "--results",
                           tmp_path / "r.jsonl")
     assert fitness_lines(plain.stdout) == fitness_lines(recorded.stdout) != []
+
+
+@pytest.mark.parametrize("text, says", [("{}", "no 'shape' field"), ("[1, 2]", "an array"),
+                                        ("null", "null, a number")])
+def test_load_creature_says_what_is_missing(tmp_path, text, says):
+    from ev.store.creature_files import NotACreature, load_creature
+    path = tmp_path / "c.json"
+    path.write_text(text)
+    with pytest.raises(NotACreature) as raised:
+        load_creature(str(path))
+    message = str(raised.value)
+    assert "not a saved creature" in message and says in message, message
+    assert "object has no attribute" not in message and "\n" not in message

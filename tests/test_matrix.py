@@ -306,3 +306,20 @@ def test_names_that_ev_pythons_provides_plug_in(tmp_path):
     names.expand = lambda token: (_ for _ in ()).throw(ValueError("unknown interpreter 'x'"))
     with pytest.raises(interpreters.InterpreterError):
         interpreters.from_provider("x", names)
+
+
+def test_a_root_interpreter_is_provisioned_or_found_ready_before_the_cells(tmp_path):
+    """--interpreters naming a Debian root's python: the matrix asks ev.pythons for the root
+    (after checking the options) and says how long that took; a ready root costs ~a second."""
+    from ev.pythons import roots
+    if not roots.is_ready("trixie"):
+        pytest.skip("no provisioned trixie root here (python -m ev.pythons add trixie)")
+    out = os.path.join(ROOT, "results", "test-provisioning-%d" % os.getpid())
+    try:
+        result = matrix("--interpreters", "cpython3.13", "--cells", "cpython3.13-specialized",
+                        "-n", 20, "-g", 2, "--rounds", 1, "--out", out)
+        assert result.returncode == 0, result.stderr[-800:]
+        assert "=== Debian roots: trixie ready" in result.stdout
+        assert os.path.exists(os.path.join(out, "cpython3.13-specialized.r1.jsonl"))
+    finally:
+        subprocess.run(["rm", "-rf", out])

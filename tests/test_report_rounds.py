@@ -1,4 +1,4 @@
-"""ev.reporting.report on folders of several rounds (MATRIX_CONTRACT.md): steady state, spread
+"""ev.reporting.report on folders of several rounds (docs/matrix.md): steady state, spread
 over rounds, the noisy flag, ratios taken within rounds, wording by intervals, the table
 across interpreters, machine facts, and links only to files that exist (issues 24, 25, 26)."""
 import json

@@ -367,3 +367,20 @@ def test_ctrl_c_during_the_check_of_a_stamped_venv_stops_without_a_traceback(wor
     slow.write_text(slow.read_text().replace("time.sleep(30)", ""))
     status, _, err = setup(world, world["a"], venvs)
     assert status == 0 and "(up to date)" in err
+
+
+@needs_bash
+@once
+def test_a_missing_ev_pypy_is_one_line_and_no_apt_get(world):
+    """EV_PYPY naming no interpreter: the reason names it; Debian's pypy3 is not installed for
+    it (installing pypy3 would not make that path appear)."""
+    script = 'source "$1/scripts/setup_envs.sh" && { setup_pypy; echo "rc=$? $PYPY_MISSING"; }'
+    environment = dict(os.environ, PATH=world["path"], EV_PYPY=str(world["tmp"] / "no-pypy"),
+                       EV_VENV_ROOT=str(world["tmp"] / "venvs"), FAKE_LOG=str(world["log"]))
+    environment.pop("EV_NO_INSTALL", None)
+    done = subprocess.run(["bash", "-c", script, "setup", str(world["a"])], env=environment,
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "rc=1 EV_PYPY=%s: no such interpreter" % (world["tmp"] / "no-pypy")
+    assert "apt-get" not in done.stderr and "No such file" not in done.stderr, done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "[setup] error: EV_PYPY=%s: no such interpreter" % (world["tmp"] / "no-pypy")]

@@ -117,8 +117,8 @@ def first_plan(cell, settings):
     """How long the cell runs in the first round (settings: the matrix's options)."""
     if settings.task == "fly":
         return Plan(settings.generations, None, None, None)
-    if cell.slow:
-        return Plan(settings.slow_generations, None, None, None)
+    if cell.slow:   # never more than -g asks of every cell
+        return Plan(min(settings.slow_generations, settings.generations), None, None, None)
     if settings.seconds is None:
         return Plan(settings.generations, None, None, None)
     return Plan(None, settings.seconds, settings.min_generations, settings.generations)

@@ -92,8 +92,9 @@ def check_writable(ctx, param, path):
               help="Stop at the first generation whose best creature flies (see ev.reporting.show) the "
                    "training steps and a validation grid of 0.5-10 m steps; exit 1 if it "
                    "never does within -g generations.")
-@click.option("--seed", type=int, default=None,
-              help="Seed of the run's random source: same seed, same fitness lines.")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Seed of the run's random source: same seed, same fitness lines (Python's "
+                   "random takes -N for N, so a negative seed is refused, as ev matrix does).")
 @click.option("--store", type=click.Path(), callback=check_writable,
               help="Keep the run in a new SQLite file: every creature, every generation, "
                    "the random state (resume it with --resume; read it with ev.reporting.history).")

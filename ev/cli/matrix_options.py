@@ -103,7 +103,8 @@ def options(function):
                      help="With a time budget: no cell runs fewer."),
         click.option("--slow-generations", type=click.IntRange(min=1), default=4,
                      show_default=True,
-                     help="Generations of the slow PyPy + numpy cells (benchmark task)."),
+                     help="Generations of the slow PyPy + numpy cells (benchmark task; at "
+                          "most --generations)."),
         click.option("-r", "--rounds", type=click.IntRange(min=1), default=DEFAULT_ROUNDS,
                      show_default=True,
                      help="Rounds: each a fresh process per cell, the cells in rotating order."),

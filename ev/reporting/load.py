@@ -1,6 +1,6 @@
 """Reading a results folder (the first stage of a report: load -> cells -> processors -> renderers).
 
-A folder written by ``ev matrix`` (see /work/notes/MATRIX_CONTRACT.md) has ``matrix.json``,
+A folder written by ``ev matrix`` (see docs/matrix.md, "The results folder") has ``matrix.json``,
 which lists every cell-round's file, round and position, the interpreters and the machine; a
 folder from before it holds ``<cell>.jsonl`` files (one round) and maybe ``not_run.txt``.
 Both read into the same thing: a ``Folder`` of runs, one per cell-round.

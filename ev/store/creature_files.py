@@ -14,10 +14,16 @@ def load_creature(path):
     try:
         with open(path) as saved:
             data = json.load(saved)
+        if not isinstance(data, dict):
+            raise NotACreature("%s: not a saved creature (%s, not a JSON object with a "
+                               "shape, a matrix and a constant)" % (path, "an array" if isinstance(
+                               data, list) else "null, a number or a string"))
         return creature_from_dict(data)
     except NotACreature:
         raise
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, OverflowError,
+    except KeyError as error:
+        raise NotACreature("%s: not a saved creature (no %s field)" % (path, error))
+    except (OSError, ValueError, TypeError, AttributeError, OverflowError,
             RecursionError) as error:
         raise NotACreature("%s: not a saved creature (%s)" % (path, error))
 
