@@ -16,7 +16,9 @@ from ev.model import controllers
 from ev.model.replay import flies_and_generalizes
 from ev.common.rng import Rng
 from ev.store.sqlite import Store, StoreError
+from ev.cli import workers
 from ev.cli.outputs import RunOutputs, failure_message, finish
+from ev.evolution.executors import EvaluationFailed
 from ev.evolution.universe import Universe
 from ev.backends.registry import VARIANT_NAMES, VariantUnavailable, get_variant
 
@@ -106,6 +108,7 @@ def check_writable(ctx, param, path):
               help="Record a vmprof profile of the evolution (read it with traces.profile).")
 @click.option("--jit-log", type=click.Path(), callback=check_writable,
               help="PyPy only: write the JIT's log (read it with traces.jitlog).")
+@workers.options
 def main(**options):
     """Evolve the controller of a simulated quadcopter and time every generation."""
     for signum in (signal.SIGTERM, signal.SIGHUP):
@@ -126,7 +129,7 @@ def main(**options):
 Options = collections.namedtuple(
     "Options", "population generations seconds min_generations variant no_specialized "
                "vectorized controller state_vars until_flies seed store resume results "
-               "save_best profile jit_log given")
+               "save_best profile jit_log workers executor start_method given")
 
 
 def start(options):
@@ -151,6 +154,8 @@ def start(options):
     problem = capacity.population_too_large(options.population, shape)
     if problem:
         raise click.BadParameter(problem, param_hint="--population")
+    executor = workers.chosen_executor(options.executor, options.workers,
+                                       options.profile or options.jit_log)
     if (options.profile or options.jit_log) and not profiling.in_child():
         if stored:
             stored.close()   # the child takes the store's lock
@@ -166,20 +171,27 @@ def start(options):
         click.echo("error: --creature %s: %s" % (variant, error), err=True)
         return 1
     creature_class, description = controller_class(options.controller, chosen)
+    evaluation = workers.evaluation(executor, options.workers, options.start_method, variant,
+                                    options.controller, shape, chosen.evaluate_all)
     run = records.RunRecord.new(variant, options.population, seed, options.generations, shape,
                                 sys.argv, controller=options.controller)
     if stored and stored.last_generation() is not None:
         try:
-            universe, first = resumed_universe(stored, chosen.evaluate_all)
+            universe, first = resumed_universe(stored, evaluation.evaluate_all)
         except StoreError as error:
             raise click.ClickException(str(error))
         click.echo("# %s %s, %s, seed %d, resuming %s at generation %d" % (
             run.implementation, run.version, description, seed, options.resume, first))
     else:
         universe, first = Universe.random(creature_class, options.population,
-                                          chosen.evaluate_all, Rng(seed), shape), 0
+                                          evaluation.evaluate_all, Rng(seed), shape), 0
         click.echo("# %s %s, %s, seed %d" % (run.implementation, run.version,
                                              description, seed))
+    return workers.run_with(evaluation, first, lambda where: run_with_outputs(
+        universe, first, options, run, stored, where))
+
+
+def run_with_outputs(universe, first, options, run, stored, where):
     try:
         outputs = RunOutputs.open(run, options.results, options.store, stored)
     except OSError as error:
@@ -188,6 +200,8 @@ def start(options):
     except StoreError as error:
         click.echo("error: %s" % error, err=True)
         return 1
+    if where:
+        click.echo(where, err=True)
     goal = FliesGoal() if options.until_flies else None
     if options.seconds is None and "min_generations" in options.given:
         raise click.UsageError("--min-generations goes with --seconds")
@@ -319,6 +333,9 @@ def run_until_done(universe, span, outputs, save_best, profile, goal=None):
         return finish(universe, seconds, save_best, outputs, stopped="\n" + stop_message(stop),
                       status=exit_status(stop))
     except ArithmeticError as error:  # e.g. SingularAttitude: a flight the model cannot fly
+        return finish(universe, seconds, save_best, outputs, stopped="error: %s" % error,
+                      status=1)
+    except EvaluationFailed as error:  # a worker raised, died or hung
         return finish(universe, seconds, save_best, outputs, stopped="error: %s" % error,
                       status=1)
     except (OSError, sqlite3.Error) as error:  # the records, store or profile failed

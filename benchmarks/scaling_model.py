@@ -1,0 +1,141 @@
+"""benchmarks.scaling's arithmetic and tables: parallel efficiency per round, and Amdahl's law
+for the CPython + numpy cores that would match one PyPy + specialized core."""
+import math
+
+from ev.common.stats import median
+
+ASSUMPTIONS = (
+    "Model (Amdahl): on N cores a CPython + numpy generation takes T(N) = s + (T1 - s) / N, "
+    "where T1 is its serial s/gen and s its serial part: the GA's own time per generation "
+    "(selection, mutation, children: measured in the serial run as s/gen minus the "
+    "evaluation's seconds) plus shipping the work (the no-op round trip on 2 workers, "
+    "measured apart).  Cores to match = the smallest N with T(N) <= the PyPy + specialized "
+    "serial s/gen, i.e. ceil((T1 - s) / (T_pypy - s)); none when s alone >= T_pypy.  "
+    "Assumptions: workers on cores as fast as this machine's and otherwise idle; the "
+    "evaluation divides evenly (chunks of equal size, equal cost); shipping does not grow "
+    "with N (it does, a little: more chunks); no network (a cluster adds its latency to s); "
+    "the GA's process has a core of its own.  Measured on a shared 2-core machine: beyond 2 "
+    "workers it is extrapolation, and N=2 shares the cores with the GA's process.")
+
+
+def spread(values):
+    """(median, min, max) of the finite values, or None."""
+    values = [v for v in values if v is not None and math.isfinite(v)]
+    if not values:
+        return None
+    return (median(values), min(values), max(values))
+
+
+def efficiency_rows(measured):
+    """Per cell and population: s/gen for each mode, speed-up and efficiency on 2 workers
+    (serial time over N x the time on N, per round)."""
+    rows = []
+    for entry in measured:
+        rounds = entry["rounds"]
+        serial = [r["serial"]["s_per_gen"] for r in rounds]
+        rows.append({
+            "cell": entry["cell"], "population": entry["population"], "rounds": len(rounds),
+            "serial": spread(serial),
+            "workers_1": spread([r["1"]["s_per_gen"] for r in rounds]),
+            "workers_2": spread([r["2"]["s_per_gen"] for r in rounds]),
+            "speedup_2": spread([r["serial"]["s_per_gen"] / r["2"]["s_per_gen"]
+                                 for r in rounds]),
+            "efficiency_1": spread([r["serial"]["s_per_gen"] / r["1"]["s_per_gen"]
+                                    for r in rounds]),
+            "efficiency_2": spread([r["serial"]["s_per_gen"] / (2 * r["2"]["s_per_gen"])
+                                    for r in rounds]),
+            "ga_seconds": spread([r["serial"]["ga_seconds"] for r in rounds])})
+    return rows
+
+
+def cores_needed(t1, serial_part, target):
+    """Amdahl: the smallest N with serial_part + (t1 - serial_part) / N <= target."""
+    if t1 <= target:
+        return 1
+    if serial_part >= target:
+        return math.inf
+    return int(math.ceil((t1 - serial_part) / (target - serial_part)))
+
+
+def amdahl_rows(measured, shipping):
+    rows = []
+    by_key = {(m["cell"], m["population"]): m for m in measured}
+    for (cell, population), numpy in sorted(by_key.items(), key=lambda kv: kv[0][1]):
+        pypy = by_key.get(("pypy-specialized", population))
+        if cell != "cpython-numpy" or pypy is None:
+            continue
+        ships = [s for s in shipping if s["implementation"] == "cpython"
+                 and s["population"] == population]
+        ship = median(ships[0]["seconds"]) if ships else 0.0
+        per_round, parts = [], []
+        for mine, theirs in zip(numpy["rounds"], pypy["rounds"]):
+            part = mine["serial"]["ga_seconds"] + ship
+            parts.append(part)
+            per_round.append(cores_needed(mine["serial"]["s_per_gen"], part,
+                                          theirs["serial"]["s_per_gen"]))
+        t1 = median([r["serial"]["s_per_gen"] for r in numpy["rounds"]])
+        part = median(parts)
+        finite = [c for c in per_round if math.isfinite(c)]
+        rows.append({
+            "population": population, "cpython_numpy_s_per_gen": t1,
+            "serial_part_s": part, "shipping_s": ship,
+            "pypy_specialized_s_per_gen": median([r["serial"]["s_per_gen"]
+                                                  for r in pypy["rounds"]]),
+            "cores_to_match": {"median": median(per_round) if len(finite) == len(per_round)
+                               else None, "min": min(per_round), "max": max(per_round),
+                               "rounds": [c if math.isfinite(c) else None for c in per_round]},
+            "predicted_2_workers": part + (t1 - part) / 2.0,
+            "measured_2_workers": median([r["2"]["s_per_gen"] for r in numpy["rounds"]])})
+    return rows
+
+
+def fmt(value, pattern="%.3f"):
+    if value is None:
+        return "-"
+    if isinstance(value, tuple):
+        return "%s [%s-%s]" % (pattern % value[0], pattern % value[1], pattern % value[2])
+    return pattern % value
+
+
+def cores(value):
+    return "none" if value is None or not math.isfinite(value) else "%d" % value
+
+
+def markdown(report):
+    options = report["options"]
+    lines = ["ev.main -g %(generations)d --seed %(seed)d, %(rounds)d rounds (serial, "
+             "--workers 1, --workers 2 in a rotated order per round); s/gen: median over "
+             "generations 1-%(last)d; cells: median [min-max] over rounds."
+             % dict(options, last=options["generations"] - 1), "",
+             "| cell | population | serial s/gen | 1 worker | 2 workers | speed-up (2) "
+             "| efficiency (2) |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for row in report["efficiency"]:
+        lines.append("| %s | %d | %s | %s | %s | %s | %s |" % (
+            row["cell"], row["population"], fmt(row["serial"]), fmt(row["workers_1"]),
+            fmt(row["workers_2"]), fmt(row["speedup_2"], "%.2f"),
+            fmt(row["efficiency_2"], "%.2f")))
+    for skip in report["skipped"]:
+        lines.append("| %s | %d | not run: over --max-seconds %.0f | | | | |" % (
+            skip["cell"], skip["population"], options["max_seconds"]))
+    lines += ["", "Shipping a generation's work to 2 workers, no-op evaluation "
+              "(benchmarks.scaling_ship: the children's genomes out, fitnesses back):", "",
+              "| interpreter | population | creatures | bytes out | bytes back "
+              "| round trip ms |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for ship in report["shipping"]:
+        lines.append("| %s | %d | %d | %d | %d | %s |" % (
+            ship["implementation"], ship["population"], ship["creatures"], ship["bytes_out"],
+            ship["bytes_back"], fmt(spread([1000 * s for s in ship["seconds"]]), "%.2f")))
+    lines += ["", "CPython + numpy cores to match one PyPy + specialized core:", "",
+              "| population | CPython+numpy s/gen | serial part s | PyPy+specialized s/gen "
+              "| cores: median [min-max] | model check, 2 workers: predicted / measured |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for row in report["cores_to_match"]:
+        match = row["cores_to_match"]
+        lines.append("| %d | %.3f | %.3f | %.4f | %s [%s-%s] | %.3f / %.3f |" % (
+            row["population"], row["cpython_numpy_s_per_gen"], row["serial_part_s"],
+            row["pypy_specialized_s_per_gen"], cores(match["median"]), cores(match["min"]),
+            cores(match["max"]), row["predicted_2_workers"], row["measured_2_workers"]))
+    if not report["cores_to_match"]:
+        lines.append("| (needs cpython-numpy and pypy-specialized at the same population) "
+                     "| | | | | |")
+    return "\n".join(lines + ["", ASSUMPTIONS])
