@@ -13,6 +13,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,9 @@ SKIP = {
 
 # What a command needs besides its interpreter: a check, and the reason when it fails.
 OPTIONAL = {
+    "mpiexec ": (lambda: shutil.which("mpiexec") is not None
+                 and importlib.util.find_spec("mpi4py") is not None,
+                 "MPI is not installed (optional: the set-up installs MPICH and mpi4py as root)"),
     "--creature numba": (lambda: importlib.util.find_spec("numba") is not None,
                          "numba is not installed (optional)"),
 }
@@ -105,6 +109,9 @@ def mapped(command):
     # The `ev` command is `python -m ev` (ev/__main__.py), in either venv.
     programs.update({"ev": sys.executable, ".venv/cpython/bin/ev": sys.executable,
                      ".venv/pypy/bin/ev": pypy()})
+    if first == "mpiexec":     # a launcher: the interpreter is a later word
+        return " ".join(shlex.quote(sys.executable) if word == ".venv/cpython/bin/python"
+                        else word for word in command.split(" "))
     if first not in programs:
         return command
     if programs[first] is None:
