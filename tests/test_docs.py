@@ -29,6 +29,13 @@ MINUTES = "takes minutes (a benchmark or the matrix); its figures are in the doc
 SKIP = {
     "./run_all.sh": "the whole matrix: minutes, and writes into the repository's results/",
     "./run_tests.sh": "the test suite itself",
+    "./run_all.sh --interpreters all --cells c,cpython-numpy,cpython-specialized,pypy-numpy,"
+    "pypy-specialized,cpython3.13-numpy,cpython3.13-specialized,cpython3.14-numpy,"
+    "cpython3.14-specialized,cpython3.14-jit-numpy,cpython3.14-jit-specialized,cpython3.15-numpy,"
+    "cpython3.15-specialized,cpython3.15-jit-numpy,cpython3.15-jit-specialized,pypy7.3.19-numpy,"
+    "pypy7.3.19-specialized,pypy8.0-numpy,pypy8.0-specialized --seconds 4 --min-generations 5 "
+    "--slow-generations 3 --out results/interpreters-all":
+        "nine interpreters in Debian roots: ten minutes, and the roots take up to 40 to make",
     "./run_all.sh --profile": "the matrix twice, recorded: minutes",
     "./run_all.sh --task fly": "the PID task in five cells: minutes",
     "./run_all.sh --cells cpython-specialized,pypy-specialized,c --generations 3":
@@ -50,6 +57,7 @@ SKIP = {
     ".venv/cpython/bin/python -m benchmarks.profiler_weight": MINUTES,
     ".venv/pypy/bin/python -m benchmarks.pid_vs_cma --seeds 5 -g 100": MINUTES,
     ".venv/cpython/bin/python -m benchmarks.clip_literals": MINUTES,
+    ".venv/cpython/bin/python -m benchmarks.scaling --out scaling.json": MINUTES,
     ".venv/pypy/bin/python -m ev.main -n 500 -g 150 --seed 42 --results ga.jsonl":
         "150 generations: half a minute, a measurement",
     "perf record -F 1999 -o numpy.data .venv/cpython/bin/python -m ev.main -n 500 -g 10 "
