@@ -25,7 +25,7 @@ import click
 from benchmarks.batches import creature_count, full_thrust_batches, record_batches, save
 from ev.pythons import names
 from ev.pythons.interpreters import ROOT, last_line
-from ev.common.stats import median
+from ev.common.stats import REPEAT_RULE, Interval, median
 
 TOLERANCE = 1e-12
 BATCH = 250   # creatures a generation evaluates (population 500)
@@ -108,9 +108,8 @@ def summarize(rounds, creatures):
                            ("vs_pypy_specialized", pypy_best(rounds[0]))):
             ratios = [r[name]["seconds"] / r[other]["seconds"] for r in rounds
                       if r.get(other, {}).get("seconds")]
-            row[key] = median(ratios) if ratios else None
-            row[key + "_low"] = min(ratios) if ratios else None
-            row[key + "_high"] = max(ratios) if ratios else None
+            found = Interval(ratios, over="rounds")
+            row[key], row[key + "_low"], row[key + "_high"] = found.median, found.low, found.high
         rows.append(row)
     return sorted(rows, key=lambda r: r.get("ms_per_batch", float("inf")))
 
@@ -129,7 +128,7 @@ def full_thrust_like(population, generations):
 
 
 def with_range(row, key):
-    """A ratio as 'median (lowest-highest over rounds)', or '-'."""
+    """A ratio as 'median (its repeat range over rounds)', or '-'."""
     if row.get(key) is None:
         return "-"
     if row[key + "_low"] == row[key + "_high"]:
@@ -153,8 +152,8 @@ def markdown(rows, options):
             row["contender"], row["ms_per_batch"], with_range(row, "vs_c"),
             with_range(row, "vs_pypy_specialized"), agreement(row)))
     return "\n".join(lines + ["", "vs C: over the first interpreter's C contender's time in "
-                               "the same round, median (lowest-highest) over rounds; a "
-                               "single figure when every round gave the same."])
+                               "the same round, summarised over rounds: %s. A single figure "
+                               "when every round gave the same." % REPEAT_RULE])
 
 
 def agreement(row):

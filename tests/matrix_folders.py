@@ -60,7 +60,8 @@ def write_matrix(folder, cells, rounds, machine=None, not_run=()):
     names = list(cells)
     runs = []
     for k in range(1, rounds + 1):
-        order = names[k - 1:] + names[:k - 1]
+        turn = (k - 1) % len(names)
+        order = names[turn:] + names[:turn]
         for position, cell in enumerate(order):
             write_round(folder, cell, k, cells[cell][k - 1])
             runs.append({"cell": cell, "round": k, "position": position,

@@ -4,10 +4,12 @@ across interpreters, machine facts, and links only to files that exist (issues 2
 import json
 import os
 import re
+import statistics
 
 import pytest
 
 from conftest import run_module
+from ev.common.stats import repeat_range
 from matrix_folders import HERE, machine_state, steady, write_matrix, write_round
 
 NUMPY, UNROLLED = "cpython3.11-numpy", "cpython3.11-specialized"
@@ -26,44 +28,59 @@ def report_text(folder, *args):
     return result.stdout
 
 
+NUMPY_ROUNDS = [1.0, 1.02, 0.99, 1.01, 1.0]
+UNROLLED_ROUNDS = [0.5, 0.56, 0.53, 0.52, 0.6]          # 19% apart: noisy, yet clearly faster
+VECTORIZED_ROUNDS = [0.97, 1.04, 1.0, 0.98, 1.02]       # within numpy's range
+
+
 @pytest.fixture
 def disagreeing(tmp_path):
-    """Three rounds: numpy steady (medians 1.00, 1.02, 0.99), the unrolled cell's rounds
-    disagree (0.50, 0.80, 0.55), vectorized overlaps numpy (0.97, 1.04, 1.00)."""
-    write_matrix(tmp_path, {
-        NUMPY: [steady(1.0), steady(1.02), steady(0.99)],
-        UNROLLED: [steady(0.5), steady(0.8), steady(0.55)],
-        "cpython3.11-vectorized": [steady(0.97), steady(1.04), steady(1.0)],
-    }, rounds=3)
+    """Five rounds: numpy steady, the unrolled cell's rounds disagree, vectorized overlaps
+    numpy."""
+    write_matrix(tmp_path, {NUMPY: [steady(v) for v in NUMPY_ROUNDS],
+                            UNROLLED: [steady(v) for v in UNROLLED_ROUNDS],
+                            "cpython3.11-vectorized": [steady(v) for v in VECTORIZED_ROUNDS]},
+                 rounds=5)
     return tmp_path
+
+
+def within_rounds(top, bottom):
+    return [a / b for a, b in zip(top, bottom)]
 
 
 def test_spread_and_noisy_flag_come_from_the_rounds(disagreeing):
     rows = report_json(disagreeing)
     numpy, unrolled = rows[NUMPY], rows[UNROLLED]
-    assert numpy["rounds"] == unrolled["rounds"] == 3
+    assert numpy["rounds"] == unrolled["rounds"] == 5
     assert numpy["median_seconds"] == 1.0
-    assert (numpy["median_seconds_low"], numpy["median_seconds_high"]) == (0.99, 1.02)
+    # the interval is the repeat range of the five rounds, wider than their lowest-highest
+    assert (numpy["median_seconds_low"], numpy["median_seconds_high"]) == \
+        pytest.approx(repeat_range(NUMPY_ROUNDS))
+    assert numpy["median_seconds_low"] < 0.99 and numpy["median_seconds_high"] > 1.02
+    assert numpy["interval"] == "repeat range"
     assert numpy["spread"] == pytest.approx(0.03) and numpy["noisy"] is False
-    assert unrolled["median_seconds"] == 0.55
-    assert unrolled["spread"] == pytest.approx(0.30 / 0.55) and unrolled["noisy"] is True
+    assert unrolled["median_seconds"] == 0.53
+    assert unrolled["spread"] == pytest.approx(0.10 / 0.53) and unrolled["noisy"] is True
     assert unrolled["spread_over"] == "rounds"
-    assert unrolled["steady_generations"] == [[1, 2, 3, 4, 5]] * 3
-    assert [r["position"] for r in unrolled["by_round"]] == [1, 0, 2]   # rotated order
+    assert unrolled["steady_generations"] == [[1, 2, 3, 4, 5]] * 5
+    assert [r["position"] for r in unrolled["by_round"]] == [1, 0, 2, 1, 0]   # rotated order
 
 
 def test_the_wording_follows_the_intervals(disagreeing):
     text = report_text(disagreeing, "--no-plots")
     reading = text[text.index("What the numbers say"):].split("\n")[0]
-    assert "**55% noisy**" in text and "| 3% |" in text
+    assert "**19% noisy**" in text and "| 3% |" in text
     # apart from numpy in every round and by its interval: "faster"
-    # within rounds 1.00/0.50, 1.02/0.80, 0.99/0.55
-    assert ("Faster than the baseline cpython3.11-numpy: cpython3.11-specialized 1.80x "
-            "(1.27-2.00x)") in reading
-    # vectorized's interval (0.97-1.04) overlaps numpy's (0.99-1.02)
+    speedups = within_rounds(NUMPY_ROUNDS, UNROLLED_ROUNDS)
+    low, high = repeat_range(speedups)
+    assert low > 1
+    assert ("Faster than the baseline cpython3.11-numpy: cpython3.11-specialized %.2fx "
+            "(%.2f-%.2fx)" % (statistics.median(speedups), low, high)) in reading
+    # vectorized's interval overlaps numpy's
     assert "No measurable difference from the baseline: cpython3.11-vectorized" in reading
     assert "Noisy (spread above 10%): cpython3.11-specialized" in reading
-    assert "is the fastest cell" in reading          # 0.50-0.80 is apart from the others
+    assert "is the fastest cell" in reading          # apart from the others
+    assert "99% repeat range" in text                 # the legend says what the interval is
 
 
 def test_no_fastest_cell_when_its_interval_overlaps_another(tmp_path):
@@ -90,15 +107,16 @@ def test_ratios_are_taken_within_rounds(tmp_path):
     unrolled = rows[UNROLLED]
     assert rows[NUMPY]["median_seconds"] / unrolled["median_seconds"] == 2.0
     assert (unrolled["speedup"], unrolled["speedup_low"], unrolled["speedup_high"]) == \
-        (1.0, 0.5, 3.0)
+        pytest.approx((1.0,) + repeat_range([1.0, 3.0, 0.5]))
     # x c within rounds: 2, 2/3, 4 -> median 2 (the medians' ratio would say 1)
     assert (unrolled["x_c_generation"], unrolled["x_c_generation_low"],
-            unrolled["x_c_generation_high"]) == pytest.approx((2.0, 2 / 3.0, 4.0))
+            unrolled["x_c_generation_high"]) == \
+        pytest.approx((2.0,) + repeat_range([2.0, 2 / 3.0, 4.0]))
     assert unrolled["x_c_evaluation"] == pytest.approx(2.0)
     assert unrolled["vs_c"] == unrolled["x_c_generation"]     # the older key kept
     text = report_text(tmp_path, "--no-plots")
     assert "No measurable difference from the baseline: cpython3.11-specialized (1.00x " \
-           "(0.50-3.00x))" in text
+           "(%.2f-%.2fx))" % repeat_range([1.0, 3.0, 0.5]) in text
 
 
 def test_steady_state_is_decided_from_the_data(tmp_path):
@@ -162,28 +180,32 @@ def test_machine_facts_and_a_high_load_are_said(tmp_path):
 
 
 def test_across_interpreters_table_reading_and_plot(tmp_path):
-    write_matrix(tmp_path, {
-        "cpython3.11-numpy": [steady(1.0), steady(1.02), steady(0.99)],
-        "cpython3.11-specialized": [steady(0.6), steady(0.61), steady(0.6)],
-        "cpython3.14-numpy": [steady(0.9), steady(0.92), steady(0.89)],
-        "cpython3.14-specialized": [steady(0.45), steady(0.47), steady(0.46)],
-        "cpython3.14-jit-specialized": [steady(0.40), steady(0.46), steady(0.41)],
-        "pypy7.3.11-numpy": [steady(2.0), steady(2.1), steady(2.05)],
-        "pypy7.3.11-specialized": [steady(0.012), steady(0.0125), steady(0.0118)],
-        "pypy8.0-numpy": [steady(2.0), steady(1.9), steady(2.2)],
-        "pypy8.0-specialized": [steady(0.010), steady(0.0101), steady(0.0099)],
-    }, rounds=3)
+    rounds = {
+        "cpython3.11-numpy": [1.0, 1.02, 0.99, 1.01, 1.0],
+        "cpython3.11-specialized": [0.6, 0.61, 0.6, 0.6, 0.61],
+        "cpython3.14-numpy": [0.9, 0.92, 0.89, 0.9, 0.91],
+        "cpython3.14-specialized": [0.45, 0.47, 0.46, 0.46, 0.45],
+        "cpython3.14-jit-specialized": [0.40, 0.46, 0.41, 0.42, 0.44],
+        "pypy7.3.11-numpy": [2.0, 2.1, 2.05, 2.0, 2.1],
+        "pypy7.3.11-specialized": [0.012, 0.0125, 0.0118, 0.012, 0.0122],
+        "pypy8.0-numpy": [2.0, 1.9, 2.2, 2.0, 2.1],
+        "pypy8.0-specialized": [0.010, 0.0101, 0.0099, 0.0100, 0.0101],
+    }
+    write_matrix(tmp_path, dict((cell, [steady(v) for v in values])
+                                for cell, values in rounds.items()), rounds=5)
     text = report_text(tmp_path)
     assert ("| variant | cpython3.11 (CPython 3.11.7) | cpython3.14 (CPython 3.14.10) | "
             "cpython3.14-jit (CPython 3.14.10, JIT) | pypy7.3.11 (PyPy 7.3.11) | "
             "pypy8.0 (PyPy 8.0.1) |") in text
-    assert "| numpy | 1.000 s (3%)<br>0.41x" in text
+    assert "| numpy | 1.000 s (3%)<br>" in text
     across = [line for line in text.splitlines() if line.startswith("Across interpreters: ")][-1]
     # the best CPython cell (3.14 + JIT, 0.40-0.46) overlaps 3.14 without it (0.45-0.47)
     assert ("The best CPython cell by median is cpython3.14-jit-specialized, with no "
             "measurable difference from cpython3.14-specialized") in across
-    assert ("pypy8.0-specialized is faster than cpython3.14-jit-specialized: 41.4x "
-            "(40.0-45.5x)") in across
+    speedups = within_rounds(rounds["cpython3.14-jit-specialized"],
+                             rounds["pypy8.0-specialized"])
+    assert ("pypy8.0-specialized is faster than cpython3.14-jit-specialized: %.1fx "
+            "(%.1f-%.1fx)" % ((statistics.median(speedups),) + repeat_range(speedups))) in across
     assert "cpython3.14-numpy is faster than cpython3.11-numpy" in across
     assert ("no measurable difference between cpython3.14-jit-specialized and "
             "cpython3.14-specialized") in across
@@ -213,7 +235,7 @@ def test_a_damaged_matrix_json_is_a_warning_and_the_files_still_count(disagreein
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "matrix.json: not readable as JSON" in result.stderr
     rows = dict((r["cell"], r) for r in json.loads(result.stdout))
-    assert rows[UNROLLED]["rounds"] == 3 and rows[UNROLLED]["noisy"] is True
+    assert rows[UNROLLED]["rounds"] == 5 and rows[UNROLLED]["noisy"] is True
 
 
 def test_the_steady_state_rule_on_short_and_odd_runs():
@@ -254,7 +276,8 @@ def test_a_round_without_generations_leaves_the_others_to_count(disagreeing):
     path = disagreeing / ("%s.r1.jsonl" % UNROLLED)
     path.write_text(path.read_text().splitlines()[0] + "\n")
     row = report_json(disagreeing)[UNROLLED]
-    assert row["rounds"] == 3 and row["median_seconds"] == (0.8 + 0.55) / 2
+    assert row["rounds"] == 5
+    assert row["median_seconds"] == statistics.median(UNROLLED_ROUNDS[1:])
     assert row["steady_generations"][0] == [] and row["generations"] == 0
     assert "| 0 of 6 (stopped) |" in report_text(disagreeing)
 

@@ -1,10 +1,14 @@
 """The options of ``ev matrix`` (and so of ./run_all.sh), their defaults, and the checks made
 before anything runs: a bad value is one line and exit status 2, with nothing written.
 
-The defaults make the default run (the host's two interpreters, 7 cells, 3 rounds) take about
-four and a half minutes on a 2-core machine: a cell-round has a budget of 8 seconds of
-evolution, at least 10 and at most 400 generations (cpython-numpy's ten generations take about
-18 s, pypy-specialized's 400 about 8 s), and pypy-numpy keeps its 4 generations (about 25 s)."""
+The defaults make the default run (the host's two interpreters, 7 cells, 5 rounds) take four
+to five minutes on a 2-core machine.  Five short rounds rather than three long ones: a
+cell's noise here is mostly the machine drifting over minutes and one process differing from
+the next, not one generation from the next, so more processes closer together in time
+narrow the repeat range (ev.common.stats) more than longer runs would.  A cell-round has a
+budget of 3 seconds of evolution, at least 5 and at most 400 generations (cpython-numpy's
+five take about 5 s, pypy-specialized's 400 about 3 s), and pypy-numpy keeps 3 generations
+(about 20 s: its first is warm-up, so two count)."""
 import collections
 import functools
 import os
@@ -17,10 +21,11 @@ from ev.common import capacity
 from ev.model import controllers
 from ev.pythons.interpreters import ROOT, venv_python
 
-DEFAULT_SECONDS = 8.0
-DEFAULT_MIN_GENERATIONS = 10
+DEFAULT_SECONDS = 3.0
+DEFAULT_MIN_GENERATIONS = 5
 DEFAULT_MAX_GENERATIONS = 400
-DEFAULT_ROUNDS = 3
+DEFAULT_ROUNDS = 5
+DEFAULT_SLOW_GENERATIONS = 3
 FLY_GENERATIONS = 100
 
 EPILOG = """\b
@@ -101,7 +106,8 @@ def options(function):
         click.option("--min-generations", type=click.IntRange(min=1),
                      default=DEFAULT_MIN_GENERATIONS, show_default=True,
                      help="With a time budget: no cell runs fewer."),
-        click.option("--slow-generations", type=click.IntRange(min=1), default=4,
+        click.option("--slow-generations", type=click.IntRange(min=1),
+                     default=DEFAULT_SLOW_GENERATIONS,
                      show_default=True,
                      help="Generations of the slow PyPy + numpy cells (benchmark task; at "
                           "most --generations)."),

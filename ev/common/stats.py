@@ -1,11 +1,12 @@
 """Summaries of per-generation timings: medians, the steady state of a run, and intervals.
 
 One place for the rules every report states: which generations count as steady state
-(``steady_start``), how a figure over rounds is summarised (``Interval``: median, min-max),
-and when a figure is too noisy to compare (``NOISY_SPREAD``).  ``statistics`` does the
-arithmetic; pyperf's model (median, min-max, a warning above a spread) is followed, not
-imported, because measured interpreters need not have it.
+(``steady_start``), how a figure over rounds is summarised (``Interval``: the median and its
+repeat range), and when a figure is too noisy to compare (``NOISY_SPREAD``).  ``statistics``
+does the arithmetic; pyperf's model (median, spread, a warning above a spread) is followed,
+not imported, because measured interpreters need not have it.
 """
+import math
 import statistics
 
 # A figure whose min-max over rounds, relative to its median, exceeds this is "noisy".
@@ -21,6 +22,49 @@ STEADY_RULE = (
     "is the median of it and the next two; at least %d generations always count, fewer only "
     "in a shorter run; a run of one generation counts its first"
     % (100 * STEADY_TOLERANCE, STEADY_MINIMUM, STEADY_MINIMUM))
+
+
+# The repeat range: where the figure of a repeat run (same rounds, same machine) is
+# expected with this probability.  Two runs' reports are compared figure by figure -- a
+# default report states about twenty ratios -- so 95% would leave one outside in most pairs.
+REPEAT_COVERAGE = 0.99
+# Student's t, two-sided 99% (the 0.995 quantile), by degrees of freedom 1-30: the standard
+# table (e.g. NIST/SEMATECH e-Handbook of Statistical Methods, section 1.3.6.7.2).
+T_995 = (63.657, 9.925, 5.841, 4.604, 4.032, 3.707, 3.499, 3.355, 3.250, 3.169,
+         3.106, 3.055, 3.012, 2.977, 2.947, 2.921, 2.898, 2.878, 2.861, 2.845,
+         2.831, 2.819, 2.807, 2.797, 2.787, 2.779, 2.771, 2.763, 2.756, 2.750)
+# A median of n normal values varies like a mean of n / (pi / 2) of them (its asymptotic
+# efficiency; 1.43 at n = 5, so this errs wide).
+MEDIAN_VARIANCE = math.pi / 2
+
+REPEAT_RULE = (
+    "a figure over rounds is the median of the rounds' figures; its interval is the %d%% "
+    "repeat range, where a repeat run's median is expected: on a log scale, the median "
+    "+- t(%g%%, n-1) x s x sqrt(2 x (pi/2) / n) for n rounds of standard deviation s (the "
+    "spread of the rounds, as if rounds were independent; a slower drift of the machine is "
+    "only in it as far as the rounds saw it)"
+    % (100 * REPEAT_COVERAGE, 100 * (1 + REPEAT_COVERAGE) / 2))
+
+
+def t_quantile(degrees):
+    """Student's t at (1 + REPEAT_COVERAGE) / 2 for ``degrees`` >= 1 degrees of freedom
+    (above 30: the normal quantile with Fisher's first correction, within 0.4%)."""
+    if degrees <= len(T_995):
+        return T_995[degrees - 1]
+    z = statistics.NormalDist().inv_cdf((1 + REPEAT_COVERAGE) / 2)
+    return z + (z ** 3 + z) / (4.0 * degrees)
+
+
+def repeat_range(values):
+    """(low, high): the REPEAT_RULE range of positive ``values`` (two at least) around
+    their median; None when a value is not positive (no log scale)."""
+    if len(values) < 2 or min(values) <= 0:
+        return None
+    logs = [math.log(v) for v in values]
+    half = (t_quantile(len(values) - 1) * statistics.stdev(logs)
+            * math.sqrt(2 * MEDIAN_VARIANCE / len(values)))
+    middle = math.log(statistics.median(values))
+    return math.exp(middle - half), math.exp(middle + half)
 
 
 def median(values):
@@ -67,8 +111,10 @@ def steady_start(seconds):
 
 
 class Interval(object):
-    """A figure over repeats: its median, lowest and highest value, and the spread
-    (high - low) / median.  ``over`` says what was repeated ("rounds", "generations")."""
+    """A figure over repeats: its median, its interval (low, high) and the spread
+    (highest - lowest value) / median.  ``over`` says what was repeated: over "rounds"
+    (separate processes) the interval is the repeat range (REPEAT_RULE); over "generations"
+    of one process, which are no repeats of a run, it is the lowest-highest value."""
 
     def __init__(self, values, over="rounds"):
         values = [v for v in values if v is not None]
@@ -76,14 +122,17 @@ class Interval(object):
         self.repeats = self.count     # a spread needs two values at least
         self.over = over
         self.median = median(values)
-        self.low = min(values) if values else None
-        self.high = max(values) if values else None
+        self.lowest = min(values) if values else None
+        self.highest = max(values) if values else None
+        found = repeat_range(values) if over == "rounds" else None
+        self.kind = "repeat range" if found else "lowest-highest"
+        self.low, self.high = found or (self.lowest, self.highest)
 
     @property
     def spread(self):
         if not self.median or self.repeats < 2:
             return None
-        return (self.high - self.low) / self.median
+        return (self.highest - self.lowest) / self.median
 
     @property
     def noisy(self):
@@ -100,6 +149,7 @@ class Interval(object):
         ``repeats``: how many values the bounds come from (fewer than 2: no spread)."""
         found = cls([], over)
         found.median, found.low, found.high = middle, low, high
+        found.lowest, found.highest = low, high
         found.count = 0 if middle is None else 1
         found.repeats = repeats
         return found

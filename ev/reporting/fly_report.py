@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from ev.common.stats import Interval
+from ev.common.stats import REPEAT_RULE, Interval
 from ev.reporting.load import group_cells, load_folder
 from ev.reporting.output import draw, fmt, plural, warn, write_report
 from ev.reporting.same_work import close
@@ -45,7 +45,7 @@ def first_flight(run):
 
 def cell_row(runs):
     """A cell's row over its rounds: round 1's generations and fitness, the seconds to fly
-    as the median over rounds with the lowest and highest (``rounds_agree``: every round
+    as the median over rounds with its repeat range (``rounds_agree``: every round
     flew at the same generation with the same best fitness, as the same seed must)."""
     rounds = [first_flight(r) for r in runs]
     row = dict(rounds[0])
@@ -123,7 +123,7 @@ def markdown(rows, skipped, written=()):
         lines.append("| %s | not run: %s | | | | | | | |" % (cell, reason))
     lines.append("")
     if max(r["rounds"] for r in rows) > 1:
-        lines += ["Seconds to fly: the median over rounds (lowest-highest).", ""]
+        lines += ["Seconds to fly: the median over rounds (%s)." % REPEAT_RULE, ""]
     lines.extend(reading(rows, flying))
     if written:
         lines += ["", "Plot: [time to fly](%s)." % os.path.basename(written[0])]

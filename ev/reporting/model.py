@@ -2,8 +2,9 @@
 
 Per round: the steady-state generations (ev.common.stats.steady_start), their median seconds
 and evaluation seconds, and the warm-up (seconds until steady).  Per cell: the median over
-rounds of each round's steady median, with its interval (min-max over rounds; with a single
-round, over that round's steady generations, which is said in ``spread_over``).  Ratios
+rounds of each round's steady median, with its interval (the repeat range of
+ev.common.stats.REPEAT_RULE; with a single round, the lowest-highest of that round's steady
+generations, which is said in ``spread_over`` and ``interval``).  Ratios
 between cells are added afterwards by ev.reporting.ratios, within rounds.
 """
 from ev.common.stats import Interval, median, steady_start
@@ -120,6 +121,7 @@ def cell_row(name, runs, interpreter, entry=None):
         "median_seconds_high": seconds.high,
         "spread": seconds.spread,
         "spread_over": seconds.over if seconds else None,
+        "interval": seconds.kind if seconds else None,
         "noisy": seconds.noisy,
         "min_seconds": min(steady) if steady else None,
         "max_seconds": max(steady) if steady else None,
@@ -139,8 +141,9 @@ def cell_row(name, runs, interpreter, entry=None):
 
 
 def interval(rounds, key, steady_values):
-    """The Interval over rounds of a per-round median; with one round, over that round's
-    steady generations (a run's own generation-to-generation noise)."""
+    """The Interval over rounds of a per-round median (its repeat range); with one round,
+    the lowest-highest over that round's steady generations (a run's own
+    generation-to-generation noise)."""
     if len(rounds) > 1:
         return Interval([r[key] for r in rounds], over="rounds")
     found = Interval(steady_values, over="generations")

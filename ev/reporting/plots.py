@@ -7,6 +7,7 @@ import matplotlib.patches
 import matplotlib.ticker
 
 from ev.common import atomic
+from ev.common.stats import REPEAT_COVERAGE
 from ev.reporting.article import ARTICLE_POPULATION, ARTICLE_SPEEDUPS
 
 matplotlib.use("Agg")
@@ -83,8 +84,8 @@ def plot_speedups(rows, folder, base=None):
     ax.axvline(1.0, color="black", linewidth=0.8)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: "%gx" % x))
     ax.set_xlabel("speedup against %s (log scale; left of 1x = slower)\nwithin rounds: "
-                  "median over rounds, error bar = lowest-highest"
-                  % (base["cell"] if base else "CPython + numpy"))
+                  "median over rounds, error bar = %d%% repeat range"
+                  % (base["cell"] if base else "CPython + numpy", 100 * REPEAT_COVERAGE))
     first = ranked[0]
     counts = sorted(set(r["generations"] for r in ranked))
     ax.set_title("Speedups: population %d, %s generations, %d rounds, seed %s" % (
@@ -100,7 +101,7 @@ def plot_speedups(rows, folder, base=None):
 
 def plot_interpreters(rows, folder):
     """Variants x interpreters: s/gen per variant, one bar per interpreter, with the
-    interval (lowest-highest) as an error bar; log scale.  Only for a folder holding
+    interval (the repeat range) as an error bar; log scale.  Only for a folder holding
     several interpreters."""
     from ev.reporting.across import ordered_interpreters
     interpreters = ordered_interpreters(rows)
@@ -143,7 +144,7 @@ def plot_interpreters(rows, folder):
     ax.set_xlim(min(r["median_seconds_low"] for r in timed) / 2,
                 max(r["median_seconds_high"] for r in timed) * 6)
     ax.set_xlabel("seconds per generation, steady state (log scale; shorter = faster)\n"
-                  "median over rounds; error bar = lowest-highest")
+                  "median over rounds; error bar = %d%% repeat range" % (100 * REPEAT_COVERAGE))
     ax.set_title("Across interpreters: population %d, seed %s" % (timed[0]["population"],
                                                                   timed[0]["seed"]), fontsize=11)
     ax.grid(True, axis="x", which="both", alpha=0.3)

@@ -2,7 +2,8 @@
 
 A noisy minute slows every cell of its round alike, so the ratio of two cells in one round
 carries less of it than the ratio of their medians over rounds.  With several rounds a
-ratio's interval is the min-max over rounds of the per-round ratios; with one round there is
+ratio's interval is the repeat range (ev.common.stats.REPEAT_RULE) of the per-round
+ratios; with one round there is
 nothing to repeat, so the interval is the widest the two cells' steady generations allow
 (lowest over highest, highest over lowest): a one-round folder's claims stay cautious.
 """
