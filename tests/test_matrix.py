@@ -14,6 +14,7 @@ import pytest
 from conftest import ROOT, run_module
 from ev.cli import cells
 from ev.common import machine
+from ev.common.stats import steady_start
 from ev.pythons.interpreters import venv_python
 
 
@@ -260,12 +261,38 @@ def test_profile_records_each_cell_in_the_last_round_after_its_timed_run(tmp_pat
     assert said[0].startswith("=== %s: " % recorded[0]["cell"])              # timed, then
     assert said[1].startswith("=== recording %s: " % recorded[0]["cell"])    # recorded
     assert (out / recorded[0]["profile"]).stat().st_size > 0
-    assert (out / (recorded[0]["cell"] + ".profile.txt")).exists()
+    # the profile starts at the timed run's first steady generation (the report's rule)
+    timed = generation_records(out / ("%s.r2.jsonl" % recorded[0]["cell"]))
+    steady = timed[steady_start([r["seconds"] for r in timed])]["generation"]
+    command = recorded[0]["command"]
+    assert recorded[0]["profile_from"] == steady
+    assert command[command.index("--profile-from") + 1] == str(steady)
+    assert "from generation %d (" % steady in (out / recorded[0]["log"]).read_text()
+    assert ("covers generations %d-2: steady state, as the timed run of round 2 found it"
+            % steady) in (out / (recorded[0]["cell"] + ".profile.txt")).read_text()
     assert (out / "traces.md").exists()
     summary = run_module("traces.summary", out, "--json")
     (row,) = [r for r in json.loads(summary.stdout) if r["cell"] == recorded[0]["cell"]]
     assert row["recording_overhead"] == pytest.approx(row["recorded_median"] /
                                                       row["timed_median"])
+
+
+def test_the_recording_starts_where_the_timed_runs_steady_state_does(tmp_path):
+    """PyPy-like warm-up written into a real results file: the first three generations slow,
+    then steady; the recording's --profile-from is generation 3."""
+    from ev.cli.recording import steady_first
+    made = tmp_path / "made.jsonl"
+    assert run_module("ev.main", "-n", 8, "-g", 8, "--seed", 2, "--results",
+                      made).returncode == 0
+    warm = [1.0, 0.9, 0.5, 0.1, 0.1, 0.1, 0.1, 0.1]
+    records = [json.loads(line) for line in made.read_text().splitlines()]
+    for record in records:
+        if record["type"] == "generation":
+            record["seconds"] = warm[record["generation"]]
+    timed = tmp_path / "cell.r3.jsonl"
+    timed.write_text("".join(json.dumps(record) + "\n" for record in records))
+    assert steady_first(str(timed)) == 3
+    assert steady_first(str(tmp_path / "missing.r3.jsonl")) is None
 
 
 class Provided(object):

@@ -14,6 +14,7 @@ import textwrap
 import click
 
 from ev.common import atomic
+from traces.coverage import JIT_LOG_COVERS
 from traces.errors import InputError
 from traces.jitlog_html import render_logs
 from traces.jitlog_reader import read_jitlog
@@ -121,6 +122,7 @@ def render(result, top=15):
     loops = [t for t in result["traces"] if t["kind"] != "bridge"]
     bridges = [t for t in result["traces"] if t["kind"] == "bridge"]
     out.append("%s: %d loops, %d bridges" % (result["log"], len(loops), len(bridges)))
+    out.append(textwrap.fill("iterations and runs: " + JIT_LOG_COVERS, 100))
     if summary:
         out.append("jit-summary: tracing %s s, backend %s s, %s loops, %s bridges compiled"
                    % (summary.get("Tracing", "?"), summary.get("Backend", "?"),

@@ -13,6 +13,7 @@ import click
 
 from ev.common import atomic
 from traces.categories import CATEGORIES, categorize, package_of, project_file, title
+from traces.coverage import profile_coverage
 from traces.errors import InputError
 from traces.processors import display_name, only_under, without_launcher
 from traces.profile_reader import read_profile
@@ -88,6 +89,8 @@ def render(result):
     out = ["%s: %s profile, %d samples%s" % (
         result["profile"], result["interpreter"], result["samples"],
         "" if seconds is None else ", %.2f s" % seconds)]
+    if result.get("covers"):
+        out.append("covers %s" % result["covers"])
     if "under" in result:
         out.append("only the samples under %s(): %.1f%% of the run; the shares below are "
                    "of its time" % (result["under"], 100 * result["share_of_run"]))
@@ -156,6 +159,16 @@ def warnings(result):
     return out
 
 
+def covers(prof):
+    """Which generations the profile covers, when it is a recording of ``ev matrix
+    --profile`` (CELL.prof beside matrix.json or CELL.recorded.log), else None."""
+    folder, name = os.path.split(os.path.abspath(prof))
+    if not name.endswith(".prof"):
+        return None
+    coverage = profile_coverage(folder, name[:-len(".prof")])
+    return coverage["covers"] if coverage else None
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("prof", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
@@ -186,6 +199,7 @@ def main(prof, as_json, speedscope, flame, top, under, projects):
                     100 * whole.cut_weight / whole.total_weight, under)), err=True)
             sys.exit(1)
     result = analyse(profile, top)
+    result["covers"] = covers(prof)
     if under:
         result.update(under=under, share_of_run=share,
                       cut_left_out=whole.cut_weight / float(whole.total_weight or 1.0))

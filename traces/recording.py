@@ -115,15 +115,17 @@ def native_frames_available():
 
 
 @contextlib.contextmanager
-def vmprof_recording(path, report, lines=False):
+def vmprof_recording(path, report, lines=False, scope=""):
     """Profile the body with vmprof into ``path``; ``report(message)`` says how it recorded;
-    ``lines``: also the line each frame was at (vmprof --lines).
+    ``lines``: also the line each frame was at (vmprof --lines); ``scope``: what part of the
+    run is recorded, said after the path (ev.main: " from generation 43"), so that the log
+    says what the profile covers.
     Also keeps the process's memory map beside the profile (``path + ".maps"``), so that the
     reader can name the library of native addresses that vmprof leaves unnamed on PyPy."""
     import vmprof
     native = native_frames_available()
-    report("# profiling with vmprof into %s (real-time sampling, %s)" % (
-        path, "native frames on" if native else
+    report("# profiling with vmprof into %s%s (real-time sampling, %s)" % (
+        path, scope, "native frames on" if native else
         "no native frames: libunwind.so cannot be loaded (apt-get install libunwind8)"))
     with contextlib.suppress(FileNotFoundError):
         os.remove(path + ".meta.json")   # traces.record's description of an earlier recording

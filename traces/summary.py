@@ -3,7 +3,9 @@
 For every cell recorded by ``run_all.sh --profile`` (CELL.prof and, on PyPy, CELL.jitlog):
 the share of time in numpy, cpyext / C-API, allocation & GC, JIT-compiled code and the
 interpreter; and from the JIT log, the operations and allocations per iteration of the hot loop
-(one iteration = one run_step call and one physics step).
+(one iteration = one run_step call and one physics step).  Each profile says which
+generations it covers (traces.coverage: from the timed run's steady state on, or the whole
+run in older folders); a JIT log's counts are always the whole run's, warm-up included.
 """
 import glob
 import json
@@ -13,6 +15,7 @@ import sys
 import click
 
 from traces import categories as cat
+from traces.coverage import JIT_LOG_COVERS, WHOLE_RUN, profile_coverage
 from traces.errors import InputError
 from traces.jitlog import analyse as analyse_jitlog
 from traces.profile import analyse as analyse_profile
@@ -43,15 +46,26 @@ def summarize_cell(folder, name):
     rows = []
     if os.path.exists(prof):
         rows.append(profile_row(name, prof))
+        rows[0]["profile_covers"] = profile_covers(folder, name)
     if os.path.exists(log):
         pypy_profile = next((r for r in rows if r["python"] == "pypy"), None)
         if pypy_profile is not None:
             jitlog_row(pypy_profile, log)
         else:
             rows.append(jitlog_row(new_row(name, "pypy"), log))
+        (pypy_profile or rows[-1])["jit_log_covers"] = JIT_LOG_COVERS
     if len(rows) == 1:   # the timed and recorded runs of the cell are this row's
         rows[0].update(recording_cost(folder, name))
     return rows
+
+
+def profile_covers(folder, name):
+    """Which generations the cell's profile covers, in words (traces.coverage)."""
+    coverage = profile_coverage(folder, name)
+    if coverage is None:
+        return WHOLE_RUN + ", presumably (no matrix.json entry or recorded log says how it " \
+                           "was recorded)"
+    return coverage["covers"]
 
 
 def new_row(name, interpreter):
@@ -122,8 +136,19 @@ def markdown(rows):
                  "run_step and one physics step); bridge runs/iter: how often an iteration leaves "
                  "that loop into one of its bridges, and ops/iter with bridges adds the bridges' "
                  "operations, per iteration. Recording cost: the recorded run's median seconds "
-                 "per generation over the timed run's (same cell, same seed), the weight of "
-                 "vmprof's sampling and, on PyPy, of the JIT log.")
+                 "per generation over the timed run's (same cell, same seed, all generations "
+                 "but the first), the weight of vmprof's sampling and, on PyPy, of the JIT "
+                 "log; vmprof samples only the generations its profile covers (below), the "
+                 "JIT log runs throughout.")
+    lines.append("")
+    lines.append("What each recording covers (a profile starts where the timed run it follows "
+                 "reached steady state, by the rule of ev.common.stats.steady_start; a JIT log "
+                 "cannot start late):")
+    for r in rows:
+        if "profile_covers" in r:
+            lines.append("- %s (%s), profile: %s" % (r["cell"], r["python"], r["profile_covers"]))
+        if "jit_log_covers" in r:
+            lines.append("- %s (%s), JIT log: %s" % (r["cell"], r["python"], r["jit_log_covers"]))
     for r in rows:
         for problem in r["problems"]:
             lines.append("- %s (%s): %s" % (r["cell"], r["python"], problem))

@@ -17,7 +17,9 @@ from ev.model.replay import flies_and_generalizes
 from ev.common.rng import Rng
 from ev.store.sqlite import Store, StoreError
 from ev.cli import workers
-from ev.cli.outputs import RunOutputs, failure_message, finish
+from ev.cli.span import Span, profile_from_problem
+from ev.cli.outputs import (RunOutputs, check_distinct_outputs, check_writable,
+                            failure_message, finish)
 from ev.evolution.executors import EvaluationFailed
 from ev.evolution.universe import Universe
 from ev.backends.registry import VARIANT_NAMES, VariantUnavailable, get_variant
@@ -47,22 +49,6 @@ def stop_message(stop):
     if isinstance(stop, Terminated):
         return "Terminated (%s)." % profiling.signal_name(stop.signum)
     return "Interrupted."
-
-
-def check_writable(ctx, param, path):
-    """A usage error now, not a traceback after an hour of evolution."""
-    if path is None:
-        return None
-    if not path.strip():
-        raise click.BadParameter("an empty path")
-    if os.path.isdir(path):
-        raise click.BadParameter("%s is a directory" % path)
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise click.BadParameter("folder %s does not exist" % folder)
-    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
-        raise click.BadParameter("%s is not writable" % path)
-    return path
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,6 +92,11 @@ def check_writable(ctx, param, path):
               help="Write the best creature as JSON (also on Ctrl-C).")
 @click.option("--profile", type=click.Path(), callback=check_writable,
               help="Record a vmprof profile of the evolution (read it with traces.profile).")
+@click.option("--profile-from", type=click.IntRange(min=0), default=0, show_default=True,
+              metavar="N",
+              help="With --profile: run the generations before N unrecorded and start the "
+                   "profile at generation N (e.g. after PyPy's warm-up); the evolution and "
+                   "its lines are the same.  N past the run's last generation is refused.")
 @click.option("--jit-log", type=click.Path(), callback=check_writable,
               help="PyPy only: write the JIT's log (read it with traces.jitlog).")
 @workers.options
@@ -129,7 +120,7 @@ def main(**options):
 Options = collections.namedtuple(
     "Options", "population generations seconds min_generations variant no_specialized "
                "vectorized controller state_vars until_flies seed store resume results "
-               "save_best profile jit_log workers executor start_method given")
+               "save_best profile profile_from jit_log workers executor start_method given")
 
 
 def start(options):
@@ -149,6 +140,11 @@ def start(options):
     if options.resume:
         stored = open_store_to_resume(options.resume)
         options = options_from_store(options, stored)
+    problem = profile_from_problem(options.profile, options.profile_from, options.given,
+                                   next_generation(stored), options.generations)
+    if problem:
+        click.echo("error: %s" % problem, err=True)
+        return 2
     variant = choose_variant(options.variant, options.no_specialized, options.vectorized)
     shape = choose_shape(options.controller, options.state_vars)
     problem = capacity.population_too_large(options.population, shape)
@@ -206,8 +202,8 @@ def run_with_outputs(universe, first, options, run, stored, where):
     if options.seconds is None and "min_generations" in options.given:
         raise click.UsageError("--min-generations goes with --seconds")
     span = Span(first, options.generations, options.seconds, options.min_generations)
-    return run_until_done(universe, span, outputs,
-                          options.save_best, options.profile, goal)
+    return run_until_done(universe, span, outputs, options.save_best, options.profile, goal,
+                          options.profile_from)
 
 
 def own_arguments():
@@ -247,6 +243,12 @@ def options_from_store(options, stored):
     return options._replace(no_specialized=False, vectorized=False, **from_store)
 
 
+def next_generation(stored):
+    """The number of the run's first generation: 0, or the one after a store's last."""
+    last = stored.last_generation() if stored else None
+    return 0 if last is None else last + 1
+
+
 def resumed_universe(stored, evaluate_all):
     """The population and random state after the last stored generation, and the number of
     the next generation."""
@@ -255,21 +257,6 @@ def resumed_universe(stored, evaluate_all):
     rng = Rng()
     rng.setstate(rng_state)
     return Universe(creatures, evaluate_all, rng, next_id=next_id), last + 1
-
-
-class Span(collections.namedtuple("Span", "first count seconds minimum")):
-    """Generations ``first``, ``first + 1``, ... (``count`` of them; None: until stopped), or
-    fewer when a time budget of ``seconds`` is spent (after ``minimum`` generations at least)."""
-
-    def __new__(cls, first, count, seconds=None, minimum=1):
-        return super(Span, cls).__new__(cls, first, count, seconds, minimum)
-
-    def continues(self, generation, seconds):
-        """Whether to run ``generation``, given the seconds of those run so far."""
-        if self.count is not None and generation >= self.first + self.count:
-            return False
-        return (self.seconds is None or len(seconds) < self.minimum
-                or sum(seconds) < self.seconds)
 
 
 def choose_shape(controller, state_vars):
@@ -292,43 +279,31 @@ def controller_class(controller, chosen):
 class FliesGoal(object):
     """--until-flies: reached when a generation's best creature flies in the training
     environments and on the validation grid (ev.model.replay.flies_and_generalizes).  Checked once
-    per generation, outside the timing."""
+    per generation, outside the timing.  Its wall clock starts when it is made, just before
+    the evolution (which may run in two spans, see run_until_done)."""
 
     def __init__(self):
         self.generation = None
         self.wall_seconds = None
+        self.began = time.perf_counter()
 
-    def reached(self, best, generation, wall_seconds):
+    def reached(self, best, generation):
         if not flies_and_generalizes(best):
             return False
-        self.generation, self.wall_seconds = generation, wall_seconds
+        self.generation = generation
+        self.wall_seconds = time.perf_counter() - self.began
         return True
 
 
-def check_distinct_outputs(**paths):
-    """Two outputs written to one file would destroy each other (--results X --save-best X)."""
-    seen = {}
-    for option, path in paths.items():
-        if not path:
-            continue
-        names = [path] + ([path + ".maps"] if option == "profile" else [])
-        for name in names:
-            real = os.path.realpath(name)
-            if real in seen:
-                raise click.UsageError("--%s and --%s name the same file (%s)" % (
-                    seen[real].replace("_", "-"), option.replace("_", "-"), path))
-            seen[real] = option
-
-
-def run_until_done(universe, span, outputs, save_best, profile, goal=None):
-    """Evolve (recording a profile if asked) until the generations are done or the goal is
-    reached, then finish; return the exit status."""
+def run_until_done(universe, span, outputs, save_best, profile, goal=None, profile_from=0):
+    """Evolve until the generations are done or the goal is reached, then finish; return the
+    exit status.  With a ``profile``, the generations before ``profile_from`` run unrecorded
+    and vmprof records from there on: the run is evolved as two spans, the second inside
+    the recording, so the evolution (seed, fitness lines) is the one it would be whole."""
     seconds = []
-    recording = (profiling.vmprof_recording(profile, click.echo) if profile
-                 else contextlib.nullcontext())
     try:
-        with recording:
-            evolve(universe, span, outputs, seconds, goal)
+        started = evolve_then_record(universe, span.split(profile_from), outputs, seconds,
+                                     goal, recording_for(profile))
     except KeyboardInterrupt as stop:
         return finish(universe, seconds, save_best, outputs, stopped="\n" + stop_message(stop),
                       status=exit_status(stop))
@@ -342,7 +317,33 @@ def run_until_done(universe, span, outputs, save_best, profile, goal=None):
         return finish(universe, seconds, save_best, outputs,
                       stopped="error: " + failure_message(error), status=1)
     status = finish(universe, seconds, save_best, outputs)
+    if profile and started is None:
+        click.echo("error: the run ended before generation %d (--profile-from): no profile "
+                   "was recorded" % profile_from, err=True)
+        return status or 1
     return status or (goal_status(goal, seconds) if goal else 0)
+
+
+def recording_for(profile):
+    """``recording(generation)``: the context that records the run from that generation on
+    (nothing without a profile)."""
+    if not profile:
+        return lambda generation: contextlib.nullcontext()
+    return lambda generation: profiling.vmprof_recording(
+        profile, click.echo, scope=" from generation %d" % generation)
+
+
+def evolve_then_record(universe, spans, outputs, seconds, goal, recording):
+    """Evolve the first span, then the second inside ``recording(its first generation)``;
+    return that generation, or None when the second never began (the goal was reached or
+    the time budget spent before it)."""
+    unrecorded, recorded = spans
+    following = evolve(universe, unrecorded, outputs, seconds, goal)
+    if following is None or not recorded.continues(following, seconds):
+        return None
+    with recording(following):
+        evolve(universe, recorded, outputs, seconds, goal)
+    return following
 
 
 def goal_status(goal, seconds):
@@ -371,23 +372,24 @@ def choose_variant(variant, no_specialized, vectorized):
 
 
 def evolve(universe, span, outputs, seconds, goal=None):
+    """Run the span's generations; return the number of the next one, or None when the
+    goal was reached."""
     generation = span.first
-    began = time.perf_counter()
     while span.continues(generation, seconds):
         start = time.perf_counter()
         happened = universe.run_generation()
         elapsed = time.perf_counter() - start
         seconds.append(elapsed)
-        flew = goal is not None and goal.reached(happened.best, generation,
-                                                 time.perf_counter() - began)
+        flew = goal is not None and goal.reached(happened.best, generation)
         # Recorded before printed: whatever a user saw is in the records (the store commits
         # in the background, at most one generation behind).
         outputs.generation(generation, elapsed, happened, flew if goal else None)
         click.echo(LINE.format(n=generation, s=happened.stats, population=universe.population,
                                secs=elapsed))
         if flew:
-            return
+            return None
         generation += 1
+    return generation
 
 
 if __name__ == "__main__":

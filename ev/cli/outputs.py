@@ -1,6 +1,8 @@
 """Where a run's generations go (the JSON-lines records, the store) and how a run ends:
-the summary line, the best creature saved, every output closed even when stopped."""
+the summary line, the best creature saved, every output closed even when stopped; and the
+checks of the output paths, made before anything runs."""
 import json
+import os
 import sqlite3
 
 import click
@@ -81,3 +83,34 @@ def finish_now(universe, seconds, save_best, outputs, stopped, status):
         click.echo("# best creature (fitness %.2f) saved to %s"
                    % (universe.best.fitness, save_best), err=bool(stopped))
     return status
+
+
+def check_writable(ctx, param, path):
+    """A usage error now, not a traceback after an hour of evolution."""
+    if path is None:
+        return None
+    if not path.strip():
+        raise click.BadParameter("an empty path")
+    if os.path.isdir(path):
+        raise click.BadParameter("%s is a directory" % path)
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise click.BadParameter("folder %s does not exist" % folder)
+    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise click.BadParameter("%s is not writable" % path)
+    return path
+
+
+def check_distinct_outputs(**paths):
+    """Two outputs written to one file would destroy each other (--results X --save-best X)."""
+    seen = {}
+    for option, path in paths.items():
+        if not path:
+            continue
+        names = [path] + ([path + ".maps"] if option == "profile" else [])
+        for name in names:
+            real = os.path.realpath(name)
+            if real in seen:
+                raise click.UsageError("--%s and --%s name the same file (%s)" % (
+                    seen[real].replace("_", "-"), option.replace("_", "-"), path))
+            seen[real] = option

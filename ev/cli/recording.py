@@ -5,11 +5,18 @@ A recorded run is never timed: vmprof's sampling and the JIT log disturb it, so 
 results (``CELL.recorded.log`` keeps what it printed, from which traces.recording_cost reads
 what recording cost).  It runs in the last round, right after the cell's timed run there
 (matrix.json's ``recordings`` say which round), so that what recording costs is a ratio within
-one round; and it runs the cell's own generations, so it records the same work; PyPy's profile
-then covers its warm-up and its steady state alike."""
+one round; and it runs the cell's own generations, so it records the same work.
+
+Its profile starts where the timed run it follows reached steady state (``--profile-from``,
+ev.common.stats.steady_start on that run's records, as the report finds it): PyPy's first tens
+of generations are the JIT compiling, and a profile that mixed them in would charge warm-up to
+the steady state it claims to show.  Its JIT log cannot start late (PyPy reads PYPYLOG when it
+starts), so it covers the whole run, warm-up included, and traces.summary says so."""
 import os
 
 from ev.cli import cells as cells_module, children
+from ev.reporting.load import read_file
+from ev.reporting.model import round_figures
 
 TRACES_HTML = "traces.html"
 
@@ -28,7 +35,11 @@ def record_cell(matrix, cell, settings, plan, round_number, stops, failures):
     prof = os.path.join(folder, cell.label + ".prof")
     jitlog = os.path.join(folder, cell.label + ".jitlog")
     log = os.path.join(folder, cell.label + ".recorded.log")
+    timed = matrix.path("%s.r%d.jsonl" % (cell.label, round_number))
+    steady = steady_first(timed)
     args = cells_module.command(cell, settings, plan) + ["--profile", interpreter.path(prof)]
+    if steady is not None:
+        args += ["--profile-from", steady]
     if interpreter.implementation == "pypy":
         args += ["--jit-log", interpreter.path(jitlog)]
     argv = interpreter.argv(args)
@@ -39,7 +50,7 @@ def record_cell(matrix, cell, settings, plan, round_number, stops, failures):
     status = 128 - status if status < 0 else status
     matrix.recording(cell=cell.label, round=round_number, log=os.path.basename(log),
                      profile=os.path.basename(prof), command=argv, exit=status,
-                     wall_seconds=round(wall, 3),
+                     wall_seconds=round(wall, 3), profile_from=steady,
                      jit_log=os.path.basename(jitlog) if "--jit-log" in args else None)
     if status in (130, 143, 129):
         return
@@ -60,6 +71,16 @@ def record_cell(matrix, cell, settings, plan, round_number, stops, failures):
         tool(host, ["-m", "traces.jitlog", jitlog],
              os.path.join(folder, cell.label + ".jitlog.txt"), settings, stops, failures,
              "traces.jitlog of %s" % cell.label)
+
+
+def steady_first(results):
+    """The first steady-state generation of the last run in a results file (the report's
+    rule: ev.common.stats.steady_start), or None when the file holds no generation (the
+    timed run failed: the recording then covers the whole run)."""
+    runs = read_file(results, [])
+    if not runs or not runs[-1]["generations"]:
+        return None
+    return round_figures(runs[-1])["steady_first"]
 
 
 def summarize(matrix, settings, stops, failures):
