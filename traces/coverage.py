@@ -25,9 +25,9 @@ def recording_entry(folder, cell):
     try:
         with open(os.path.join(folder, "matrix.json")) as handle:
             recordings = json.load(handle).get("recordings") or []
-    except (OSError, ValueError, AttributeError):
+        found = [r for r in recordings if isinstance(r, dict) and r.get("cell") == cell]
+    except (OSError, ValueError, AttributeError, TypeError):   # not ev matrix's file
         return None
-    found = [r for r in recordings if isinstance(r, dict) and r.get("cell") == cell]
     return found[-1] if found else None
 
 

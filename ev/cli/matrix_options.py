@@ -126,8 +126,9 @@ def options(function):
                      help=interpreters_module.help_text()),
         click.option("--profile", is_flag=True,
                      help="In the last round, right after each cell's timed run, run it "
-                          "again recording (never timed) a vmprof profile, and on PyPy a JIT "
-                          "log, with their reports "
+                          "again recording (never timed) a vmprof profile from that timed "
+                          "run's first steady-state generation on, and on PyPy a JIT log "
+                          "(of the whole run), with their reports "
                           "(traces.profile, traces.jitlog, traces.summary, traces.html).  "
                           "Numba cells are not recorded: vmprof crashes CPython inside "
                           "numba's compiler."),
