@@ -168,11 +168,13 @@ def report_file(path, out):
               help="Seconds per measurement (per shape, variant, interpreter and round).")
 @click.option("--rounds", type=click.IntRange(min=1), default=3, show_default=True,
               help="Rounds: each a fresh process per interpreter, in rotating order; a "
-                   "figure is the median over rounds with its repeat range (two at least).")
+                   "figure is the median over rounds with its repeat range (a range needs "
+                   "two rounds at least).")
 @click.option("--python", "pythons", multiple=True,
-              help="A path to an interpreter to measure (repeatable; labelled cpython/pypy).")
+              help="A path to an interpreter to measure (repeatable; labelled cpython/pypy; "
+                   "replaces --interpreters).")
 @click.option("--interpreters", default="host", show_default=True,
-              help="Interpreters to measure, comma-separated: " + names.help_text())
+              help="Interpreters to measure: " + names.help_text())
 @click.option("--report", "earlier", type=click.Path(dir_okay=False), default=None,
               help="Print and plot a sweep.jsonl measured earlier (any format) instead of "
                    "measuring; the plot goes to --out or beside the file.")

@@ -266,8 +266,8 @@ def plot(records, path):
                     % (name, size), fontsize=8, va="top", color=colours[name])
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: "%d" % x))
     ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-    ax.set_xlabel("matrix size: rows x cols = multiply-adds per call (small numbers beside "
-                  "the %s unrolled points: state variables)" % names[0])
+    ax.set_xlabel("matrix size: rows x cols = multiply-adds per call (small numbers: state "
+                  "variables)")
     ax.set_ylabel("ns per run_step call (log)")
     rounds = max(r.get("rounds", 1) for r in records)
     ax.set_title("numpy vs unrolled run_step, by controller size: median of %d round%s%s" % (
