@@ -225,10 +225,10 @@ def read(path):
 def plot(records, path):
     """ns per call against matrix size, log-log, each point with its repeat range as an error
     bar (each interpreter's points shifted by about 1% along x); the first interpreter's
-    unrolled points labelled with their state-variable count, each interpreter's
-    crossover (numpy measurably faster from there on) marked."""
+    unrolled points labelled with their state-variable count (1-8, then every fourth), each
+    interpreter's crossover (numpy measurably faster from there on) marked."""
     from ev.reporting.plots import matplotlib, plt, save
-    fig, ax = plt.subplots(figsize=(9, 5.5))
+    fig, ax = plt.subplots(figsize=(10.5, 5.5))
     names = interpreters_of(records)
     colours = dict((name, "C%d" % (number % 10)) for number, name in enumerate(names))
     for number, name in enumerate(names):
@@ -246,8 +246,10 @@ def plot(records, path):
                         marker="o", markersize=3, capsize=2.5, elinewidth=1,
                         color=colours[name], linestyle="-" if variant == "unrolled" else "--",
                         label="%s %s" % (name, variant))
-            if variant == "unrolled" and number == 0:   # once per size
+            if variant == "unrolled" and number == 0:   # once per size, sparser when dense
                 for size, found, state_vars in points:
+                    if state_vars > 8 and state_vars % 4:
+                        continue
                     ax.annotate(str(state_vars), (size, found.median),
                                 textcoords="offset points", xytext=(3, 5), fontsize=7,
                                 ha="left", color="dimgray")
@@ -258,12 +260,13 @@ def plot(records, path):
     middles = [r["ns_per_call"] for r in records]
     ax.set_ylim(max(min(interval_of(r).low for r in records), min(middles) / 10),
                 min(max(interval_of(r).high for r in records), max(middles) * 10))
-    top = ax.get_ylim()[1]
+    bottom = ax.get_ylim()[0]
     for number, (name, size) in enumerate(crossovers(records).items()):
         if size:
             ax.axvline(size, color=colours[name], linestyle=":", linewidth=1.2)
-            ax.text(size, top / (2.2 ** number), " %s: numpy measurably\n faster from %d"
-                    % (name, size), fontsize=8, va="top", color=colours[name])
+            ax.text(size, bottom * 1.2 * (2.6 ** number), "%s: numpy measurably \nfaster "
+                    "from %d " % (name, size), fontsize=8, va="bottom", ha="right",
+                    color=colours[name])
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: "%d" % x))
     ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_xlabel("matrix size: rows x cols = multiply-adds per call (small numbers: state "
@@ -273,5 +276,5 @@ def plot(records, path):
     ax.set_title("numpy vs unrolled run_step, by controller size: median of %d round%s%s" % (
         rounds, "" if rounds == 1 else "s", ", bars: 99% repeat range" if rounds > 1 else ""))
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     save(fig, path)
