@@ -2,6 +2,20 @@
 # Set up (venvs for CPython and PyPy, PyPy itself when missing and permitted) and run the test
 # suite on both interpreters.  Extra arguments go to pytest.
 set -u
+
+# Test paths are the caller's (./run_tests.sh tests/test_x.py::test_y from any folder): made
+# absolute before the tests run from the checkout.  The value of -k, -m, -p and -o is left alone.
+args=() after_option=""
+for arg in "$@"; do
+    path="${arg%%::*}"
+    if [ -z "$after_option" ] && [ -e "$path" ] && { [ -d "$path" ] || [ "${path%.py}" != "$path" ]; }; then
+        arg="$(cd "$(dirname "$path")" && pwd)/$(basename "$path")${arg#"$path"}"
+    fi
+    case "$arg" in -k|-m|-p|-o) after_option=1 ;; *) after_option="" ;; esac
+    args+=("$arg")
+done
+set -- ${args[@]+"${args[@]}"}
+
 source "$(dirname "$0")/scripts/setup_envs.sh"
 cd "$EV_ROOT"
 

@@ -33,8 +33,7 @@ SKIP = {
     "pypy-specialized,cpython3.13-numpy,cpython3.13-specialized,cpython3.14-numpy,"
     "cpython3.14-specialized,cpython3.14-jit-numpy,cpython3.14-jit-specialized,cpython3.15-numpy,"
     "cpython3.15-specialized,cpython3.15-jit-numpy,cpython3.15-jit-specialized,pypy7.3.19-numpy,"
-    "pypy7.3.19-specialized,pypy8.0-numpy,pypy8.0-specialized --seconds 4 --min-generations 5 "
-    "--slow-generations 3 --out results/interpreters-all-2":
+    "pypy7.3.19-specialized,pypy8.0-numpy,pypy8.0-specialized --out results/interpreters-all-5":
         "nine interpreters in Debian roots: ten minutes, and the roots take up to 40 to make",
     "./run_all.sh --profile": "the matrix twice, recorded: minutes",
     "./run_all.sh --task fly": "the PID task in five cells: minutes",

@@ -420,3 +420,13 @@ def test_load_creature_says_what_is_missing(tmp_path, text, says):
     message = str(raised.value)
     assert "not a saved creature" in message and says in message, message
     assert "object has no attribute" not in message and "\n" not in message
+
+
+@pytest.mark.parametrize("option", ["--save-best", "--profile", "--results"])
+def test_an_output_the_system_refuses_is_refused_before_evolving(option):
+    """/proc takes no new files, though os.access says its folder is writable for root: the
+    check makes the temporary file a write would make, so the run stops before generation 0
+    rather than after the evolution it was asked to keep."""
+    result = run_module("ev.main", "-n", 8, "-g", 1, option, "/proc/ev-output")
+    assert result.returncode == 2 and "Generation" not in result.stdout
+    assert "/proc/ev-output" in result.stderr and "Traceback" not in result.stderr

@@ -44,7 +44,7 @@ def test_markdown_report_and_plots_are_written(run, folder):
     result = run("ev.reporting.report", folder)
     assert result.returncode == 0, result.stderr
     text = (folder / "report.md").read_text()
-    assert "| cpython-numpy |" in text and "100.0x" in text
+    assert "| cpython-numpy |" in text and "| 100x" in text
     assert "6.15" in text and "~34" in text  # the article's figures, as it gave them
     assert text.startswith("Population 10, 4 generations per cell, seed 42.")
     assert "(speedup.png)" in text and "What the numbers say" in text

@@ -384,3 +384,19 @@ def test_a_missing_ev_pypy_is_one_line_and_no_apt_get(world):
     assert "apt-get" not in done.stderr and "No such file" not in done.stderr, done.stderr
     assert done.stderr.strip().splitlines() == [
         "[setup] error: EV_PYPY=%s: no such interpreter" % (world["tmp"] / "no-pypy")]
+
+
+@pytest.mark.skipif(not os.path.exists(os.path.join(ROOT, ".venv", "cpython", ".ev-installed"))
+                    and not os.environ.get("EV_CPYTHON_PY"),
+                    reason="needs the venvs that run_tests.sh sets up")
+def test_run_tests_takes_test_paths_relative_to_the_callers_folder(tmp_path):
+    """./run_tests.sh runs from the checkout; a path given from elsewhere still names the
+    caller's file, and the value of -k is not taken for a path even when such a file exists."""
+    (tmp_path / "test_here.py").write_text("def test_ok():\n    pass\n\n\n"
+                                           "def test_other():\n    pass\n")
+    (tmp_path / "ok").write_text("a file named like the -k expression\n")
+    done = subprocess.run(["bash", os.path.join(ROOT, "run_tests.sh"), "test_here.py", "-k",
+                           "ok", "-p", "no:randomly"], cwd=str(tmp_path), capture_output=True,
+                          text=True, timeout=600, env=dict(os.environ, EV_NO_INSTALL="1"))
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.stdout.count("1 passed, 1 deselected") == 2      # CPython, then PyPy

@@ -261,3 +261,19 @@ def test_a_stop_signal_to_record_finishes_the_profile(tmp_path, signum):
     assert "Traceback" not in stderr and "the recording of what ran is kept" in stderr
     assert read_profile(str(profile)).samples
     assert os.path.exists(str(profile) + ".meta.json")
+
+
+def test_a_crashing_programs_traceback_is_the_one_python_prints(tmp_path):
+    """The program's own frames, as ``python prog.py`` shows them: no frame of traces.record's
+    child or of runpy above them; the exit status is Python's (1), the profile is kept."""
+    program = tmp_path / "crash.py"
+    program.write_text("def deep():\n    raise ValueError('boom')\n\n\ndeep()\n")
+    plain = subprocess.run([sys.executable, str(program)], capture_output=True, text=True,
+                           cwd=str(tmp_path))
+    recorded = run_module("traces.record", "--profile", tmp_path / "crash.prof", "--",
+                          program, timeout=120)
+    assert plain.returncode == recorded.returncode == 1
+    traceback_of = lambda text: text[text.index("Traceback"):text.index("ValueError: boom")]
+    assert traceback_of(recorded.stderr) == traceback_of(plain.stderr)
+    assert "record_child" not in recorded.stderr and "runpy" not in recorded.stderr
+    assert (tmp_path / "crash.prof").stat().st_size > 0

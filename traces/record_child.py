@@ -55,12 +55,30 @@ def run_program(script, module, signals):
             "Interrupted" if signum == signal.SIGINT else
             "Stopped by %s" % signal.Signals(signum).name))
         return 128 + signum
-    except BaseException:
-        traceback.print_exc()
+    except BaseException as error:
+        print_program_traceback(error)
         return 1
     finally:
         signals.disarm()
     return 0
+
+
+def print_program_traceback(error):
+    """The traceback as ``python prog.py`` would print it: the frames of this module and of
+    runpy above the program's own are left out (all of them are kept if the program has
+    none: then the error is ours)."""
+    top = error.__traceback__
+    while top is not None and is_recorder_frame(top.tb_frame.f_code.co_filename):
+        top = top.tb_next
+    traceback.print_exception(type(error), error, top or error.__traceback__)
+
+
+def is_recorder_frame(filename):
+    """A frame of traces.record's child or of runpy (``<frozen runpy>`` on CPython 3.11+)."""
+    if filename == "<frozen runpy>":
+        return True
+    return os.path.abspath(filename) in (os.path.abspath(__file__),
+                                         os.path.abspath(runpy.__file__))
 
 
 class Stopped(KeyboardInterrupt):

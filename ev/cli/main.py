@@ -60,8 +60,10 @@ def check_writable(ctx, param, path):
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise click.BadParameter("folder %s does not exist" % folder)
-    if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
-        raise click.BadParameter("%s is not writable" % path)
+    try:
+        atomic.check_writable(path)
+    except OSError as error:
+        raise click.BadParameter("%s is not writable: %s" % (path, error.strerror or error))
     return path
 
 

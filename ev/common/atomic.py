@@ -6,6 +6,7 @@ temporary file in the same folder, which replaces the target in one ``os.replace
 complete; Ctrl-C and SIGTERM wait until the file is in place.
 """
 import contextlib
+import errno
 import os
 import signal
 import stat
@@ -69,6 +70,26 @@ def write_atomically(path, write, binary=False):
             if isinstance(error, OSError):
                 raise OSError(error.errno, error.strerror, path)
             raise
+
+
+def check_writable(path):
+    """Raise the OSError (naming ``path``) that writing ``path`` with write_atomically would
+    meet, by making and removing the same kind of temporary file beside it: os.access cannot
+    see a read-only mount, a full disk's missing inode or /proc refusing new files."""
+    if is_special_file(path):
+        if not os.access(path, os.W_OK):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), path)
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".%s." % os.path.basename(path),
+                                         suffix=".tmp")
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, path)
+    os.close(fd)
+    os.remove(temporary)
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        raise OSError(errno.EACCES, os.strerror(errno.EACCES), path)
 
 
 def write_text(path, text):

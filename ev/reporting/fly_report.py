@@ -115,7 +115,7 @@ def markdown(rows, skipped, written=()):
             r["cell"], r["interpreter"],
             to_fly(r),
             r["evaluations"], seconds_text(r) if r["flies"] else "-",
-            ratio_text(r["x_fastest"], r["x_fastest_low"], r["x_fastest_high"], 1)
+            ratio_text(r["x_fastest"], r["x_fastest_low"], r["x_fastest_high"])
             if r["x_fastest"] else "-",
             r["first_generation_seconds"], fmt(r["best_fitness"], "%.2f"),
             {True: "yes", False: "**no**", None: "-"}[r["same_work"]]))

@@ -1,12 +1,12 @@
-"""python -m ev.reporting.report RESULTS_DIR [--json] [--no-plots]: the table (and plots) of a
-matrix run.
+"""python -m ev.reporting.report RESULTS_DIR [--json] [--no-plots] [--pyperf FILE]: the table
+(and plots) of a matrix run; with --pyperf, also its rounds in pyperf's format.
 
 The stages, each a module: ev.reporting.load reads the folder (matrix.json and its rounds,
 or an older folder's ``*.jsonl`` and ``not_run.txt``); ev.reporting.model makes one row per
 cell (steady state, median over rounds, spread); the processors ev.reporting.ratios (within
 rounds) and ev.reporting.same_work add to the rows; the renderers are ev.reporting.table
 (markdown, with ev.reporting.reading, ev.reporting.across and ev.reporting.machine), this
-module's ``--json`` and ev.reporting.plots.
+module's ``--json``, ev.reporting.plots and ev.reporting.pyperf_suite.
 """
 import json
 import os
@@ -44,7 +44,10 @@ def as_json(folder, rows):
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option("--json", "json_out", is_flag=True, help="Print the table as JSON, for scripts.")
 @click.option("--no-plots", is_flag=True, help="Do not write the PNG plots.")
-def main(folder, json_out, no_plots):
+@click.option("--pyperf", "pyperf_file", type=click.Path(dir_okay=False),
+              help="Also write the rounds as a pyperf benchmark suite (JSON) to this file, for "
+                   "python -m pyperf compare_to / stats.")
+def main(folder, json_out, no_plots, pyperf_file):
     """Summarize the results of a matrix run (ev matrix, run_all.sh) or of any ev.cli.main
     --results files: per cell the steady-state s/gen over rounds with its spread, ratios
     taken within rounds, and a reading worded by the intervals."""
@@ -52,6 +55,8 @@ def main(folder, json_out, no_plots):
     warn(found.problems)
     if not rows:
         raise click.ClickException("%s: no results (*.jsonl with a run record) found" % folder)
+    if pyperf_file:
+        write_pyperf(found, rows, pyperf_file)
     if json_out:
         click.echo(json.dumps(as_json(found, rows), indent=1))
         return
@@ -59,6 +64,35 @@ def main(folder, json_out, no_plots):
     text = table.markdown(found, rows, base, written)
     click.echo(text)
     write_report(os.path.join(folder, "report.md"), text, written)
+
+
+def write_pyperf(found, rows, path):
+    """The rounds as a pyperf suite (ev.reporting.pyperf_suite), written whole or not at all;
+    an existing file is replaced."""
+    from ev.common import atomic
+    from ev.reporting import pyperf_suite
+    try:
+        made = pyperf_suite.suite(found, rows)
+    except pyperf_suite.PyperfMissing as missing:
+        raise click.ClickException(str(missing))
+    if made is None:
+        raise click.ClickException("no steady-state generations to write for pyperf")
+    if path.endswith(".gz"):
+        raise click.ClickException("--pyperf %s: write plain JSON (a name not ending in .gz)"
+                                   % path)
+    try:
+        atomic.write_text(path, dumps(made))
+    except OSError as error:
+        raise click.ClickException(atomic.describe(error))
+    click.echo("pyperf suite written to %s" % os.path.abspath(path), err=True)
+
+
+def dumps(made):
+    """pyperf's JSON of a suite as text (its dump() writes to a file or a file object)."""
+    import io
+    text = io.StringIO()
+    made.dump(text, compact=False)
+    return text.getvalue()
 
 
 def matrix_plots(rows, folder, base):

@@ -61,7 +61,7 @@ def table_row(r):
         fmt(r["first_seconds"], "%.3f"), fmt(r["warmup_seconds"], "%.3f"),
         fmt(r["median_seconds"], "%.4f") + mark, spread_text(r),
         fmt(r["median_evaluation_seconds"], "%.4f"), fmt(r["ga_share"], "%.0f%%", 100),
-        ratio_text(r["speedup"], r["speedup_low"], r["speedup_high"], 1),
+        ratio_text(r["speedup"], r["speedup_low"], r["speedup_high"]),
         ratio_text(r["x_c_generation"], r["x_c_generation_low"], r["x_c_generation_high"]),
         ratio_text(r["x_c_evaluation"], r["x_c_evaluation_low"], r["x_c_evaluation_high"]),
         fmt(r["final_best_fitness"], "%.2f"), SAME_WORK[r["same_work"]]])

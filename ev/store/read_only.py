@@ -44,7 +44,12 @@ def checked(store_class, path, immutable):
         connection = sqlite3.connect(uri, uri=True)
     except sqlite3.DatabaseError as error:
         raise StoreError("%s: not an ev store (%s)" % (path, error)) from error
-    store = store_class(path, connection, None)
+    return verified(store_class(path, connection, None))
+
+
+def verified(store):
+    """The store once its check passed (an ev store, of a format this ev reads); otherwise
+    it is closed and the StoreError raised."""
     try:
         store.check()
     except StoreError:

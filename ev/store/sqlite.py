@@ -119,13 +119,7 @@ class Store(object):
         except sqlite3.DatabaseError as error:
             lock_file.close()
             raise StoreError("%s: not an ev store (%s)" % (path, error))
-        store = cls(path, connection, lock_file)
-        try:
-            store.check()
-        except StoreError:
-            store.close()
-            raise
-        return store
+        return read_only.verified(cls(path, connection, lock_file))
 
     @classmethod
     def open_for_reading(cls, path):
