@@ -23,6 +23,7 @@ import tempfile
 import click
 
 from benchmarks.batches import creature_count, full_thrust_batches, record_batches, save
+from benchmarks.choose import chosen_interpreters
 from ev.pythons import names
 from ev.pythons.interpreters import ROOT, last_line
 from ev.common.stats import REPEAT_RULE, Interval, median
@@ -32,38 +33,6 @@ BATCH = 250   # creatures a generation evaluates (population 500)
 # pypy-numpy takes ~7 s per batch: left out unless asked for.
 CONTENDERS = {"cpython": ("c", "numba", "vectorized", "specialized", "numpy"),
               "pypy": ("c", "specialized", "lean")}
-
-
-def implementation_of(interpreter):
-    done = interpreter.run(["-c", "import platform; "
-                            "print(platform.python_implementation().lower())"], cwd=ROOT,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           universal_newlines=True)
-    if done.returncode != 0:
-        raise click.ClickException("%s does not run" % interpreter.label)
-    return done.stdout.strip()
-
-
-def chosen_interpreters(pythons, interpreters):
-    """(label, implementation, Interpreter) per interpreter to measure.  ``--python PATH``
-    keeps the short labels "cpython"/"pypy"; ``--interpreters`` names carry their version
-    ("cpython3.14-jit"), so that several CPythons can sit in one table."""
-    try:
-        if pythons:
-            chosen = [names.from_path(python) for python in pythons]
-        else:
-            chosen = names.parse(interpreters)
-    except names.InterpreterError as error:
-        raise click.BadParameter(str(error), param_hint="--interpreters")
-    missing = [i.missing() for i in chosen if i.missing()]
-    if missing:
-        raise click.ClickException(missing[0])
-    found = []
-    for interpreter in chosen:
-        implementation = implementation_of(interpreter)
-        label = implementation if pythons or interpreters == "host" else interpreter.label
-        found.append((label, implementation, interpreter))
-    return found
 
 
 def run_round(interpreter, label, path, round_number, variants, passes=1):
