@@ -166,7 +166,7 @@ def report_file(path, out):
               help="Folder for sweep.jsonl and sweep.png [default: results/sweep-<time>].")
 @click.option("--budget", type=click.FloatRange(min=0.0), default=0.1, show_default=True,
               help="Seconds per measurement (per shape, variant, interpreter and round).")
-@click.option("--rounds", type=click.IntRange(min=1), default=3, show_default=True,
+@click.option("--rounds", type=click.IntRange(min=1), default=5, show_default=True,
               help="Rounds: each a fresh process per interpreter, in rotating order; a "
                    "figure is the median over rounds with its repeat range (a range needs "
                    "two rounds at least).")

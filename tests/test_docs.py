@@ -52,7 +52,7 @@ SKIP = {
     ".venv/cpython/bin/python -m benchmarks.calls --report calls.json":
         "reads the output of the benchmark above",
     ".venv/cpython/bin/python -m benchmarks.sweep --budget 0.1": MINUTES,
-    ".venv/cpython/bin/python -m benchmarks.sweep --budget 0.1 --rounds 3 --out sweep": MINUTES,
+    ".venv/cpython/bin/python -m benchmarks.sweep --budget 0.1 --rounds 5 --out sweep": MINUTES,
     ".venv/cpython/bin/python -m benchmarks.profiler_weight": MINUTES,
     ".venv/pypy/bin/python -m benchmarks.pid_vs_cma --seeds 5 -g 100": MINUTES,
     ".venv/cpython/bin/python -m benchmarks.clip_literals": MINUTES,
