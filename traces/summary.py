@@ -139,7 +139,9 @@ def markdown(rows):
                  "per generation over the timed run's (same cell, same seed, all generations "
                  "but the first), the weight of vmprof's sampling and, on PyPy, of the JIT "
                  "log; vmprof samples only the generations its profile covers (below), the "
-                 "JIT log runs throughout.")
+                 "JIT log runs throughout. It is one recorded run against the timed run of the "
+                 "same round: a single ratio, with no repeat range; read it against the cell's "
+                 "spread in report.md, by which its unrecorded rounds already differ.")
     lines.append("")
     lines.append("What each recording covers (a profile starts where the timed run it follows "
                  "reached steady state, by the rule of ev.common.stats.steady_start; a JIT log "
