@@ -77,10 +77,10 @@ def test_a_repeat_runs_median_falls_in_the_range_as_promised(rounds):
 
 def test_min_max_would_not_keep_that_promise():
     """Why the range is not the lowest-highest round: with 3 rounds a repeat run's median
-    falls outside it in about a fifth of the trials."""
+    falls outside it in about two trials in five (normal noise: 40%)."""
     generator = random.Random(7)
     draw = lambda: [generator.gauss(0.0, 1.0) for _ in range(3)]
     trials = 4000
     inside = sum(min(a) <= statistics.median(draw()) <= max(a)
                  for a in (draw() for _ in range(trials)))
-    assert inside / float(trials) < 0.9
+    assert 0.55 < inside / float(trials) < 0.65
