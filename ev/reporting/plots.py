@@ -9,6 +9,7 @@ import matplotlib.ticker
 from ev.common import atomic
 from ev.common.stats import REPEAT_COVERAGE
 from ev.reporting.article import ARTICLE_POPULATION, ARTICLE_SPEEDUPS
+from ev.reporting.words import ratio_text
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
@@ -153,7 +154,9 @@ def plot_interpreters(rows, folder):
 
 
 def speedup_label(speedup):
-    return "%.2fx" % speedup if speedup < 1 else "%.1fx" % speedup
+    """The speed-up as the report's table prints it (ev.reporting.words: its significant
+    digits), so the plot and the table read alike."""
+    return ratio_text(speedup, None, None)
 
 
 def save(fig, path, rect=(0, 0, 1, 1)):
