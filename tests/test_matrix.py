@@ -350,3 +350,16 @@ def test_a_root_interpreter_is_provisioned_or_found_ready_before_the_cells(tmp_p
         assert os.path.exists(os.path.join(out, "cpython3.13-specialized.r1.jsonl"))
     finally:
         subprocess.run(["rm", "-rf", out])
+
+
+def test_rounds_default_to_five_and_to_three_for_the_fly_task(tmp_path):
+    """Five short rounds for the benchmark (the repeat range of ev.common.stats narrows with
+    them); three for --task fly, whose cells evolve until a controller flies."""
+    for task, rounds in (("benchmark", 5), ("fly", 3)):
+        out = tmp_path / task
+        done = matrix("--task", task, "--cells", "cpython-specialized", "-n", 8, "-g", 1,
+                      "--out", out)
+        assert done.returncode in (0, 1), done.stderr     # fly: 1 generation may not fly
+        assert contents(out)["rounds"] == rounds
+        assert sorted(p.name for p in out.glob("*.r*.jsonl"))[-1].endswith(
+            ".r%d.jsonl" % rounds)

@@ -1,14 +1,15 @@
 """The options of ``ev matrix`` (and so of ./run_all.sh), their defaults, and the checks made
 before anything runs: a bad value is one line and exit status 2, with nothing written.
 
-The defaults make the default run (the host's two interpreters, 7 cells, 5 rounds) take four
-to five minutes on a 2-core machine.  Five short rounds rather than three long ones: a
+The defaults make the default run (the host's two interpreters, 7 cells, 5 rounds) take about
+three and a half minutes on a 2-core machine.  Five short rounds rather than three long ones: a
 cell's noise here is mostly the machine drifting over minutes and one process differing from
 the next, not one generation from the next, so more processes closer together in time
 narrow the repeat range (ev.common.stats) more than longer runs would.  A cell-round has a
 budget of 3 seconds of evolution, at least 5 and at most 400 generations (cpython-numpy's
 five take about 5 s, pypy-specialized's 400 about 3 s), and pypy-numpy keeps 3 generations
-(about 20 s: its first is warm-up, so two count)."""
+(about 20 s: its first is warm-up, so two count).  ``--task fly`` runs 3 rounds by default:
+its cells evolve until a controller flies (pypy-numpy alone about two minutes a round)."""
 import collections
 import functools
 import os
@@ -25,6 +26,7 @@ DEFAULT_SECONDS = 3.0
 DEFAULT_MIN_GENERATIONS = 5
 DEFAULT_MAX_GENERATIONS = 400
 DEFAULT_ROUNDS = 5
+DEFAULT_FLY_ROUNDS = 3
 DEFAULT_SLOW_GENERATIONS = 3
 FLY_GENERATIONS = 100
 
@@ -111,9 +113,10 @@ def options(function):
                      show_default=True,
                      help="Generations of the slow PyPy + numpy cells (benchmark task; at "
                           "most --generations)."),
-        click.option("-r", "--rounds", type=click.IntRange(min=1), default=DEFAULT_ROUNDS,
-                     show_default=True,
-                     help="Rounds: each a fresh process per cell, the cells in rotating order."),
+        click.option("-r", "--rounds", type=click.IntRange(min=1), default=None,
+                     help="Rounds: each a fresh process per cell, the cells in rotating order "
+                          "[default: %d; for --task fly %d]." % (DEFAULT_ROUNDS,
+                                                                 DEFAULT_FLY_ROUNDS)),
         click.option("--seed", type=click.IntRange(min=0), default=None,
                      help="Seed of every cell [default: 42; for --task fly 1: seed 42's PID "
                           "evolution settles on an optimum that does not fly]."),
@@ -163,10 +166,11 @@ def settings_from(given):
             fail(str(error))
         cells = []
     seed = given["seed"] if given["seed"] is not None else (1 if task == "fly" else 42)
+    rounds = given["rounds"] or (DEFAULT_FLY_ROUNDS if task == "fly" else DEFAULT_ROUNDS)
     out = results_folder(given["out"])
     check_seen_from_roots(out, cells)
     return Settings(task, given["population"], generations, given["slow_generations"],
-                    seconds, given["min_generations"], given["rounds"], seed, out,
+                    seconds, given["min_generations"], rounds, seed, out,
                     interpreters, cells, given["profile"], ROOT, sys.executable, prog())
 
 
