@@ -4,7 +4,9 @@ One place for the rules every report states: which generations count as steady s
 (``steady_start``), how a figure over rounds is summarised (``Interval``: the median and its
 repeat range), and when a figure is too noisy to compare (``NOISY_SPREAD``).  ``statistics``
 does the arithmetic; pyperf's model (median, spread, a warning above a spread) is followed,
-not imported, because measured interpreters need not have it.
+not imported, because measured interpreters need not have it and pyperf states no interval
+for a repeat run (its compare_to tests two results at 95%; ``ev report --pyperf`` writes the
+rounds for it, ev.reporting.pyperf_suite).
 """
 import math
 import statistics
@@ -29,7 +31,8 @@ STEADY_RULE = (
 # default report states about twenty ratios -- so 95% would leave one outside in most pairs.
 REPEAT_COVERAGE = 0.99
 # Student's t, two-sided 99% (the 0.995 quantile), by degrees of freedom 1-30: the standard
-# table (e.g. NIST/SEMATECH e-Handbook of Statistical Methods, section 1.3.6.7.2).
+# table (e.g. NIST/SEMATECH e-Handbook of Statistical Methods, section 1.3.6.7.2).  It holds
+# for REPEAT_COVERAGE = 0.99 only (tests/test_repeat_range.py checks it against the density).
 T_995 = (63.657, 9.925, 5.841, 4.604, 4.032, 3.707, 3.499, 3.355, 3.250, 3.169,
          3.106, 3.055, 3.012, 2.977, 2.947, 2.921, 2.898, 2.878, 2.861, 2.845,
          2.831, 2.819, 2.807, 2.797, 2.787, 2.779, 2.771, 2.763, 2.756, 2.750)
