@@ -8,28 +8,13 @@ plain paths are resolved here; any other name is handed to ev.pythons' catalogue
 package provides one (``ev.pythons.names.parse``: cpython3.14-jit, pypy8.0, all, ...), so the
 provider of Debian roots plugs in without the matrix knowing about roots."""
 import collections
-import json
 import os
-import subprocess
 import sys
 
+from ev.pythons import probe as pythons_probe
 from ev.pythons.interpreters import venv_python
 
 HOST_KINDS = ("cpython", "pypy")
-
-# Run inside the interpreter asked; Python 3.6+ and PyPy alike.  Prints one JSON line.
-PROBE = r'''
-import json, platform, sys
-jit = getattr(sys, "_jit", None)
-pypy = getattr(sys, "pypy_version_info", None)
-print(json.dumps({
-    "implementation": "PyPy" if pypy else ("CPython" if sys.implementation.name == "cpython"
-                                           else sys.implementation.name),
-    "version": "%d.%d.%d" % tuple(pypy[:3]) if pypy else platform.python_version(),
-    "python_version": platform.python_version(),
-    "jit": True if pypy else (bool(jit.is_enabled()) if jit else None),
-    "executable": sys.executable}))
-'''
 
 
 class InterpreterError(ValueError):
@@ -87,28 +72,33 @@ class Interpreter(collections.namedtuple(
 
 
 def probe(python, env=None, prefix=()):
-    """What ``python`` says it is; InterpreterError when it does not answer as a Python."""
+    """What ``python`` says it is, as matrix.json's interpreter object (implementation
+    "CPython"/"PyPy", version, python_version, jit: True/False, None where CPython has no
+    JIT, executable), asked the way ev.pythons asks every interpreter (ev.pythons.probe);
+    InterpreterError when it does not answer as a Python."""
+    argv = list(prefix) + [python, "-c", pythons_probe.CODE]
     try:
-        done = subprocess.run(list(prefix) + [python, "-c", PROBE], stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120,
-                              universal_newlines=True,
-                              env=dict(os.environ, **(env or {})))
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise InterpreterError("%s: cannot be run (%s)" % (python, str(error).splitlines()[0]))
-    try:
-        return json.loads(done.stdout.strip().splitlines()[-1])
-    except (IndexError, ValueError):
-        said = (done.stderr.strip().splitlines() or ["exit %d" % done.returncode])[-1]
-        raise InterpreterError("%s: not a Python the matrix can ask (%s)" % (python, said[:160]))
+        about = pythons_probe.describe_argv(argv, dict(os.environ, **(env or {})))
+    except pythons_probe.NotPython as error:
+        said = str(error)
+        raise InterpreterError(said if said.startswith(python) else "%s: %s" % (python, said))
+    jit = about["jit"]
+    return {"implementation": IMPLEMENTATIONS.get(about["implementation"],
+                                                  about["implementation"]),
+            "version": about["version"], "python_version": about["python"],
+            "jit": jit["enabled"] if jit["available"] or about["implementation"] == "pypy"
+            else None,
+            "executable": about["executable"]}
+
+
+IMPLEMENTATIONS = {"cpython": "CPython", "pypy": "PyPy"}
 
 
 def label_of(about):
-    """cpython3.11, cpython3.14-jit, pypy7.3.11: implementation, version and JIT."""
-    if about["implementation"] == "PyPy":
-        return "pypy" + about["version"]
-    major_minor = ".".join(about["version"].split(".")[:2])
-    return "%s%s%s" % (about["implementation"].lower(), major_minor,
-                       "-jit" if about.get("jit") else "")
+    """cpython3.11, cpython3.14-jit, pypy7.3.11 (ev.pythons.probe.label's rule)."""
+    return pythons_probe.label({
+        "implementation": about["implementation"].lower(), "version": about["version"],
+        "jit": {"enabled": bool(about.get("jit"))}})
 
 
 def from_path(path):
