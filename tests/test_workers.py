@@ -137,16 +137,12 @@ def read_lines(stream, into):
         into.append(line)
 
 
-def test_killed_worker_ends_the_run_in_one_line_and_resume_with_other_n_matches(tmp_path):
-    """kill -9 a worker in the middle of a run with --store: one line naming it within
-    seconds, the store holds every whole generation, --resume with another N continues to
-    the lines of the uninterrupted run."""
-    run = ["-n", "300", "--seed", "3"]
-    store = tmp_path / "run.db"
-    proc = subprocess.Popen([sys.executable, "-u", "-m", "ev.main", "-g", "40", "--store",
-                             str(store), "--workers", "2"] + run, cwd=ROOT,
+def started_with_workers(args, **popen):
+    """ev.main ARGS started with its output read as it comes, once generation 1 is printed:
+    (process, stdout lines, stderr lines, reader threads, the workers' pids)."""
+    proc = subprocess.Popen([sys.executable, "-u", "-m", "ev.main"] + args, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            universal_newlines=True)
+                            universal_newlines=True, **popen)
     out, err = [], []
     readers = [threading.Thread(target=read_lines, args=(proc.stdout, out)),
                threading.Thread(target=read_lines, args=(proc.stderr, err))]
@@ -158,6 +154,17 @@ def test_killed_worker_ends_the_run_in_one_line_and_resume_with_other_n_matches(
         time.sleep(0.05)
     pids = [int(p) for p in re.findall(r"\d+", WORKERS_LINE.search("".join(err)).group(2)
                                        .split(" on ")[0])]
+    return proc, out, err, readers, pids
+
+
+def test_killed_worker_ends_the_run_in_one_line_and_resume_with_other_n_matches(tmp_path):
+    """kill -9 a worker in the middle of a run with --store: one line naming it within
+    seconds, the store holds every whole generation, --resume with another N continues to
+    the lines of the uninterrupted run."""
+    run = ["-n", "300", "--seed", "3"]
+    store = tmp_path / "run.db"
+    proc, out, err, readers, pids = started_with_workers(
+        ["-g", "40", "--store", str(store), "--workers", "2"] + run)
     os.kill(pids[-1], signal.SIGKILL)
     killed = time.monotonic()
     status = proc.wait(timeout=60)
@@ -191,21 +198,8 @@ def status_of(pid):
 def test_ctrl_c_stops_the_run_and_every_worker():
     """Ctrl-C at a terminal reaches the whole process group: the workers ignore it, the GA
     stops as a serial run does (status 130, no traceback) and takes its workers down."""
-    proc = subprocess.Popen([sys.executable, "-u", "-m", "ev.main", "-n", "300", "--seed", "2",
-                             "--workers", "2"], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, universal_newlines=True,
-                            start_new_session=True)
-    out, err = [], []
-    readers = [threading.Thread(target=read_lines, args=(proc.stdout, out)),
-               threading.Thread(target=read_lines, args=(proc.stderr, err))]
-    for reader in readers:
-        reader.start()
-    deadline = time.monotonic() + 240
-    while not any(line.startswith("Generation   1") for line in out):
-        assert proc.poll() is None and time.monotonic() < deadline, "".join(err)
-        time.sleep(0.05)
-    pids = [int(p) for p in re.findall(r"\d+", WORKERS_LINE.search("".join(err)).group(2)
-                                       .split(" on ")[0])]
+    proc, out, err, readers, pids = started_with_workers(
+        ["-n", "300", "--seed", "2", "--workers", "2"], start_new_session=True)
     os.killpg(proc.pid, signal.SIGINT)
     assert proc.wait(timeout=30) == 130
     for reader in readers:
