@@ -10,6 +10,7 @@ import pytest
 
 from conftest import run_module
 from ev.common.stats import repeat_range
+from ev.reporting.words import ratio_text
 from matrix_folders import HERE, machine_state, steady, write_matrix, write_round
 
 NUMPY, UNROLLED = "cpython3.11-numpy", "cpython3.11-specialized"
@@ -328,3 +329,39 @@ def test_without_matplotlib_the_report_is_written_without_plots(disagreeing, tmp
     assert "Traceback" not in result.stderr
     assert "Plots: none drawn for this report." in (disagreeing / "report.md").read_text()
     assert not list(disagreeing.glob("*.png"))
+
+
+def test_the_ratio_within_rounds_decides_not_the_cells_own_ranges(tmp_path):
+    """The machine drifts by 30% from round to round and slows both cells alike: their own
+    s/gen ranges overlap widely, yet the unrolled cell took 0.9 of numpy's time in every
+    round, and the report says it is faster, by the ratio's range."""
+    drift = [1.0, 1.3, 0.8, 1.1, 0.9]
+    write_matrix(tmp_path, {NUMPY: [steady(d) for d in drift],
+                            UNROLLED: [steady(0.9 * d * (1 + 0.01 * k))
+                                       for k, d in enumerate(drift)]}, rounds=5)
+    rows = report_json(tmp_path)
+    numpy, unrolled = rows[NUMPY], rows[UNROLLED]
+    assert unrolled["median_seconds_high"] > numpy["median_seconds_low"]   # ranges overlap
+    assert unrolled["speedup_low"] > 1.0
+    reading = report_text(tmp_path, "--no-plots")
+    assert ("Faster than the baseline cpython3.11-numpy: cpython3.11-specialized %s"
+            % ratio_text(unrolled["speedup"], unrolled["speedup_low"],
+                         unrolled["speedup_high"])) in reading
+
+
+def test_a_report_md_of_the_users_is_not_replaced(tmp_path):
+    """ev report run on a folder of the user's that holds a run record among their files:
+    their report.md is left as it was, nothing is drawn, one line, exit 1; a report of ev's
+    is replaced as before."""
+    write_matrix(tmp_path, {NUMPY: [steady(1.0)] * 2}, rounds=2)
+    mine = tmp_path / "report.md"
+    mine.write_text("# My notes\n\nnot ev's\n")
+    result = run_module("ev.reporting.report", tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "is not a report of ev's: not replaced" in result.stderr
+    assert mine.read_text() == "# My notes\n\nnot ev's\n"
+    assert not list(tmp_path.glob("*.png"))
+    mine.unlink()
+    assert run_module("ev.reporting.report", tmp_path, "--no-plots").returncode == 0
+    assert run_module("ev.reporting.report", tmp_path, "--no-plots").returncode == 0   # again
+    assert mine.read_text().startswith("Population ")

@@ -14,7 +14,7 @@ import click
 
 from ev.common.stats import REPEAT_RULE, Interval
 from ev.reporting.load import group_cells, load_folder
-from ev.reporting.output import draw, fmt, plural, warn, write_report
+from ev.reporting.output import check_replaceable, draw, fmt, plural, warn, write_report
 from ev.reporting.same_work import close
 from ev.reporting.words import ratio_text
 
@@ -228,10 +228,12 @@ def main(folder, as_json, no_plots):
     if as_json:
         click.echo(json.dumps(rows, indent=1))
         return
+    path = os.path.join(folder, "fly_report.md")
+    check_replaceable(path)
     written = [] if no_plots else draw(fly_plots(rows, folder))
     text = markdown(rows, found.skipped, written)
     click.echo(text)
-    write_report(os.path.join(folder, "fly_report.md"), text, written)
+    write_report(path, text, written)
 
 
 if __name__ == "__main__":

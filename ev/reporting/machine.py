@@ -20,7 +20,8 @@ def facts(folder):
     note = None
     if reasons:
         note = ("the 1-minute load average was %s, on %s cores: other work shared the "
-                "machine, so the timings are noisier" % (" and ".join(reasons),
+                "machine (a set-up that has just built the venvs counts too: the average "
+                "trails by a minute or so), so the timings are noisier" % (" and ".join(reasons),
                                                          (before or after or {}).get("cores")))
     return {"before": before, "after": after, "load_high": bool(reasons), "note": note}
 

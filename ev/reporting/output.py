@@ -48,6 +48,27 @@ def draw(plots):
         return []
 
 
+# How the reports of ev begin (ev.reporting.table, ev.reporting.fly_report): a file of that
+# name that begins otherwise is the user's, and is left alone.
+REPORT_BEGINNINGS = ("Population ", "# Time to a flying PID controller")
+
+
+def check_replaceable(path):
+    """Before anything is drawn: a report may replace an earlier report of ev's, never a
+    file of the user's that happens to have its name (ev report run on a folder of theirs)."""
+    try:
+        with open(path, errors="replace") as earlier:
+            first = earlier.readline()
+    except FileNotFoundError:
+        return
+    except OSError:
+        first = ""
+    if not first.startswith(REPORT_BEGINNINGS):
+        raise click.ClickException(
+            "%s exists and is not a report of ev's: not replaced (move it, or report a copy "
+            "of the folder)" % path)
+
+
 def write_report(path, text, written=()):
     """Write the markdown ``text`` to ``path`` and say what was written (the plots in
     ``written`` were drawn before); a write error is one line."""

@@ -16,7 +16,7 @@ import click
 
 from ev.reporting import machine, model, ratios, table
 from ev.reporting.load import load_folder
-from ev.reporting.output import draw, warn, write_report
+from ev.reporting.output import check_replaceable, draw, warn, write_report
 from ev.reporting.same_work import add_same_work_checks
 
 PRIVATE = ("best_by_generation", "_rounds_best")   # in the rows, not in the JSON
@@ -60,10 +60,12 @@ def main(folder, json_out, no_plots, pyperf_file):
     if json_out:
         click.echo(json.dumps(as_json(found, rows), indent=1))
         return
+    path = os.path.join(folder, "report.md")
+    check_replaceable(path)
     written = [] if no_plots else draw(matrix_plots(rows, folder, base))
     text = table.markdown(found, rows, base, written)
     click.echo(text)
-    write_report(os.path.join(folder, "report.md"), text, written)
+    write_report(path, text, written)
 
 
 def write_pyperf(found, rows, path):

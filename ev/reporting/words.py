@@ -1,7 +1,11 @@
 """How a report words a comparison: by the intervals, never by two bare medians.
 
-"A is faster than B" only when their s/gen intervals do not overlap; otherwise "no
-measurable difference".  A ratio is printed with its interval: "3.1x (2.9-3.4x)".
+"A is faster than B" only when the repeat range of B's s/gen over A's, taken within rounds,
+lies above 1 (below 1: "slower"); when it holds 1, "no measurable difference".  The ratio
+within rounds, not the two cells' own s/gen ranges, decides: a minute that slows a round
+slows both cells of it, and the paired ratio leaves that out where the cells' ranges keep
+it (two cells' ranges may overlap while B took longer than A in every round, by a ratio
+whose range is well above 1).  A ratio is printed with its interval: "3.1x (2.9-3.4x)".
 """
 import math
 
@@ -15,10 +19,15 @@ def seconds_interval(row, key="median_seconds"):
 
 
 def ratio_text(middle, low, high, digits=None):
-    """'3.1x (2.9-3.4x)', or '3.1x' when the interval is a point."""
+    """'3.1x (2.9-3.4x)', or '3.1x' when the interval is a point; a range that excludes 1
+    gets the digits to show it ('1.21x (1.004-1.47x)' -> '1.210x (1.004-1.470x)')."""
     if middle is None:
         return "-"
-    pattern = "%%.%dfx" % (digits if digits is not None else decimals(middle))
+    digits = digits if digits is not None else decimals(middle)
+    if low is not None and high is not None and not low <= 1.0 <= high:
+        while digits < 6 and any(round(bound, digits) == 1.0 for bound in (low, high)):
+            digits += 1      # a range that excludes 1 never prints as reaching it
+    pattern = "%%.%dfx" % digits
     text = pattern % middle
     if low is not None and high is not None and (pattern % low) != (pattern % high):
         text += " (%s-%s)" % ((pattern % low)[:-1], pattern % high)
@@ -38,12 +47,12 @@ def ratio_of(interval):
 
 def verdict(a, b, ratio):
     """"faster" (a than b), "slower", "same" (no measurable difference) or None (no
-    timings); ``ratio``: the Interval of b's s/gen over a's within rounds.  Apart means both
-    the s/gen intervals do not overlap and the ratio's interval does not hold 1."""
+    timings); ``ratio``: the Interval of b's s/gen over a's within rounds, which decides
+    (see the module's docstring)."""
     first, second = seconds_interval(a), seconds_interval(b)
     if not first or not second or not ratio:
         return None
-    if first.overlaps(second) or contains_one(ratio):
+    if contains_one(ratio):
         return "same"
     return "faster" if ratio.median > 1 else "slower"
 
@@ -60,12 +69,8 @@ def compare(a, b, ratio):
     if found == "slower":
         return "%s is slower than %s: it takes %s as long" % (a["cell"], b["cell"],
                                                                ratio_of(inverse(ratio)))
-    text = "no measurable difference between %s and %s (%s" % (a["cell"], b["cell"],
-                                                                ratio_of(ratio))
-    if ratio.over == "rounds" and ratio.count > 1 and not contains_one(ratio):
-        text += "; %s was %s in every round, but the s/gen intervals overlap" % (
-            a["cell"], "faster" if ratio.median > 1 else "slower")
-    return text + ")"
+    return "no measurable difference between %s and %s (%s)" % (a["cell"], b["cell"],
+                                                                 ratio_of(ratio))
 
 
 def contains_one(interval):
