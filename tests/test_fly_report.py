@@ -117,6 +117,7 @@ def test_a_fly_folder_of_rounds_gives_seconds_to_fly_over_rounds(tmp_path):
     assert row["same_work"] is True
     text = run_module("ev.reporting.fly_report", tmp_path, "--no-plots").stdout
     assert "| 3.20 (%.2f-%.2f) |" % (low, high) in text and ".png" not in text
+    assert "3 rounds per cell" in text       # the report says how many rounds it is over
 
 
 def test_an_empty_folder_is_a_one_line_error(tmp_path):

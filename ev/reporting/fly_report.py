@@ -103,10 +103,11 @@ def markdown(rows, skipped, written=()):
     flying = [r for r in rows if r["flies"]]
     first = rows[0]
     lines = ["# Time to a flying PID controller", "",
-             "Population %d, seed %s, budget %s per cell: each cell evolves "
-             "(`ev.cli.main --controller pid --until-flies`) until its best creature flies the "
-             "five training steps and the validation grid (ev.model.replay)."
-             % (first["population"], first["seed"], plural(first["budget"], "generation")), "",
+             "Population %d, seed %s, budget %s per cell, %s per cell: each cell evolves "
+             "(`python -m ev.main --controller pid --until-flies`) until its best creature "
+             "flies the five training steps and the validation grid (ev.model.replay)."
+             % (first["population"], first["seed"], plural(first["budget"], "generation"),
+                plural(max(r["rounds"] for r in rows), "round")), "",
              "| cell | interpreter | generations to fly | evaluations | seconds to fly "
              "| x fastest | first generation s | best fitness | same work |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
