@@ -188,26 +188,43 @@ def fly_plots(rows, folder):
 
 
 def plot(rows, folder):
-    """Seconds of evolution to the first flying controller per cell, log scale."""
+    """Seconds of evolution to the first flying controller per cell, log scale: a point at the
+    median over rounds, its repeat range as an error bar (points, not bars: a bar's length on
+    a log axis says nothing)."""
     flying = sorted((r for r in rows if r["flies"]), key=lambda r: r["seconds"])
     if not flying:
         return None
     from ev.reporting.plots import plt, save
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(flying) + 2.0))
     for y, r in enumerate(flying):
-        ax.barh(y, r["seconds"], color="tab:blue")
-        ax.text(r["seconds"] * 1.1, y, "%.2f s (%d generations)" % (r["seconds"],
-                                                                   r["generations"]),
+        low, high = bounds(r)
+        ax.errorbar(r["seconds"], y, xerr=[[r["seconds"] - low], [high - r["seconds"]]],
+                    fmt="o", color="tab:blue", capsize=4, markersize=7)
+        ax.text(high * 1.15, y, "%.2f s (%s)" % (r["seconds"], plural(r["generations"],
+                                                                      "generation")),
                 va="center", fontsize=9)
     ax.set_yticks(range(len(flying)))
     ax.set_yticklabels([r["cell"] for r in flying])
+    ax.set_ylim(-0.7, len(flying) - 0.3)
     ax.set_xscale("log")
-    ax.set_xlim(min(r["seconds"] for r in flying) / 2, max(r["seconds"] for r in flying) * 8)
-    ax.set_xlabel("seconds of evolution until the best creature flies (log scale)")
+    ax.set_xlim(min(bounds(r)[0] for r in flying) / 2, max(bounds(r)[1] for r in flying) * 8)
+    rounds = max(r["rounds"] for r in flying)
+    ax.set_xlabel("seconds of evolution until the best creature flies (log scale)\n"
+                  "median over %s%s" % (plural(rounds, "round"),
+                                        "; error bar = 99% repeat range" if rounds > 1
+                                        else ""))
     ax.set_title("Time to a flying PID controller: population %d, seed %s"
                  % (flying[0]["population"], flying[0]["seed"]), fontsize=11)
     ax.grid(True, axis="x", which="both", alpha=0.3)
     return save(fig, os.path.join(folder, "time_to_fly.png"))
+
+
+def bounds(row):
+    """(low, high) of a row's seconds to fly: its repeat range, or the median twice."""
+    low, high = row.get("seconds_low"), row.get("seconds_high")
+    if low is None or high is None:
+        return row["seconds"], row["seconds"]
+    return low, high
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
