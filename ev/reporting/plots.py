@@ -35,7 +35,12 @@ def plot_seconds(rows, folder):
             ax.plot(range(len(later["seconds"])), later["seconds"], color=line.get_color(),
                     alpha=0.35, linewidth=1)
     ax.set_yscale("log")
-    ax.set_xlabel("generation")
+    # Linear up to 10, logarithmic after: cells of 3-5 generations and cells of 400 both
+    # stay readable, and PyPy's warm-up (tens of generations) keeps its width.
+    ax.set_xscale("symlog", linthresh=10, linscale=1.5)
+    ax.set_xlim(-0.3, max(len(r["seconds_by_generation"]) for r in timed) * 1.1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: "%d" % x))
+    ax.set_xlabel("generation (linear to 10, log scale after)")
     ax.set_ylabel("seconds per generation (log)")
     rounds = max(r["rounds"] for r in timed)
     ax.set_title("Seconds per generation, population %d%s; warm-up dotted, steady state solid"
