@@ -7,7 +7,7 @@ improved.  The c cell is the limit, not a way of running Python: it is left out 
 best CPython cell"."""
 from ev.reporting.load import LIMIT
 from ev.reporting.ratios import ratio
-from ev.reporting.words import (compare, join, ratio_of, seconds_interval, seconds_text,
+from ev.reporting.words import (compare, contains_one, join, ratio_of, seconds_text,
                                 spread_text)
 
 VARIANT_WORDS = {"numpy": "the numpy creature", "specialized": "the unrolled creature"}
@@ -96,11 +96,13 @@ def pypy_ahead(cells, pypys, cpythons, best):
     if best is not None:
         tied = [r for r in cells.values() if r is not best and r["implementation"] == "CPython"
                 and r["variant"] != LIMIT and r["median_seconds"]
-                and seconds_interval(r).overlaps(seconds_interval(best))]
+                and contains_one(ratio(r, best))]
         if tied:
             text.append("The best CPython cell by median is %s, with no measurable difference "
-                        "from %s (their intervals overlap)." % (best["cell"],
-                                                                join(r["cell"] for r in tied)))
+                        "from %s (within rounds: %s)." % (
+                            best["cell"], join(r["cell"] for r in tied),
+                            join("%s %s" % (r["cell"], ratio_of(ratio(r, best)))
+                                 for r in tied)))
     for interpreter in pypys:
         row = cells.get(("specialized", interpreter[0]))
         if row is None or not row["median_seconds"]:

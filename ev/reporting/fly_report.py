@@ -159,7 +159,7 @@ def reading(rows, flying):
         return lines
     fastest = min(flying, key=lambda r: r["seconds"])
     slowest = max(flying, key=lambda r: r["seconds"])
-    apart = slowest["seconds_low"] > fastest["seconds_high"] and slowest["x_fastest_low"] > 1
+    apart = (slowest["x_fastest_low"] or 0) > 1     # the ratio within rounds decides
     if slowest is fastest:
         lines.append("%s found a flying controller after %s s of evolution."
                      % (fastest["cell"], seconds_text(fastest)))
@@ -173,9 +173,11 @@ def reading(rows, flying):
                         slowest["generations"]))
     else:
         lines.append("No measurable difference between the fastest cell, %s (%s s), and the "
-                     "slowest, %s (%s s): their intervals overlap."
+                     "slowest, %s (%s s): the range of their ratio within rounds holds 1 (%s)."
                      % (fastest["cell"], seconds_text(fastest), slowest["cell"],
-                        seconds_text(slowest)))
+                        seconds_text(slowest), ratio_text(slowest["x_fastest"],
+                                                          slowest["x_fastest_low"],
+                                                          slowest["x_fastest_high"])))
     if any(r["same_work"] is False for r in rows):
         lines.append("**Warning**: the cells did not do the same work (another generation or "
                      "another best fitness at the first flight).")

@@ -1,9 +1,10 @@
 """"What the numbers say": the table read in sentences, each claim worded by its interval
-(ev.reporting.words): "faster than" only when the intervals do not overlap."""
+(ev.reporting.words): "faster than" only when the range of the ratio within rounds lies
+above 1."""
 from ev.common.stats import NOISY_SPREAD
 from ev.reporting.ratios import ratio
-from ev.reporting.words import (compare, interval_text, inverse, join, ratio_of, ratio_text,
-                                seconds_interval, verdict)
+from ev.reporting.words import (compare, contains_one, interval_text, inverse, join,
+                                ratio_of, ratio_text, verdict)
 
 
 def paragraph(rows, base):
@@ -22,21 +23,24 @@ def paragraph(rows, base):
 
 
 def fastest(timed):
-    """The fastest cell, or the cells tied with it, and how far the slowest is behind."""
-    first = seconds_interval(timed[0])
-    tied = [r for r in timed if seconds_interval(r).overlaps(first)]
-    if len(tied) == 1:
-        text = "%s is the fastest cell, %s per generation." % (timed[0]["cell"],
-                                                                interval_text(timed[0]))
+    """The fastest cell, or the cells tied with it (their ratio to it within rounds holds
+    1: no measurable difference, by the rule of ev.reporting.words), and how far the slowest
+    is behind."""
+    best = timed[0]
+    tied = [r for r in timed[1:] if contains_one(ratio(r, best))]
+    if not tied:
+        text = "%s is the fastest cell, %s per generation." % (best["cell"], interval_text(best))
     else:
-        text = ("The fastest cells, with no measurable difference between them (their "
-                "intervals overlap): %s." % join("%s %s" % (r["cell"], interval_text(r))
-                                                 for r in tied))
+        text = ("The fastest cells, with no measurable difference between them: %s (against "
+                "%s within rounds: %s)." % (
+                    join("%s %s" % (r["cell"], interval_text(r)) for r in [best] + tied),
+                    best["cell"], join("%s %s" % (r["cell"], ratio_of(ratio(r, best)))
+                                       for r in tied)))
     slowest = timed[-1]
-    if slowest in tied:
+    if slowest is best or slowest in tied:
         return [text]
-    return [text, "Against the slowest cell, %s." % compare(timed[0], slowest,
-                                                             ratio(slowest, timed[0]))]
+    return [text, "Against the slowest cell, %s." % compare(best, slowest,
+                                                             ratio(slowest, best))]
 
 
 def against_baseline(timed, base):
