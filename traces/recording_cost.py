@@ -3,12 +3,12 @@ sampling and, on PyPy, the JIT log) against its timed run, both made by run_all.
 with the same seed (CELL.recorded.log, and CELL.r<k>.jsonl of the round the recording ran in,
 as matrix.json's ``recordings`` say; CELL.jsonl in folders from before the rounds)."""
 import glob
-import json
 import os
 import re
 
 from ev.store.records import GENERATION, RUN, read_records
 from ev.common.stats import steady_median
+from traces.coverage import recording_entry
 
 MEDIAN_LINE = re.compile(r"^# (\d+) generations?, median ([0-9.]+) secs/generation")
 
@@ -57,14 +57,9 @@ def recording_cost(folder, cell):
 
 def timed_file(folder, cell):
     """The timed results of the round the cell was recorded in: a ratio within one round."""
-    try:
-        with open(os.path.join(folder, "matrix.json")) as handle:
-            recordings = json.load(handle).get("recordings") or []
-        rounds = [r["round"] for r in recordings if r.get("cell") == cell]
-    except (OSError, ValueError, AttributeError, TypeError, KeyError):
-        rounds = []
-    if rounds:
-        return os.path.join(folder, "%s.r%d.jsonl" % (cell, rounds[-1]))
+    entry = recording_entry(folder, cell)
+    if entry is not None and isinstance(entry.get("round"), int):
+        return os.path.join(folder, "%s.r%d.jsonl" % (cell, entry["round"]))
     pattern = re.compile(re.escape(cell) + r"\.r(\d+)\.jsonl$")
     found = [(int(match.group(1)), path) for path in glob.glob(
         os.path.join(glob.escape(folder), glob.escape(cell) + ".r*.jsonl"))

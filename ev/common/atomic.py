@@ -50,13 +50,8 @@ def write_atomically(path, write, binary=False):
         except OSError as error:
             raise OSError(error.errno, error.strerror, path)
         return
-    folder = os.path.dirname(os.path.abspath(path))
     with signals_deferred():
-        try:
-            fd, temporary = tempfile.mkstemp(dir=folder, prefix=".%s." % os.path.basename(path),
-                                             suffix=".tmp")
-        except OSError as error:
-            raise OSError(error.errno, error.strerror, path)
+        fd, temporary = temporary_beside(path)
         try:
             with os.fdopen(fd, mode) as out:
                 write(out)
@@ -72,6 +67,17 @@ def write_atomically(path, write, binary=False):
             raise
 
 
+def temporary_beside(path):
+    """(fd, name) of a new hidden temporary file in ``path``'s folder, where a write puts it
+    before renaming it over ``path``; an OSError names ``path``."""
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        return tempfile.mkstemp(dir=folder, prefix=".%s." % os.path.basename(path),
+                                suffix=".tmp")
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, path)
+
+
 def check_writable(path):
     """Raise the OSError (naming ``path``) that writing ``path`` with write_atomically would
     meet, by making and removing the same kind of temporary file beside it: os.access cannot
@@ -80,12 +86,7 @@ def check_writable(path):
         if not os.access(path, os.W_OK):
             raise OSError(errno.EACCES, os.strerror(errno.EACCES), path)
         return
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".%s." % os.path.basename(path),
-                                         suffix=".tmp")
-    except OSError as error:
-        raise OSError(error.errno, error.strerror, path)
+    fd, temporary = temporary_beside(path)
     os.close(fd)
     os.remove(temporary)
     if os.path.exists(path) and not os.access(path, os.W_OK):
