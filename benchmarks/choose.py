@@ -2,24 +2,21 @@
 or ``--interpreters LIST`` (ev.pythons.names: host, all, a path, or a name that runs in a
 Debian root).  Shared by benchmarks.limits and benchmarks.sweep, so that both accept the same
 words and refuse the same mistakes in one line."""
-import subprocess
-
 import click
 
-from ev.pythons import names
+from ev.pythons import names, probe
 from ev.pythons.interpreters import ROOT
 
 
 def implementation_of(interpreter):
-    """"cpython" or "pypy" (what the interpreter says it is); ClickException when it does not
-    run."""
-    done = interpreter.run(["-c", "import platform; "
-                            "print(platform.python_implementation().lower())"], cwd=ROOT,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           universal_newlines=True)
-    if done.returncode != 0:
+    """"cpython" or "pypy" (what the interpreter says it is, asked as ev.pythons asks every
+    interpreter); ClickException when it does not run."""
+    try:
+        about = probe.describe_argv(interpreter.argv(["-c", probe.CODE], cwd=ROOT),
+                                    interpreter.environ())
+    except probe.NotPython:
         raise click.ClickException("%s does not run" % interpreter.label)
-    return done.stdout.strip()
+    return about["implementation"]
 
 
 def chosen_interpreters(pythons, interpreters):
