@@ -3,7 +3,7 @@
 Records the batches of a seeded run (benchmarks.batches: every creature ev evaluated, with
 its fitness), then, round after round, has each interpreter evaluate them through every
 contender it can run (benchmarks.contenders, a fresh process per interpreter and round;
-contenders take turns in a rotated order).  Each contender's fitness must equal ev's bit for
+the interpreters, and the contenders within each, take turns in an order rotated each round).  Each contender's fitness must equal ev's bit for
 bit, or within 1e-12 relative (the numpy creature's BLAS dot may round the last bit
 differently).  Reports milliseconds per 250 creatures (a generation's batch) and, per round,
 the ratio to the C contender (cpython-c, or pypy-c without CPython) and to pypy-specialized;
@@ -24,6 +24,7 @@ import click
 
 from benchmarks.batches import creature_count, full_thrust_batches, record_batches, save
 from benchmarks.choose import chosen_interpreters
+from ev.cli.cells import rotated
 from ev.pythons import names
 from ev.pythons.interpreters import ROOT, last_line
 from ev.common.stats import REPEAT_RULE, Interval, median
@@ -165,7 +166,7 @@ def main(population, generations, seed, rounds, passes, pythons, interpreters, k
         measured = []
         for round_number in range(rounds):
             results = {}
-            for label, implementation, interpreter in measured_by:
+            for label, implementation, interpreter in rotated(measured_by, round_number + 1):
                 click.echo("round %d: %s ..." % (round_number + 1, label), err=True)
                 results.update(run_round(interpreter, label, path, round_number,
                                          CONTENDERS.get(implementation, ("specialized",)),

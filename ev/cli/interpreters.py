@@ -4,21 +4,18 @@ The matrix needs little from an interpreter, and this module says exactly what (
 ``Interpreter`` below): a label for its cells, the command that runs ``python ARGS`` and the
 environment to run it in, what it is (implementation, versions, JIT), how a host path reads
 from inside it, and why it cannot run when it cannot.  ``host`` (the set-up's two venvs) and
-plain paths are resolved here; any other name is handed to ev.pythons' catalogue when that
-package provides one (``ev.pythons.names.parse``: cpython3.14-jit, pypy8.0, all, ...), so the
-provider of Debian roots plugs in without the matrix knowing about roots."""
+plain paths are resolved here; any other name is handed to ev.pythons' catalogue
+(``ev.pythons.names``: cpython3.14-jit, pypy8.0, all, ...), so the provider of Debian roots
+plugs in without the matrix knowing about roots.  How a list is split, which paths are
+pythons and how duplicates are named are ev.pythons.names' rules, used here."""
 import collections
 import os
 import sys
 
+from ev.pythons import names as pythons_names
 from ev.pythons import probe as pythons_probe
 from ev.pythons.interpreters import venv_python
-
-HOST_KINDS = ("cpython", "pypy")
-
-
-class InterpreterError(ValueError):
-    """An interpreter the matrix cannot use; str() is one line for the user."""
+from ev.pythons.names import HOST_KINDS, InterpreterError, looks_like_path  # noqa: F401
 
 
 class Interpreter(collections.namedtuple(
@@ -103,13 +100,9 @@ def label_of(about):
 
 def from_path(path):
     """A python given by path: it must exist, be executable and answer as a Python."""
-    expanded = os.path.abspath(os.path.expanduser(path))
-    if not os.path.exists(expanded):
-        raise InterpreterError("%s: no such file" % path)
-    if os.path.isdir(expanded) or not os.access(expanded, os.X_OK):
-        raise InterpreterError("%s: not an executable python" % path)
-    about = probe(expanded)
-    return Interpreter(label_of(about), expanded, {}, about, None, None, (), None)
+    python = pythons_names.executable(path)
+    about = probe(python)
+    return Interpreter(label_of(about), python, {}, about, None, None, (), None)
 
 
 def host(kind):
@@ -130,33 +123,13 @@ def host_interpreters():
     return [host(kind) for kind in HOST_KINDS]
 
 
-def looks_like_path(token):
-    return os.sep in token or token.startswith((".", "~"))
-
-
-def provider():
-    """ev.pythons' parser of interpreter names, when that package has one, else None."""
-    try:
-        from ev.pythons import names
-    except ImportError:
-        return None
-    return names
-
-
 def help_text():
-    """What --interpreters takes, for --help: the provider's names when there is one."""
-    names = provider()
-    if names is not None and hasattr(names, "help_text"):
-        return names.help_text() + "; also cpython, pypy (one host venv)."
-    return "comma-separated: host (the set-up's two venvs), cpython, pypy, or a path to a python."
+    """What --interpreters takes, for --help."""
+    return pythons_names.help_text() + "; also cpython, pypy (one host venv)."
 
 
-def from_provider(token, names=None):
+def from_provider(token, names=pythons_names):
     """An interpreter named by ev.pythons (cpython3.14-jit, pypy8.0, all...), adapted."""
-    names = names or provider()
-    if names is None:
-        raise InterpreterError("unknown interpreter %r: give host, cpython, pypy or a path to "
-                               "a python" % token)
     try:
         found = names.expand(token)
     except ValueError as error:   # names.InterpreterError
@@ -181,15 +154,14 @@ def adapt(provided, roots):
 def parse(text):
     """Interpreters from a comma-separated list, in order, each once: ``host`` (the two
     venvs), ``cpython`` / ``pypy`` (one of them), a host venv's label (cpython3.11), a path
-    to a python, or a name ev.pythons provides."""
-    tokens = [token.strip() for token in (text or "host").split(",")]
-    if not all(tokens):
-        raise InterpreterError("--interpreters %r: a comma-separated list without empty "
-                               "entries" % text)
+    to a python, or a name ev.pythons provides.  A missing host venv is an interpreter that
+    says why (its cells are reported as not run), not an error."""
     chosen = []
-    for token in tokens:
+    for token in pythons_names.tokens(text or "host"):
         chosen.extend(expand(token))
-    return unique(chosen)
+    return pythons_names.unique(chosen, key=lambda interpreter: (
+        interpreter.python and os.path.realpath(interpreter.python), interpreter.root,
+        tuple(sorted(interpreter.env.items())), interpreter.label))
 
 
 def expand(token):
@@ -203,21 +175,3 @@ def expand(token):
         if interpreter.label == token:
             return [interpreter]
     return from_provider(token)
-
-
-def unique(interpreters):
-    """Each interpreter once (by executable, root and settings); two different ones with the
-    same label get #2, #3."""
-    seen, kept, labels = set(), [], collections.Counter()
-    for interpreter in interpreters:
-        key = (interpreter.python and os.path.realpath(interpreter.python), interpreter.root,
-               tuple(sorted(interpreter.env.items())), interpreter.label)
-        if key in seen:
-            continue
-        seen.add(key)
-        labels[interpreter.label] += 1
-        if labels[interpreter.label] > 1:
-            interpreter = interpreter._replace(
-                label="%s#%d" % (interpreter.label, labels[interpreter.label]))
-        kept.append(interpreter)
-    return kept

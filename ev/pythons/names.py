@@ -77,8 +77,9 @@ def host_interpreters():
     return found
 
 
-def from_path(path, where="path"):
-    """A python given by path: it must exist, be executable and answer as a Python."""
+def executable(path):
+    """``path`` (~ expanded) made absolute, when it is an executable file; InterpreterError
+    saying what it is instead (no such file, a directory, not executable)."""
     expanded = os.path.expanduser(path)
     if not os.path.exists(expanded):
         raise InterpreterError("%s: no such file" % path)
@@ -86,27 +87,38 @@ def from_path(path, where="path"):
         raise InterpreterError("%s: is a directory, not a python" % path)
     if not os.access(expanded, os.X_OK):
         raise InterpreterError("%s: not executable" % path)
+    return os.path.abspath(expanded)
+
+
+def from_path(path, where="path"):
+    """A python given by path: it must exist, be executable and answer as a Python."""
+    python = executable(path)
     try:
-        about = probe.describe_argv([expanded, "-c", probe.CODE], timeout=60)
+        about = probe.describe_argv([python, "-c", probe.CODE], timeout=60)
     except probe.NotPython as error:
         raise InterpreterError("%s: %s" % (path, error))
-    return Interpreter(probe.label(about), os.path.abspath(expanded), None, {}, where)
+    return Interpreter(probe.label(about), python, None, {}, where)
 
 
 def looks_like_path(token):
     return os.sep in token or token.startswith((".", "~"))
 
 
+def tokens(text):
+    """The names of a comma-separated list, stripped; InterpreterError for an empty entry."""
+    found = [token.strip() for token in (text or "").split(",")]
+    if not any(found) or not all(found):
+        raise InterpreterError("--interpreters %r: give a comma-separated list without empty "
+                               "entries (%s)" % (text, known_names()))
+    return found
+
+
 def parse(text):
     """Interpreters from a comma-separated list, in order, each once.  Names: host, all, the
     catalogue's (cpython3.13 ... pypy8.0), the host venvs' labels (cpython3.11, pypy7.3.11),
     or a path to any python."""
-    tokens = [token.strip() for token in (text or "").split(",")]
-    if not any(tokens) or not all(tokens):
-        raise InterpreterError("--interpreters %r: give a comma-separated list without empty "
-                               "entries (%s)" % (text, known_names()))
     chosen = []
-    for token in tokens:
+    for token in tokens(text):
         chosen.extend(expand(token))
     return unique(chosen)
 
@@ -147,14 +159,16 @@ def known_names():
             ", ".join(entry.name for entry in catalogue.PROVIDED))
 
 
-def unique(interpreters):
-    """Each interpreter once; two different ones that answer alike get #2, #3 on their label."""
+def unique(interpreters, key=None):
+    """Each interpreter once (the same ``key``: by default the same executable, suite and
+    settings); two different ones with the same label get #2, #3 on it.  Works on any
+    namedtuple with a ``label``."""
+    key = key or (lambda i: (i.python, i.suite, tuple(sorted(i.env.items()))))
     seen, labels, kept = set(), collections.Counter(), []
     for interpreter in interpreters:
-        key = (interpreter.python, interpreter.suite, tuple(sorted(interpreter.env.items())))
-        if key in seen:
+        if key(interpreter) in seen:
             continue
-        seen.add(key)
+        seen.add(key(interpreter))
         labels[interpreter.label] += 1
         if labels[interpreter.label] > 1:
             interpreter = interpreter._replace(label="%s#%d" % (interpreter.label,
