@@ -108,7 +108,7 @@ def tokens(text):
     """The names of a comma-separated list, stripped; InterpreterError for an empty entry."""
     found = [token.strip() for token in (text or "").split(",")]
     if not any(found) or not all(found):
-        raise InterpreterError("--interpreters %r: give a comma-separated list without empty "
+        raise InterpreterError("%r: give a comma-separated list of interpreters without empty "
                                "entries (%s)" % (text, known_names()))
     return found
 
