@@ -194,6 +194,18 @@ def test_a_python_given_by_path_is_labelled_by_what_it_says_it_is(tmp_path):
     assert contents(out)["cells"][0]["cell"] == interpreter["label"] + "-c"
 
 
+def test_help_and_errors_name_the_command_the_user_typed():
+    """./run_all.sh runs ev matrix with EV_MATRIX_PROG=run_all.sh: its --help and its errors
+    say run_all.sh, ev matrix's say ev matrix."""
+    for prog in ("run_all.sh", None):
+        env = {"EV_MATRIX_PROG": prog} if prog else {}
+        name = prog or "ev matrix"
+        helped = matrix("--help", env=env)
+        assert helped.returncode == 0 and helped.stdout.startswith("Usage: %s [OPTIONS]" % name)
+        wrong = matrix("--rounds", "0", env=env)
+        assert wrong.returncode == 2 and wrong.stderr.startswith(name + ": ")
+
+
 def test_ev_help_lists_the_subcommands():
     result = run_module("ev", "--help")
     assert result.returncode == 0

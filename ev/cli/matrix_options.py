@@ -83,6 +83,10 @@ class OneLineErrors(click.Command):
         except click.UsageError as error:
             fail(error.format_message())
 
+    def format_usage(self, ctx, formatter):
+        """"Usage: run_all.sh [OPTIONS]" when run_all.sh asks (the name the user typed)."""
+        formatter.write_usage(prog(), " ".join(self.collect_usage_pieces(ctx)))
+
 
 def options(function):
     """The matrix's click options (shared by ``ev matrix`` and ./run_all.sh)."""
