@@ -89,6 +89,13 @@ def test_ranks_on_two_hosts_print_the_serial_lines(two_hosts, serial_lines):
     assert fitness_lines(result.stdout) == serial_lines != []
 
 
+def survivors(marker):
+    """The processes whose command line holds ``marker``, with their state (ps)."""
+    listed = subprocess.run(["ps", "-eo", "pid,ppid,stat,etime,args"], stdout=subprocess.PIPE,
+                            universal_newlines=True).stdout
+    return [line.strip() for line in listed.splitlines() if str(marker) in line]
+
+
 def test_a_hung_rank_ends_the_run_in_one_line_and_aborts_the_job(tmp_path):
     """A worker rank stopped (SIGSTOP: as a deadlock would hang it): after the timeout
     (at least 10 s) one line names the generation and the chunk, the store keeps the whole
@@ -109,7 +116,11 @@ def test_a_hung_rank_ends_the_run_in_one_line_and_aborts_the_job(tmp_path):
         workers_line = proc.stderr.readline()
         pid = int(re.search(r"pids (\d+)", workers_line).group(1))
         os.kill(pid, signal.SIGSTOP)
-        out, err = proc.communicate(timeout=120)
+        try:
+            out, err = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired as late:
+            pytest.fail("the job was still there 120 s after the hung rank: %s; processes: %s"
+                        % (late.stderr, survivors(store)))
     finally:
         if pid is not None:
             try:

@@ -35,6 +35,7 @@ HANG_FACTOR = 20.0
 MIN_TIMEOUT = 10.0         # seconds
 START_TIMEOUT = 120.0      # seconds for every worker to start and build its variant
 CLOSE_SECONDS = 5.0        # a worker still there this long after the end of the run is killed
+ABORT_SECONDS = 10         # rank 0 still in MPI_Abort this long ends itself (SIGALRM)
 
 
 class EvaluationFailed(Exception):
@@ -376,8 +377,15 @@ class MpiEvaluation(PoolEvaluation):
         if self.executor is None:
             return
         if self.failed:
+            import signal
             from mpi4py import MPI
             sys.stderr.flush()
             sys.stdout.flush()
+            # MPI_Abort asks mpiexec to end the job and waits for it, holding the GIL.  Once,
+            # in CI, the job was still there two minutes after it (cause not found); should
+            # the answer not come, the kernel ends this rank (SIGALRM's default action: no
+            # Python needed) and mpiexec then ends the others, as after any rank's death.
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            signal.alarm(ABORT_SECONDS)
             MPI.COMM_WORLD.Abort(1)
         PoolEvaluation.close(self)
