@@ -2,7 +2,7 @@
 for the CPython + numpy cores that would match one PyPy + specialized core."""
 import math
 
-from ev.common.stats import median
+from ev.common.stats import REPEAT_RULE, Interval, median
 
 ASSUMPTIONS = (
     "Model (Amdahl): on N cores a CPython + numpy generation takes T(N) = s + (T1 - s) / N, "
@@ -18,9 +18,24 @@ ASSUMPTIONS = (
     "workers it is extrapolation, and N=2 shares the cores with the GA's process.")
 
 
-def spread(values):
-    """(median, min, max) of the finite values, or None."""
-    values = [v for v in values if v is not None and math.isfinite(v)]
+def finite(values):
+    return [v for v in values if v is not None and math.isfinite(v)]
+
+
+def over_rounds(values):
+    """(median, low, high) of a figure's values over rounds, the interval being the repeat
+    range (ev.common.stats.REPEAT_RULE); None when no value is finite."""
+    values = finite(values)
+    if not values:
+        return None
+    found = Interval(values, over="rounds")
+    return (found.median, found.low, found.high)
+
+
+def lowest_highest(values):
+    """(median, lowest, highest) of repeats within one process (shipping's round trips),
+    which are no repeats of a run; None when no value is finite."""
+    values = finite(values)
     if not values:
         return None
     return (median(values), min(values), max(values))
@@ -35,16 +50,16 @@ def efficiency_rows(measured):
         serial = [r["serial"]["s_per_gen"] for r in rounds]
         rows.append({
             "cell": entry["cell"], "population": entry["population"], "rounds": len(rounds),
-            "serial": spread(serial),
-            "workers_1": spread([r["1"]["s_per_gen"] for r in rounds]),
-            "workers_2": spread([r["2"]["s_per_gen"] for r in rounds]),
-            "speedup_2": spread([r["serial"]["s_per_gen"] / r["2"]["s_per_gen"]
-                                 for r in rounds]),
-            "efficiency_1": spread([r["serial"]["s_per_gen"] / r["1"]["s_per_gen"]
-                                    for r in rounds]),
-            "efficiency_2": spread([r["serial"]["s_per_gen"] / (2 * r["2"]["s_per_gen"])
-                                    for r in rounds]),
-            "ga_seconds": spread([r["serial"]["ga_seconds"] for r in rounds])})
+            "serial": over_rounds(serial),
+            "workers_1": over_rounds([r["1"]["s_per_gen"] for r in rounds]),
+            "workers_2": over_rounds([r["2"]["s_per_gen"] for r in rounds]),
+            "speedup_2": over_rounds([r["serial"]["s_per_gen"] / r["2"]["s_per_gen"]
+                                      for r in rounds]),
+            "efficiency_1": over_rounds([r["serial"]["s_per_gen"] / r["1"]["s_per_gen"]
+                                         for r in rounds]),
+            "efficiency_2": over_rounds([r["serial"]["s_per_gen"] / (2 * r["2"]["s_per_gen"])
+                                         for r in rounds]),
+            "ga_seconds": over_rounds([r["serial"]["ga_seconds"] for r in rounds])})
     return rows
 
 
@@ -105,7 +120,8 @@ def markdown(report):
     options = report["options"]
     lines = ["ev.main -g %(generations)d --seed %(seed)d, %(rounds)d rounds (serial, "
              "--workers 1, --workers 2 in a rotated order per round); s/gen: median over "
-             "generations 1-%(last)d; cells: median [min-max] over rounds."
+             "generations 1-%(last)d; cells: median [99%% repeat range] over rounds (below); "
+             "cores: median [lowest-highest] over rounds."
              % dict(options, last=options["generations"] - 1), "",
              "| cell | population | serial s/gen | 1 worker | 2 workers | speed-up (2) "
              "| efficiency (2) |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -118,16 +134,18 @@ def markdown(report):
         lines.append("| %s | %d | not run: over --max-seconds %.0f | | | | |" % (
             skip["cell"], skip["population"], options["max_seconds"]))
     lines += ["", "Shipping a generation's work to 2 workers, no-op evaluation "
-              "(benchmarks.scaling_ship: the children's genomes out, fitnesses back):", "",
+              "(benchmarks.scaling_ship: the children's genomes out, fitnesses back; round trip: "
+              "median [lowest-highest] of the repeats in one process):", "",
               "| interpreter | population | creatures | bytes out | bytes back "
               "| round trip ms |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for ship in report["shipping"]:
         lines.append("| %s | %d | %d | %d | %d | %s |" % (
             ship["implementation"], ship["population"], ship["creatures"], ship["bytes_out"],
-            ship["bytes_back"], fmt(spread([1000 * s for s in ship["seconds"]]), "%.2f")))
+            ship["bytes_back"], fmt(lowest_highest([1000 * s for s in ship["seconds"]]),
+                                    "%.2f")))
     lines += ["", "CPython + numpy cores to match one PyPy + specialized core:", "",
               "| population | CPython+numpy s/gen | serial part s | PyPy+specialized s/gen "
-              "| cores: median [min-max] | model check, 2 workers: predicted / measured |",
+              "| cores: median [lowest-highest] | model check, 2 workers: predicted / measured |",
               "| ---: | ---: | ---: | ---: | ---: | ---: |"]
     for row in report["cores_to_match"]:
         match = row["cores_to_match"]
@@ -138,4 +156,4 @@ def markdown(report):
     if not report["cores_to_match"]:
         lines.append("| (needs cpython-numpy and pypy-specialized at the same population) "
                      "| | | | | |")
-    return "\n".join(lines + ["", ASSUMPTIONS])
+    return "\n".join(lines + ["", ASSUMPTIONS, "", "Over rounds: " + REPEAT_RULE + "."])
