@@ -27,7 +27,7 @@ from benchmarks.choose import chosen_interpreters
 from ev.cli.cells import rotated
 from ev.pythons import names
 from ev.pythons.interpreters import ROOT, last_line
-from ev.common.stats import REPEAT_RULE, Interval, median
+from ev.common.stats import REPEAT_RULE, Interval, few_rounds_note, median
 
 TOLERANCE = 1e-12
 BATCH = 250   # creatures a generation evaluates (population 500)
@@ -121,9 +121,11 @@ def markdown(rows, options):
         lines.append("| %s | %.2f | %s | %s | %s |" % (
             row["contender"], row["ms_per_batch"], with_range(row, "vs_c"),
             with_range(row, "vs_pypy_specialized"), agreement(row)))
+    few = few_rounds_note(options["rounds"])
     return "\n".join(lines + ["", "vs C: over the first interpreter's C contender's time in "
                                "the same round, summarised over rounds: %s. A single figure "
-                               "when every round gave the same." % REPEAT_RULE])
+                               "when every round gave the same.%s" % (
+                                   REPEAT_RULE, " " + few if few else "")])
 
 
 def agreement(row):

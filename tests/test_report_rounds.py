@@ -97,6 +97,12 @@ def test_no_fastest_cell_when_its_interval_overlaps_another(tmp_path):
     assert ("The fastest cells, with no measurable difference between them: cpython3.11-c "
             in text)
     assert "(against cpython3.11-c within rounds: pypy7.3.11-specialized" in text
+    assert ("With 3 rounds a repeat range is wide by construction (Student's t = 9.9 for 2 "
+            "degrees of freedom; 4.6 with 5 rounds)" in text)
+
+
+def test_five_rounds_are_not_called_few(disagreeing):
+    assert "wide by construction" not in report_text(disagreeing, "--no-plots")
 
 
 def test_ratios_are_taken_within_rounds(tmp_path):

@@ -58,6 +58,22 @@ def t_quantile(degrees):
     return z + (z ** 3 + z) / (4.0 * degrees)
 
 
+FEW_ROUNDS = 3       # up to this many rounds, t (63.7 for 2, 9.9 for 3) makes a range wide
+
+
+def few_rounds_note(rounds):
+    """A sentence for a report over 2 or 3 rounds, whose repeat ranges are wide by
+    construction (Student's t for 1 or 2 degrees of freedom), else None: a reader should
+    not take such a range for a noisy machine."""
+    if rounds is None or not 2 <= rounds <= FEW_ROUNDS:
+        return None
+    degrees = rounds - 1
+    return ("With %d rounds a repeat range is wide by construction (Student's t = %.1f for %d "
+            "degree%s of freedom; %.1f with 5 rounds): more rounds narrow it."
+            % (rounds, t_quantile(degrees), degrees, "" if degrees == 1 else "s",
+               t_quantile(4)))
+
+
 def repeat_range(values):
     """(low, high): the REPEAT_RULE range of positive ``values`` (two at least) around
     their median; None when a value is not positive (no log scale)."""

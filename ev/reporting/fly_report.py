@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from ev.common.stats import REPEAT_RULE, Interval
+from ev.common.stats import REPEAT_RULE, Interval, few_rounds_note
 from ev.reporting.load import group_cells, load_folder
 from ev.reporting.output import check_replaceable, draw, fmt, plural, warn, write_report
 from ev.reporting.same_work import close
@@ -123,8 +123,11 @@ def markdown(rows, skipped, written=()):
     for cell, reason in skipped:
         lines.append("| %s | not run: %s | | | | | | | |" % (cell, reason))
     lines.append("")
-    if max(r["rounds"] for r in rows) > 1:
-        lines += ["Seconds to fly: the median over rounds (%s)." % REPEAT_RULE, ""]
+    rounds = max(r["rounds"] for r in rows)
+    if rounds > 1:
+        few = few_rounds_note(rounds)
+        lines += ["Seconds to fly: the median over rounds (%s).%s" % (
+            REPEAT_RULE, " " + few if few else ""), ""]
     lines.extend(reading(rows, flying))
     if written:
         lines += ["", "Plot: [time to fly](%s)." % os.path.basename(written[0])]

@@ -1,7 +1,7 @@
 """"What the numbers say": the table read in sentences, each claim worded by its interval
 (ev.reporting.words): "faster than" only when the range of the ratio within rounds lies
 above 1."""
-from ev.common.stats import NOISY_SPREAD
+from ev.common.stats import NOISY_SPREAD, few_rounds_note
 from ev.reporting.ratios import ratio
 from ev.reporting.words import (compare, contains_one, interval_text, inverse, join,
                                 ratio_of, ratio_text, verdict)
@@ -19,7 +19,8 @@ def paragraph(rows, base):
                     "the same work.")
     else:
         text.append("Some cells found different results: compare them with care.")
-    return [" ".join(text)]
+    few = few_rounds_note(max(r.get("rounds") or 0 for r in rows))
+    return [" ".join(text + ([few] if few else []))]
 
 
 def fastest(timed):
