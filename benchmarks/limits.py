@@ -3,11 +3,11 @@
 Records the batches of a seeded run (benchmarks.batches: every creature ev evaluated, with
 its fitness), then, round after round, has each interpreter evaluate them through every
 contender it can run (benchmarks.contenders, a fresh process per interpreter and round;
-the interpreters, and the contenders within each, take turns in an order rotated each round).  Each contender's fitness must equal ev's bit for
-bit, or within 1e-12 relative (the numpy creature's BLAS dot may round the last bit
-differently).  Reports milliseconds per 250 creatures (a generation's batch) and, per round,
-the ratio to the C contender (cpython-c, or pypy-c without CPython) and to pypy-specialized;
-medians over rounds.
+the interpreters, and the contenders within each, take turns in an order rotated each
+round).  Each contender's fitness must equal ev's bit for bit, or within 1e-12 relative (the
+numpy creature's BLAS dot may round the last bit differently).  Reports milliseconds per 250
+creatures (a generation's batch) and, per round, the ratio to the C contender (cpython-c, or
+pypy-c without CPython) and to pypy-specialized; medians over rounds.
 
 ``--batches full-thrust`` evaluates as many controllers at full thrust instead, whose flights
 stay on the path PyPy compiled the flight loop for: the distance to C of the loop body alone.
