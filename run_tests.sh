@@ -16,6 +16,8 @@ for arg in "$@"; do
 done
 set -- ${args[@]+"${args[@]}"}
 
+# Everything the tests need: the extras test (pytest, the samplers), bench and mpi (MPICH).
+export EV_EXTRAS="test bench mpi"
 source "$(dirname "$0")/scripts/setup_envs.sh"
 cd "$EV_ROOT"
 

@@ -1,8 +1,14 @@
 # Sourced by run_all.sh and run_tests.sh: make one virtual environment per interpreter with
 # ev installed in it.  Afterwards CPYTHON_PY (always) and PYPY_PY (empty when PyPy cannot be
 # had, with the reason in PYPY_MISSING) name the venvs' interpreters.
-# Re-running when everything is in place costs a few seconds: a stamp records what was
+# Re-running when everything is in place costs a second or two: a stamp records what was
 # installed, and a check (scripts/venv_check.py) that it is still there and still imports.
+#
+# EV_EXTRAS names what to install beyond the main job's needs, by the extras of setup.cfg:
+# "test" (pytest, the samplers and programs the tests check against), "bench" (the studies'
+# packages), "mpi" (MPICH and mpi4py, for --executor mpi).  ./run_all.sh asks for none,
+# ./run_tests.sh for all, ./setup.sh for those named.  A stamped venv that lacks a package of an
+# extra asked for gets just that package, not a new venv.
 
 EV_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV_ROOT="${EV_VENV_ROOT:-$EV_ROOT/.venv}"
@@ -13,6 +19,13 @@ PYPY_MISSING=""
 
 say() { echo "[setup] $*" >&2; }
 
+since() {
+    # since START: the seconds from START (an earlier $(now)) to now, as "12 s".
+    echo "$(( $(date +%s) - $1 )) s"
+}
+
+now() { date +%s; }
+
 is_root() { [ "$(id -u)" = 0 ]; }
 
 apt_install() {
@@ -22,20 +35,22 @@ apt_install() {
         return 1
     fi
     if [ -z "${EV_APT_UPDATED:-}" ]; then
-        say "apt-get update (a fresh machine's package lists may be empty)"
+        local updated
+        updated="$(now)"
         apt-get update -qq > /dev/null 2>&1 || { say "error: apt-get update failed"; return 1; }
+        say "apt-get update ($(since "$updated"))"
         EV_APT_UPDATED=1
     fi
     # dpkg prints a progress line per package whatever -qq says: keep it in a log, shown on
     # failure, as pip's output is.
-    local log="${TMPDIR:-/tmp}/ev-apt-$$.log"
-    say "apt-get install -y $*"
+    local log="${TMPDIR:-/tmp}/ev-apt-$$.log" start
+    start="$(now)"
     if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" > "$log" 2>&1; then
         tail -20 "$log" >&2
         say "error: apt-get install failed (full output in $log)"
         return 1
     fi
-    say "installed: $*"
+    say "apt-get install $* ($(since "$start"))"
     rm -f "$log"
 }
 
@@ -120,9 +135,9 @@ check_venv() {
     # found but fails to import) is reinstalled, and what stays broken is recorded as such.
     # ev installed from elsewhere: the stamp goes, and the caller makes the venv anew.
     local venv="$1" header="$2" stamp="$1/$STAMP_NAME" problems line name
-    retry_mpi4py "$venv" "$header"
     if problems="$("$venv/bin/python" -I "$EV_ROOT/scripts/venv_check.py" "$EV_ROOT" \
                    $(sed -n 's/^optional \([^ ]*\) ok$/\1/p' "$stamp"))"; then
+        add_missing "$venv" "$header"
         say "using $venv (up to date)"
         return 0
     fi
@@ -147,15 +162,33 @@ check_venv() {
     write_stamp "$venv" "$header" "$OPTIONAL_LINES"
 }
 
-retry_mpi4py() {
-    # mpi4py was left out for want of MPI, and MPI is here now (installed since): install it.
-    local venv="$1" stamp="$1/$STAMP_NAME"
-    grep -q '^optional mpi4py absent: no MPI library' "$stamp" || return 0
-    command -v "${MPICC:-mpicc}" >/dev/null 2>&1 || return 0
-    say "MPI is here now: installing mpi4py into $venv"
-    OPTIONAL_LINES="$(sed -n '4,$p' "$stamp" | grep -v '^optional mpi4py ')"
-    install_one "$venv" mpi4py
+add_missing() {
+    # add_missing VENV HEADER: install what this set-up wants and the stamp does not name (an
+    # extra asked for since: ./run_tests.sh after ./run_all.sh), and mpi4py when it was left
+    # out for want of MPI and MPI is here now; then stamp again.  Nothing to do: no stamp write.
+    local venv="$1" stamp="$1/$STAMP_NAME" package missing=""
+    for package in $(wanted_packages "$venv"); do
+        grep -q "^optional $package " "$stamp" && continue
+        missing="$missing $package"
+    done
+    if grep -q '^optional mpi4py absent: no MPI library' "$stamp" &&
+            wants mpi4py "$venv" && command -v "${MPICC:-mpicc}" >/dev/null 2>&1; then
+        say "MPI is here now: installing mpi4py into $venv"
+        missing="$missing mpi4py"
+    fi
+    [ -n "$missing" ] || return 0
+    OPTIONAL_LINES="$(sed -n '4,$p' "$stamp")"
+    for package in $missing; do
+        OPTIONAL_LINES="$(echo "$OPTIONAL_LINES" | grep -v "^optional $package ")"
+        install_one "$venv" "$package"
+    done
     write_stamp "$venv" "$2" "$OPTIONAL_LINES"
+}
+
+wants() {
+    # wants PACKAGE VENV: is PACKAGE among what this set-up installs into VENV?
+    case " $(wanted_packages "$2" | tr "\n" " ") " in *" $1 "*) return 0 ;; esac
+    return 1
 }
 
 fresh_venv() {
@@ -163,45 +196,65 @@ fresh_venv() {
     rm -rf "$venv"
     mkdir -p "$VENV_ROOT"
     # Its output goes to a log, shown on failure: Ctrl-C would print the venv module's traceback.
-    local venv_log="${TMPDIR:-/tmp}/ev-venv-$$.log"
+    local venv_log="${TMPDIR:-/tmp}/ev-venv-$$.log" start
+    start="$(now)"
     if ! "$python" -m venv "$venv" > "$venv_log" 2>&1; then
         tail -5 "$venv_log" >&2
         say "error: $python -m venv failed (full output in $venv_log)"
         return 1
     fi
     rm -f "$venv_log"
-    say "installing ev and its dependencies into $venv (numpy, click, matplotlib, vmprof, pytest, cma)"
+    say "made $venv ($(since "$start"))"
+    start="$(now)"
     local log="$venv/pip.log"
     # (No { ...; } > log: a trap that runs inside a redirected group writes into the log.)
     if ! "$venv/bin/python" -m pip install --disable-pip-version-check --upgrade pip \
             > "$log" 2>&1 ||
-       ! "$venv/bin/python" -m pip install --disable-pip-version-check -e "$EV_ROOT[test,bench]" \
+       ! "$venv/bin/python" -m pip install --disable-pip-version-check -e "$EV_ROOT" \
             >> "$log" 2>&1; then
         tail -20 "$log" >&2
         say "error: pip failed (full output in $log)"
         return 1
     fi
-    say "installed: $(grep -o 'Successfully installed.*' "$log" | tail -1 | cut -c1-150)"
+    say "installed ev and what it needs: $(installed_names "$log") ($(since "$start"))"
     install_optional "$venv"
     write_stamp "$venv" "$header" "$OPTIONAL_LINES"
 }
 
-optional_packages() {
-    # What only some cells, benchmarks and executors need: numba exists for CPython only (PyPy
-    # has cffi built in); mpi4py for --executor mpi (issue 28).
+installed_names() {
+    # The packages pip's log says it installed, by name: "numpy click ...".
+    grep -o 'Successfully installed.*' "$1" | tail -1 | cut -d' ' -f3- |
+        sed 's/-[0-9][^ ]*//g' | tr -s ' ' | cut -c1-200
+}
+
+wanted_packages() {
+    # What this set-up installs into the venv $1 beside ev's own dependencies, one by one,
+    # each optional (its absence is reported, never fatal): what the main job's cells use
+    # (numba and cffi exist for CPython; PyPy has cffi built in and no numba), then the
+    # packages of each extra in EV_EXTRAS, as setup.cfg's extras_require lists them.
+    local extra
     if "$1/bin/python" -c 'import sys; sys.exit(hasattr(sys, "pypy_version_info"))'; then
-        echo "cffi numba pyperf mpi4py"
-    else
-        echo "pyperf mpi4py"
+        echo cffi numba
     fi
+    for extra in ${EV_EXTRAS:-}; do
+        extra_packages "$extra"
+    done | awk '!seen[$0]++'
+}
+
+extra_packages() {
+    # The packages setup.cfg's [options.extras_require] lists for the extra $1, one a line.
+    awk -v want="$1" '
+        /^\[/ { section = $0; next }
+        section != "[options.extras_require]" { next }
+        /^[^ \t]/ { split($0, kv, "="); name = kv[1]; gsub(/[ \t]/, "", name); next }
+        name == want && NF { print $1 }' "$EV_ROOT/setup.cfg"
 }
 
 install_optional() {
     # Install the optional packages one by one; their absence is reported, never fatal.  Sets
     # OPTIONAL_LINES, the stamp's record of each.
     local venv="$1" package packages
-    packages="$(optional_packages "$venv")"
-    say "installing optional packages into $venv ($packages)"
+    packages="$(wanted_packages "$venv" | tr '\n' ' ')"
     OPTIONAL_LINES=""
     for package in $packages; do
         install_one "$venv" "$package"
@@ -211,8 +264,9 @@ install_optional() {
 install_one() {
     # install_one VENV PACKAGE [PIP OPTIONS]: pip install it and check that it imports; adds
     # its line to OPTIONAL_LINES.
-    local venv="$1" package="$2" log="$1/pip-optional.log" why="" problem
+    local venv="$1" package="$2" log="$1/pip-optional.log" why="" problem start
     shift 2
+    start="$(now)"
     if [ "$package" = mpi4py ] && ! command -v "${MPICC:-mpicc}" >/dev/null 2>&1; then
         # (ensure_mpich has said so, once for both venvs)
         OPTIONAL_LINES="${OPTIONAL_LINES:+$OPTIONAL_LINES
@@ -233,6 +287,7 @@ install_one() {
         OPTIONAL_LINES="${OPTIONAL_LINES:+$OPTIONAL_LINES
 }optional $package absent: $why"
     else
+        say "installed $package ($(since "$start"))"
         OPTIONAL_LINES="${OPTIONAL_LINES:+$OPTIONAL_LINES
 }optional $package ok"
     fi
@@ -246,8 +301,10 @@ built_here() {
 }
 
 ensure_mpich() {
-    # MPICH, for mpi4py (optional: --executor mpi says so when it is missing).  Once per run.
-    # MPICC: the MPI compiler wrapper, as mpi4py's build reads it (default mpicc).
+    # MPICH, for mpi4py, when the extra "mpi" is asked for (--executor mpi says how to get it
+    # when it is missing).  Once per run.  MPICC: the MPI compiler wrapper, as mpi4py's build
+    # reads it (default mpicc).
+    case " ${EV_EXTRAS:-} " in *" mpi "*) ;; *) return 0 ;; esac
     [ -z "${EV_MPI_CHECKED:-}" ] || return 0
     EV_MPI_CHECKED=1
     command -v "${MPICC:-mpicc}" >/dev/null 2>&1 && return 0

@@ -9,6 +9,7 @@ handles Ctrl-C in pip's way (exit 1, not death by the signal: what fooled the ol
 test_setup_real.py does the same sequence with the real interpreter and pip.
 """
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -132,7 +133,8 @@ def start(world, repo, venv_root, **env):
         environment.pop(name, None)
     environment.update(PATH=world["path"], EV_CPYTHON=world["python"],
                        EV_VENV_ROOT=str(venv_root), EV_NO_INSTALL="1",
-                       FAKE_LOG=str(world["log"]), **env)
+                       FAKE_LOG=str(world["log"]), EV_EXTRAS="mpi")    # as ./setup.sh mpi
+    environment.update(env)
     return subprocess.Popen(["bash", "-c", script, "setup", str(repo)], env=environment,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             universal_newlines=True, start_new_session=True)
@@ -315,6 +317,45 @@ def test_no_mpi_is_one_line_and_not_fatal(world):
 
 @needs_bash
 @once
+def test_the_main_job_gets_no_extra_and_each_step_says_its_time(world):
+    """./run_all.sh (no extras): ev, and numba and cffi for its cells; no MPI, no test tools,
+    and no word about MPI.  Each step is one line with its time (issue 35)."""
+    venvs = world["tmp"] / "venvs"
+    status, _, err = setup(world, world["a"], venvs, EV_EXTRAS="")
+    assert status == 0, err
+    assert [line.split()[1] for line in stamp(venvs).splitlines()[3:]] == ["cffi", "numba"]
+    assert "MPI" not in err and "mpi4py" not in world["log"].read_text()
+    steps = [line for line in err.splitlines() if re.search(r" \(\d+ s\)$", line)]
+    assert [line.split()[1] for line in steps] == ["made", "installed", "installed",
+                                                   "installed"], err
+    assert steps[1].startswith("[setup] installed ev and what it needs: ")
+    assert [line.split()[2] for line in steps[2:]] == ["cffi", "numba"]
+
+
+@needs_bash
+@once
+def test_an_extra_asked_for_later_is_added_to_the_venv_not_made_anew(world):
+    """./run_all.sh, then ./run_tests.sh (all extras): the stamped venv gets just the missing
+    packages, once; MPI is looked for only now."""
+    venvs = world["tmp"] / "venvs"
+    assert setup(world, world["a"], venvs, EV_EXTRAS="")[0] == 0
+    kept = venvs / "cpython" / "kept-by-the-first-set-up"
+    kept.write_text("")
+    status, _, err = setup(world, world["a"], venvs, EV_EXTRAS="test bench mpi")
+    assert status == 0, err
+    assert kept.exists() and "anew" not in err and "(up to date)" in err
+    names = [line.split()[1] for line in stamp(venvs).splitlines()[3:]]
+    assert names == ["cffi", "numba", "pytest", "pyperf", "cma", "mpi4py"]
+    assert all(line.endswith(" ok") for line in stamp(venvs).splitlines()[3:])
+    installed = [line.split()[1] for line in world["log"].read_text().splitlines()
+                 if line.startswith("installed ")]
+    assert installed == ["cffi", "numba", "pytest", "pyperf", "cma", "mpi4py"]   # each once
+    status, _, err = setup(world, world["a"], venvs, EV_EXTRAS="test bench mpi")
+    assert status == 0 and "installed" not in err, err
+
+
+@needs_bash
+@once
 def test_a_venv_stamped_by_the_older_set_up_is_made_anew(world):
     venvs = world["tmp"] / "venvs"
     assert setup(world, world["a"], venvs)[0] == 0
@@ -348,7 +389,7 @@ def test_a_venv_whose_python_no_longer_runs_is_made_anew(world):
     status, _, err = setup(world, world["a"], venvs)
     assert status == 0, err
     assert "cannot run the venv's check: making it anew" in err
-    assert stamp(venvs) is not None and imports(venvs, "pyperf")
+    assert stamp(venvs) is not None and imports(venvs, "numba")
 
 
 @needs_bash
@@ -356,7 +397,7 @@ def test_a_venv_whose_python_no_longer_runs_is_made_anew(world):
 def test_ctrl_c_during_the_check_of_a_stamped_venv_stops_without_a_traceback(world):
     venvs = world["tmp"] / "venvs"
     assert setup(world, world["a"], venvs)[0] == 0
-    slow = venvs / "cpython" / "site" / "pyperf" / "__init__.py"
+    slow = venvs / "cpython" / "site" / "numba" / "__init__.py"
     slow.write_text(slow.read_text() + "import os, time\nopen(os.environ['FAKE_LOG'], 'a')"
                     ".write('stopped at check\\n')\ntime.sleep(30)\n")
     status, out, err = interrupt_at(world, world["a"], venvs, "check")

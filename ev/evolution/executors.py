@@ -348,8 +348,10 @@ class MpiEvaluation(PoolEvaluation):
             from mpi4py.futures import _core
         except ImportError as error:
             raise ExecutorUnavailable(
-                "--executor mpi needs mpi4py (%s): apt-get install mpich libmpich-dev, then "
-                "pip install mpi4py in this interpreter's venv" % one_line(error))
+                "--executor mpi needs mpi4py (%s): ./setup.sh mpi installs MPICH and mpi4py "
+                "into the checkout's venvs (a few minutes: mpi4py is compiled); in a venv of "
+                "your own, apt-get install mpich libmpich-dev, then pip install mpi4py"
+                % one_line(error))
         if getattr(_core, "SharedPool", None) is None:
             raise ExecutorUnavailable(
                 "--executor mpi: launch ev under MPI, as mpiexec -n K %s -m mpi4py.futures "
