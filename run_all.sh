@@ -11,13 +11,21 @@ export EV_MATRIX_PROG="run_all.sh"
 # another checkout); relative paths in the options stay relative to where the user stands.
 export PYTHONPATH="$EV_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 
-setup_cpython || exit 1
-# Every option is checked before anything is set up or run (exit 2, one line); the answer
-# says whether the host's PyPy is needed.
+# A first set-up makes both venvs at once (the default run needs PyPy; their downloads
+# overlap); later ones check the CPython venv, then the options say whether PyPy is needed.
+if [ -e "$VENV_ROOT/cpython/$STAMP_NAME" ] || [ -e "$VENV_ROOT/pypy/$STAMP_NAME" ]; then
+    setup_cpython || exit 1
+    first=""
+else
+    setup_both || exit $?
+    first=1
+fi
+# Every option is checked before anything is run (exit 2, one line); the answer says
+# whether the host's PyPy is needed.
 needs="$("$CPYTHON_PY" -m ev matrix --check "$@")" || exit $?
 case "$needs" in
     "") ;;
-    pypy) setup_pypy || true ;;
+    pypy) [ -n "$first" ] || setup_pypy || true ;;
     *) printf '%s\n' "$needs"; exit 0 ;;   # --help
 esac
 export EV_CPYTHON_PY="$CPYTHON_PY" EV_PYPY_PY="$PYPY_PY" EV_PYPY_MISSING="$PYPY_MISSING"

@@ -21,8 +21,7 @@ export EV_EXTRAS="test bench mpi"
 source "$(dirname "$0")/scripts/setup_envs.sh"
 cd "$EV_ROOT"
 
-setup_cpython || exit 1
-setup_pypy || true
+setup_both || exit $?
 
 export EV_CPYTHON_PY="$CPYTHON_PY" EV_PYPY_PY="$PYPY_PY"
 status=0

@@ -13,5 +13,5 @@ for extra in "$@"; do
 done
 export EV_EXTRAS="$*"
 source "$(dirname "$0")/scripts/setup_envs.sh"
-setup_cpython || exit 1
-setup_pypy || echo "[setup] the PyPy venv is not set up: $PYPY_MISSING" >&2
+setup_both || exit $?
+[ -n "$PYPY_PY" ] || echo "[setup] the PyPy venv is not set up: $PYPY_MISSING" >&2

@@ -379,3 +379,61 @@ setup_pypy() {
         return 1
     }
 }
+
+debian_packages_missing() {
+    # The Debian packages a first set-up of both venvs will need and the machine lacks, by
+    # what is missing: venv/ensurepip, a C compiler and the interpreters' headers (the c
+    # cell's and benchmarks.calls' builds), PyPy, MPICH (only with the extra mpi).
+    local python="${EV_CPYTHON:-python3}" pypy="${EV_PYPY:-pypy3}"
+    if command -v "$python" >/dev/null 2>&1; then
+        "$python" -c 'import venv, ensurepip' >/dev/null 2>&1 || echo python3-venv
+        "$python" -c 'import os, sysconfig, sys
+sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+            2>/dev/null || echo python3-dev
+    fi
+    command -v gcc >/dev/null 2>&1 || echo gcc libc6-dev
+    if [ -z "${EV_PYPY:-}" ] && { ! command -v "$pypy" >/dev/null 2>&1 ||
+            ! "$pypy" -c 'import venv, ensurepip' >/dev/null 2>&1; }; then
+        echo pypy3 pypy3-dev pypy3-venv
+    fi
+    case " ${EV_EXTRAS:-} " in
+        *" mpi "*) command -v "${MPICC:-mpicc}" >/dev/null 2>&1 || echo mpich libmpich-dev ;;
+    esac
+}
+
+setup_both() {
+    # A first set-up of both venvs: one apt-get for every Debian package either lacks, then
+    # the PyPy venv made while the CPython venv is (their downloads and builds overlap: on a
+    # fresh machine about half the wait).  Sets what setup_cpython and setup_pypy set;
+    # returns setup_cpython's status.  The PyPy half runs in a session of its own (so that
+    # its pip can be stopped as a whole): Ctrl-C or SIGTERM here is forwarded to it as
+    # SIGTERM, and the set-up stops as a whole.
+    local missing status=0 pid result
+    missing="$(debian_packages_missing | tr '\n' ' ')"
+    [ -z "${missing// /}" ] || apt_install $missing || true     # (not root: said per step)
+    result="$(mktemp "${TMPDIR:-/tmp}/ev-setup-pypy.XXXXXX")"
+    setsid bash -c 'source "$1/scripts/setup_envs.sh"; setup_pypy
+                    printf "%s\n%s\n" "$PYPY_PY" "$PYPY_MISSING" > "$2"' \
+        setup-pypy "$EV_ROOT" "$result" &
+    pid=$!
+    trap 'stop_both "$pid" "$result" INT' INT
+    trap 'stop_both "$pid" "$result" TERM' TERM
+    setup_cpython || status=$?
+    wait "$pid"
+    trap - INT TERM
+    PYPY_PY="$(sed -n 1p "$result")"
+    PYPY_MISSING="$(sed -n 2p "$result")"
+    [ -n "$PYPY_PY$PYPY_MISSING" ] || PYPY_MISSING="the PyPy set-up ended without a word"
+    rm -f "$result"
+    return "$status"
+}
+
+stop_both() {
+    # stop_both PID RESULT SIGNAL: stop the PyPy half (its whole session: bash, pip), wait for
+    # it to say what it left, then die of SIGNAL like the rest of the set-up.
+    kill -TERM -- "-$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+    rm -f "$2"
+    trap - "$3"
+    kill -"$3" "$BASHPID"
+}

@@ -354,6 +354,61 @@ def test_an_extra_asked_for_later_is_added_to_the_venv_not_made_anew(world):
     assert status == 0 and "installed" not in err, err
 
 
+def start_both(world, venv_root, **env):
+    """A first set-up of both venvs at once (setup_both), the stand-in playing both
+    interpreters."""
+    script = ('source "$1/scripts/setup_envs.sh" && setup_both && '
+              'echo "PY=$CPYTHON_PY PYPY=$PYPY_PY"')
+    environment = dict(os.environ)
+    for name in ("FAKE_STOP", "FAKE_UNAVAILABLE", "EV_MPI_CHECKED", "EV_APT_UPDATED"):
+        environment.pop(name, None)
+    environment.update(PATH=world["path"], EV_CPYTHON=world["python"], EV_PYPY=world["python"],
+                       EV_VENV_ROOT=str(venv_root), EV_NO_INSTALL="1",
+                       FAKE_LOG=str(world["log"]), EV_EXTRAS="")
+    environment.update(env)
+    return subprocess.Popen(["bash", "-c", script, "setup", str(world["a"])], env=environment,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            universal_newlines=True, start_new_session=True)
+
+
+@needs_bash
+@once
+def test_both_venvs_at_once(world):
+    venvs = world["tmp"] / "venvs"
+    process = start_both(world, venvs)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert out.split() == ["PY=%s" % (venvs / "cpython" / "bin" / "python"),
+                           "PYPY=%s" % (venvs / "pypy" / "bin" / "python")]
+    for name in ("cpython", "pypy"):
+        assert (venvs / name / ".ev-installed").exists()
+        assert "[setup] made %s (" % (venvs / name) in err
+
+
+@needs_bash
+@once
+def test_ctrl_c_while_both_venvs_are_made_stops_both(world):
+    """Ctrl-C while both pips run: the PyPy half, in a session of its own, is stopped too;
+    neither venv is stamped, no process is left, the set-up dies of the signal."""
+    venvs = world["tmp"] / "venvs"
+    world["log"].write_text("")
+    process = start_both(world, venvs, FAKE_STOP="main")
+    deadline = time.time() + 60
+    while world["log"].read_text().count("stopped at main") < 2:
+        assert process.poll() is None and time.time() < deadline, process.communicate()
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGINT, err
+    assert "PY=" not in out and "Traceback" not in err
+    for name in ("cpython", "pypy"):
+        assert not (venvs / name / ".ev-installed").exists()
+        assert "interrupted: %s is left unstamped" % (venvs / name) in err
+    left = subprocess.run(["pgrep", "-f", str(venvs)], stdout=subprocess.PIPE,
+                          universal_newlines=True).stdout.split()
+    assert left == []
+
+
 @needs_bash
 @once
 def test_a_venv_stamped_by_the_older_set_up_is_made_anew(world):
