@@ -19,11 +19,11 @@ SERIAL = ["-n", "40", "-g", "3", "--seed", "9"]
 def missing():
     """Why MPI cannot run here, or None."""
     if shutil.which("mpiexec") is None:
-        return "no mpiexec (apt-get install mpich libmpich-dev)"
+        return "no mpiexec (./setup.sh mpi installs MPICH; ./run_tests.sh does)"
     try:
         import mpi4py  # noqa: F401  (the package only: importing mpi4py.MPI would start MPI)
     except ImportError:
-        return "no mpi4py in %s (pip install mpi4py)" % sys.executable
+        return "no mpi4py in %s (./setup.sh mpi; ./run_tests.sh installs it)" % sys.executable
     return None
 
 
