@@ -168,7 +168,7 @@ add_missing() {
     # out for want of MPI and MPI is here now; then stamp again.  Nothing to do: no stamp write.
     local venv="$1" stamp="$1/$STAMP_NAME" package missing=""
     for package in $(wanted_packages "$venv"); do
-        grep -q "^optional $package " "$stamp" && continue
+        grep -q "^optional $(package_name "$package") " "$stamp" && continue
         missing="$missing $package"
     done
     if grep -q '^optional mpi4py absent: no MPI library' "$stamp" &&
@@ -179,7 +179,7 @@ add_missing() {
     [ -n "$missing" ] || return 0
     OPTIONAL_LINES="$(sed -n '4,$p' "$stamp")"
     for package in $missing; do
-        OPTIONAL_LINES="$(echo "$OPTIONAL_LINES" | grep -v "^optional $package ")"
+        OPTIONAL_LINES="$(echo "$OPTIONAL_LINES" | grep -v "^optional $(package_name "$package") ")"
         install_one "$venv" "$package"
     done
     write_stamp "$venv" "$2" "$OPTIONAL_LINES"
@@ -187,7 +187,10 @@ add_missing() {
 
 wants() {
     # wants PACKAGE VENV: is PACKAGE among what this set-up installs into VENV?
-    case " $(wanted_packages "$2" | tr "\n" " ") " in *" $1 "*) return 0 ;; esac
+    local package
+    for package in $(wanted_packages "$2"); do
+        [ "$(package_name "$package")" != "$1" ] || return 0
+    done
     return 1
 }
 
@@ -228,26 +231,22 @@ installed_names() {
 }
 
 wanted_packages() {
-    # What this set-up installs into the venv $1 beside ev's own dependencies, one by one,
-    # each optional (its absence is reported, never fatal): what the main job's cells use
-    # (numba and cffi exist for CPython; PyPy has cffi built in and no numba), then the
-    # packages of each extra in EV_EXTRAS, as setup.cfg's extras_require lists them.
-    local extra
+    # What this set-up installs into the venv $1 beside ev's own dependencies, one requirement
+    # a line, each optional (its absence is reported, never fatal): what the main job's cells
+    # use (numba and cffi exist for CPython; PyPy has cffi built in and no numba), then the
+    # packages of each extra in EV_EXTRAS, as setup.cfg's extras_require lists them for this
+    # interpreter (scripts/extras.py evaluates their markers).
     if "$1/bin/python" -c 'import sys; sys.exit(hasattr(sys, "pypy_version_info"))'; then
-        echo cffi numba
+        echo cffi
+        echo numba
     fi
-    for extra in ${EV_EXTRAS:-}; do
-        extra_packages "$extra"
-    done | awk '!seen[$0]++'
+    [ -z "${EV_EXTRAS:-}" ] ||
+        "$1/bin/python" -I "$EV_ROOT/scripts/extras.py" "$EV_ROOT/setup.cfg" $EV_EXTRAS
 }
 
-extra_packages() {
-    # The packages setup.cfg's [options.extras_require] lists for the extra $1, one a line.
-    awk -v want="$1" '
-        /^\[/ { section = $0; next }
-        section != "[options.extras_require]" { next }
-        /^[^ \t]/ { split($0, kv, "="); name = kv[1]; gsub(/[ \t]/, "", name); next }
-        name == want && NF { print $1 }' "$EV_ROOT/setup.cfg"
+package_name() {
+    # The name a requirement installs ("austin-dist==3.7.0" -> "austin-dist").
+    echo "${1%%[<>=!~ ]*}"
 }
 
 install_optional() {
@@ -262,9 +261,10 @@ install_optional() {
 }
 
 install_one() {
-    # install_one VENV PACKAGE [PIP OPTIONS]: pip install it and check that it imports; adds
-    # its line to OPTIONAL_LINES.
-    local venv="$1" package="$2" log="$1/pip-optional.log" why="" problem start
+    # install_one VENV REQUIREMENT [PIP OPTIONS]: pip install it and check that it imports; adds
+    # its line to OPTIONAL_LINES, by the package's name.
+    local venv="$1" requirement="$2" package log="$1/pip-optional.log" why="" problem start
+    package="$(package_name "$2")"
     shift 2
     start="$(now)"
     if [ "$package" = mpi4py ] && ! command -v "${MPICC:-mpicc}" >/dev/null 2>&1; then
@@ -273,7 +273,7 @@ install_one() {
 }optional mpi4py absent: no MPI library (as root: apt-get install mpich libmpich-dev)"
         return 0
     elif ! "$venv/bin/python" -m pip install --disable-pip-version-check "$@" \
-            $(built_here "$package") "$package" < /dev/null >> "$log" 2>&1; then
+            $(built_here "$package") "$requirement" < /dev/null >> "$log" 2>&1; then
         why="pip could not install it: $(grep -v '^ *$' "$log" | tail -1 | cut -c1-150)"
     elif problem="$("$venv/bin/python" -I "$EV_ROOT/scripts/venv_check.py" "$EV_ROOT" "$package" |
                     grep "^broken")"; then

@@ -31,8 +31,23 @@ def installed_from():
     return unquote(urlparse(url).path) if url.startswith("file:") else url or None
 
 
+def files_missing(name):
+    """For a package that is a program rather than a module (py-spy, austin-dist): None when
+    every file its installation recorded is there, else what is missing (one line)."""
+    try:
+        files = metadata.distribution(name).files or []
+    except metadata.PackageNotFoundError:
+        return "PackageNotFoundError: %s is not installed" % name
+    missing = [str(path) for path in files if not os.path.exists(path.locate())]
+    if missing:
+        return "FileNotFoundError: %d of its files are missing (%s)" % (len(missing), missing[0])
+    return None
+
+
 def import_error(module):
     """None when ``module`` imports, else "Type: message" (one line)."""
+    if not module.isidentifier():
+        return files_missing(module)
     try:
         if module == "mpi4py":
             import mpi4py

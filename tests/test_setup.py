@@ -72,6 +72,16 @@ def install(package, options):
         write(os.path.join(info, "direct_url.json"),
               '{"url": "file://%%s", "dir_info": {"editable": true}}' %% checkout)
         return
+    if not package.split("=")[0].isidentifier():    # a program (py-spy): files and a RECORD
+        name = package.split("=")[0]
+        info = os.path.join(site, name.replace("-", "_") + "-1.0.dist-info")
+        write(os.path.join(info, "METADATA"), "Metadata-Version: 2.1\nName: %%s\n" %% name)
+        write(os.path.join(info, "RECORD"), "%%s,,\nbin_%%s/program,,\n" %% (
+            os.path.join(os.path.basename(info), "METADATA"), name))
+        stop_at(name)
+        write(os.path.join(site, "bin_" + name, "program"), "")
+        note("installed %%s %%s" %% (name, " ".join(options)))
+        return
     # an optional package: half of it first (its __init__ needs a submodule not yet there)
     write(os.path.join(site, package, "__init__.py"), "import %%s.misc\n" %% package)
     stop_at(package)
@@ -97,6 +107,8 @@ elif args[:3] == ["-m", "pip", "install"]:
         install(package, options)
 elif args[:1] == ["-m"]:
     note("ran " + " ".join(args))                        # the C builds
+elif args[1:2] and args[1].endswith("extras.py"):       # reads setup.cfg with pip's packaging
+    os.execv(REAL, [REAL] + args)
 else:                                                   # -c CODE, or a script: the real one
     env = dict(os.environ, PYTHONPATH=site)
     os.execve(REAL, [REAL, "-S"] + [a for a in args if a != "-I"], env)
@@ -106,7 +118,8 @@ else:                                                   # -c CODE, or a script: 
 def checkout(folder):
     """A checkout as far as the set-up reads it: its scripts, setup.cfg, pyproject.toml."""
     os.makedirs(str(folder / "scripts"))
-    for name in ("scripts/setup_envs.sh", "scripts/venv_check.py", "setup.cfg", "pyproject.toml"):
+    for name in ("scripts/setup_envs.sh", "scripts/venv_check.py", "scripts/extras.py",
+                 "setup.cfg", "pyproject.toml"):
         shutil.copy(os.path.join(ROOT, name), str(folder / name))
     return folder
 
@@ -344,14 +357,41 @@ def test_an_extra_asked_for_later_is_added_to_the_venv_not_made_anew(world):
     status, _, err = setup(world, world["a"], venvs, EV_EXTRAS="test bench mpi")
     assert status == 0, err
     assert kept.exists() and "anew" not in err and "(up to date)" in err
+    extras = subprocess.run([sys.executable, "-I", str(world["a"] / "scripts" / "extras.py"),
+                             str(world["a"] / "setup.cfg"), "test", "bench", "mpi"],
+                            stdout=subprocess.PIPE, universal_newlines=True, check=True)
+    wanted = ["cffi", "numba"] + [re.split("[<>=!~]", line)[0]
+                                  for line in extras.stdout.split()]
+    assert {"pytest", "mpi4py", "cma"} <= set(wanted)
     names = [line.split()[1] for line in stamp(venvs).splitlines()[3:]]
-    assert names == ["cffi", "numba", "pytest", "pyperf", "cma", "mpi4py"]
-    assert all(line.endswith(" ok") for line in stamp(venvs).splitlines()[3:])
+    assert names == wanted
+    assert all(line.endswith(" ok") for line in stamp(venvs).splitlines()[3:]), stamp(venvs)
     installed = [line.split()[1] for line in world["log"].read_text().splitlines()
                  if line.startswith("installed ")]
-    assert installed == ["cffi", "numba", "pytest", "pyperf", "cma", "mpi4py"]   # each once
+    assert installed == wanted                                  # each once
     status, _, err = setup(world, world["a"], venvs, EV_EXTRAS="test bench mpi")
     assert status == 0 and "installed" not in err, err
+
+
+@needs_bash
+@once
+def test_an_extra_for_another_interpreter_is_left_out_by_its_marker(world):
+    """setup.cfg's markers are evaluated by the venv's own interpreter (scripts/extras.py)."""
+    cfg = world["a"] / "setup.cfg"
+    cfg.write_text(cfg.read_text().replace(
+        "\nbench =\n", "\nbench =\n    py-spy; platform_python_implementation == 'CPython'\n"
+        "    numpy-pypy-only; platform_python_implementation == 'PyPy'\n"))
+    venvs = world["tmp"] / "venvs"
+    status, _, err = setup(world, world["a"], venvs, EV_EXTRAS="bench")
+    assert status == 0, err
+    names = [line.split()[1] for line in stamp(venvs).splitlines()[3:]]
+    assert "py-spy" in names and "numpy-pypy-only" not in names
+    assert "optional py-spy ok" in stamp(venvs)
+    (venvs / "cpython" / "site" / "bin_py-spy" / "program").unlink()   # half-installed
+    status, _, err = setup(world, world["a"], venvs, EV_EXTRAS="bench")
+    assert "py-spy is installed in %s but does not import (FileNotFoundError: 1 of its files " \
+        "are missing" % (venvs / "cpython") in err
+    assert (venvs / "cpython" / "site" / "bin_py-spy" / "program").exists()
 
 
 def start_both(world, venv_root, **env):
