@@ -15,6 +15,7 @@ import tempfile
 
 import click
 
+from ev.cli import variants
 from ev.pythons.interpreters import ROOT, last_line, venv_python
 from traces.recording_cost import timed_median
 
@@ -42,15 +43,12 @@ def command(python, creature, mode, options, scratch, cell):
 
 
 def why_not(python, creature):
-    """Why the cell cannot run here, or None."""
+    """Why the cell cannot run here ("not available: ..."), or None: asked of the
+    interpreter itself, as the matrix asks it (ev.cli.variants)."""
     if python is None:
         return "no interpreter (run the set-up)"
-    done = subprocess.run([python, "-m", "ev.backends.registry", creature], cwd=ROOT,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True)
-    if done.returncode == 0:
-        return None
-    return last_line(done.stdout, "unavailable")
+    why = variants.ask([python], creature, cwd=ROOT)
+    return None if why is None else "not available: " + why
 
 
 def measure(cell, mode, python, creature, options, scratch):
