@@ -18,7 +18,7 @@ import click
 from ev.backends import cell_list
 from ev.cli import variants
 from ev.pythons.interpreters import ROOT, last_line, venv_python
-from traces.recording_cost import timed_median
+from ev.reporting.recordings import timed_median
 
 CELLS = cell_list.host_cells()   # the matrix's cells of the host's two interpreters
 MODES = ("plain", "vmprof", "cProfile")
