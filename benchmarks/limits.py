@@ -31,7 +31,8 @@ from ev.common.stats import REPEAT_RULE, Interval, few_rounds_note, median
 
 TOLERANCE = 1e-12
 BATCH = 250   # creatures a generation evaluates (population 500)
-# pypy-numpy takes ~7 s per batch: left out unless asked for.
+# pypy-numpy (every numpy call through cpyext) is by far the slowest per batch
+# (docs/how-far-from-c.md): left out.
 CONTENDERS = {"cpython": ("c", "numba", "vectorized", "specialized", "numpy"),
               "pypy": ("c", "specialized", "lean")}
 
