@@ -23,6 +23,7 @@ import click
 
 from benchmarks.scaling_model import amdahl_rows, efficiency_rows, markdown
 from ev.common import atomic
+from ev.common.formats import object_format
 from ev.backends import cell_list
 from ev.common.stats import median, steady_median
 from ev.store.records import GENERATION, read_records
@@ -30,6 +31,11 @@ from ev.pythons.interpreters import ROOT, last_line, venv_python
 
 CELLS = ("cpython-specialized", "cpython-numpy", "pypy-specialized")   # studied by default
 MODES = ("serial", "1", "2")   # in-process; --workers 1; --workers 2
+
+# The --json document and the --out file.  History: 1 - {"format", "version", "options",
+# "efficiency", "shipping", "cores_to_match", "skipped", ...}; before it had a name (6b10243)
+# the same object without the first two.
+SCALING = object_format("ev-scaling", "efficiency")
 
 
 def run_cell(python, variant, population, generations, seed, mode, scratch):
@@ -155,11 +161,11 @@ def main(populations, cells, generations, rounds, seed, max_seconds, as_json, ou
               "measured": measured}
     if out:
         try:
-            atomic.write_text(out, json.dumps(report, indent=1) + "\n")
+            atomic.write_text(out, SCALING.dumps(report, indent=1) + "\n")
         except OSError as error:
             raise click.ClickException(atomic.describe(error))
     if as_json:
-        click.echo(json.dumps(report, indent=1))
+        click.echo(SCALING.dumps(report, indent=1))
     else:
         click.echo(markdown(report))
 

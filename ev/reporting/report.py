@@ -20,8 +20,8 @@ import sys
 import click
 
 from ev.reporting import machine, model, ratios, table
-from ev.reporting.output import (check_replaceable, draw, read_folder, rows_format, warn,
-                                 write_report)
+from ev.common.formats import rows_format
+from ev.reporting.output import check_replaceable, draw, read_folder, warn, write_report
 from ev.reporting.same_work import add_same_work_checks
 
 PRIVATE = ("best_by_generation", "_rounds_best")   # in the rows, not in the JSON

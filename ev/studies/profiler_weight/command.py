@@ -3,7 +3,7 @@ import tempfile
 
 import click
 
-from ev.common.formats import Format
+from ev.common.formats import object_format
 from ev.pythons.interpreters import venv_python
 from ev.studies.profiler_weight.cases import CELLS, MODES, SLOW, why_not
 from ev.studies.profiler_weight.model import distortions, measure, with_overheads
@@ -11,8 +11,7 @@ from ev.studies.profiler_weight.report import markdown
 
 # The --json document.  History: 1 - {"format", "version", "cells", "distortions"}; before it
 # had a name (6b10243) the same object without the first two.
-PROFILER_WEIGHT = Format("ev-profiler-weight", 1, unversioned=lambda data: data
-                         if isinstance(data, dict) and "cells" in data else None)
+PROFILER_WEIGHT = object_format("ev-profiler-weight", "cells")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
