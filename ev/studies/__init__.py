@@ -24,7 +24,7 @@ STUDIES = (
     Study("pid_vs_cma", "benchmarks.pid_vs_cma",
           "Does ev's evolution find a flying PID as fast as pycma's CMA-ES?",
           "docs/pid-that-flies.md"),
-    Study("scaling", "benchmarks.scaling",
+    Study("scaling", "ev.studies.scaling",
           "What do 1 and 2 local workers buy, and how many CPython cores match one PyPy "
           "core?", "docs/workers.md"),
     Study("clip_literals", "benchmarks.clip_literals",
