@@ -4,19 +4,7 @@ Debian root).  Shared by benchmarks.limits and benchmarks.sweep, so that both ac
 words and refuse the same mistakes in one line."""
 import click
 
-from ev.pythons import names, probe
-from ev.pythons.interpreters import ROOT
-
-
-def implementation_of(interpreter):
-    """"cpython" or "pypy" (what the interpreter says it is, asked as ev.pythons asks every
-    interpreter); ClickException when it does not run."""
-    try:
-        about = probe.describe_argv(interpreter.argv(["-c", probe.CODE], cwd=ROOT),
-                                    interpreter.environ())
-    except probe.NotPython:
-        raise click.ClickException("%s does not run" % interpreter.label)
-    return about["implementation"]
+from ev.pythons import names
 
 
 def chosen_interpreters(pythons, interpreters):
@@ -33,12 +21,17 @@ def chosen_interpreters(pythons, interpreters):
     except names.InterpreterError as error:
         raise click.BadParameter(str(error), param_hint="--python" if pythons
                                  else "--interpreters")
+    # A study measures the host venvs that exist (the set-up may have found no PyPy).
+    chosen = [i for i in chosen if i.where != "host" or i.python is not None]
+    if not chosen:
+        raise click.ClickException("host: the set-up's venvs (.venv/cpython, .venv/pypy) do "
+                                   "not exist; run the set-up or give paths")
     missing = [i.missing() for i in chosen if i.missing()]
     if missing:
         raise click.ClickException(missing[0])
     found = []
     for interpreter in chosen:
-        implementation = implementation_of(interpreter)
+        implementation = interpreter.implementation
         label = implementation if pythons or interpreters == "host" else interpreter.label
         found.append((label, implementation, interpreter))
     return found

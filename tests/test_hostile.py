@@ -94,14 +94,14 @@ def test_two_runs_in_one_file_and_a_cut_line_are_reported_apart(tmp_path):
     second = run_module("ev.main", "-n", 8, "-g", 2, "--seed", 2, "--results", results)
     assert second.returncode == 0, second.stderr
     lines = results.read_text().splitlines()
-    assert lines[4].startswith('{"type": "generation"') and lines[4].endswith("gener")
-    assert json.loads(lines[5])["type"] == "run"  # the new run starts on a line of its own
+    assert lines[5].startswith('{"type": "generation"') and lines[5].endswith("gener")
+    assert json.loads(lines[6])["type"] == "run"  # the new run starts on a line of its own
     report = run_module("ev.reporting.report", tmp_path, "--json")
     assert report.returncode == 0, report.stderr
-    rows = json.loads(report.stdout)
+    rows = json.loads(report.stdout)["rows"]
     assert sorted(r["generations"] for r in rows) == [2, 3]
     assert len(set(r["cell"] for r in rows)) == 2
-    assert "line 5" in report.stderr or ":5:" in report.stderr
+    assert "line 6" in report.stderr or ":6:" in report.stderr
 
 
 def test_generation_records_name_their_run(tmp_path):
@@ -299,7 +299,7 @@ def test_a_run_whose_flights_all_fail_writes_json_not_infinity(tmp_path):
 
 
 def test_same_work_compares_like_with_like_and_accepts_two_failed_runs():
-    from ev.reporting.same_work import add_same_work_checks
+    from ev.reporting.same_work import with_same_work
     shape1 = {"inputs": 2, "outputs": 1, "state_vars": 1}
     shape2 = dict(shape1, state_vars=2)
     rows = [{"seed": 1, "population": 8, "shape": shape1, "best_by_generation": [inf, 5.0]}
@@ -307,8 +307,9 @@ def test_same_work_compares_like_with_like_and_accepts_two_failed_runs():
     rows.append({"seed": 1, "population": 8, "shape": shape2, "best_by_generation": [7.0]})
     rows.append({"seed": 1, "population": 8, "shape": shape2, "controller": "pid",
                  "best_by_generation": [9.0]})
-    add_same_work_checks(rows)
-    assert [r["same_work"] for r in rows] == [True, True, None, None]
+    checked = with_same_work(rows)
+    assert [r["same_work"] for r in checked] == [True, True, None, None]
+    assert not any("same_work" in r for r in rows)      # a processor returns new rows
 
 
 def test_a_jit_log_without_backend_counts_says_what_it_analysed(tmp_path):

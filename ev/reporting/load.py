@@ -7,11 +7,11 @@ Both read into the same thing: a ``Folder`` of runs, one per cell-round.
 """
 import collections
 import glob
-import json
 import os
 import re
 
-from ev.store.records import RUN, read_records
+from ev.store import matrix_json
+from ev.store.records import END, RUN, read_records
 
 LIMIT = "c"   # the variant every other is measured against: the same evaluation in C
 ROUND_FILE = re.compile(r"^(?P<cell>.+)\.r(?P<round>\d+)\.jsonl$")
@@ -60,22 +60,19 @@ def load_folder(folder):
 
 def read_matrix(folder, problems):
     """matrix.json as a dict, or None when there is none; a damaged one is a problem and
-    the folder is read by its files instead."""
-    path = os.path.join(folder, "matrix.json")
+    the folder is read by its files instead; one of a version this ev does not know raises
+    UnknownFormat (ev.store.matrix_json)."""
+    path = os.path.join(folder, matrix_json.NAME)
     if not os.path.exists(path):
         return None
     try:
-        with open(path) as source:
-            matrix = json.load(source)
-    except (OSError, ValueError) as error:
-        problems.append("%s: not readable as JSON (%s); reading the *.jsonl files instead"
-                        % (path, getattr(error, "strerror", None) or error))
-        return None
-    if not isinstance(matrix, dict) or matrix.get("format") != "ev-matrix" or \
-            not isinstance(matrix.get("runs"), list):
-        problems.append("%s: not an ev-matrix file; reading the *.jsonl files instead" % path)
-        return None
-    return matrix
+        return matrix_json.read(path)
+    except OSError as error:
+        problems.append("%s: not readable (%s); reading the *.jsonl files instead"
+                        % (path, error.strerror or error))
+    except matrix_json.NotAMatrix as error:
+        problems.append("%s; reading the *.jsonl files instead" % error)
+    return None
 
 
 def runs_of_matrix(folder, matrix, problems):
@@ -110,8 +107,9 @@ def runs_of_files(folder, paths, problems):
 
 
 def read_file(path, problems):
-    """The runs of one records file: a generation belongs to the run whose id it carries
-    (records written before run ids existed: to the run record above it)."""
+    """The runs of one records file: a generation or end record belongs to the run whose id
+    it carries (records written before run ids existed: to the run record above it); a run's
+    end record (None when it wrote none) is its ``end``."""
     try:
         records, bad = read_records(path)
     except OSError as error:
@@ -123,14 +121,16 @@ def read_file(path, problems):
         if record["type"] == RUN:
             current = {"name": cell_name(record), "run": record, "generations": [],
                        "file": os.path.basename(path), "round": 1, "position": None,
-                       "exit": None}
+                       "exit": None, "end": None}
             runs.append(current)
             by_id[record.get("run")] = current
             continue
         owner = by_id.get(record["run"]) if "run" in record else current
         if owner is None:
-            problems.append("%s: generation record of no run record in the file (run %s)"
-                            % (path, record.get("run", "unknown")))
+            problems.append("%s: %s record of no run record in the file (run %s)"
+                            % (path, record["type"], record.get("run", "unknown")))
+        elif record["type"] == END:
+            owner["end"] = record
         else:
             owner["generations"].append(record)
     for run in runs:

@@ -1,4 +1,4 @@
-"""python -m benchmarks.scaling_ship POPULATION WORKERS REPEATS: what shipping a generation's
+"""python -m ev.studies.scaling.ship POPULATION WORKERS REPEATS: what shipping a generation's
 work to local workers costs apart from the work, on this interpreter (one JSON line).
 
 Ships the genomes of POPULATION // 2 creatures (what a generation evaluates after the first:
@@ -14,12 +14,13 @@ from array import array
 
 from ev.common.rng import Rng
 from ev.evolution import chunks, executors
+from ev.model import controllers
 from ev.model.creature_base import DEFAULT_SHAPE
 
 
 def shipped_bytes(pending, workers):
     """Pickled bytes out (slot, genomes) and back (pid, seconds, fitnesses) per generation."""
-    genomes = chunks.pack(pending, "state-space")
+    genomes = chunks.pack(pending, controllers.DEFAULT)
     length = len(genomes) // len(pending)
     out = back = 0
     for slot, (first, end) in enumerate(executors.chunk_bounds(
@@ -31,7 +32,7 @@ def shipped_bytes(pending, workers):
 
 
 def main(population, workers, repeats):
-    spec = chunks.Spec("specialized", "state-space", tuple(DEFAULT_SHAPE))
+    spec = chunks.Spec("specialized", controllers.DEFAULT, tuple(DEFAULT_SHAPE))
     creature_class = chunks.Evaluator.of(spec).creature_class
     rng = Rng(1)
     pending = [creature_class.random(rng, DEFAULT_SHAPE) for _ in range(population // 2)]
