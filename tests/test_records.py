@@ -50,13 +50,31 @@ def test_what_this_ev_writes_reads_back_as_it_was(tmp_path):
                         "--results", path)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in path.read_text().splitlines()]
-    assert [line["format"] for line in lines] == [records.FORMAT] * 3
+    assert [line["format"] for line in lines] == [records.FORMAT] * 4
     run = RunRecord.from_json(lines[0])
     assert run.controller == "pid" and run.population == 8 and run.format == records.FORMAT
     assert run.to_json() == lines[0]
     generation = GenerationRecord.from_json(lines[2])
     assert generation.run == run.run and generation.generation == 1
     assert generation.to_json() == lines[2]
+    end = records.EndRecord.from_json(lines[3])
+    assert (end.reason, end.exit, end.generations, end.run) == (records.BUDGET, 0, 2, run.run)
+    assert end.steady_first == 1 and end.steady_median == lines[2]["seconds"]
+    assert end.to_json() == lines[3]
+
+
+@pytest.mark.parametrize("flags, reason, status", [
+    (["-g", 2, "--until-flies"], records.NEVER_FLEW, 1),
+    (["-g", 3, "--seconds", "1e-9", "--min-generations", 2], records.BUDGET, 0)])
+def test_the_end_record_says_why_the_run_ended(tmp_path, flags, reason, status):
+    path = tmp_path / "r.jsonl"
+    result = run_module("ev.main", "-n", 8, "--seed", 4, "--results", path, *flags)
+    assert result.returncode == status, result.stderr
+    end = read(path)[-1]
+    assert (end["type"], end["reason"], end["exit"]) == ("end", reason, status)
+    generations = [r for r in read(path) if r["type"] == "generation"]
+    assert end["generations"] == len(generations)
+    assert end["seconds"] == pytest.approx(sum(g["seconds"] for g in generations))
 
 
 def test_a_record_of_a_newer_format_or_without_its_keys_is_a_bad_line(tmp_path):

@@ -15,8 +15,10 @@ from ev.store import records
 from ev.model import controllers
 from ev.model.replay import flies_and_generalizes
 from ev.common.rng import Rng
-from ev.store.sqlite import Store, StoreError
-from ev.cli import workers
+from ev.store.sqlite import StoreError
+from ev.cli.resume import (next_generation, open_store_to_resume, options_from_store,
+                           resumed_universe)
+from ev.cli import serve, workers
 from ev.cli.span import Span, profile_from_problem
 from ev.cli.outputs import (RunOutputs, check_distinct_outputs, check_writable,
                             failure_message, finish)
@@ -99,6 +101,8 @@ def stop_message(stop):
                    "its lines are the same.  N past the run's last generation is refused.")
 @click.option("--jit-log", type=click.Path(), callback=check_writable,
               help="PyPy only: write the JIT's log (read it with traces.jitlog).")
+@click.option("--serve", is_flag=True, hidden=True,
+              help="Stay warm: evolve in slices as ev.runner commands (ev.cli.serve).")
 @workers.options
 def main(**options):
     """Evolve the controller of a simulated quadcopter and time every generation."""
@@ -120,12 +124,15 @@ def main(**options):
 Options = collections.namedtuple(
     "Options", "population generations seconds min_generations variant no_specialized "
                "vectorized controller state_vars until_flies seed store resume results "
-               "save_best profile profile_from jit_log workers executor start_method given")
+               "save_best profile profile_from jit_log serve workers executor start_method "
+               "given")
 
 
 def start(options):
     """Check the options, start the recorded child or set up the evolution and run it;
     return the exit status."""
+    if options.serve:
+        serve.claim_channel()
     check_distinct_outputs(results=options.results, save_best=options.save_best,
                            profile=options.profile, jit_log=options.jit_log,
                            store=options.store, resume=options.resume)
@@ -188,6 +195,8 @@ def start(options):
 
 
 def run_with_outputs(universe, first, options, run, stored, where):
+    if options.serve:
+        return serve.serve(universe, first, run, evolve)
     try:
         outputs = RunOutputs.open(run, options.results, options.store, stored)
     except OSError as error:
@@ -210,53 +219,6 @@ def own_arguments():
     """This command's arguments: after ``ev evolve`` (the group has no options of its own to
     stand between), or after ``python -m ev.main``."""
     return sys.argv[2:] if click.get_current_context().parent else sys.argv[1:]
-
-
-def open_store_to_resume(path):
-    try:
-        stored = Store.open(path)
-    except StoreError as error:
-        raise click.ClickException(str(error))
-    return stored
-
-
-def options_from_store(options, stored):
-    """The options with what defines the run taken from the store; a flag given on the
-    command line that contradicts the store is a usage error."""
-    try:
-        run = stored.run()
-    except StoreError as error:
-        raise click.ClickException(str(error))
-    from_store = {"population": run.population, "seed": run.seed,
-                  "controller": run.controller, "variant": run.variant,
-                  "state_vars": run.shape["state_vars"]}
-    for name, value in from_store.items():
-        mine = getattr(options, name)
-        if name in options.given and mine != value:
-            raise click.UsageError("--%s %s contradicts the stored run (%s); leave it out to "
-                                   "resume" % (name.replace("_", "-"), mine, value))
-    if (options.no_specialized or options.vectorized) and "variant" not in options.given:
-        wanted = "numpy" if options.no_specialized else "vectorized"
-        if wanted != run.variant:
-            raise click.UsageError("--%s contradicts the stored run (creature %s)" % (
-                "no-specialized" if options.no_specialized else "vectorized", run.variant))
-    return options._replace(no_specialized=False, vectorized=False, **from_store)
-
-
-def next_generation(stored):
-    """The number of the run's first generation: 0, or the one after a store's last."""
-    last = stored.last_generation() if stored else None
-    return 0 if last is None else last + 1
-
-
-def resumed_universe(stored, evaluate_all):
-    """The population and random state after the last stored generation, and the number of
-    the next generation."""
-    last = stored.last_generation()
-    creatures, rng_state, next_id = stored.population_after(last)
-    rng = Rng()
-    rng.setstate(rng_state)
-    return Universe(creatures, evaluate_all, rng, next_id=next_id), last + 1
 
 
 def choose_shape(controller, state_vars):
@@ -299,29 +261,53 @@ def run_until_done(universe, span, outputs, save_best, profile, goal=None, profi
     """Evolve until the generations are done or the goal is reached, then finish; return the
     exit status.  With a ``profile``, the generations before ``profile_from`` run unrecorded
     and vmprof records from there on: the run is evolved as two spans, the second inside
-    the recording, so the evolution (seed, fitness lines) is the one it would be whole."""
+    the recording, so the evolution (seed, fitness lines) is the one it would be whole.
+    The records end with an end record (ev.store.records.EndRecord): why the run ended."""
     seconds = []
+
+    def ending(reason, status, stopped=None, message=None):
+        written = write_end(outputs, span.first, seconds, reason, status, goal, message)
+        return finish(universe, seconds, save_best, outputs, stopped=stopped,
+                      status=status if written else status or 1)
     try:
         started = evolve_then_record(universe, span.split(profile_from), outputs, seconds,
                                      goal, recording_for(profile))
     except KeyboardInterrupt as stop:
-        return finish(universe, seconds, save_best, outputs, stopped="\n" + stop_message(stop),
-                      status=exit_status(stop))
-    except ArithmeticError as error:  # e.g. SingularAttitude: a flight the model cannot fly
-        return finish(universe, seconds, save_best, outputs, stopped="error: %s" % error,
-                      status=1)
-    except EvaluationFailed as error:  # a worker raised, died or hung
-        return finish(universe, seconds, save_best, outputs, stopped="error: %s" % error,
-                      status=1)
+        return ending(records.INTERRUPTED, exit_status(stop), "\n" + stop_message(stop))
+    except (ArithmeticError,  # e.g. SingularAttitude: a flight the model cannot fly
+            EvaluationFailed) as error:  # a worker raised, died or hung
+        return ending(records.FAILED, 1, "error: %s" % error, str(error))
     except (OSError, sqlite3.Error) as error:  # the records, store or profile failed
-        return finish(universe, seconds, save_best, outputs,
-                      stopped="error: " + failure_message(error), status=1)
-    status = finish(universe, seconds, save_best, outputs)
+        message = failure_message(error)
+        return ending(records.FAILED, 1, "error: " + message, message)
     if profile and started is None:
-        click.echo("error: the run ended before generation %d (--profile-from): no profile "
-                   "was recorded" % profile_from, err=True)
+        message = "the run ended before generation %d (--profile-from)" % profile_from
+        written = write_end(outputs, span.first, seconds, records.FAILED, 1, goal, message)
+        status = finish(universe, seconds, save_best, outputs, status=0 if written else 1)
+        click.echo("error: %s: no profile was recorded" % message, err=True)
         return status or 1
+    reason = records.BUDGET
+    if goal:
+        reason = records.FLEW if goal.generation is not None else records.NEVER_FLEW
+    written = write_end(outputs, span.first, seconds, reason,
+                        int(reason == records.NEVER_FLEW), goal, None)
+    status = finish(universe, seconds, save_best, outputs, status=0 if written else 1)
     return status or (goal_status(goal, seconds) if goal else 0)
+
+
+def write_end(outputs, first, seconds, reason, status, goal, message):
+    """Append the run's end record to its records, when it keeps any; False when it could
+    not be written (said in one line)."""
+    if outputs.writer is None:
+        return True
+    flew = goal.generation if goal else None
+    try:
+        outputs.writer.write(records.EndRecord.of(outputs.run, first, seconds, reason, status,
+                                                  flew=flew, message=message))
+    except OSError as error:
+        click.echo("error: %s" % atomic.describe(error), err=True)
+        return False
+    return True
 
 
 def recording_for(profile):

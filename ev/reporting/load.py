@@ -11,7 +11,7 @@ import json
 import os
 import re
 
-from ev.store.records import RUN, read_records
+from ev.store.records import END, RUN, read_records
 
 LIMIT = "c"   # the variant every other is measured against: the same evaluation in C
 ROUND_FILE = re.compile(r"^(?P<cell>.+)\.r(?P<round>\d+)\.jsonl$")
@@ -91,7 +91,8 @@ def runs_of_matrix(folder, matrix, problems):
         path = os.path.join(folder, os.path.basename(entry["file"]))
         for run in read_file(path, problems):
             run.update(name=entry.get("cell") or run["name"], round=entry.get("round", 1),
-                       position=entry.get("position"), exit=entry.get("exit"))
+                       position=entry.get("position"), exit=entry.get("exit"),
+                       warm=entry.get("warm") is True)
             runs.append(run)
     return runs
 
@@ -110,8 +111,9 @@ def runs_of_files(folder, paths, problems):
 
 
 def read_file(path, problems):
-    """The runs of one records file: a generation belongs to the run whose id it carries
-    (records written before run ids existed: to the run record above it)."""
+    """The runs of one records file: a generation or end record belongs to the run whose id
+    it carries (records written before run ids existed: to the run record above it); a run's
+    end record (None when it wrote none) is its ``end``."""
     try:
         records, bad = read_records(path)
     except OSError as error:
@@ -123,14 +125,16 @@ def read_file(path, problems):
         if record["type"] == RUN:
             current = {"name": cell_name(record), "run": record, "generations": [],
                        "file": os.path.basename(path), "round": 1, "position": None,
-                       "exit": None}
+                       "exit": None, "end": None}
             runs.append(current)
             by_id[record.get("run")] = current
             continue
         owner = by_id.get(record["run"]) if "run" in record else current
         if owner is None:
-            problems.append("%s: generation record of no run record in the file (run %s)"
-                            % (path, record.get("run", "unknown")))
+            problems.append("%s: %s record of no run record in the file (run %s)"
+                            % (path, record["type"], record.get("run", "unknown")))
+        elif record["type"] == END:
+            owner["end"] = record
         else:
             owner["generations"].append(record)
     for run in runs:

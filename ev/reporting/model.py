@@ -51,7 +51,7 @@ def round_figures(run):
     seconds = [g["seconds"] for g in gens]
     evaluation = [g.get("evaluation_seconds") for g in gens]
     evaluation = evaluation if None not in evaluation else []   # older records lack it
-    start = steady_start(seconds)
+    start = steady_index(run, gens, seconds)
     return {
         "round": run["round"], "position": run["position"], "file": run["file"],
         "exit": run["exit"],
@@ -61,11 +61,22 @@ def round_figures(run):
         "median_seconds": median(seconds[start:]),
         "median_evaluation_seconds": median(evaluation[start:]) if evaluation else None,
         "warmup_seconds": sum(seconds[:start]) if start else None,
-        "first_seconds": seconds[0] if seconds else None,
+        "first_seconds": seconds[0] if seconds and not run.get("warm") else None,
         "seconds": seconds, "evaluation": evaluation,
         "steady_seconds": seconds[start:], "steady_evaluation": evaluation[start:],
         "best_by_generation": [g["min"] for g in gens],
     }
+
+
+def steady_index(run, gens, seconds):
+    """Where the round's steady state starts: where its end record says (the run's own
+    reading of ev.common.stats.steady_start; a warm slice's counts the whole process), else,
+    for records written before end records, by the same rule on the round's seconds."""
+    first = (run.get("end") or {}).get("steady_first")
+    numbers = [g["generation"] for g in gens]
+    if isinstance(first, int) and first in numbers:
+        return numbers.index(first)
+    return steady_start(seconds)
 
 
 PER_ROUND_ONLY = ("evaluation", "best_by_generation", "steady_generations", "steady_seconds",
@@ -113,7 +124,8 @@ def cell_row(name, runs, interpreter, entry=None):
         "steady_generations": [r["steady_generations"] for r in rounds],
         "single_generation_median": any(len(r["steady_generations"]) == 1 for r in timed),
         "first_counted": any(r["steady_first"] == 0 for r in timed),
-        "first_seconds": median(r["first_seconds"] for r in timed),
+        "first_seconds": median(r["first_seconds"] for r in timed
+                                if r["first_seconds"] is not None),
         "warmup_seconds": median(r["warmup_seconds"] for r in timed
                                  if r["warmup_seconds"] is not None),
         "median_seconds": seconds.median,

@@ -3,7 +3,7 @@ that says how each figure was made, the reading, the plots that exist, the artic
 import os
 
 from ev.common.stats import NOISY_SPREAD, REPEAT_RULE, STEADY_RULE
-from ev.reporting import across, machine, reading
+from ev.reporting import across, headline, machine, reading
 from ev.reporting.article import ARTICLE, ARTICLE_POPULATION, ARTICLE_SPEEDUPS
 from ev.reporting.output import fmt, plural, problem_lines
 from ev.reporting.words import ratio_text, spread_text
@@ -13,7 +13,8 @@ SAME_WORK = {None: "-", True: "yes", False: "**NO: different results**"}
 
 def markdown(folder, rows, base, written=()):
     """The whole report.  ``written``: the plot files drawn for it (only those are linked)."""
-    lines = run_line(rows) + machine.lines(folder, rows) + header(base) + [
+    lines = headline_lines(folder, rows, base) + run_line(rows) + machine.lines(folder, rows)
+    lines += header(base) + [
         table_row(r) for r in rows]
     lines += ["| %s | not run: %s |%s" % (name, why, " |" * 13) for name, why in folder.skipped]
     lines += [""] + legend(rows, base) + [""]
@@ -22,6 +23,12 @@ def markdown(folder, rows, base, written=()):
     lines += plot_links(written) + article()
     lines += problem_lines(folder.problems)
     return "\n".join(lines) + "\n"
+
+
+def headline_lines(folder, rows, base):
+    """The headline (ev.reporting.headline) first, as a paragraph of its own."""
+    found = headline.lines(folder, rows, base)
+    return [found[0]] + ["- " + line.strip() for line in found[1:]] + [""] if found else []
 
 
 def run_line(rows):

@@ -1,4 +1,5 @@
-"""A run's records, written as JSON lines: one run record, then one per generation.
+"""A run's records, written as JSON lines: one run record, one per generation, then an end
+record that says why the run ended and where its steady state began.
 
 Data flows one way: ev.cli.main writes these, ev.reporting.report and the plots read them.
 ``RunRecord`` and ``GenerationRecord`` are the records as Python sees them; ``to_json`` and
@@ -7,6 +8,9 @@ every format below (what an older file lacks gets the value it meant then).
 
 Format history ("format" in each record; none before format 2):
 
+    3 - the end record (type "end"): why the run ended (budget, flew, never-flew,
+        interrupted, failed), its exit status, and its steady state's first generation
+        and median, so that no reader parses the run's printed lines for them
     2 - the "format" key (ev after the layers of issue 23); nothing else changed
     1 - no "format" key.  Over its life it gained keys that older files lack:
         "run" ids on both records (2026-11-23; before, a generation belonged to the run
@@ -22,13 +26,23 @@ import os
 import uuid
 from typing import Optional
 
+from ev.common.stats import median, steady_start
 from ev.model import controllers
 from ev.store.provenance import interpreter, machine  # noqa: F401 (interpreter: benchmarks)
 
-FORMAT = 2
-FORMATS = (1, 2)
+FORMAT = 3
+FORMATS = (1, 2, 3)
 RUN = "run"
 GENERATION = "generation"
+END = "end"
+
+# Why a run ended (EndRecord.reason).
+BUDGET = "budget"            # its generations or its seconds were spent
+FLEW = "flew"                # --until-flies: a generation's best flies
+NEVER_FLEW = "never-flew"    # --until-flies: the budget was spent first
+INTERRUPTED = "interrupted"  # Ctrl-C, SIGTERM or SIGHUP (the exit status says which)
+FAILED = "failed"            # an error stopped it (``message`` says which)
+REASONS = (BUDGET, FLEW, NEVER_FLEW, INTERRUPTED, FAILED)
 
 
 class BadRecord(ValueError):
@@ -185,13 +199,47 @@ class GenerationRecord(Record):
                    flies=flies)
 
 
-TYPES = {RUN: RunRecord, GENERATION: GenerationRecord}
+@dataclasses.dataclass
+class EndRecord(Record):
+    """How a run ended, written last by the run itself: a reader learns why it stopped and
+    where its steady state began from this record, never from the run's printed lines.
+    A run killed with SIGKILL writes none: its file ends at its last generation."""
+    reason: str                  # one of REASONS
+    exit: int                    # the run's exit status
+    generations: int             # generations this process ran
+    seconds: float               # their evolution seconds, summed
+    run: Optional[str] = None
+    steady_first: Optional[int] = None      # its first steady-state generation (None: none ran)
+    steady_median: Optional[float] = None   # median seconds per steady-state generation
+    flew: Optional[int] = None              # with --until-flies: the generation that flew
+    message: Optional[str] = None           # with "failed": why, in one line
+    extra: dict = dataclasses.field(default_factory=dict)
+    format: int = FORMAT
+
+    TYPE = END
+    REQUIRED = ("reason", "exit", "generations", "seconds")
+    NUMBERS = {"exit": int, "generations": int, "seconds": float}
+    OMITTED = ("steady_first", "steady_median", "flew", "message")
+
+    @classmethod
+    def of(cls, run, first, seconds, reason, status, flew=None, message=None):
+        """The end of ``run`` (a RunRecord) whose generations ``first``, ``first + 1``, ...
+        took ``seconds``; its steady state by ev.common.stats.steady_start, the report's rule."""
+        start = steady_start(seconds)
+        return cls(reason=reason, exit=status, generations=len(seconds),
+                   seconds=sum(seconds), run=run.run,
+                   steady_first=first + start if seconds else None,
+                   steady_median=median(seconds[start:]), flew=flew, message=message)
+
+
+TYPES = {RUN: RunRecord, GENERATION: GenerationRecord, END: EndRecord}
 
 
 def from_json(data):
-    """The RunRecord or GenerationRecord of a decoded JSON object; BadRecord otherwise."""
+    """The RunRecord, GenerationRecord or EndRecord of a decoded JSON object; BadRecord
+    otherwise."""
     if not isinstance(data, dict) or data.get("type") not in TYPES:
-        raise BadRecord("not a run or generation record")
+        raise BadRecord("not a run, generation or end record")
     return TYPES[data["type"]].from_json(data)
 
 
@@ -207,7 +255,7 @@ class RecordWriter(object):
             self._append(b"\n")
 
     def write(self, record):
-        """``record``: a RunRecord or GenerationRecord (or the dict of one)."""
+        """``record``: a Record (or the dict of one)."""
         data = record.to_json() if isinstance(record, Record) else dict(
             (key, finite_or_none(value)) for key, value in record.items())
         self._append((json.dumps(data, sort_keys=True, allow_nan=False) + "\n").encode())
@@ -248,7 +296,7 @@ class BadLine(object):
 
 def read_records(path):
     """(records, bad_lines): every line that is a record of a format this ev reads, as the
-    dict of its RunRecord or GenerationRecord (``to_dict``: every key, old files' missing
+    dict of its Record (``to_dict``: every key, old files' missing
     ones filled in as from_json reads them); corrupt, truncated or binary lines are
     reported, not fatal.  A file that cannot be read at all raises OSError."""
     records, bad = [], []
