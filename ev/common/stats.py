@@ -45,8 +45,9 @@ REPEAT_RULE = (
     "repeat range, where a repeat run's median is expected: on a log scale, the median "
     "+- t(%g%%, n-1) x s x sqrt(2 x (pi/2) / m) for n rounds of standard deviation s, where "
     "m, the rounds' effective number, is n x (1 - r) / (1 + r) when neighbouring rounds are "
-    "alike (r, their lag-1 autocorrelation, above 0, at most 0.9: a slow phase of the "
-    "machine that spans rounds) and n otherwise; nothing is dropped as an outlier"
+    "alike (r, their lag-1 autocorrelation corrected for a short series' bias, above 0, at "
+    "most 0.9: a slow phase of the machine that spans rounds) and n otherwise; nothing is "
+    "dropped as an outlier"
     % (100 * REPEAT_COVERAGE, 100 * (1 + REPEAT_COVERAGE) / 2))
 
 # The precision a headline figure is run for (ev matrix adds rounds until its repeat range
@@ -103,14 +104,20 @@ def lag_one_autocorrelation(values):
 
 def effective_count(values):
     """How many independent values ``values`` (in the order measured) are worth for their
-    mean's variance: n when neighbours are unlike (r1 <= 0), n x (1 - r1) / (1 + r1) when
-    alike (r1 at most 0.9).  The usual first-order correction for a series whose neighbours
-    share a slow phase: treated as independent, such a series' range would be too narrow."""
+    mean's variance: n x (1 - r) / (1 + r) when neighbours are alike, n when not (r <= 0,
+    or fewer than 4 values, too few to tell).  r is the lag-1 autocorrelation r1 corrected
+    for its bias in a short series (Marriott and Pope: r1 falls short of the true value by
+    about (1 + 3 r) / n), at most 0.9.  The usual first-order correction for a series whose
+    neighbours share a slow phase: treated as independent, such a series' range would be
+    too narrow."""
     count = len(values)
-    r1 = min(0.9, lag_one_autocorrelation(values)) if count > 2 else 0.0
-    if r1 <= 0:
+    if count < 4:
         return float(count)
-    return count * (1 - r1) / (1 + r1)
+    r1 = lag_one_autocorrelation(values)
+    r = min(0.9, r1 + (1 + 3 * r1) / count)
+    if r <= 0:
+        return float(count)
+    return count * (1 - r) / (1 + r)
 
 
 def relative_half_width(interval):

@@ -65,7 +65,9 @@ def lines(folder, rows, base):
     if not found:
         return []
     rounds = max(r["rounds"] for r in rows)
-    said = ["Headline (%d rounds; in brackets the 99%% repeat range):" % rounds]
+    said = ["Headline (%s):" % ("%d rounds; in brackets the 99%% repeat range" % rounds
+                                if rounds > 1 else "1 round; in brackets the lowest-highest "
+                                "its steady generations allow: nothing was repeated")]
     said += ["  %s: %s." % (f.name, f.text) for f in found]
     noise = machine_noise(folder)
     if noise:
