@@ -4,19 +4,7 @@ Debian root).  Shared by benchmarks.limits and benchmarks.sweep, so that both ac
 words and refuse the same mistakes in one line."""
 import click
 
-from ev.pythons import names, probe
-from ev.pythons.interpreters import ROOT
-
-
-def implementation_of(interpreter):
-    """"cpython" or "pypy" (what the interpreter says it is, asked as ev.pythons asks every
-    interpreter); ClickException when it does not run."""
-    try:
-        about = probe.describe_argv(interpreter.argv(["-c", probe.CODE], cwd=ROOT),
-                                    interpreter.environ())
-    except probe.NotPython:
-        raise click.ClickException("%s does not run" % interpreter.label)
-    return about["implementation"]
+from ev.pythons import names
 
 
 def chosen_interpreters(pythons, interpreters):
@@ -38,7 +26,7 @@ def chosen_interpreters(pythons, interpreters):
         raise click.ClickException(missing[0])
     found = []
     for interpreter in chosen:
-        implementation = implementation_of(interpreter)
+        implementation = interpreter.implementation
         label = implementation if pythons or interpreters == "host" else interpreter.label
         found.append((label, implementation, interpreter))
     return found

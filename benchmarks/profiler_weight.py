@@ -15,18 +15,13 @@ import tempfile
 
 import click
 
+from ev.backends import cell_list
+from ev.cli import variants
 from ev.pythons.interpreters import ROOT, last_line, venv_python
-from traces.recording_cost import timed_median
+from ev.reporting.recordings import timed_median
 
-# The cells of run_all.sh: interpreter kind and creature.
-CELLS = (("cpython-numpy", "cpython", "numpy"), ("cpython-specialized", "cpython", "specialized"),
-         ("cpython-vectorized", "cpython", "vectorized"), ("cpython-numba", "cpython", "numba"),
-         ("pypy-numpy", "pypy", "numpy"), ("pypy-specialized", "pypy", "specialized"),
-         ("c", "cpython", "c"))
+CELLS = cell_list.host_cells()   # the matrix's cells of the host's two interpreters
 MODES = ("plain", "vmprof", "cProfile")
-# As in run_all.sh --profile: 1 of 2 recordings died of SIGSEGV inside numba's compiler.
-NOT_RECORDABLE = {("cpython-numba", "vmprof"): "vmprof 0.6.0 crashes CPython 3.11 inside "
-                                               "numba's compiler"}
 SLOW = "pypy-numpy"
 
 
@@ -42,21 +37,18 @@ def command(python, creature, mode, options, scratch, cell):
 
 
 def why_not(python, creature):
-    """Why the cell cannot run here, or None."""
+    """Why the cell cannot run here ("not available: ..."), or None: asked of the
+    interpreter itself, as the matrix asks it (ev.cli.variants)."""
     if python is None:
         return "no interpreter (run the set-up)"
-    done = subprocess.run([python, "-m", "ev.backends.registry", creature], cwd=ROOT,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True)
-    if done.returncode == 0:
-        return None
-    return last_line(done.stdout, "unavailable")
+    why = variants.ask([python], creature, cwd=ROOT)
+    return None if why is None else "not available: " + why
 
 
 def measure(cell, mode, python, creature, options, scratch):
     """{"seconds_per_generation"} or {"not_measured": why} for one cell in one mode."""
-    if (cell, mode) in NOT_RECORDABLE:
-        return {"not_measured": NOT_RECORDABLE[cell, mode]}
+    if mode == "vmprof" and creature in cell_list.NOT_RECORDED:
+        return {"not_measured": cell_list.NOT_RECORDED[creature]}
     done = subprocess.run(command(python, creature, mode, options, scratch, cell), cwd=ROOT,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True)
@@ -122,7 +114,7 @@ def markdown(rows, ratios):
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--cells", default=",".join(c for c, _, _ in CELLS), show_default=True,
+@click.option("--cells", default=",".join(CELLS), show_default=True,
               help="Comma-separated cells.")
 @click.option("--population", "-n", type=click.IntRange(2), default=500, show_default=True)
 @click.option("--generations", "-g", type=click.IntRange(2), default=5, show_default=True,
@@ -133,7 +125,7 @@ def markdown(rows, ratios):
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 def main(cells, population, generations, slow_generations, seed, as_json):
     """Median s/gen of every cell plain, under vmprof and under cProfile, and the overheads."""
-    known = dict((cell, (kind, creature)) for cell, kind, creature in CELLS)
+    known = CELLS
     chosen = [c for c in cells.split(",") if c]
     unknown = [c for c in chosen if c not in known]
     if unknown:

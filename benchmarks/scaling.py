@@ -23,10 +23,12 @@ import click
 
 from benchmarks.scaling_model import amdahl_rows, efficiency_rows, markdown
 from ev.common import atomic
+from ev.backends import cell_list
 from ev.common.stats import median, steady_median
+from ev.store.records import GENERATION, read_records
 from ev.pythons.interpreters import ROOT, last_line, venv_python
 
-CELLS = ("cpython-specialized", "cpython-numpy", "pypy-specialized")
+CELLS = ("cpython-specialized", "cpython-numpy", "pypy-specialized")   # studied by default
 MODES = ("serial", "1", "2")   # in-process; --workers 1; --workers 2
 
 
@@ -44,9 +46,7 @@ def run_cell(python, variant, population, generations, seed, mode, scratch):
     if done.returncode != 0:
         raise click.ClickException("%s failed: %s" % (" ".join(args[1:]),
                                                        last_line(done.stderr)))
-    with open(results) as records:
-        rows = [json.loads(line) for line in records if '"generation"' in line]
-    rows = [r for r in rows if r.get("type") == "generation"]
+    rows = [r for r in read_records(results)[0] if r["type"] == GENERATION]
     return {"seconds": [r["seconds"] for r in rows],
             "evaluation": [r["evaluation_seconds"] for r in rows],
             "lines": [(r["min"], r["avg"], r["max"]) for r in rows]}
@@ -63,7 +63,7 @@ def ship(python, population, workers, repeats):
 
 def measure_cell(cell, python, population, options, scratch):
     """Rounds of the three modes (rotated): per round, per mode, s/gen and the GA's part."""
-    implementation, variant = cell.split("-", 1)
+    implementation, variant = cell_list.host_cells()[cell]
     rounds, lines = [], None
     for number in range(options["rounds"]):
         measured = {}
@@ -121,9 +121,10 @@ def main(populations, cells, generations, rounds, seed, max_seconds, as_json, ou
     if not sizes or min(sizes) < 4:
         raise click.BadParameter("populations of at least 4", param_hint="--populations")
     chosen = [c.strip() for c in cells.split(",") if c.strip()]
-    unknown = [c for c in chosen if c not in CELLS]
+    unknown = [c for c in chosen if c not in cell_list.host_cells()]
     if unknown or not chosen:
-        raise click.BadParameter("choose from %s" % ", ".join(CELLS), param_hint="--cells")
+        raise click.BadParameter("choose from %s" % ", ".join(cell_list.host_cells()),
+                                 param_hint="--cells")
     pythons = {}
     for cell in chosen:
         kind = cell.split("-")[0]

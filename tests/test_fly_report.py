@@ -42,7 +42,7 @@ def test_every_cell_flies_at_the_same_generation(tmp_path):
     assert "--controller pid --until-flies" in (out / "commands.txt").read_text()
     report = run_module("ev.reporting.fly_report", out, "--json")
     assert report.returncode == 0, report.stderr
-    rows = {short(r["cell"]): r for r in json.loads(report.stdout)}
+    rows = {short(r["cell"]): r for r in json.loads(report.stdout)["rows"]}
     files = first_round_files(out)
     assert set(rows) == {"cpython-numpy", "cpython-specialized", "cpython-vectorized"}
     for cell, row in rows.items():
@@ -108,7 +108,7 @@ def test_a_fly_folder_of_rounds_gives_seconds_to_fly_over_rounds(tmp_path):
                                           flies=g == 1)) + "\n")
     result = run_module("ev.reporting.fly_report", tmp_path, "--json")
     assert result.returncode == 0, result.stderr
-    (row,) = json.loads(result.stdout)
+    (row,) = json.loads(result.stdout)["rows"]
     assert row["rounds"] == 3 and row["generations"] == 2
     # seconds to fly 3.0, 4.0, 3.2: the median and its repeat range over the rounds
     low, high = repeat_range([3.0, 4.0, 3.2])

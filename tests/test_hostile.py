@@ -94,14 +94,14 @@ def test_two_runs_in_one_file_and_a_cut_line_are_reported_apart(tmp_path):
     second = run_module("ev.main", "-n", 8, "-g", 2, "--seed", 2, "--results", results)
     assert second.returncode == 0, second.stderr
     lines = results.read_text().splitlines()
-    assert lines[4].startswith('{"type": "generation"') and lines[4].endswith("gener")
-    assert json.loads(lines[5])["type"] == "run"  # the new run starts on a line of its own
+    assert lines[5].startswith('{"type": "generation"') and lines[5].endswith("gener")
+    assert json.loads(lines[6])["type"] == "run"  # the new run starts on a line of its own
     report = run_module("ev.reporting.report", tmp_path, "--json")
     assert report.returncode == 0, report.stderr
-    rows = json.loads(report.stdout)
+    rows = json.loads(report.stdout)["rows"]
     assert sorted(r["generations"] for r in rows) == [2, 3]
     assert len(set(r["cell"] for r in rows)) == 2
-    assert "line 5" in report.stderr or ":5:" in report.stderr
+    assert "line 6" in report.stderr or ":6:" in report.stderr
 
 
 def test_generation_records_name_their_run(tmp_path):

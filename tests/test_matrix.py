@@ -361,44 +361,30 @@ def test_the_recording_starts_where_the_timed_runs_end_record_says(tmp_path):
     assert ends.end_of(str(tmp_path / "missing.r3.jsonl")) is None
 
 
-class Provided(object):
-    """What ev.pythons.names gives for a name: an interpreter in a Debian root."""
-
-    def __init__(self, label, python, why=None):
-        self.label, self.python, self.suite = label, python, "sid"
-        self.env, self.why = {"PYTHON_JIT": "0"}, why
-
-    def missing(self):
-        return self.why
-
-    def argv(self, args=(), cwd=None):
-        return ["env", "EV_ENTERED=" + cwd, self.python] + list(args)
-
-
-def test_names_that_ev_pythons_provides_plug_in(tmp_path):
-    """The matrix asks ev.pythons for any name it does not know (a stand-in provider here:
-    the real one needs Debian roots), and runs what it gets through its argv prefix."""
-    import types
-    from ev.cli import interpreters
-    roots = types.SimpleNamespace(CHECKOUT=ROOT, root_of=lambda suite: "/roots/" + suite,
-                                  inside_path=lambda path: "/ev" + path)
-    catalogue = {"cpython9.9": Provided("cpython9.9", "/venvs/cpython9.9/bin/python",
-                                        why="cpython9.9 is not provisioned: run ev pythons add"),
-                 "ready": Provided("ready", sys.executable)}
-    names = types.SimpleNamespace(roots=roots, expand=lambda token: [catalogue[token]])
-    missing, = interpreters.from_provider("cpython9.9", names)
-    assert missing.why_missing.startswith("cpython9.9 is not provisioned")
-    assert missing.record()["root"] == "/roots/sid" and missing.label == "cpython9.9"
-    ready, = interpreters.from_provider("ready", names)
-    assert ready.why_missing is None and ready.label == interpreters.label_of(ready.about)
+def test_names_that_ev_pythons_provides_plug_in(tmp_path, monkeypatch):
+    """An interpreter in a Debian root (stand-in roots here: the real ones need debootstrap)
+    is asked what it is through its argv prefix, labelled by its answer, keeps the name it
+    was given for --cells, and one that is not provisioned says what to run."""
+    from ev.pythons import names, roots
+    from ev.pythons.interpreters import Interpreter, label_of
+    monkeypatch.setattr(roots, "enter_prefix", lambda suite, env, cwd: ["env", "EV_ENTERED=" + cwd])
+    monkeypatch.setattr(roots, "root_of", lambda suite: "/roots/" + suite)
+    monkeypatch.setattr(roots, "inside_path", lambda path: "/ev" + path)
+    monkeypatch.setattr(roots, "is_ready", lambda suite: True)
+    given = Interpreter("ready", sys.executable, "sid", {"PYTHON_JIT": "0"}, "sid root",
+                        workdir=ROOT)
+    ready = names.asked(given)
+    assert ready.missing() is None and ready.label == label_of(ready.about)
+    assert ready.name == "ready"
     assert ready.argv(["-V"]) == ["env", "EV_ENTERED=" + ROOT, sys.executable, "-V"]
     assert ready.path("/x/y.jsonl") == "/ev/x/y.jsonl" and ready.env == {"PYTHON_JIT": "0"}
     assert "in the Debian root /roots/sid: PYTHON_JIT=0 " in ready.display(["-m", "ev.main"])
     chosen = cells.select([ready], "benchmark", "ready-specialized")   # the name given works
     assert [cell.label for cell in chosen] == [ready.label + "-specialized"]
-    names.expand = lambda token: (_ for _ in ()).throw(ValueError("unknown interpreter 'x'"))
-    with pytest.raises(interpreters.InterpreterError):
-        interpreters.from_provider("x", names)
+    monkeypatch.setattr(roots, "is_ready", lambda suite: False)
+    missing = names.asked(given._replace(label="cpython9.9"))
+    assert missing.missing().startswith("cpython9.9 is not provisioned")
+    assert missing.record()["root"] == "/roots/sid" and missing.label == "cpython9.9"
 
 
 def test_a_root_interpreter_is_provisioned_or_found_ready_before_the_cells(tmp_path):

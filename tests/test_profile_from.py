@@ -112,7 +112,8 @@ def recorded_folder(folder, cell, profile_from, entry):
     assert timed.returncode == 0 and recorded.returncode == 0, recorded.stderr
     (folder / (cell + ".recorded.log")).write_text(recorded.stdout + recorded.stderr)
     if entry is not None:
-        (folder / "matrix.json").write_text(json.dumps({"recordings": [entry]}))
+        (folder / "matrix.json").write_text(json.dumps({"format": "ev-matrix", "version": 1,
+                                                        "runs": [], "recordings": [entry]}))
 
 
 @pytest.mark.parametrize("profile_from, entry, covers", [

@@ -3,8 +3,10 @@ import json
 
 import pytest
 
-from benchmarks.profiler_weight import distortions, markdown, with_overheads
-from ev.pythons.interpreters import venv_python
+import sys
+
+from benchmarks.profiler_weight import distortions, markdown, why_not, with_overheads
+from ev.pythons.interpreters import ROOT, venv_python
 
 
 def test_a_cell_runs_plain_under_vmprof_and_under_cprofile(run):
@@ -44,3 +46,14 @@ def test_an_unknown_cell_is_one_line(run):
     assert result.returncode == 2
     assert "unknown cell cpython-fortran" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_cell_that_cannot_run_is_not_available(tmp_path, monkeypatch):
+    """The probe asks the interpreter itself: a numba that fails to import (as a half-done
+    install does) makes the numba cell "not available", with the interpreter's reason."""
+    (tmp_path / "numba.py").write_text("raise ImportError('a broken numba')\n")
+    monkeypatch.setenv("PYTHONPATH", "%s:%s" % (tmp_path, ROOT))
+    why = why_not(sys.executable, "numba")
+    assert why.startswith("not available: ") and ("broken" in why or "PyPy" in why), why
+    assert why_not(sys.executable, "specialized") is None
+    assert why_not(sys.executable, "fortran").startswith("not available: usage:")

@@ -36,7 +36,9 @@ def test_a_path_is_labelled_by_what_it_answers():
 
 
 def test_host_is_the_set_up_venvs(host_is_this):
-    assert [i.python for i in names.parse("host")] == [os.path.abspath(sys.executable)]
+    found = names.parse("host")
+    assert [i.python for i in found] == [os.path.abspath(sys.executable), None]
+    assert found[1].label == "pypy" and "no pypy venv" in found[1].missing()
     assert names.parse(this_label())[0].python == os.path.abspath(sys.executable)
 
 
@@ -51,7 +53,7 @@ def test_a_provided_name_runs_in_its_suites_root_with_its_switches():
 
 def test_all_is_the_host_then_every_provided_name_each_once(host_is_this):
     labels = [i.label for i in names.parse("all,host,cpython3.15")]
-    assert labels == [this_label()] + [entry.name for entry in catalogue.PROVIDED]
+    assert labels == [this_label(), "pypy"] + [entry.name for entry in catalogue.PROVIDED]
 
 
 def test_two_different_pythons_that_answer_alike_keep_apart(tmp_path):
@@ -64,7 +66,6 @@ def test_two_different_pythons_that_answer_alike_keep_apart(tmp_path):
 def test_an_unprovisioned_name_says_what_to_run(monkeypatch, tmp_path):
     monkeypatch.setenv("EV_ROOTS", str(tmp_path))
     interpreter = names.parse("pypy8.0")[0]
-    assert not interpreter.ready
     assert interpreter.missing() == ("pypy8.0 is not provisioned: run "
                                      "`python -m ev.pythons add sid`")
 
@@ -88,12 +89,17 @@ def test_refused_in_one_line(tmp_path, make, said):
     assert said in message and "\n" not in message
 
 
-def test_host_without_venvs_is_refused(monkeypatch):
-    monkeypatch.setenv("EV_CPYTHON_PY", "/nonexistent/cpython")
-    monkeypatch.setenv("EV_PYPY_PY", "/nonexistent/pypy")
+def test_host_without_venvs_says_why_each_cannot_run(monkeypatch):
+    """A missing venv is an interpreter that says why (the matrix reports its cells as not
+    run); ev run by hand on CPython stands for the CPython venv."""
     monkeypatch.setattr(names, "venv_python", lambda kind: None)
-    with pytest.raises(names.InterpreterError, match="^host: the set-up's venvs"):
-        names.parse("host")
+    monkeypatch.setenv("EV_PYPY_MISSING", "the set-up found no pypy3")
+    cpython, pypy = names.parse("host")
+    assert pypy.python is None and pypy.missing() == "the set-up found no pypy3"
+    if sys.implementation.name == "cpython":
+        assert cpython.python == os.path.abspath(sys.executable) and not cpython.missing()
+    else:
+        assert cpython.label == "cpython" and "no cpython venv" in cpython.missing()
 
 
 def test_the_command_refuses_in_one_line(tmp_path):

@@ -90,7 +90,7 @@ def test_interrupted_then_resumed_from_the_step_it_stopped_in(world):
     first = Recorder(stop_at="--wheel-dir /wheels/.incoming-cpython3.15")
     with pytest.raises(KeyboardInterrupt):
         provision.Provisioner("sid", say=said.append, run=first, describe=describe).add()
-    assert not roots.is_ready("sid") and not names.provided("pypy8.0").ready
+    assert not roots.is_ready("sid") and names.provided("pypy8.0").missing()
     assert os.path.exists(os.path.join(roots.root_of("sid"), "etc", "os-release"))
     assert any("venv /venvs/cpython3.15" in " ".join(c) for c in first.inside)
 
@@ -102,7 +102,7 @@ def test_interrupted_then_resumed_from_the_step_it_stopped_in(world):
     assert redone[0] == "rm -rf /wheels/.incoming-cpython3.15", "the half-done step from its start"
     assert "--wheel-dir /wheels/.incoming-cpython3.15" in redone[1]
     assert any("/venvs/pypy8.0/bin/python -m pip install" in c for c in redone)
-    assert roots.is_ready("sid") and names.provided("pypy8.0").ready
+    assert roots.is_ready("sid") and not names.provided("pypy8.0").missing()
     assert set(record["interpreters"]) == set(catalogue.names_of("sid"))
     assert set(record["step_seconds"]) == {name for name, _ in provision.Provisioner("sid").steps()}
     assert any(line.startswith("sid: wheels-pypy8.0 done in ") for line in said)

@@ -10,7 +10,7 @@ from conftest import ROOT, run_module
 from ev.pythons import catalogue, jit_state, names, probe
 from test_cli import fitness_lines
 
-READY = [entry.name for entry in catalogue.PROVIDED if names.provided(entry.name).ready]
+READY = [entry.name for entry in catalogue.PROVIDED if not names.provided(entry.name).missing()]
 ARGS = ["-m", "ev.main", "-n", "100", "-g", "3", "--seed", "42"]
 needs_a_root = pytest.mark.skipif(not READY, reason="no Debian root cached (python -m ev.pythons "
                                                     "add sid|trixie makes one)")

@@ -110,4 +110,4 @@ def test_the_report_reads_old_files(tmp_path, path, controllers):
     shutil.copy(str(path), str(tmp_path / path.name))
     result = run_module("ev.reporting.report", tmp_path, "--json", "--no-plots")
     assert result.returncode == 0, result.stderr
-    assert sorted(row["controller"] for row in json.loads(result.stdout)) == sorted(controllers)
+    assert sorted(row["controller"] for row in json.loads(result.stdout)["rows"]) == sorted(controllers)

@@ -31,7 +31,7 @@ def folder(tmp_path):
 def test_table_has_medians_without_the_first_generation_and_speedups(run, folder):
     result = run("ev.reporting.report", folder, "--json")
     assert result.returncode == 0, result.stderr
-    rows = dict((r["cell"], r) for r in json.loads(result.stdout))
+    rows = dict((r["cell"], r) for r in json.loads(result.stdout)["rows"])
     numpy, fast = rows["cpython-numpy"], rows["pypy-specialized"]
     assert numpy["median_seconds"] == 3.0 and numpy["first_seconds"] == 5.0
     assert (numpy["min_seconds"], numpy["max_seconds"]) == (2.0, 4.0)
@@ -57,7 +57,7 @@ def test_markdown_report_and_plots_are_written(run, folder):
 def test_cells_that_did_different_work_are_flagged(run, folder):
     write_cell(str(folder), "cpython-specialized", "cpython", "specialized",
                [1.0, 1.0], [100.0, 91.0])
-    rows = dict((r["cell"], r) for r in json.loads(run("ev.reporting.report", folder, "--json").stdout))
+    rows = dict((r["cell"], r) for r in json.loads(run("ev.reporting.report", folder, "--json").stdout)["rows"])
     assert rows["cpython-specialized"]["same_work"] is False
     assert "NO: different results" in run("ev.reporting.report", folder, "--no-plots").stdout
 
@@ -68,7 +68,7 @@ def test_a_corrupt_line_is_reported_and_the_rest_still_counts(run, folder):
     result = run("ev.reporting.report", folder, "--json")
     assert result.returncode == 0
     assert "cpython-numpy.jsonl:6" in result.stderr and "Traceback" not in result.stderr
-    assert len(json.loads(result.stdout)) == 2
+    assert len(json.loads(result.stdout)["rows"]) == 2
 
 
 def test_an_empty_folder_is_a_one_line_error(run, tmp_path):
@@ -130,7 +130,7 @@ def test_every_cell_is_measured_against_the_c_cell(run, tmp_path):
         assert result.returncode == 0, result.stderr
     result = run("ev.reporting.report", tmp_path, "--json")
     assert result.returncode == 0, result.stderr
-    rows = dict((r["cell"], r) for r in json.loads(result.stdout))
+    rows = dict((r["cell"], r) for r in json.loads(result.stdout)["rows"])
     c, python = rows["c"], rows[[name for name in rows if name != "c"][0]]
 
     def generations(name):
@@ -162,7 +162,7 @@ def test_the_ga_share_is_also_given_for_each_half_of_a_run(run, tmp_path):
     shares = [(g["seconds"] - g["evaluation_seconds"]) / g["seconds"] for g in steady]
     result = run("ev.reporting.report", tmp_path, "--json")
     assert result.returncode == 0, result.stderr
-    row = [r for r in json.loads(result.stdout) if r["cell"] != "c"][0]
+    row = [r for r in json.loads(result.stdout)["rows"] if r["cell"] != "c"][0]
     (first, early), (later, late) = row["ga_share_halves"]
     assert (first, later) == (1, 4)
     assert early == pytest.approx(sorted(shares[:3])[1])

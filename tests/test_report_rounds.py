@@ -19,7 +19,7 @@ NUMPY, UNROLLED = "cpython3.11-numpy", "cpython3.11-specialized"
 def report_json(folder):
     result = run_module("ev.reporting.report", folder, "--json")
     assert result.returncode == 0, result.stderr
-    return dict((r["cell"], r) for r in json.loads(result.stdout))
+    return dict((r["cell"], r) for r in json.loads(result.stdout)["rows"])
 
 
 def report_text(folder, *args):
@@ -244,7 +244,7 @@ def test_a_damaged_matrix_json_is_a_warning_and_the_files_still_count(disagreein
     result = run_module("ev.reporting.report", disagreeing, "--json")
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "matrix.json: not readable as JSON" in result.stderr
-    rows = dict((r["cell"], r) for r in json.loads(result.stdout))
+    rows = dict((r["cell"], r) for r in json.loads(result.stdout)["rows"])
     assert rows[UNROLLED]["rounds"] == 5 and rows[UNROLLED]["noisy"] is True
 
 

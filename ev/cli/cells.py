@@ -8,21 +8,15 @@ aliases on the command line: ``cpython-numpy``, ``pypy-specialized``, and ``c`` 
 CPython's C cell, as the matrix has always been spelled."""
 import collections
 
+from ev.backends.cell_list import NOT_RECORDED, variants_of as implementation_variants
 from ev.model import controllers
 from ev.runner.plan import Plan
 
 TASKS = ("benchmark", "fly")
 FLY_CONTROLLER = controllers.PID     # what the fly task evolves
 
-# What each implementation runs: the C cell is the same evaluation in C, driven by the same
-# Python GA on CPython (cffi); numba and the vectorized creature are CPython cells.
-VARIANTS = {"cpython": ("numpy", "specialized", "vectorized", "numba", "c"),
-            "pypy": ("numpy", "specialized")}
-OTHER_VARIANTS = ("numpy", "specialized")
-
-# Seen on CPython 3.11: 1 of 2 recordings died of SIGSEGV while numba compiled (vmprof 0.6.0
-# and C -> Python transitions, see the README).
-NOT_RECORDED = {"numba": "vmprof crashes CPython inside numba's compiler"}
+# Which variants each implementation runs, and which are not recorded: ev.backends.cell_list.
+__all__ = ["NOT_RECORDED"]
 
 
 class Cell(collections.namedtuple("Cell", "label interpreter variant")):
@@ -50,7 +44,7 @@ class CellError(ValueError):
 
 
 def variants_of(interpreter):
-    return VARIANTS.get(interpreter.implementation, OTHER_VARIANTS)
+    return implementation_variants(interpreter.implementation)
 
 
 def all_cells(interpreters):

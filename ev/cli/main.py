@@ -177,7 +177,8 @@ def start(options):
     evaluation = workers.evaluation(executor, options.workers, options.start_method, variant,
                                     options.controller, shape, chosen.evaluate_all)
     run = records.RunRecord.new(variant, options.population, seed, options.generations, shape,
-                                sys.argv, controller=options.controller)
+                                sys.argv, controller=options.controller,
+                                profile_from=options.profile_from if options.profile else None)
     if stored and stored.last_generation() is not None:
         try:
             universe, first = resumed_universe(stored, evaluation.evaluate_all)

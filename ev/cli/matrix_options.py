@@ -18,7 +18,8 @@ import sys
 
 import click
 
-from ev.cli import cells as cells_module, interpreters as interpreters_module
+from ev.cli import cells as cells_module
+from ev.pythons import names as interpreters_module
 from ev.common import capacity
 from ev.model import controllers
 from ev.pythons.interpreters import ROOT, venv_python

@@ -10,7 +10,7 @@ read from its records (ev.runner.ends), never from what it printed."""
 import os
 import time
 
-from ev.cli import cells as cells_module, recording
+from ev.cli import cells as cells_module, recording, variants
 from ev.cli.matrix_options import DEFAULT_ROUNDS, MAX_ROUNDS, SLICE_MIN_GENERATIONS
 from ev.common import machine
 from ev.runner import children, ends, noise
@@ -76,13 +76,10 @@ class MatrixRun(object):
 
     def unavailable(self, cell):
         """Why the cell's interpreter cannot run its variant (no numba, no C build), or
-        None: asked of the interpreter itself (python -m ev.cli.variants)."""
+        None: asked of the interpreter itself (ev.cli.variants)."""
         interpreter = cell.interpreter
-        status, said = children.quiet(interpreter.argv(["-m", "ev.cli.variants", cell.variant]),
-                                      interpreter.environ(), self.settings.checkout)
-        if status == 0:
-            return None
-        return said.splitlines()[-1] if said else "ev.cli.variants exited with status %d" % status
+        return variants.ask(interpreter.argv(), cell.variant, interpreter.environ(),
+                            self.settings.checkout)
 
     def run_round(self, round_number):
         """The machine's fixed workload timed, then every cell once, in rotating order."""

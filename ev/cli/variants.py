@@ -4,6 +4,7 @@ cannot.  The matrix run asks each interpreter this before it runs a cell, and re
 answer of a cell that cannot run.  (A module apart from the registry: run as __main__, the
 registry would be a second copy that plugins do not register into.)"""
 import platform
+import subprocess
 import sys
 
 import click
@@ -19,6 +20,22 @@ def why_not(name):
     except VariantUnavailable as error:
         return str(error)
     return None
+
+
+def ask(argv, variant, env=None, cwd=None):
+    """Why the interpreter of ``argv`` (its command, e.g. [python]) cannot run ``variant``,
+    asked of that interpreter itself (``-m ev.cli.variants``), or None when it can.  An
+    interpreter that cannot even answer (no ev, not a Python) cannot run it either."""
+    try:
+        done = subprocess.run(list(argv) + ["-m", "ev.cli.variants", variant], env=env,
+                              cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, universal_newlines=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return str(error).strip().splitlines()[0]
+    if done.returncode == 0:
+        return None
+    said = done.stdout.strip().splitlines()
+    return said[-1] if said else "ev.cli.variants exited with status %d" % done.returncode
 
 
 def answer(names):

@@ -1,12 +1,12 @@
 """Interpreters as data: ``cpython3.11,pypy7.3.11,cpython3.14-jit,/path/to/python,all,host``
-turned into Interpreter values (label, how to run it, which Debian suite provides it), and every
-wrong name refused in one line (InterpreterError)."""
+turned into ev.pythons.interpreters.Interpreter values (label, how to run it, which Debian suite
+provides it, what it said it is), and every wrong name refused in one line (InterpreterError)."""
 import collections
 import os
-import subprocess
+import sys
 
 from ev.pythons import catalogue, probe, roots
-from ev.pythons.interpreters import venv_python
+from ev.pythons.interpreters import Interpreter, contract, label_of, venv_python
 
 HOST_KINDS = ("cpython", "pypy")
 
@@ -15,66 +15,32 @@ class InterpreterError(ValueError):
     """A name or path ev cannot run; str() is one line for the user."""
 
 
-class Interpreter(collections.namedtuple("Interpreter", "label python suite env where")):
-    """One runnable interpreter.  label: the cell's name ("cpython3.14-jit"); python: its
-    executable (a host path, or a path inside the suite's root); suite: the Debian suite whose
-    root runs it, None for the host; env: variables it runs with (PYTHON_JIT); where: host/path/
-    the root, for messages."""
-
-    def argv(self, args=(), cwd=None):
-        """The whole command that runs ``python ARGS`` (in the root: through unshare + chroot,
-        the checkout at /ev, the working directory ``cwd`` (default: this one) mapped there)."""
-        if self.suite is None:
-            return [self.python] + list(args)
-        return roots.enter_prefix(self.suite, self.env, cwd) + [self.python] + list(args)
-
-    def run(self, args, cwd=None, **options):
-        """subprocess.run of ``python ARGS`` from ``cwd`` (in a root: mapped to /ev/...)."""
-        return subprocess.run(self.argv(args, cwd), env=self.environ(), cwd=cwd, **options)
-
-    def path(self, host_path):
-        """A host file's path as this interpreter sees it: itself on the host, /ev/... in a root
-        (ValueError for a path outside the checkout, which a root cannot see)."""
-        if self.suite is None:
-            return host_path
-        return roots.inside_path(host_path)
-
-    def environ(self, base=None):
-        """The environment to start it with (os.environ plus its own variables)."""
-        merged = dict(os.environ if base is None else base)
-        merged.update(self.env)
-        return merged
-
-    @property
-    def ready(self):
-        return self.suite is None or roots.is_ready(self.suite)
-
-    def missing(self):
-        """None, or one line saying what to run to have it."""
-        if self.ready:
-            return None
-        return "%s is not provisioned: run `python -m ev.pythons add %s`" % (self.label, self.suite)
-
-
 def provided(name):
-    """The interpreter ``name`` of the catalogue (provisioned or not)."""
+    """The interpreter ``name`` of the catalogue (provisioned or not); its commands run from
+    the checkout (mounted at /ev in its root)."""
     entry = catalogue.BY_NAME[name]
     return Interpreter(name, "/venvs/%s/bin/python" % entry.venv, entry.suite, dict(entry.env),
-                       "%s root" % entry.suite)
+                       "%s root" % entry.suite, workdir=roots.CHECKOUT)
+
+
+def host(kind):
+    """The set-up's venv of ``kind`` (EV_CPYTHON_PY / EV_PYPY_PY, else .venv/KIND); when it
+    is missing, an Interpreter labelled by the kind alone that says why (EV_PYPY_MISSING: the
+    set-up's reason).  Run by hand without the set-up, this CPython stands for the CPython
+    venv."""
+    why = os.environ.get("EV_%s_MISSING" % kind.upper())   # the set-up's reason
+    python = None if why else venv_python(kind)
+    if python:
+        return from_path(python, where="host")
+    if not why and kind == "cpython" and sys.implementation.name == "cpython":
+        return from_path(sys.executable, where="host")
+    why = why or "no %s venv (.venv/%s): run ./run_all.sh, which sets it up" % (kind, kind)
+    return Interpreter(kind, None, None, {}, "host", why_missing=why)
 
 
 def host_interpreters():
-    """The set-up's two venvs (.venv/cpython, .venv/pypy, or EV_CPYTHON_PY / EV_PYPY_PY), each
-    labelled by what it says it is."""
-    found = []
-    for kind in HOST_KINDS:
-        python = venv_python(kind)
-        if python:
-            found.append(from_path(python, where="host"))
-    if not found:
-        raise InterpreterError("host: the set-up's venvs (.venv/cpython, .venv/pypy) do not exist; "
-                               "run the set-up or give paths")
-    return found
+    """The set-up's two venvs, each labelled by what it says it is (a missing one says why)."""
+    return [host(kind) for kind in HOST_KINDS]
 
 
 def executable(path):
@@ -96,8 +62,10 @@ def from_path(path, where="path"):
     try:
         about = probe.describe_argv([python, "-c", probe.CODE], timeout=60)
     except probe.NotPython as error:
-        raise InterpreterError("%s: %s" % (path, error))
-    return Interpreter(probe.label(about), python, None, {}, where)
+        said = str(error)
+        raise InterpreterError(said if said.startswith(path) else "%s: %s" % (path, said))
+    about = contract(about)
+    return Interpreter(label_of(about), python, None, {}, where, about=about)
 
 
 def looks_like_path(token):
@@ -114,13 +82,24 @@ def tokens(text):
 
 
 def parse(text):
-    """Interpreters from a comma-separated list, in order, each once.  Names: host, all, the
-    catalogue's (cpython3.13 ... pypy8.0), the host venvs' labels (cpython3.11, pypy7.3.11),
-    or a path to any python."""
+    """Interpreters from a comma-separated list (default: host), in order, each once, each
+    asked what it is (``Interpreter.asked``).  Names: host (the two venvs), cpython / pypy (one
+    of them), all, the catalogue's (cpython3.13 ... pypy8.0), the host venvs' labels
+    (cpython3.11, pypy7.3.11), or a path to any python.  A missing host venv or an
+    unprovisioned root is an interpreter that says why, not an error."""
     chosen = []
-    for token in tokens(text):
+    for token in tokens("host" if text is None else text):
         chosen.extend(expand(token))
-    return unique(chosen)
+    return unique([asked(interpreter) for interpreter in chosen])
+
+
+def asked(interpreter):
+    """The interpreter asked what it is; a provided one is labelled by its answer
+    (pypy8.0.1), the name it was given kept (pypy8.0)."""
+    found = interpreter.asked()
+    if found.suite is None or not found.about:
+        return found
+    return found._replace(label=label_of(found.about), name=interpreter.label)
 
 
 def expand(token):
@@ -128,22 +107,16 @@ def expand(token):
         return [from_path(token)]
     if token == "host":
         return host_interpreters()
+    if token in HOST_KINDS:
+        return [host(token)]
     if token == "all":
         return host_interpreters() + [provided(entry.name) for entry in catalogue.PROVIDED]
     if token in catalogue.BY_NAME:
         return [provided(token)]
-    if token.startswith(HOST_KINDS):
-        for interpreter in host_or_none():
-            if interpreter.label == token:
-                return [interpreter]
+    for interpreter in host_interpreters():
+        if interpreter.label == token:
+            return [interpreter]
     raise InterpreterError("unknown interpreter %r: %s" % (token, known_names()))
-
-
-def host_or_none():
-    try:
-        return host_interpreters()
-    except InterpreterError:
-        return []
 
 
 def help_text():
@@ -151,7 +124,8 @@ def help_text():
     return ("comma-separated: host (the set-up's CPython and PyPy venvs), all (host and every "
             "name below), a path to any python, or a name ev provides in a Debian root "
             "(python -m ev.pythons add SUITE): " + ", ".join(
-                "%s (%s)" % (entry.name, entry.suite) for entry in catalogue.PROVIDED))
+                "%s (%s)" % (entry.name, entry.suite) for entry in catalogue.PROVIDED)
+            + "; also cpython, pypy (one host venv).")
 
 
 def known_names():
@@ -159,11 +133,12 @@ def known_names():
             ", ".join(entry.name for entry in catalogue.PROVIDED))
 
 
-def unique(interpreters, key=None):
-    """Each interpreter once (the same ``key``: by default the same executable, suite and
-    settings); two different ones with the same label get #2, #3 on it.  Works on any
-    namedtuple with a ``label``."""
-    key = key or (lambda i: (i.python, i.suite, tuple(sorted(i.env.items()))))
+def unique(interpreters):
+    """Each interpreter once (the same executable path, root, settings and label: a symlink
+    is another interpreter, as a venv's python is not its base's); two different ones with
+    the same label get #2, #3 on it."""
+    def key(i):
+        return (i.python, i.suite, tuple(sorted(i.env.items())), i.label)
     seen, labels, kept = set(), collections.Counter(), []
     for interpreter in interpreters:
         if key(interpreter) in seen:

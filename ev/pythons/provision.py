@@ -13,7 +13,6 @@ last: only then is the root taken for complete."""
 import contextlib
 import fcntl
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -113,8 +112,7 @@ class Provisioner:
 
     def stale(self, name):
         try:
-            with open(self.stamp_path(name)) as handle:
-                return json.load(handle).get("inputs") != self.inputs(name)
+            return roots.STEP_STAMP.load(self.stamp_path(name)).get("inputs") != self.inputs(name)
         except (OSError, ValueError):
             return True
 
@@ -165,8 +163,8 @@ class Provisioner:
         if name == "bootstrap" and not os.path.isdir(self.root):
             raise ProvisionError("bootstrap left no root at %s" % self.root)
         os.makedirs(os.path.dirname(self.stamp_path(name)), exist_ok=True)
-        write_json(self.stamp_path(name), {"seconds": self.times.get(name),
-                                           "inputs": self.inputs(name)})
+        write_json(self.stamp_path(name), roots.STEP_STAMP, {"seconds": self.times.get(name),
+                                                             "inputs": self.inputs(name)})
 
     def bootstrap(self):
         """debootstrap into .SUITE.partial-XXXX beside the root; renamed into place when whole."""
@@ -239,7 +237,7 @@ class Provisioner:
         steps = {name: json_seconds(self.stamp_path(name)) for name, _ in self.steps()}
         record = {"suite": self.suite, "interpreters": found, "step_seconds": steps,
                   "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        write_json(os.path.join(self.root, roots.READY), record)
+        write_json(os.path.join(self.root, roots.READY), roots.ROOT_READY, record)
         self.say("%s: ready (%s)" % (self.suite, ", ".join(
             "%s = %s" % (name, about["version"]) for name, about in found.items())))
         return record
@@ -289,13 +287,13 @@ def run_logged(argv, log):
                                 done.returncode, log))
 
 
-def write_json(path, data):
-    atomic.write_text(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+def write_json(path, form, data):
+    """``data`` as a file of ``form`` (ev.common.formats), written whole or not at all."""
+    atomic.write_text(path, form.dumps(data, indent=1, sort_keys=True) + "\n")
 
 
 def json_seconds(path):
     try:
-        with open(path) as handle:
-            return json.load(handle).get("seconds")
+        return roots.STEP_STAMP.load(path).get("seconds")
     except (OSError, ValueError):
         return None

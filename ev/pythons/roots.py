@@ -15,10 +15,20 @@ import os
 import shutil
 import subprocess
 
+from ev.common.formats import Format
+
 CHECKOUT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 INSIDE = "/ev"                       # the checkout, as the root sees it
 STATE = ".ev"                        # the provisioner's stamps and records inside a root
 READY = os.path.join(STATE, "ready.json")
+# The provisioner's files in a root, each named and versioned (ev.common.formats).  History:
+# 1 - ready.json {"suite", "interpreters", "step_seconds", "finished"}, a step's stamp
+#     {"seconds", "inputs"}; before their names (ev at 6b10243) the same objects without
+#     "format" and "version".
+ROOT_READY = Format("ev-root-ready", 1, unversioned=lambda data: data
+                    if isinstance(data, dict) else None)
+STEP_STAMP = Format("ev-root-step", 1, unversioned=lambda data: data
+                    if isinstance(data, dict) else None)
 
 # Run "$@" in ROOT with /proc and the checkout mounted, from directory CWD, with env ENV...:
 #   sh -c SCRIPT ev-root ROOT CHECKOUT CWD VAR=VALUE... -- COMMAND...
@@ -48,8 +58,8 @@ def ready_record(suite):
     """What the provisioner recorded when the root was finished (versions, step times), or None."""
     try:
         with open(os.path.join(root_of(suite), READY)) as handle:
-            return json.load(handle)
-    except (OSError, ValueError):
+            return ROOT_READY.read(json.load(handle), handle.name)
+    except (OSError, ValueError):   # UnknownFormat included: the root is then not ours to read
         return None
 
 

@@ -5,18 +5,32 @@ Reads the records of ``./run_all.sh --task fly`` (every cell ran ``ev.cli.main -
 cell, the generations, evaluations and seconds of evolution until the first flying
 controller.  Same seed, same work: every cell must fly at the same generation with the same
 best fitness, and the report says whether they did.
+
+The ``--json`` document's format history ("format": "ev-fly-report", "version"; ``read_json``
+reads every version):
+
+    1 - {"format", "version", "rows": [one object per cell]}.  Before it had a name (ev
+        at commit 6b10243 and earlier) the document was the bare list of rows.
 """
-import json
 import os
 import sys
 
 import click
 
 from ev.common.stats import REPEAT_RULE, Interval, few_rounds_note
-from ev.reporting.load import group_cells, load_folder
-from ev.reporting.output import check_replaceable, draw, fmt, plural, warn, write_report
+from ev.reporting.load import group_cells
+from ev.reporting.output import (check_replaceable, draw, fmt, plural, read_folder,
+                                 rows_format, warn, write_report)
 from ev.reporting.same_work import close
 from ev.reporting.words import ratio_text
+
+
+FLY_REPORT = rows_format("ev-fly-report")
+
+
+def read_json(path):
+    """The rows of an ``ev fly-report --json`` document saved to ``path``, of any version."""
+    return FLY_REPORT.load(path)["rows"]
 
 
 def first_flight(run):
@@ -239,7 +253,7 @@ def bounds(row):
 def main(folder, as_json, no_plots):
     """Seconds and generations to the first flying PID controller, per cell of a
     `./run_all.sh --task fly` run."""
-    found = load_folder(folder)
+    found = read_folder(folder)
     warn(found.problems)
     runs = [r for r in found.runs if r["generations"]]
     if not runs:
@@ -249,7 +263,7 @@ def main(folder, as_json, no_plots):
     rows = [cell_row(cell) for cell in group_cells(runs).values()]
     add_ratios(rows)
     if as_json:
-        click.echo(json.dumps(rows, indent=1))
+        click.echo(FLY_REPORT.dumps({"rows": rows}, indent=1))
         return
     path = os.path.join(folder, "fly_report.md")
     check_replaceable(path)

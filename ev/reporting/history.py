@@ -1,13 +1,25 @@
 """python -m ev.reporting.history RUN.db [--json] [--plot F.png]: the story of a stored run -- what ran
 where, best and average fitness per generation, and the lineage of the best creature back to
-generation 0, with the mutation that made each ancestor."""
-import json
+generation 0, with the mutation that made each ancestor.
+
+The ``--json`` document's format history ("format": "ev-history", "version"; ``HISTORY.load``
+reads every version):
+
+    1 - {"format", "version", "store", "run" (the run record), "generations", "best",
+        "lineage"}.  Before it had a name (ev at commit 6b10243 and earlier) the same
+        object without "format" and "version".
+"""
 import math
 
 import click
 
 from ev.common import atomic
+from ev.common.formats import Format
 from ev.store.sqlite import Store, StoreError
+
+
+HISTORY = Format("ev-history", 1, unversioned=lambda data: data
+                 if isinstance(data, dict) and "run" in data and "lineage" in data else None)
 
 
 def history(store):
@@ -22,7 +34,7 @@ def history(store):
 
 
 def to_json(data):
-    return json.dumps(dict(data, run=data["run"].to_json()), indent=1)
+    return HISTORY.dumps(dict(data, run=data["run"].to_json()), indent=1)
 
 
 def render(data):

@@ -7,10 +7,10 @@ Both read into the same thing: a ``Folder`` of runs, one per cell-round.
 """
 import collections
 import glob
-import json
 import os
 import re
 
+from ev.store import matrix_json
 from ev.store.records import END, RUN, read_records
 
 LIMIT = "c"   # the variant every other is measured against: the same evaluation in C
@@ -60,22 +60,19 @@ def load_folder(folder):
 
 def read_matrix(folder, problems):
     """matrix.json as a dict, or None when there is none; a damaged one is a problem and
-    the folder is read by its files instead."""
-    path = os.path.join(folder, "matrix.json")
+    the folder is read by its files instead; one of a version this ev does not know raises
+    UnknownFormat (ev.store.matrix_json)."""
+    path = os.path.join(folder, matrix_json.NAME)
     if not os.path.exists(path):
         return None
     try:
-        with open(path) as source:
-            matrix = json.load(source)
-    except (OSError, ValueError) as error:
-        problems.append("%s: not readable as JSON (%s); reading the *.jsonl files instead"
-                        % (path, getattr(error, "strerror", None) or error))
-        return None
-    if not isinstance(matrix, dict) or matrix.get("format") != "ev-matrix" or \
-            not isinstance(matrix.get("runs"), list):
-        problems.append("%s: not an ev-matrix file; reading the *.jsonl files instead" % path)
-        return None
-    return matrix
+        return matrix_json.read(path)
+    except OSError as error:
+        problems.append("%s: not readable (%s); reading the *.jsonl files instead"
+                        % (path, error.strerror or error))
+    except matrix_json.NotAMatrix as error:
+        problems.append("%s; reading the *.jsonl files instead" % error)
+    return None
 
 
 def runs_of_matrix(folder, matrix, problems):

@@ -3,6 +3,8 @@ number formatting, warnings about skipped lines, and writing the markdown whole.
 import click
 
 from ev.common import atomic
+from ev.common.formats import Format, UnknownFormat
+from ev.reporting.load import load_folder
 
 MAX_WARNINGS = 20  # problems listed one by one; the rest are counted
 
@@ -21,6 +23,22 @@ def warn(problems, limit=MAX_WARNINGS):
         click.echo("warning: %s (skipped)" % problem, err=True)
     if len(problems) > limit:
         click.echo("warning: ... and %d more" % (len(problems) - limit), err=True)
+
+
+def read_folder(path):
+    """The results folder at ``path`` (ev.reporting.load), or one line and exit 1 when its
+    matrix.json is of a version this ev does not know."""
+    try:
+        return load_folder(path)
+    except UnknownFormat as error:
+        raise click.ClickException(str(error))
+
+
+def rows_format(name):
+    """The format of a report's ``--json`` document, {"rows": [...]} (version 1); a document
+    from before the format had a name was the bare list of rows."""
+    return Format(name, 1, unversioned=lambda data: {"rows": data}
+                  if isinstance(data, list) else None)
 
 
 def problem_lines(problems, limit=MAX_WARNINGS):

@@ -7,29 +7,40 @@ cell (steady state, median over rounds, spread); the processors ev.reporting.rat
 rounds) and ev.reporting.same_work add to the rows; the renderers are ev.reporting.table
 (markdown, with ev.reporting.reading, ev.reporting.across and ev.reporting.machine), this
 module's ``--json``, ev.reporting.plots and ev.reporting.pyperf_suite.
+
+The ``--json`` document's format history ("format": "ev-report", "version"; ``read_json``
+reads every version):
+
+    1 - {"format", "version", "rows": [one object per cell]}.  Before it had a name (ev
+        at commit 6b10243 and earlier) the document was the bare list of rows.
 """
-import json
 import os
 import sys
 
 import click
 
 from ev.reporting import headline, machine, model, ratios, table
-from ev.reporting.load import load_folder
-from ev.reporting.output import check_replaceable, draw, warn, write_report
+from ev.reporting.output import (check_replaceable, draw, read_folder, rows_format, warn,
+                                 write_report)
 from ev.reporting.same_work import add_same_work_checks
 
 PRIVATE = ("best_by_generation", "_rounds_best")   # in the rows, not in the JSON
+REPORT = rows_format("ev-report")
 
 
 def build(path):
     """(folder, rows, baseline row): the folder read and every processor applied."""
-    folder = load_folder(path)
+    folder = read_folder(path)
     rows = model.rows_of(folder)
     order = [i.get("label") for i in folder.listed("interpreters")]
     base, _ = ratios.add_ratios(rows, order)
     add_same_work_checks(rows)
     return folder, rows, base
+
+
+def read_json(path):
+    """The rows of an ``ev report --json`` document saved to ``path``, of any version."""
+    return REPORT.load(path)["rows"]
 
 
 def as_json(folder, rows):
@@ -61,7 +72,7 @@ def main(folder, json_out, no_plots, headline_only, pyperf_file):
     if pyperf_file:
         write_pyperf(found, rows, pyperf_file)
     if json_out:
-        click.echo(json.dumps(as_json(found, rows), indent=1))
+        click.echo(REPORT.dumps({"rows": as_json(found, rows)}, indent=1))
         return
     path = os.path.join(folder, "report.md")
     check_replaceable(path)

@@ -1,12 +1,19 @@
 """python -m ev.reporting.show BEST.json|RUN.db [--json] [--random-environments N] [--seed S] [--plot F.png]:
-replay a saved creature, measure its step responses, and say whether it flies."""
-import json
+replay a saved creature, measure its step responses, and say whether it flies.
+
+The ``--json`` document's format history ("format": "ev-flight-check", "version";
+``FLIGHT_CHECK.load`` reads every version):
+
+    1 - {"format", "version", "environments", "flies", "total_fitness", "gains"}.  Before it
+        had a name (ev at commit 6b10243 and earlier) the same object without the first two.
+"""
 import math
 import sys
 
 import click
 
 from ev.common import atomic
+from ev.common.formats import Format
 from ev.model.fitness import ENVIRONMENTS
 from ev.model.replay import assess, random_environments
 from ev.common.rng import Rng
@@ -14,6 +21,10 @@ from ev.model import controllers
 from ev.store.creature_files import NotACreature, load_creature
 from ev.store.sqlite import StoreError, best_creature, is_store
 from ev.model.step_response import flies
+
+
+FLIGHT_CHECK = Format("ev-flight-check", 1, unversioned=lambda data: data
+                      if isinstance(data, dict) and "environments" in data else None)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,9 +55,9 @@ def main(best, as_json, unseen, seed, plot):
                 for r in rows[:len(ENVIRONMENTS)])
     gains = controllers.of(creature).named_genome(creature)   # None: a matrix
     if as_json:
-        click.echo(json.dumps({"environments": rows, "flies": verdict,
-                               "total_fitness": total if math.isfinite(total) else None,
-                               "gains": gains}, indent=1))
+        click.echo(FLIGHT_CHECK.dumps({"environments": rows, "flies": verdict,
+                                       "total_fitness": total if math.isfinite(total) else None,
+                                       "gains": gains}, indent=1))
     else:
         click.echo(render(rows, total, gains, verdict, unseen))
     failed = not math.isfinite(total)

@@ -49,18 +49,6 @@ def run(argv, env, cwd, log_path, stops, show=False, watch=None):
     return exit_status(status), time.perf_counter() - began
 
 
-def quiet(argv, env, cwd, timeout=300):
-    """Run a short helper (availability checks); return (status, output)."""
-    try:
-        done = subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              timeout=timeout, universal_newlines=True,
-                              start_new_session=True)   # Ctrl-C is the runner's to handle
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return 1, str(error).strip().splitlines()[0]
-    return done.returncode, done.stdout.strip()
-
-
 class Warm(object):
     """A child kept alive between slices (ev.cli.serve on the other side)."""
 

@@ -10,7 +10,8 @@ Format history ("format" in each record; none before format 2):
 
     3 - the end record (type "end"): why the run ended (budget, flew, never-flew,
         interrupted, failed), its exit status, and its steady state's first generation
-        and median, so that no reader parses the run's printed lines for them
+        and median, so that no reader parses the run's printed lines for them; the run
+        record's "profile_from" (a recorded run: the first generation its profile holds)
     2 - the "format" key (ev after the layers of issue 23); nothing else changed
     1 - no "format" key.  Over its life it gained keys that older files lack:
         "run" ids on both records (2026-11-23; before, a generation belonged to the run
@@ -139,23 +140,25 @@ class RunRecord(Record):
     argv: Optional[list] = None
     executable: Optional[str] = None
     pypy_version: Optional[str] = None
+    profile_from: Optional[int] = None          # a recorded run: its profile's first generation
     extra: dict = dataclasses.field(default_factory=dict)
     format: int = FORMAT                        # the format it was read from
 
     TYPE = RUN
     REQUIRED = ("implementation", "version", "variant", "population", "seed")
     NUMBERS = {"population": int, "seed": int}
-    OMITTED = ("run", "gains", "pypy_version")
+    OMITTED = ("run", "gains", "pypy_version", "profile_from")
 
     @classmethod
     def new(cls, variant, population, seed, generations, shape, argv,
-            controller=controllers.DEFAULT):
-        """The record of a run starting now, here."""
+            controller=controllers.DEFAULT, profile_from=None):
+        """The record of a run starting now, here (``profile_from``: recorded from that
+        generation on, or None: not recorded)."""
         fields = dict(interpreter(), **machine())
         fields.update(controllers.get(controller).run_fields())
         return cls(variant=variant, population=population, seed=seed,
                    generations=generations, shape=dict(shape._asdict()), argv=list(argv),
-                   run=uuid.uuid4().hex[:12], controller=controller,
+                   run=uuid.uuid4().hex[:12], controller=controller, profile_from=profile_from,
                    started=datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
                    **fields)
 

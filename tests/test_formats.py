@@ -1,0 +1,72 @@
+"""Every JSON document ev writes carries a format name and version (ev.common.formats); an old
+file of each kind still reads, and one of an unknown version is refused in one line, exit 1.
+The old files are main_6b10243/ (fixtures/README.md): written by ev before those names."""
+import json
+import pathlib
+import shutil
+
+import pytest
+
+from conftest import run_module
+from ev.common.formats import UnknownFormat
+from ev.reporting import fly_report, history, report, show
+from ev.store import matrix_json
+
+OLD = pathlib.Path(__file__).parent / "fixtures" / "main_6b10243"
+FORMATS = [(report.REPORT, "report.json"), (fly_report.FLY_REPORT, "fly_report.json"),
+           (history.HISTORY, "history.json"), (show.FLIGHT_CHECK, "show.json"),
+           (matrix_json.MATRIX, "matrix/matrix.json")]
+
+
+@pytest.mark.parametrize("form, name", FORMATS)
+def test_an_old_file_of_each_format_still_reads(form, name):
+    data = form.load(str(OLD / name))
+    assert (data["format"], data["version"]) == (form.name, 1)
+
+
+@pytest.mark.parametrize("form, name", FORMATS)
+def test_an_unknown_version_is_refused_in_one_line(tmp_path, form, name):
+    data = form.read(json.loads((OLD / name).read_text()))
+    path = tmp_path / "newer.json"
+    path.write_text(json.dumps(dict(data, version=form.version + 1)))
+    with pytest.raises(UnknownFormat) as refused:
+        form.load(str(path))
+    assert "version %d" % (form.version + 1) in str(refused.value)
+    assert "\n" not in str(refused.value)
+    with pytest.raises(UnknownFormat):
+        form.read({"format": "something-else", "version": 1})
+
+
+def old_folder(tmp_path, name):
+    folder = tmp_path / name
+    shutil.copytree(str(OLD / name), str(folder))
+    return folder
+
+
+def test_an_old_matrix_folder_renders_the_same_report(tmp_path):
+    folder = old_folder(tmp_path, "matrix")
+    done = run_module("ev.reporting.report", folder, "--no-plots")
+    assert done.returncode == 0, done.stderr
+    assert (folder / "report.md").read_text() == (OLD / "report.md").read_text()
+    rows = json.loads(run_module("ev.reporting.report", folder, "--json").stdout)
+    assert report.REPORT.read(rows)["rows"] == report.read_json(str(OLD / "report.json"))
+
+
+def test_an_old_fly_folder_renders_the_same_report(tmp_path):
+    folder = old_folder(tmp_path, "fly")
+    done = run_module("ev.reporting.fly_report", folder, "--no-plots")
+    assert done.returncode == 0, done.stderr
+    assert (folder / "fly_report.md").read_text() == (OLD / "fly_report.md").read_text()
+    rows = json.loads(run_module("ev.reporting.fly_report", folder, "--json").stdout)
+    assert rows["rows"] == fly_report.read_json(str(OLD / "fly_report.json"))
+
+
+@pytest.mark.parametrize("module", ["ev.reporting.report", "ev.reporting.fly_report"])
+def test_a_matrix_json_of_an_unknown_version_is_one_line_and_exit_1(tmp_path, module):
+    folder = old_folder(tmp_path, "fly")
+    data = json.loads((folder / "matrix.json").read_text())
+    (folder / "matrix.json").write_text(json.dumps(dict(data, version=99)))
+    done = run_module(module, folder)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "Error: %s: ev-matrix version 99; this ev reads versions 1" % (folder / "matrix.json")]
