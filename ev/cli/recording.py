@@ -1,9 +1,10 @@
 """``ev matrix --profile``: each cell once more, recording (a vmprof profile, and on PyPy a JIT
 log), then the reports of traces/ on what was recorded.
 
-A recorded run is never timed: vmprof's sampling and the JIT log disturb it, so it writes no
-results the report reads (``CELL.recorded.log`` keeps what it printed, from which
-traces.recording_cost reads what recording cost).  It runs after the last round, cell after
+A recorded run is never timed: vmprof's sampling and the JIT log disturb it, so the report
+never reads its records (``CELL.recorded.jsonl``, from which ev.reporting.recordings reads
+which generations its profile covers and what recording cost; ``CELL.recorded.log`` keeps
+what it printed, for a person).  It runs after the last round, cell after
 cell, and it runs the generations of a fresh process of the cell (with --fresh, those of
 every round; with warm processes, those of the cell's first slice, its warm-up included), so
 it records the same work.  matrix.json's ``recordings`` name the round whose timed run it
@@ -20,6 +21,7 @@ import os
 from ev.cli import cells as cells_module
 from ev.runner import children, ends
 from ev.runner.plan import Plan
+from ev.reporting.recordings import RECORDED_RECORDS
 from ev.runner.signals import stopped_by_signal
 
 TRACES_HTML = "traces.html"
@@ -57,7 +59,9 @@ def record_cell(run, cell):
     plan = run.plans[cell.label]
     if not settings.fresh and end.get("generations"):
         plan = Plan(end["generations"], None, None, None)
-    args = cells_module.command(cell, settings, plan) + ["--profile", interpreter.path(prof)]
+    records = os.path.join(folder, RECORDED_RECORDS % cell.label)
+    args = cells_module.command(cell, settings, plan) + [
+        "--profile", interpreter.path(prof), "--results", interpreter.path(records)]
     if steady is not None:
         args += ["--profile-from", steady]
     if interpreter.implementation == "pypy":
@@ -75,7 +79,7 @@ def record_cell(run, cell):
     if status != 0:
         run.status.line("recording %s failed: %s" % (cell.label, last_line(log)))
         run.failures.append("recording of %s (see %s)" % (cell.label, log))
-        for path in (prof, jitlog):
+        for path in (prof, jitlog, records):
             if os.path.exists(path):
                 os.replace(path, path + ".incomplete")
         return

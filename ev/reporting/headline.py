@@ -88,7 +88,9 @@ def lines(folder, rows, base):
 
 def width(found):
     half = relative_half_width(found)
-    return "?" if half is None else "%.0f%%" % (100 * half)
+    if half is None:
+        return "?"
+    return "%.0f%%" % (100 * half) if half < 10 else "over 1000%"
 
 
 def why(folder):

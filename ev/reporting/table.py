@@ -26,7 +26,11 @@ def markdown(folder, rows, base, written=()):
 
 
 def headline_lines(folder, rows, base):
-    """The headline (ev.reporting.headline) first, as a paragraph of its own."""
+    """The headline (ev.reporting.headline) first, as a paragraph of its own: in a folder
+    of the runner's (matrix.json says how its processes ran); an older folder's report reads
+    as it always did."""
+    if "processes" not in (folder.matrix or {}):
+        return []
     found = headline.lines(folder, rows, base)
     return [found[0]] + ["- " + line.strip() for line in found[1:]] + [""] if found else []
 
