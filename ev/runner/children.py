@@ -72,14 +72,28 @@ class Warm(object):
         try:
             self.process.stdin.write((json.dumps(command) + "\n").encode())
             self.process.stdin.flush()
-            answer = self.process.stdout.readline()
+            answered = self.answer()
         except (BrokenPipeError, OSError):
-            answer = b""
+            answered = False
         finally:
             stops.child = None
-        if not answer:
+        if not answered:
             self.finish()
         return self.status, time.perf_counter() - began
+
+    def answer(self):
+        """Wait for the slice's answer; True when it came, False when the child ended.  A
+        line that is not the answer (something a wrapper such as chroot printed on its
+        standard output) goes to the log."""
+        for line in iter(self.process.stdout.readline, b""):
+            try:
+                if json.loads(line.decode()).get("type") == "slice":
+                    return True
+            except (ValueError, UnicodeDecodeError, AttributeError):
+                pass
+            self.log.write(line)
+            self.log.flush()
+        return False
 
     def finish(self, timeout=60):
         """End the child (its input closed: it exits 0 between slices); return its status."""

@@ -2,6 +2,7 @@
 finished results are printed, one line each; piped or in CI, plain lines only, without
 control characters, and no status line."""
 import os
+import shutil
 import sys
 
 
@@ -10,6 +11,12 @@ def live_wanted(stream):
     if os.environ.get("CI") or os.environ.get("EV_PLAIN") or os.environ.get("TERM") == "dumb":
         return False
     return hasattr(stream, "isatty") and stream.isatty()
+
+
+def size():
+    """(columns, lines) of the terminal; one that says 0 (as some do): 100 x 24."""
+    found = shutil.get_terminal_size((100, 24))
+    return found.columns or 100, found.lines or 24
 
 
 class Status(object):
@@ -27,8 +34,8 @@ class Status(object):
                 tqdm = None
             if tqdm is not None:
                 tqdm.tqdm.monitor_interval = 0     # no thread of its own while cells run
-                self.bar = tqdm.tqdm(total=0, bar_format="{desc}", file=self.stream,
-                                     leave=False, dynamic_ncols=True)
+                self.bar = tqdm.tqdm(total=None, bar_format="{desc}", file=self.stream,
+                                     leave=False, ncols=size()[0], nrows=size()[1])
                 self._write = tqdm.tqdm.write
 
     @property
