@@ -189,7 +189,7 @@ def test_a_piped_matrix_prints_plain_lines_one_per_cell_round(tmp_path):
     rounds = [line for line in lines if line.startswith("round ")]
     assert len(rounds) == 6 and all("s/gen" in line for line in rounds)
     after = lines[lines.index("=== report") + 1:]
-    assert after[0].startswith("Headline (3 rounds") and after[1].startswith("  speed-up: ")
+    assert after[0].startswith("Headline (2 rounds after the warm-up") and after[1].startswith("  speed-up: ")
     assert any("varied +-" in line for line in after)
     assert after[-1] == "results in %s" % out and "report written to" in after[-4]
     assert len(lines) <= 20

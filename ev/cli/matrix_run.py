@@ -34,7 +34,8 @@ class MatrixRun(object):
         self.failures = []
         self.cells, self.plans, self.warm, self.shown = [], {}, {}, {}
         self.done = {}          # generations each cell has run
-        self.rounds = Rounds(fixed=settings.rounds, minimum=DEFAULT_ROUNDS,
+        warmup = 0 if settings.fresh else 1     # a warm run's first round is its warm-up
+        self.rounds = Rounds(fixed=settings.rounds, minimum=DEFAULT_ROUNDS + warmup,
                              cap_seconds=60 * settings.max_minutes, maximum=MAX_ROUNDS)
 
     def run(self):
@@ -103,8 +104,7 @@ class MatrixRun(object):
         self.matrix.run(cell=cell.label, round=round_number, position=position,
                         file=os.path.basename(results), log=os.path.basename(log),
                         command=argv, exit=status, wall_seconds=round(wall, 3),
-                        **({"warm": True} if round_number > 1 and not self.settings.fresh
-                           else {}))
+                        **self.slice_flags(round_number))
         end = ends.end_of(results)
         if not self.completed(status, end):
             self.failures.append("cell %s round %d (ev.main exited with status %d, see %s)"
@@ -113,6 +113,13 @@ class MatrixRun(object):
         if round_number == 1:
             self.plan_later_rounds(cell, plan, results, end)
         self.status.line(round_line(cell, round_number, end, status))
+
+    def slice_flags(self, round_number):
+        """matrix.json's flags of a warm cell's slice: the first is the process's warm-up
+        (counted in no figure over rounds), the later ones continue a process (warm)."""
+        if self.settings.fresh:
+            return {}
+        return {"warmup": True} if round_number == 1 else {"warm": True}
 
     def fresh(self, cell, plan, results, round_number):
         """A fresh process for the cell-round: (status, wall, log, argv)."""
@@ -218,6 +225,7 @@ def round_line(cell, round_number, end, status):
     rate = end.get("steady_median")
     said = "%.4g s/gen" % rate if rate else "no steady generation"
     reason = end.get("reason")
-    return "round %d  %s: %s, %d generations%s" % (
-        round_number, cell.label, said, end.get("generations", 0),
+    count = end.get("generations", 0)
+    return "round %d  %s: %s, %d generation%s%s" % (
+        round_number, cell.label, said, count, "" if count == 1 else "s",
         "" if reason == "budget" else " (%s)" % reason)

@@ -1,5 +1,5 @@
-"""The headline of a matrix report, what a reader wants first: the fastest cell's speed-up
-over the baseline with its repeat range, its evaluation's distance to C, how much the machine
+"""The headline of a matrix report, what a reader wants first: the speed-up of the fastest cell
+that runs its evaluation as Python (not C, not numba) over the baseline, with its repeat range, its evaluation's distance to C, how much the machine
 itself moved during the run, what was noisy, and which figures did not reach the precision
 the run aimed for (ev.common.stats.PRECISION_TARGET), and why.
 
@@ -14,15 +14,22 @@ from ev.reporting.words import ratio_text
 
 Figure = collections.namedtuple("Figure", "name text interval")
 
-SLICES = ("Each cell ran as one warm process, the cells in short alternating slices; a ratio "
-          "is taken slice by slice within a round, so a slow phase of the machine hits both "
+SLICES = ("Each cell ran as one warm process, the cells in short alternating slices, the "
+          "first slice its warm-up (counted in no figure over rounds); a ratio is taken slice "
+          "by slice within a round, so a slow phase of the machine hits both "
           "sides of it, and a range widens when neighbouring rounds are alike "
           "(docs/report.md, \"How the headline is measured\").")
 
 
+# Variants whose evaluation is compiled machine code (C through cffi, numba's LLVM): they
+# measure a compiler, not an interpreter, so the headline's cell is the fastest of the others.
+COMPILED = (LIMIT, "numba")
+
+
 def figures(rows, base):
-    """The headline figures (Figure: name, sentence, Interval), [] without a baseline."""
-    timed = [r for r in rows if r["median_seconds"] and r["variant"] != LIMIT]
+    """The headline figures (Figure: name, sentence, Interval), [] without a baseline: the
+    fastest cell that runs its evaluation as Python, against the baseline and against C."""
+    timed = [r for r in rows if r["median_seconds"] and r["variant"] not in COMPILED]
     if base is None or not timed:
         return []
     fastest = min(timed, key=lambda r: r["median_seconds"])
@@ -41,7 +48,12 @@ def figures(rows, base):
 
 def interval(row, key):
     return Interval.of(row[key], row[key + "_low"], row[key + "_high"], "rounds",
-                       repeats=row["rounds"])
+                       repeats=counted_rounds(row))
+
+
+def counted_rounds(row):
+    """The rounds a figure over rounds counts: all but a warm process's warm-up slice."""
+    return sum(1 for r in row["by_round"] if not r.get("warmup")) or row["rounds"]
 
 
 def text(row, key):
@@ -64,10 +76,12 @@ def lines(folder, rows, base):
     found = figures(rows, base)
     if not found:
         return []
-    rounds = max(r["rounds"] for r in rows)
-    said = ["Headline (%s):" % ("%d rounds; in brackets the 99%% repeat range" % rounds
-                                if rounds > 1 else "1 round; in brackets the lowest-highest "
-                                "its steady generations allow: nothing was repeated")]
+    rounds = max(counted_rounds(r) for r in rows)
+    warm = (folder.matrix or {}).get("processes") == "warm"
+    said = ["Headline (%s):" % ("%d rounds%s; in brackets the 99%% repeat range" % (
+        rounds, " after the warm-up" if warm else "") if rounds > 1 else
+        "1 round; in brackets the lowest-highest its steady generations allow: nothing was "
+        "repeated")]
     said += ["  %s: %s." % (f.name, f.text) for f in found]
     noise = machine_noise(folder)
     if noise:

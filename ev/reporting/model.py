@@ -1,6 +1,8 @@
 """A report's model: one row per cell, its figures per round and over rounds.
 
-Per round: the steady-state generations (ev.common.stats.steady_start), their median seconds
+A warm process's first slice (its warm-up, ``warmup`` in matrix.json) keeps its warm-up
+figures but counts in no figure over rounds: the later slices repeat its steady state, it does
+not.  Per round: the steady-state generations (ev.common.stats.steady_start), their median seconds
 and evaluation seconds, and the warm-up (seconds until steady).  Per cell: the median over
 rounds of each round's steady median, with its interval (the repeat range of
 ev.common.stats.REPEAT_RULE; with a single round, the lowest-highest of that round's steady
@@ -46,7 +48,14 @@ def implementation_name(implementation):
 
 
 def round_figures(run):
-    """One cell-round's figures."""
+    """One cell-round's figures (``warmup``: True only for a warm process's first slice)."""
+    figures = plain_round_figures(run)
+    if run.get("warmup"):
+        figures["warmup"] = True
+    return figures
+
+
+def plain_round_figures(run):
     gens = run["generations"]
     seconds = [g["seconds"] for g in gens]
     evaluation = [g.get("evaluation_seconds") for g in gens]
@@ -101,10 +110,11 @@ def cell_row(name, runs, interpreter, entry=None):
     generations_planned, budget = planned(entry or {}, first)
     rounds = [round_figures(r) for r in runs]
     timed = [r for r in rounds if r["median_seconds"] is not None]
-    steady = [s for r in timed for s in r["steady_seconds"]]
-    seconds = interval(timed, "median_seconds", steady)
-    evaluation = interval(timed, "median_evaluation_seconds",
-                          [e for r in timed for e in r["steady_evaluation"]])
+    counted = [r for r in timed if not r.get("warmup")] or timed
+    steady = [s for r in counted for s in r["steady_seconds"]]
+    seconds = interval(counted, "median_seconds", steady)
+    evaluation = interval(counted, "median_evaluation_seconds",
+                          [e for r in counted for e in r["steady_evaluation"]])
     return {
         "cell": name,
         "interpreter": "%s %s" % (first["implementation"], first["version"]),

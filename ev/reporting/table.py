@@ -13,7 +13,9 @@ SAME_WORK = {None: "-", True: "yes", False: "**NO: different results**"}
 
 def markdown(folder, rows, base, written=()):
     """The whole report.  ``written``: the plot files drawn for it (only those are linked)."""
-    lines = headline_lines(folder, rows, base) + run_line(rows) + machine.lines(folder, rows)
+    warm = (folder.matrix or {}).get("processes") == "warm"
+    lines = headline_lines(folder, rows, base) + run_line(rows, warm)
+    lines += machine.lines(folder, rows)
     lines += header(base) + [
         table_row(r) for r in rows]
     lines += ["| %s | not run: %s |%s" % (name, why, " |" * 13) for name, why in folder.skipped]
@@ -35,14 +37,19 @@ def headline_lines(folder, rows, base):
     return [found[0]] + ["- " + line.strip() for line in found[1:]] + [""] if found else []
 
 
-def run_line(rows):
+def run_line(rows, warm=False):
     """What was run: population, rounds, generations, seed (as the cells' records say)."""
     def values(key):
         return ", ".join(str(v) for v in sorted(set(r[key] for r in rows), key=str))
     planned = sorted(set(r["generations_planned"] or r["generations"] for r in rows))
     rounds = sorted(set(r["rounds"] for r in rows))
     budgets = sorted(set(r["budget_seconds"] for r in rows if r["budget_seconds"]))
-    if budgets:
+    if budgets and warm:
+        length = ("one warm process per cell: a first slice of %s s of evolution (its warm-up), "
+                  "then slices of %s" % (" / ".join("%g" % b for b in budgets), plural(
+                      "%d-%d" % (planned[0], planned[-1]) if len(planned) > 1 else planned[0],
+                      "generation")))
+    elif budgets:
         length = ("a time budget of %s s of evolution per cell in round 1, whose generations "
                   "every later round repeats: %s" % (" / ".join("%g" % b for b in budgets),
                                                      plural("%d-%d" % (planned[0], planned[-1])

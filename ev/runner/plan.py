@@ -65,8 +65,11 @@ class Rounds(object):
         return time.monotonic() - self.began
 
     def finished(self, round_seconds):
+        """A round ended after ``round_seconds``.  The first round (every cell's warm-up)
+        says little of the next ones: once a later round is known, the longest of those
+        is what the next round is expected to take."""
         self.done += 1
-        self.longest = max(self.longest, round_seconds)
+        self.longest = round_seconds if self.done == 2 else max(self.longest, round_seconds)
 
     def left(self):
         """Seconds left before the cap (None: a fixed number of rounds)."""
