@@ -62,8 +62,9 @@ def plan_text(settings):
     if settings.rounds:
         rounds = "%d rounds" % settings.rounds
     else:
-        rounds = ("at least %d rounds, more until the headline is within +-10%% or %g min "
-                  "have passed" % (matrix_options.DEFAULT_ROUNDS, settings.max_minutes))
+        rounds = ("%sat least %d rounds, more until the headline is within +-10%% or %g min "
+                  "have passed" % ("" if settings.fresh else "a warm-up round, then ",
+                                   matrix_options.DEFAULT_ROUNDS, settings.max_minutes))
     return "%d cells, %s, %s; generation lines in each cell's log%s" % (
         len(settings.cells), how, rounds, "" if settings.verbose else " (--verbose shows them)")
 

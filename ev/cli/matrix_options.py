@@ -54,7 +54,7 @@ venv's label, a path to any python, or a name ev.pythons provides.
 \b
 Length: each cell is a warm process, run in slices round after round: its first slice runs
 --seconds of evolution (at least --min-generations, at most --generations), its later ones
-about --slice-seconds.  Rounds: at least 5, more while the headline's repeat ranges are
+about --slice-seconds.  Rounds: a warm-up, then at least 5, more while the repeat ranges are
 wider than +-10% and --max-minutes allows; --rounds N runs N.  --generations alone gives
 every slice that many.  pypy-numpy runs --slow-generations, then 1 a slice.  --fresh: a
 fresh process per cell-round, the later rounds repeating the first's generations.
@@ -129,8 +129,9 @@ def options(function):
                           "most --generations)."),
         click.option("-r", "--rounds", type=click.IntRange(min=1), default=None,
                      help="Rounds, exactly: each runs every cell once, in rotating order "
-                          "[default: at least %d, more while the headline is less precise "
-                          "than +-10%% and --max-minutes allows; for --task fly %d]."
+                          "[default: a warm-up round, then at least %d, more while the "
+                          "headline is less precise than +-10%% and --max-minutes allows; "
+                          "for --task fly %d]."
                           % (DEFAULT_ROUNDS, DEFAULT_FLY_ROUNDS)),
         click.option("--max-minutes", type=click.FloatRange(min=0, min_open=True),
                      default=DEFAULT_MAX_MINUTES, show_default=True,
