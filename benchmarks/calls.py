@@ -15,7 +15,13 @@ import click
 from benchmarks.call_table import decompositions, markdown, with_net
 from benchmarks.call_timer import benchmark_name
 from benchmarks.call_cases import CASES
+from ev.common.formats import UnknownFormat, object_format
 from ev.pythons.interpreters import ROOT, default_interpreters, last_line
+
+# The --json document (read back by --report).  History: 1 - {"format", "version",
+# "pyperf_options", "interpreters"}; before it had a name (6b10243) the same object without
+# the first two.
+CALLS = object_format("ev-calls", "interpreters")
 
 
 def fail_line(done, python):
@@ -104,10 +110,12 @@ def interpreter_label(suite):
 def read_saved(stream):
     """The interpreters' results of a --json output; a one-line error for anything else."""
     try:
-        saved = json.load(stream)
+        saved = CALLS.read(json.load(stream), stream.name)
         results = saved["interpreters"]
         values = values_per_process(saved.get("pyperf_options", []))
         results = [dict(r, records=with_net(r["records"])) for r in results]
+    except UnknownFormat as error:
+        raise click.ClickException(str(error))
     except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         raise click.ClickException("%s is not a benchmarks.calls --json output" % stream.name)
     refuse_spreadless(values)
@@ -153,7 +161,7 @@ def main(pythons, as_json, saved, processes, values, min_time, warmups):
         results.append({"python": python, "label": label, "records": records,
                         "run_steps": decompositions(records)})
     if as_json:
-        click.echo(json.dumps({"pyperf_options": options, "interpreters": results}, indent=1))
+        click.echo(CALLS.dumps({"pyperf_options": options, "interpreters": results}, indent=1))
     else:
         click.echo(markdown(results))
 

@@ -21,6 +21,11 @@ def chosen_interpreters(pythons, interpreters):
     except names.InterpreterError as error:
         raise click.BadParameter(str(error), param_hint="--python" if pythons
                                  else "--interpreters")
+    # A study measures the host venvs that exist (the set-up may have found no PyPy).
+    chosen = [i for i in chosen if i.where != "host" or i.python is not None]
+    if not chosen:
+        raise click.ClickException("host: the set-up's venvs (.venv/cpython, .venv/pypy) do "
+                                   "not exist; run the set-up or give paths")
     missing = [i.missing() for i in chosen if i.missing()]
     if missing:
         raise click.ClickException(missing[0])

@@ -24,14 +24,19 @@ import click
 
 from benchmarks.batches import creature_count, full_thrust_batches, record_batches, save
 from benchmarks.choose import chosen_interpreters
+from ev.common.formats import rows_format
 from ev.runner.plan import rotated
 from ev.pythons import names
 from ev.pythons.interpreters import ROOT, last_line
 from ev.common.stats import REPEAT_RULE, Interval, few_rounds_note, median
 
 TOLERANCE = 1e-12
+# The --json document.  History: 1 - {"format", "version", "rows"}; before it had a name
+# (6b10243) the bare list of rows.
+LIMITS = rows_format("ev-limits")
 BATCH = 250   # creatures a generation evaluates (population 500)
-# pypy-numpy takes ~7 s per batch: left out unless asked for.
+# pypy-numpy (every numpy call through cpyext) is by far the slowest per batch
+# (docs/how-far-from-c.md): left out.
 CONTENDERS = {"cpython": ("c", "numba", "vectorized", "specialized", "numpy"),
               "pypy": ("c", "specialized", "lean")}
 
@@ -176,7 +181,7 @@ def main(population, generations, seed, rounds, passes, pythons, interpreters, k
             measured.append(results)
     rows = summarize(measured, creatures)
     if as_json:
-        click.echo(json.dumps(rows, indent=1))
+        click.echo(LIMITS.dumps({"rows": rows}, indent=1))
     else:
         click.echo(markdown(rows, {"creatures": creatures, "seed": seed, "rounds": rounds,
                                    "passes": passes, "batches": kind,

@@ -10,13 +10,13 @@ first flew (what --until-flies waits for: ev.model.replay.flies_and_generalizes;
 checked after each generation, CMA-ES's at each improvement).  Run it on PyPy: the
 evaluations are ev's JIT-compiled flights, pycma's own arithmetic is numpy.
 """
-import json
 import math
 import sys
 import time
 
 import click
 
+from ev.common.formats import rows_format
 from ev.model.fitness import evaluate, evaluate_each
 from ev.model.pid import INITIAL_RANGES, PID_SHAPE, pid_creature_class
 from ev.model.replay import flies_and_generalizes
@@ -25,6 +25,10 @@ from ev.evolution.universe import Universe
 from specialized import creature_class_for
 
 FAILED_FLIGHT = 1e12   # CMA-ES needs a number where ev ranks a failed flight last (inf)
+
+# The --json document.  History: 1 - {"format", "version", "rows"}; before it had a name
+# (6b10243) the bare list of rows.
+PID_VS_CMA = rows_format("ev-pid-vs-cma")
 
 
 def pid_class():
@@ -153,7 +157,7 @@ def main(seeds, population, generations, as_json):
                    "set-up installs it)", err=True)
         sys.exit(1)
     rows = compare(range(1, seeds + 1), population, generations, cma)
-    click.echo(json.dumps(rows, indent=1) if as_json else render(rows))
+    click.echo(PID_VS_CMA.dumps({"rows": rows}, indent=1) if as_json else render(rows))
 
 
 if __name__ == "__main__":

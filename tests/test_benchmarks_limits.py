@@ -23,7 +23,7 @@ def test_the_benchmark_runs_every_contender_of_this_interpreter(run):
     result = run("benchmarks.limits", "-n", 8, "-g", 2, "--rounds", 2, "--python",
                  sys.executable, "--json")
     assert result.returncode == 0, result.stderr
-    rows = dict((r["contender"], r) for r in json.loads(result.stdout))
+    rows = dict((r["contender"], r) for r in json.loads(result.stdout)["rows"])
     prefix = "pypy-" if IS_PYPY else "cpython-"
     assert prefix + "specialized" in rows and prefix + "c" in rows
     measured = [r for r in rows.values() if "unavailable" not in r]

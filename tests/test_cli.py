@@ -51,7 +51,7 @@ def test_results_and_best_creature_are_written(run, tmp_path):
                  "--results", results, "--save-best", best)
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in results.read_text().splitlines()]
-    assert [r["type"] for r in records] == ["run", "generation", "generation"]
+    assert [r["type"] for r in records] == ["run", "generation", "generation", "end"]
     run_record = records[0]
     assert run_record["variant"] == "numpy" and run_record["seed"] == 5
     assert run_record["implementation"] in ("cpython", "pypy")

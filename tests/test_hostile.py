@@ -299,7 +299,7 @@ def test_a_run_whose_flights_all_fail_writes_json_not_infinity(tmp_path):
 
 
 def test_same_work_compares_like_with_like_and_accepts_two_failed_runs():
-    from ev.reporting.same_work import add_same_work_checks
+    from ev.reporting.same_work import with_same_work
     shape1 = {"inputs": 2, "outputs": 1, "state_vars": 1}
     shape2 = dict(shape1, state_vars=2)
     rows = [{"seed": 1, "population": 8, "shape": shape1, "best_by_generation": [inf, 5.0]}
@@ -307,8 +307,9 @@ def test_same_work_compares_like_with_like_and_accepts_two_failed_runs():
     rows.append({"seed": 1, "population": 8, "shape": shape2, "best_by_generation": [7.0]})
     rows.append({"seed": 1, "population": 8, "shape": shape2, "controller": "pid",
                  "best_by_generation": [9.0]})
-    add_same_work_checks(rows)
-    assert [r["same_work"] for r in rows] == [True, True, None, None]
+    checked = with_same_work(rows)
+    assert [r["same_work"] for r in checked] == [True, True, None, None]
+    assert not any("same_work" in r for r in rows)      # a processor returns new rows
 
 
 def test_a_jit_log_without_backend_counts_says_what_it_analysed(tmp_path):

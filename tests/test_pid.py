@@ -185,7 +185,7 @@ def test_the_cma_benchmark_runs_both_on_the_same_budget_and_fitness():
     pytest.importorskip("cma", reason="pycma is installed by the project's set-up")
     result = run_module("benchmarks.pid_vs_cma", "--seeds", 1, "-n", 8, "-g", 3, "--json")
     assert result.returncode == 0, result.stderr
-    (row,) = json.loads(result.stdout)
+    (row,) = json.loads(result.stdout)["rows"]
     assert row["evaluations"] == 8 + 2 * 4 and row["cma_evaluations"] >= row["evaluations"]
     assert row["cma_evaluations"] < row["evaluations"] + 10   # one CMA population at most
     evolved = run_module("ev.main", "--controller", "pid", "-n", 8, "-g", 3, "--seed", 1)

@@ -5,7 +5,7 @@ import platform
 
 from conftest import run_module
 
-from benchmarks.scaling_model import cores_needed
+from ev.studies.scaling.model import cores_needed
 
 
 def test_amdahl_cores_to_match():

@@ -3,9 +3,8 @@ matrix``, ``ev report``...) with the same help options (-h, --help).
 
 Each subcommand is the module's own click command (``ev evolve`` is ``python -m ev.main``,
 ``ev report`` is ``python -m ev.reporting.report``), imported only when it runs: ``ev --help``
-and ``ev evolve`` do not pay for matplotlib or the trace readers.  The benchmarks
-(``python -m benchmarks.limits`` and the others) stay commands of their own: they are studies
-that import ev, not part of it."""
+and ``ev evolve`` do not pay for matplotlib or the trace readers.  The studies (ev.studies)
+run as ``ev bench NAME``; ``ev bench --list`` says what each answers."""
 import importlib
 import importlib.util
 import sys
@@ -36,6 +35,8 @@ SUBCOMMANDS = (
      "What PyPy's JIT made of the hot loops (ev evolve --jit-log)."),
     ("summary", "traces.summary", "main",
      "One table across a matrix run's recordings (ev matrix --profile)."),
+    ("bench", "ev.studies.bench", "command",
+     "The studies: ev bench --list says what each answers; ev bench NAME runs one."),
     ("pythons", "ev.pythons.__main__", None,
      "Other Pythons from Debian's archive: add, list, remove, which (python -m ev.pythons)."),
 )
@@ -83,9 +84,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
-             epilog="'ev COMMAND --help' says more.  The benchmarks are commands of their "
-                    "own: python -m benchmarks.limits, benchmarks.calls, benchmarks.sweep, "
-                    "benchmarks.profiler_weight, benchmarks.pid_vs_cma.")
+             epilog="'ev COMMAND --help' says more.  'ev bench --list': the studies.")
 @click.version_option(__version__, "--version", prog_name="ev")
 def ev():
     """ev: evolve a quadcopter controller, and measure where Python's time goes on CPython

@@ -61,3 +61,17 @@ class Format(object):
     def dumps(self, data, **options):
         """``data`` stamped, as JSON text (``options``: json.dumps's, e.g. indent)."""
         return json.dumps(self.stamp(data), **options)
+
+
+def rows_format(name):
+    """The format of a report's ``--json`` document, {"rows": [...]} (version 1); a document
+    from before the format had a name was the bare list of rows."""
+    return Format(name, 1, unversioned=lambda data: {"rows": data}
+                  if isinstance(data, list) else None)
+
+
+def object_format(name, key):
+    """The format of a ``--json`` document that was already an object with ``key`` before it
+    had a name (version 1 added only "format" and "version")."""
+    return Format(name, 1, unversioned=lambda data: data
+                  if isinstance(data, dict) and key in data else None)

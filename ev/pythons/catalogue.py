@@ -1,8 +1,8 @@
 """The interpreters ev can provide, as data: which Debian suite has each, where it lives in the
 root, and what it needs.  One table, read by the names parser, the provisioner and ``list``.
 
-Versions are those the suites served on 2026-11-29 (sid moves: a report prints what it ran,
-from ``probe``, never from this table)."""
+The versions are what the suites served when the table was made (docs/pythons.md says when;
+sid moves: a report prints what it ran, from ``probe``, never from this table)."""
 import collections
 
 Provided = collections.namedtuple("Provided", "name suite binary venv env")

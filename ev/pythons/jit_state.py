@@ -9,8 +9,8 @@ Executors are visible on CPython 3.13+ (``_opcode.get_executor`` on ENTER_EXECUT
 instructions).  CPython frees cold or invalidated executors as it runs, so a look at the end
 alone would miss most: a thread looks every ``EV_JIT_EVERY`` seconds (default 2; each look costs
 a walk over the live functions) and every executor seen at any look is counted once.  Still a
-lower bound that varies from run to run: on CPython 3.14 the same seeded run showed 0 executors
-at its end and 0 to 6 with looks every 0.1 s.  Executors
+lower bound that varies from run to run (docs/pythons.md has what looks at the end alone
+missed).  Executors
 of this module's own code are left out.  PyPy: its tracing JIT is always on; what it compiled is in its JIT log (``--jit-log``)."""
 import collections
 import dis

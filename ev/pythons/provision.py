@@ -4,7 +4,8 @@ Step 1, ``bootstrap``: debootstrap (or mmdebstrap --mode=unshare when not root) 
 in a temporary folder beside its final place, which is renamed into place only once debootstrap
 finished; a Ctrl-C or failure leaves only that temporary folder, deleted by the next run.
 Then, per venv, ``venv``, ``wheels`` (every package built or downloaded once into the root's
-wheel cache /wheels: PyPy 8.0's numpy builds from source there in ~8 min) and ``install``
+wheel cache /wheels: PyPy 8.0's numpy builds from source there, docs/pythons.md has how long)
+and ``install``
 (offline, from /wheels) and ``ev`` (the checkout mounted at /ev installed editable: the venv
 imports whichever checkout is mounted there, and sees its entry points).
 Each step leaves a stamp in ROOT/.ev/steps when it succeeded; a run skips stamped steps and

@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 
-from ev.common.formats import Format
+from ev.common.formats import object_format
 
 CHECKOUT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 INSIDE = "/ev"                       # the checkout, as the root sees it
@@ -25,10 +25,8 @@ READY = os.path.join(STATE, "ready.json")
 # 1 - ready.json {"suite", "interpreters", "step_seconds", "finished"}, a step's stamp
 #     {"seconds", "inputs"}; before their names (ev at 6b10243) the same objects without
 #     "format" and "version".
-ROOT_READY = Format("ev-root-ready", 1, unversioned=lambda data: data
-                    if isinstance(data, dict) else None)
-STEP_STAMP = Format("ev-root-step", 1, unversioned=lambda data: data
-                    if isinstance(data, dict) else None)
+ROOT_READY = object_format("ev-root-ready", "interpreters")
+STEP_STAMP = object_format("ev-root-step", "inputs")
 
 # Run "$@" in ROOT with /proc and the checkout mounted, from directory CWD, with env ENV...:
 #   sh -c SCRIPT ev-root ROOT CHECKOUT CWD VAR=VALUE... -- COMMAND...

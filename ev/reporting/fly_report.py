@@ -19,8 +19,9 @@ import click
 
 from ev.common.stats import REPEAT_RULE, Interval, few_rounds_note
 from ev.reporting.load import group_cells
-from ev.reporting.output import (check_replaceable, draw, fmt, plural, read_folder,
-                                 rows_format, warn, write_report)
+from ev.common.formats import rows_format
+from ev.reporting.output import (check_replaceable, draw, fmt, plural, read_folder, warn,
+                                 write_report)
 from ev.reporting.same_work import close
 from ev.reporting.words import ratio_text
 

@@ -14,12 +14,11 @@ import math
 import click
 
 from ev.common import atomic
-from ev.common.formats import Format
+from ev.common.formats import object_format
 from ev.store.sqlite import Store, StoreError
 
 
-HISTORY = Format("ev-history", 1, unversioned=lambda data: data
-                 if isinstance(data, dict) and "run" in data and "lineage" in data else None)
+HISTORY = object_format("ev-history", "lineage")
 
 
 def history(store):

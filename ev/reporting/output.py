@@ -3,7 +3,7 @@ number formatting, warnings about skipped lines, and writing the markdown whole.
 import click
 
 from ev.common import atomic
-from ev.common.formats import Format, UnknownFormat
+from ev.common.formats import UnknownFormat
 from ev.reporting.load import load_folder
 
 MAX_WARNINGS = 20  # problems listed one by one; the rest are counted
@@ -32,13 +32,6 @@ def read_folder(path):
         return load_folder(path)
     except UnknownFormat as error:
         raise click.ClickException(str(error))
-
-
-def rows_format(name):
-    """The format of a report's ``--json`` document, {"rows": [...]} (version 1); a document
-    from before the format had a name was the bare list of rows."""
-    return Format(name, 1, unversioned=lambda data: {"rows": data}
-                  if isinstance(data, list) else None)
 
 
 def problem_lines(problems, limit=MAX_WARNINGS):

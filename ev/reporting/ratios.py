@@ -65,23 +65,30 @@ def order_of(row, interpreters_order):
         interpreters_order)
 
 
-def add_ratios(rows, interpreters_order=()):
-    """speedup (baseline's s/gen over the cell's) and x c for the generation and for the
-    evaluation (the cell's over the c cell's), each with _low and _high; vs_c and
-    evaluation_vs_c keep their older names for x c."""
+def with_ratios(rows, interpreters_order=()):
+    """(new rows, the baseline's, the c cell's): each row with speedup (baseline's s/gen over
+    the cell's) and x c for the generation and for the evaluation (the cell's over the c
+    cell's), each with _low and _high; vs_c and evaluation_vs_c keep their older names for
+    x c.  ``rows`` are left as they were."""
     base = baseline(rows, list(interpreters_order))
     c = limit(rows, base, list(interpreters_order))
-    for row in rows:
-        put(row, "speedup", ratio(base, row) if base and row[SECONDS] else None)
-        put(row, "x_c_generation", ratio(row, c) if c and row[SECONDS] else None)
-        put(row, "x_c_evaluation", ratio(row, c, EVALUATION)
-            if c and row[EVALUATION] and c[EVALUATION] else None)
-        row["vs_c"], row["evaluation_vs_c"] = row["x_c_generation"], row["x_c_evaluation"]
-    return base, c
+    found = [dict(row, **ratios_of(row, base, c)) for row in rows]
+    at = dict((id(old), new) for old, new in zip(rows, found))
+    return found, at.get(id(base)), at.get(id(c))
 
 
-def put(row, name, found):
+def ratios_of(row, base, c):
+    found = {}
+    found.update(named("speedup", ratio(base, row) if base and row[SECONDS] else None))
+    found.update(named("x_c_generation", ratio(row, c) if c and row[SECONDS] else None))
+    found.update(named("x_c_evaluation", ratio(row, c, EVALUATION)
+                       if c and row[EVALUATION] and c[EVALUATION] else None))
+    found["vs_c"], found["evaluation_vs_c"] = found["x_c_generation"], found["x_c_evaluation"]
+    return found
+
+
+def named(name, found):
     found = found if found else None
-    row[name] = found.median if found else None
-    row[name + "_low"] = found.low if found else None
-    row[name + "_high"] = found.high if found else None
+    return {name: found.median if found else None,
+            name + "_low": found.low if found else None,
+            name + "_high": found.high if found else None}

@@ -20,9 +20,9 @@ import sys
 import click
 
 from ev.reporting import headline, machine, model, ratios, table
-from ev.reporting.output import (check_replaceable, draw, read_folder, rows_format, warn,
-                                 write_report)
-from ev.reporting.same_work import add_same_work_checks
+from ev.common.formats import rows_format
+from ev.reporting.output import check_replaceable, draw, read_folder, warn, write_report
+from ev.reporting.same_work import with_same_work
 
 PRIVATE = ("best_by_generation", "_rounds_best")   # in the rows, not in the JSON
 REPORT = rows_format("ev-report")
@@ -33,8 +33,10 @@ def build(path):
     folder = read_folder(path)
     rows = model.rows_of(folder)
     order = [i.get("label") for i in folder.listed("interpreters")]
-    base, _ = ratios.add_ratios(rows, order)
-    add_same_work_checks(rows)
+    rows, base, _ = ratios.with_ratios(rows, order)
+    rows = with_same_work(rows)
+    base = next((row for row in rows if base is not None and row["cell"] == base["cell"]),
+                None)
     return folder, rows, base
 
 

@@ -4,18 +4,19 @@ and controller shape must find the same best fitness at every generation they sh
 SAME_WORK_RTOL = 1e-9   # numpy's BLAS may round the last bits differently
 
 
-def add_same_work_checks(rows):
-    """row["same_work"]: True, False, or None when the row has no peer to compare with (a
-    cell's own rounds are peers too)."""
-    for row in rows:
-        row["same_work"] = None
-        own = [best for best in row.get("_rounds_best", [])[1:] if best]
-        peers = [r["best_by_generation"] for r in rows if r is not row
-                 and same_experiment(r, row) and r["best_by_generation"]] + own
-        if not peers or not row["best_by_generation"]:
-            continue
-        row["same_work"] = all(close(a, b) for peer in peers
-                               for a, b in zip(row["best_by_generation"], peer))
+def with_same_work(rows):
+    """New rows, each with "same_work": True, False, or None when the row has no peer to
+    compare with (a cell's own rounds are peers too); ``rows`` are left as they were."""
+    return [dict(row, same_work=same_work(row, rows)) for row in rows]
+
+
+def same_work(row, rows):
+    own = [best for best in row.get("_rounds_best", [])[1:] if best]
+    peers = [r["best_by_generation"] for r in rows if r is not row
+             and same_experiment(r, row) and r["best_by_generation"]] + own
+    if not peers or not row["best_by_generation"]:
+        return None
+    return all(close(a, b) for peer in peers for a, b in zip(row["best_by_generation"], peer))
 
 
 def same_experiment(a, b):

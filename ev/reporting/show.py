@@ -13,7 +13,7 @@ import sys
 import click
 
 from ev.common import atomic
-from ev.common.formats import Format
+from ev.common.formats import object_format
 from ev.model.fitness import ENVIRONMENTS
 from ev.model.replay import assess, random_environments
 from ev.common.rng import Rng
@@ -23,8 +23,7 @@ from ev.store.sqlite import StoreError, best_creature, is_store
 from ev.model.step_response import flies
 
 
-FLIGHT_CHECK = Format("ev-flight-check", 1, unversioned=lambda data: data
-                      if isinstance(data, dict) and "environments" in data else None)
+FLIGHT_CHECK = object_format("ev-flight-check", "environments")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})

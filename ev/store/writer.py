@@ -1,8 +1,8 @@
 """Committing a run's generations to its store in the background.
 
-A commit (a few hundred rows, written to the WAL) costs about 2 ms, a tenth of a PyPy+unrolled
-generation at population 500; sqlite releases the GIL while it works, so on the machine's
-second core it overlaps the next generation instead of adding to it.  The rows are taken on
+A commit is short beside a generation (docs/store.md has what it costs), and sqlite releases
+the GIL while it works, so on the machine's second core it overlaps the next generation
+instead of adding to it.  The rows are taken on
 the evolution's thread (``ev.store.sqlite.generation_rows``); the queue holds one generation, so the
 store is never more than one generation behind, and a kill -9 loses at most the generation
 being computed and the one being committed.  An error in the writer (a full disk) is raised

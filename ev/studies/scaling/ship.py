@@ -1,4 +1,4 @@
-"""python -m benchmarks.scaling_ship POPULATION WORKERS REPEATS: what shipping a generation's
+"""python -m ev.studies.scaling.ship POPULATION WORKERS REPEATS: what shipping a generation's
 work to local workers costs apart from the work, on this interpreter (one JSON line).
 
 Ships the genomes of POPULATION // 2 creatures (what a generation evaluates after the first:
