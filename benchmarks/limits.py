@@ -24,8 +24,8 @@ import click
 
 from benchmarks.batches import creature_count, full_thrust_batches, record_batches, save
 from benchmarks.choose import chosen_interpreters
-from ev.cli.cells import rotated
 from ev.common.formats import rows_format
+from ev.runner.plan import rotated
 from ev.pythons import names
 from ev.pythons.interpreters import ROOT, last_line
 from ev.common.stats import REPEAT_RULE, Interval, few_rounds_note, median

@@ -20,7 +20,7 @@ import click
 
 from benchmarks import sweep_report
 from benchmarks.choose import chosen_interpreters
-from ev.cli.cells import rotated
+from ev.runner.plan import rotated
 from ev.common import atomic
 from ev.common.stats import REPEAT_RULE, median
 from ev.model.creature_base import Shape
@@ -104,7 +104,7 @@ def run_worker(interpreter, label, max_state_vars, budget):
 
 def run_rounds(chosen, rounds, max_state_vars, budget, worker=run_worker, say=click.echo):
     """(records per round, the labels' order per round): round k runs ``chosen``
-    ((label, implementation, Interpreter) each) rotated by k - 1 (ev.cli.cells.rotated), one
+    ((label, implementation, Interpreter) each) rotated by k - 1 (ev.runner.plan.rotated), one
     ``worker(interpreter, label, max_state_vars, budget)`` call each; every record gets its
     "interpreter" label and "round"."""
     by_round, order = [], []

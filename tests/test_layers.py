@@ -7,6 +7,7 @@ from conftest import ROOT
 
 # Bottom to top.  A package may import itself and any package listed before it.
 LAYERS = ["ev.common", "ev.pythons", "ev.model", "ev.backends", "ev.evolution", "ev.store",
+          "ev.runner",
           "ev.reporting", "traces", "ev.cli", "ev.studies"]
 # Packages beside the layers: what each may import.
 OUTSIDE = {"specialized": {"ev.common", "ev.model", "ev.backends", "specialized"}}

@@ -13,6 +13,7 @@ import pytest
 
 from conftest import ROOT, run_module
 from ev.cli import cells
+from ev.runner import plan
 from ev.common import machine
 from ev.common.stats import steady_start
 from ev.pythons.interpreters import venv_python
@@ -48,26 +49,54 @@ def generation_records(path):
 
 def test_each_round_rotates_the_order_by_one():
     order = ["a", "b", "c"]
-    assert [cells.rotated(order, k) for k in (1, 2, 3, 4)] == [
+    assert [plan.rotated(order, k) for k in (1, 2, 3, 4)] == [
         ["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"], ["a", "b", "c"]]
-    assert cells.rotated([], 2) == []
+    assert plan.rotated([], 2) == []
 
 
 def test_later_rounds_repeat_the_first_rounds_generations_within_the_bounds():
-    budget = cells.Plan(None, 5.0, 10, 400)
-    assert cells.later_plan(budget, 37).generations == 37
-    assert cells.later_plan(budget, 3).generations == 10
-    assert cells.later_plan(budget, 900).generations == 400
-    assert cells.later_plan(budget, 0) == budget          # the first round failed: try again
-    fixed = cells.Plan(4, None, None, None)
-    assert cells.later_plan(fixed, 2) == fixed
+    budget = plan.Plan(None, 5.0, 10, 400)
+    assert plan.later_plan(budget, 37).generations == 37
+    assert plan.later_plan(budget, 3).generations == 10
+    assert plan.later_plan(budget, 900).generations == 400
+    assert plan.later_plan(budget, 0) == budget          # the first round failed: try again
+    fixed = plan.Plan(4, None, None, None)
+    assert plan.later_plan(fixed, 2) == fixed
 
 
-def test_two_rounds_write_the_contracts_files_in_rotating_order(tmp_path):
+def test_a_warm_cells_slices_last_about_the_slice_seconds_and_never_fewer_than_the_minimum():
+    budget = plan.Plan(None, 3.0, 5, 400)
+    assert plan.slice_plan(budget, 0.01, 1.5, 2).generations == 150
+    assert plan.slice_plan(budget, 1.9, 1.5, 2).generations == 2      # cpython-numpy
+    assert plan.slice_plan(budget, 0.001, 1.5, 2).generations == 400  # the cap
+    fixed = plan.Plan(4, None, None, None)
+    assert plan.slice_plan(fixed, 0.01, 1.5, 2) == fixed             # -g alone: kept
+
+
+def test_rounds_go_on_until_precise_or_the_cap_and_say_why_they_stopped():
+    fixed = plan.Rounds(fixed=2)
+    for _ in range(2):
+        assert fixed.more(lambda: True)
+        fixed.finished(1.0)
+    assert not fixed.more(lambda: False)
+    adaptive = plan.Rounds(minimum=2, cap_seconds=3600)
+    asked = []
+    for _ in range(2):
+        assert adaptive.more(lambda: asked.append(1) or True)
+        adaptive.finished(1.0)
+    assert asked == []                       # below the minimum, precision is not asked
+    assert adaptive.more(lambda: False)      # imprecise, time left: one more
+    assert not adaptive.more(lambda: True) and adaptive.why_stopped == "precise enough"
+    capped = plan.Rounds(minimum=1, cap_seconds=10)
+    capped.finished(11.0)                    # the next round would end past the cap
+    assert not capped.more(lambda: False) and "wall-time cap" in capped.why_stopped
+
+
+def test_two_fresh_rounds_write_the_contracts_files_in_rotating_order(tmp_path):
     out = tmp_path / "m"
     result = matrix("--interpreters", "cpython", "--cells", "cpython-specialized,c",
                     "-n", 20, "--seconds", 0.3, "--min-generations", 3, "-g", 40,
-                    "--rounds", 2, "--out", out)
+                    "--rounds", 2, "--fresh", "--out", out)
     assert result.returncode == 0, result.stderr[-2000:]
     data = contents(out)
     assert data["format"] == "ev-matrix" and data["version"] == 1 and data["rounds"] == 2
@@ -156,17 +185,35 @@ def test_a_missing_interpreter_is_a_cell_not_run_with_the_reason(tmp_path):
     assert "pypy-specialized: PyPy is not installed here" in (out / "not_run.txt").read_text()
 
 
-def test_ctrl_c_stops_the_cell_cleanly_and_the_rest_say_so(tmp_path):
+def wait_for_generations(path, count, proc, limit=120):
+    """Until the records file holds ``count`` generation records (read as records)."""
+    began = time.monotonic()
+    while time.monotonic() - began < limit and proc.poll() is None:
+        try:
+            if len(generation_records(path)) >= count:
+                return
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.1)
+    raise AssertionError("no %d generations in %s" % (count, path))
+
+
+@pytest.mark.parametrize("mode", [[], ["--fresh"]])
+def test_ctrl_c_during_a_slice_stops_the_cell_cleanly_and_the_rest_say_so(tmp_path, mode):
+    """Ctrl-C while a warm cell runs a slice (or a fresh process runs): the child ends its
+    records with an end record that says so, the matrix exits 130, the report still
+    comes, and the cell never run says why."""
     out = tmp_path / "m"
     proc = subprocess.Popen(
         [cpython(), "-m", "ev", "matrix", "--interpreters", "cpython", "--cells",
          "cpython-specialized,c", "-n", "20", "-g", "100000", "--rounds", "2", "--out",
-         str(out)],
+         str(out)] + mode,
         cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT), stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, universal_newlines=True)
-    line = proc.stdout.readline()
-    while line and not line.startswith("Generation   2"):
-        line = proc.stdout.readline()
+    while not out.exists() or not contents(out)["cells"][0]["cell"]:
+        time.sleep(0.1)
+    label = contents(out)["cells"][0]["cell"]
+    wait_for_generations(out / ("%s.r1.jsonl" % label), 3, proc)
     proc.send_signal(signal.SIGINT)
     stdout, _ = proc.communicate(timeout=120)
     assert proc.returncode == 130
@@ -174,10 +221,14 @@ def test_ctrl_c_stops_the_cell_cleanly_and_the_rest_say_so(tmp_path):
     assert data["finished"] and data["interrupted"] is True
     assert [run["exit"] for run in data["runs"]] == [130]      # ev.main stopped cleanly
     first = data["runs"][0]
-    assert len(generation_records(out / first["file"])) >= 3
+    records = [json.loads(line) for line in (out / first["file"]).read_text().splitlines()]
+    assert len([r for r in records if r["type"] == "generation"]) >= 3
+    assert records[-1]["type"] == "end" and records[-1]["reason"] == "interrupted"
+    assert records[-1]["exit"] == 130
     assert "Interrupted." in (out / first["log"]).read_text()
     c = [cell for cell in data["cells"] if cell["cell"] != first["cell"]][0]
     assert c["status"] == "not run" and "interrupted" in c["why"]
+    assert "=== report" in stdout
 
 
 def test_a_python_given_by_path_is_labelled_by_what_it_says_it_is(tmp_path):
@@ -257,31 +308,34 @@ def test_machine_facts_and_the_busy_warning():
     assert warning.startswith("warning: load average 3.00 on 2 cores")
 
 
-def test_profile_records_each_cell_in_the_last_round_after_its_timed_run(tmp_path):
+@pytest.mark.parametrize("mode", [[], ["--fresh"]])
+def test_profile_records_each_cell_after_the_rounds(tmp_path, mode):
     out = tmp_path / "m"
     result = matrix("--interpreters", "cpython", "--cells", "cpython-specialized,cpython-numba",
-                    "-n", 20, "-g", 3, "--rounds", 2, "--profile", "--out", out)
+                    "-n", 20, "-g", 3, "--rounds", 2, "--profile", "--out", out, *mode)
     assert result.returncode == 0, result.stderr[-2000:]
     data = contents(out)
+    timed_round = 2 if mode else 1     # warm: round 1 is the process's only fresh start
     recorded = [r for r in data["recordings"]]
     assert [(r["cell"], r["round"], r["exit"]) for r in recorded] == [
-        (data["cells"][0]["cell"], 2, 0)]                 # numba: not recorded, and said so
+        (data["cells"][0]["cell"], timed_round, 0)]      # numba: not recorded, and said so
     assert "skipped (vmprof crashes CPython inside numba's compiler)" in result.stdout
     lines = result.stdout.splitlines()
-    timed = lines.index(next(l for l in lines if l.startswith("=== round 2 of 2, cell 2")))
-    said = [l for l in lines[timed + 1:] if l.startswith("===")]
-    assert said[0].startswith("=== %s: " % recorded[0]["cell"])              # timed, then
-    assert said[1].startswith("=== recording %s: " % recorded[0]["cell"])    # recorded
+    last = max(i for i, l in enumerate(lines) if l.startswith("round 2 "))
+    assert any(l.startswith("=== recording %s: " % recorded[0]["cell"]) for l in lines[last:])
     assert (out / recorded[0]["profile"]).stat().st_size > 0
-    # the profile starts at the timed run's first steady generation (the report's rule)
-    timed = generation_records(out / ("%s.r2.jsonl" % recorded[0]["cell"]))
-    steady = timed[steady_start([r["seconds"] for r in timed])]["generation"]
+    # the profile starts at the timed run's first steady generation, as its end record says
+    timed = out / ("%s.r%d.jsonl" % (recorded[0]["cell"], timed_round))
+    end = [json.loads(line) for line in timed.read_text().splitlines()][-1]
+    gens = generation_records(timed)
+    steady = gens[steady_start([r["seconds"] for r in gens])]["generation"]
+    assert end["type"] == "end" and end["steady_first"] == steady
     command = recorded[0]["command"]
     assert recorded[0]["profile_from"] == steady
     assert command[command.index("--profile-from") + 1] == str(steady)
     assert "from generation %d (" % steady in (out / recorded[0]["log"]).read_text()
-    assert ("covers generations %d-2: steady state, as the timed run of round 2 found it"
-            % steady) in (out / (recorded[0]["cell"] + ".profile.txt")).read_text()
+    assert ("covers generations %d-2: steady state, as the timed run of round %d found it"
+            % (steady, timed_round)) in (out / (recorded[0]["cell"] + ".profile.txt")).read_text()
     assert (out / "traces.md").exists()
     summary = run_module("traces.summary", out, "--json")
     (row,) = [r for r in json.loads(summary.stdout) if r["cell"] == recorded[0]["cell"]]
@@ -289,22 +343,22 @@ def test_profile_records_each_cell_in_the_last_round_after_its_timed_run(tmp_pat
                                                       row["timed_median"])
 
 
-def test_the_recording_starts_where_the_timed_runs_steady_state_does(tmp_path):
-    """PyPy-like warm-up written into a real results file: the first three generations slow,
-    then steady; the recording's --profile-from is generation 3."""
-    from ev.cli.recording import steady_first
+def test_the_recording_starts_where_the_timed_runs_end_record_says(tmp_path):
+    """The recording's --profile-from is the timed run's end record's steady_first (read as a
+    record, ev.runner.ends), which the run placed by the report's rule: PyPy-like warm-up
+    (three slow generations, then steady) puts it at generation 3."""
+    from ev.runner import ends
+    from ev.store import records
     made = tmp_path / "made.jsonl"
     assert run_module("ev.main", "-n", 8, "-g", 8, "--seed", 2, "--results",
                       made).returncode == 0
+    end = ends.end_of(str(made))
+    seconds = [g["seconds"] for g in ends.generations_of(str(made))]
+    assert end["reason"] == "budget" and end["steady_first"] == steady_start(seconds)
+    run = records.RunRecord.from_json(json.loads(made.read_text().splitlines()[0]))
     warm = [1.0, 0.9, 0.5, 0.1, 0.1, 0.1, 0.1, 0.1]
-    records = [json.loads(line) for line in made.read_text().splitlines()]
-    for record in records:
-        if record["type"] == "generation":
-            record["seconds"] = warm[record["generation"]]
-    timed = tmp_path / "cell.r3.jsonl"
-    timed.write_text("".join(json.dumps(record) + "\n" for record in records))
-    assert steady_first(str(timed)) == 3
-    assert steady_first(str(tmp_path / "missing.r3.jsonl")) is None
+    assert records.EndRecord.of(run, 0, warm, records.BUDGET, 0).steady_first == 3
+    assert ends.end_of(str(tmp_path / "missing.r3.jsonl")) is None
 
 
 def test_names_that_ev_pythons_provides_plug_in(tmp_path, monkeypatch):
@@ -351,9 +405,10 @@ def test_a_root_interpreter_is_provisioned_or_found_ready_before_the_cells(tmp_p
 
 
 def test_rounds_default_to_five_and_to_three_for_the_fly_task(tmp_path):
-    """Five short rounds for the benchmark (the repeat range of ev.common.stats narrows with
-    them); three for --task fly, whose cells evolve until a controller flies."""
-    for task, rounds in (("benchmark", 5), ("fly", 3)):
+    """A warm-up round and at least five more for the benchmark (more only while a headline
+    figure is less precise than the target; one cell has no headline); three for --task
+    fly, whose cells evolve until a controller flies."""
+    for task, rounds in (("benchmark", 6), ("fly", 3)):
         out = tmp_path / task
         done = matrix("--task", task, "--cells", "cpython-specialized", "-n", 8, "-g", 1,
                       "--out", out)

@@ -10,6 +10,7 @@ import collections
 
 from ev.backends.cell_list import NOT_RECORDED, variants_of as implementation_variants
 from ev.model import controllers
+from ev.runner.plan import Plan
 
 TASKS = ("benchmark", "fly")
 FLY_CONTROLLER = controllers.PID     # what the fly task evolves
@@ -93,20 +94,6 @@ def select(interpreters, task, text):
     return chosen
 
 
-def rotated(cells, round_number):
-    """Round k's order: the cell list rotated by k - 1 positions, so that over the rounds
-    every cell takes every position and a noisy minute falls on all of them alike."""
-    if not cells:
-        return []
-    shift = (round_number - 1) % len(cells)
-    return cells[shift:] + cells[:shift]
-
-
-Plan = collections.namedtuple("Plan", "generations seconds minimum maximum")
-# A cell-round's length: ``generations`` fixed (seconds None), or a time budget of ``seconds``
-# with at least ``minimum`` and at most ``maximum`` generations.
-
-
 def first_plan(cell, settings):
     """How long the cell runs in the first round (settings: the matrix's options)."""
     if settings.task == "fly":
@@ -118,13 +105,12 @@ def first_plan(cell, settings):
     return Plan(None, settings.seconds, settings.min_generations, settings.generations)
 
 
-def later_plan(plan, generations_run):
-    """The rounds after the first run the same generations as the first did, so that every
-    round of a cell does the same work (same seed, same fitness lines)."""
-    if plan.seconds is None or not generations_run:
-        return plan
-    count = max(plan.minimum, min(plan.maximum, generations_run))
-    return Plan(count, None, None, None)
+def slice_command(plan, results):
+    """A warm process's command for one slice (ev.cli.serve) of a plan."""
+    if plan.seconds is None:
+        return {"results": results, "generations": plan.generations}
+    return {"results": results, "generations": plan.maximum, "seconds": plan.seconds,
+            "min_generations": plan.minimum}
 
 
 def plan_arguments(plan):
@@ -135,8 +121,11 @@ def plan_arguments(plan):
 
 
 def command(cell, settings, plan):
-    """ev.main's argv (after the interpreter) for one run of a cell."""
+    """ev.main's argv (after the interpreter) for one run of a cell; ``plan`` None: a warm
+    process that evolves in slices (ev.cli.serve)."""
     args = ["-m", "ev.main", "--creature", cell.variant, "-n", settings.population]
+    if plan is None:
+        return args + ["--seed", settings.seed, "--serve"]
     args += plan_arguments(plan) + ["--seed", settings.seed]
     if settings.task == "fly":
         args += ["--controller", FLY_CONTROLLER.name, "--until-flies"]

@@ -18,7 +18,7 @@ from ev.common.rng import Rng
 from ev.store.sqlite import StoreError
 from ev.cli.resume import (next_generation, open_store_to_resume, options_from_store,
                            resumed_universe)
-from ev.cli import workers
+from ev.cli import serve, workers
 from ev.cli.span import Span, profile_from_problem
 from ev.cli.outputs import (RunOutputs, check_distinct_outputs, check_writable,
                             failure_message, finish)
@@ -101,6 +101,8 @@ def stop_message(stop):
                    "its lines are the same.  N past the run's last generation is refused.")
 @click.option("--jit-log", type=click.Path(), callback=check_writable,
               help="PyPy only: write the JIT's log (read it with traces.jitlog).")
+@click.option("--serve", is_flag=True, hidden=True,
+              help="Stay warm: evolve in slices as ev.runner commands (ev.cli.serve).")
 @workers.options
 def main(**options):
     """Evolve the controller of a simulated quadcopter and time every generation."""
@@ -122,12 +124,15 @@ def main(**options):
 Options = collections.namedtuple(
     "Options", "population generations seconds min_generations variant no_specialized "
                "vectorized controller state_vars until_flies seed store resume results "
-               "save_best profile profile_from jit_log workers executor start_method given")
+               "save_best profile profile_from jit_log serve workers executor start_method "
+               "given")
 
 
 def start(options):
     """Check the options, start the recorded child or set up the evolution and run it;
     return the exit status."""
+    if options.serve:
+        serve.claim_channel()
     check_distinct_outputs(results=options.results, save_best=options.save_best,
                            profile=options.profile, jit_log=options.jit_log,
                            store=options.store, resume=options.resume)
@@ -191,6 +196,8 @@ def start(options):
 
 
 def run_with_outputs(universe, first, options, run, stored, where):
+    if options.serve:
+        return serve.serve(universe, first, run, evolve)
     try:
         outputs = RunOutputs.open(run, options.results, options.store, stored)
     except OSError as error:

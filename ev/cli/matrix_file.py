@@ -25,6 +25,7 @@ class MatrixFile(object):
             "format": FORMAT, "version": VERSION, "task": settings.task,
             "population": settings.population, "seed": settings.seed,
             "rounds": settings.rounds, "started": now(), "finished": None,
+            "processes": "fresh" if settings.fresh else "warm",
             "interpreters": [interpreter.record() for interpreter in interpreters],
             "cells": [{"cell": cell.label, "interpreter": cell.interpreter.label,
                        "variant": cell.variant, "generations": None,
@@ -54,12 +55,20 @@ class MatrixFile(object):
             entry["budget_seconds"] = plan.seconds
         self.save()
 
+    def noise(self, round_number, seconds):
+        """The fixed workload's time before a round (ev.runner.noise)."""
+        self.data.setdefault("noise", []).append({"round": round_number,
+                                                  "seconds": round(seconds, 6)})
+        self.save()
+
     def command(self, line):
         self.commands.append(line)
         self.save()
 
     def run(self, **run):
-        """One cell-round: cell, round, position, file, log, command, exit, wall_seconds."""
+        """One cell-round: cell, round, position, file, log, command, exit, wall_seconds;
+        ``warm``: a slice of a process that ran before (its first generation is no cold
+        start)."""
         self.data["runs"].append(run)
         self.save()
 
@@ -73,8 +82,12 @@ class MatrixFile(object):
         self.data["machine"][when] = facts
         self.save()
 
-    def finish(self, interrupted=False):
+    def finish(self, rounds, stopped_because=None, interrupted=False):
+        """The run's end: the rounds it ran and why it ran no more."""
         self.data["finished"] = now()
+        self.data["rounds"] = rounds
+        if stopped_because:
+            self.data["stopped_because"] = stopped_because
         if interrupted:
             self.data["interrupted"] = True
         self.save()

@@ -1,15 +1,16 @@
 """The options of ``ev matrix`` (and so of ./run_all.sh), their defaults, and the checks made
 before anything runs: a bad value is one line and exit status 2, with nothing written.
 
-The defaults make the default run (the host's two interpreters, 7 cells, 5 rounds) take about
-three and a half minutes on a 2-core machine.  Five short rounds rather than three long ones: a
-cell's noise here is mostly the machine drifting over minutes and one process differing from
-the next, not one generation from the next, so more processes closer together in time
-narrow the repeat range (ev.common.stats) more than longer runs would.  A cell-round has a
-budget of 3 seconds of evolution, at least 5 and at most 400 generations (cpython-numpy's
-five take about 5 s, pypy-specialized's 400 about 3 s), and pypy-numpy keeps 3 generations
-(about 20 s: its first is warm-up, so two count).  ``--task fly`` runs 3 rounds by default:
-its cells evolve until a controller flies (pypy-numpy alone about two minutes a round)."""
+The default run (the host's two interpreters, 7 cells) keeps each cell alive as a warm
+process and runs the cells in short alternating slices (ev.runner), round after round: at
+least 5 rounds, then more while the headline figures' 99% repeat ranges are wider than
++-10% (ev.common.stats.PRECISION_TARGET) and the wall-time cap (--max-minutes, 8) allows.
+A cell's first slice has a budget of 3 seconds of evolution (at least 5, at most 400
+generations: its warm-up); its later slices about 1.5 seconds each, at least 2 generations
+(cpython-numpy's take about 4 s); pypy-numpy runs 3 generations, then 1 a slice.
+``--rounds N`` runs exactly N rounds; ``--fresh`` a fresh process per cell-round instead of
+slices.  ``--task fly`` runs 3 rounds of fresh processes by default: its cells evolve until
+a controller flies."""
 import collections
 import functools
 import os
@@ -29,6 +30,10 @@ DEFAULT_MAX_GENERATIONS = 400
 DEFAULT_ROUNDS = 5
 DEFAULT_FLY_ROUNDS = 3
 DEFAULT_SLOW_GENERATIONS = 3
+DEFAULT_MAX_MINUTES = 8.0
+DEFAULT_SLICE_SECONDS = 1.5
+SLICE_MIN_GENERATIONS = 2        # a slow cell's slice (pypy-numpy) runs 1
+MAX_ROUNDS = 25                  # at most: a line per cell-round keeps the terminal short
 FLY_GENERATIONS = 100
 
 EPILOG = """\b
@@ -47,14 +52,18 @@ Interpreters: host (default: the set-up's CPython and PyPy venvs), cpython, pypy
 venv's label, a path to any python, or a name ev.pythons provides.
 
 \b
-Length: each cell-round runs --seconds of evolution (at least --min-generations, at most
---generations); the later rounds repeat the first round's generations.  --generations alone
-gives every cell that many.  pypy-numpy runs --slow-generations.  Results: DIR/matrix.json,
-DIR/<cell>.r<round>.jsonl and .log (docs/matrix.md)."""
+Length: each cell is a warm process, run in slices round after round: its first slice runs
+--seconds of evolution (at least --min-generations, at most --generations), its later ones
+about --slice-seconds.  Rounds: a warm-up, then at least 5, more while the repeat ranges are
+wider than +-10% and --max-minutes allows; --rounds N runs N.  --generations alone gives
+every slice that many.  pypy-numpy runs --slow-generations, then 1 a slice.  --fresh: a
+fresh process per cell-round, the later rounds repeating the first's generations.
+Results: DIR/matrix.json, DIR/<cell>.r<round>.jsonl, DIR/<cell>.log (docs/matrix.md)."""
 
 Settings = collections.namedtuple(
     "Settings", "task population generations slow_generations seconds min_generations "
-                "rounds seed out interpreters cells profile checkout host_python prog")
+                "rounds seed out interpreters cells profile checkout host_python prog "
+                "max_minutes slice_seconds fresh verbose")
 
 
 def prog():
@@ -119,9 +128,24 @@ def options(function):
                      help="Generations of the slow PyPy + numpy cells (benchmark task; at "
                           "most --generations)."),
         click.option("-r", "--rounds", type=click.IntRange(min=1), default=None,
-                     help="Rounds: each a fresh process per cell, the cells in rotating order "
-                          "[default: %d; for --task fly %d]." % (DEFAULT_ROUNDS,
-                                                                 DEFAULT_FLY_ROUNDS)),
+                     help="Rounds, exactly: each runs every cell once, in rotating order "
+                          "[default: a warm-up round, then at least %d, more while the "
+                          "headline is less precise than +-10%% and --max-minutes allows; "
+                          "for --task fly %d]."
+                          % (DEFAULT_ROUNDS, DEFAULT_FLY_ROUNDS)),
+        click.option("--max-minutes", type=click.FloatRange(min=0, min_open=True),
+                     default=DEFAULT_MAX_MINUTES, show_default=True,
+                     help="Wall-time cap on adding rounds (not with --rounds)."),
+        click.option("--slice-seconds", type=click.FloatRange(min=0, min_open=True),
+                     default=DEFAULT_SLICE_SECONDS, show_default=True,
+                     help="Seconds of evolution a warm cell runs in each slice after its "
+                          "first (at least %d generations)." % SLICE_MIN_GENERATIONS),
+        click.option("--fresh", is_flag=True,
+                     help="A fresh process per cell-round instead of warm processes run in "
+                          "slices (the fly task always runs fresh)."),
+        click.option("-v", "--verbose", is_flag=True,
+                     help="Show the cells' generation lines live (they are always in each "
+                          "cell's log)."),
         click.option("--seed", type=click.IntRange(min=0), default=None,
                      help="Seed of every cell [default: 42; for --task fly 1: seed 42's PID "
                           "evolution settles on an optimum that does not fly]."),
@@ -171,12 +195,14 @@ def settings_from(given):
             fail(str(error))
         cells = []
     seed = given["seed"] if given["seed"] is not None else (1 if task == "fly" else 42)
-    rounds = given["rounds"] or (DEFAULT_FLY_ROUNDS if task == "fly" else DEFAULT_ROUNDS)
+    rounds = given["rounds"] or (DEFAULT_FLY_ROUNDS if task == "fly" else None)
     out = results_folder(given["out"])
     check_seen_from_roots(out, cells)
     return Settings(task, given["population"], generations, given["slow_generations"],
                     seconds, given["min_generations"], rounds, seed, out,
-                    interpreters, cells, given["profile"], ROOT, sys.executable, prog())
+                    interpreters, cells, given["profile"], ROOT, sys.executable, prog(),
+                    given["max_minutes"], given["slice_seconds"],
+                    given["fresh"] or task == "fly", given["verbose"])
 
 
 def check_seen_from_roots(out, cells):

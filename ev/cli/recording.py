@@ -1,114 +1,117 @@
 """``ev matrix --profile``: each cell once more, recording (a vmprof profile, and on PyPy a JIT
 log), then the reports of traces/ on what was recorded.
 
-A recorded run is never timed: vmprof's sampling and the JIT log disturb it, so it writes no
-results (``CELL.recorded.log`` keeps what it printed, from which traces.recording_cost reads
-what recording cost).  It runs in the last round, right after the cell's timed run there
-(matrix.json's ``recordings`` say which round), so that what recording costs is a ratio within
-one round; and it runs the cell's own generations, so it records the same work.
+A recorded run is never timed: vmprof's sampling and the JIT log disturb it, so the report
+never reads its records (``CELL.recorded.jsonl``, from which ev.reporting.recordings reads
+which generations its profile covers and what recording cost; ``CELL.recorded.log`` keeps
+what it printed, for a person).  It runs after the last round, cell after
+cell, and it runs the generations of a fresh process of the cell (with --fresh, those of
+every round; with warm processes, those of the cell's first slice, its warm-up included), so
+it records the same work.  matrix.json's ``recordings`` name the round whose timed run it
+follows.
 
-Its profile starts where the timed run it follows reached steady state (``--profile-from``,
-ev.common.stats.steady_start on that run's records, as the report finds it): PyPy's first tens
-of generations are the JIT compiling, and a profile that mixed them in would charge warm-up to
-the steady state it claims to show.  Its JIT log cannot start late (PyPy reads PYPYLOG when it
-starts), so it covers the whole run, warm-up included, and traces.summary says so."""
+Its profile starts where that timed run reached steady state (``--profile-from``: the
+``steady_first`` of the run's end record, ev.store.records, placed by the rule of
+ev.common.stats.steady_start): PyPy's first tens of generations are the JIT compiling, and a
+profile that mixed them in would charge warm-up to the steady state it claims to show.  Its
+JIT log cannot start late (PyPy reads PYPYLOG when it starts), so it covers the whole run,
+warm-up included, and traces.summary says so."""
 import os
 
-from ev.cli import cells as cells_module, children
-from ev.reporting.load import read_file
-from ev.reporting.model import round_figures
+from ev.cli import cells as cells_module
+from ev.runner import children, ends
+from ev.runner.plan import Plan
+from ev.reporting.recordings import RECORDED_RECORDS
+from ev.runner.signals import stopped_by_signal
 
 TRACES_HTML = "traces.html"
 
 
-def record_after(matrix, cell, settings, plan, round_number, stops, failures):
-    """Record the cell (just timed in ``round_number``), unless it cannot be recorded."""
-    why = cells_module.NOT_RECORDED.get(cell.variant)
-    if why:
-        print("=== recording %s: skipped (%s)" % (cell.label, why), flush=True)
-        return
-    record_cell(matrix, cell, settings, plan, round_number, stops, failures)
+def record_all(run):
+    """Record every cell that ran (``run``: ev.cli.matrix_run.MatrixRun), unless it cannot
+    be recorded."""
+    for cell in run.cells:
+        if run.stops.stopped:
+            return
+        why = cells_module.NOT_RECORDED.get(cell.variant)
+        if why:
+            run.status.line("=== recording %s: skipped (%s)" % (cell.label, why))
+            continue
+        record_cell(run, cell)
 
 
-def record_cell(matrix, cell, settings, plan, round_number, stops, failures):
-    folder, interpreter = matrix.folder, cell.interpreter
+def timed_round(run):
+    """The round whose timed run a recording follows: the last (fresh processes: each round
+    is a fresh run), or the first (warm processes: the only fresh start)."""
+    return run.rounds.done if run.settings.fresh else 1
+
+
+def record_cell(run, cell):
+    matrix, settings, interpreter = run.matrix, run.settings, cell.interpreter
+    folder = matrix.folder
     prof = os.path.join(folder, cell.label + ".prof")
     jitlog = os.path.join(folder, cell.label + ".jitlog")
     log = os.path.join(folder, cell.label + ".recorded.log")
+    round_number = timed_round(run)
     timed = matrix.path("%s.r%d.jsonl" % (cell.label, round_number))
-    steady = steady_first(timed)
-    args = cells_module.command(cell, settings, plan) + ["--profile", interpreter.path(prof)]
+    end = ends.end_of(timed) or {}
+    steady = end.get("steady_first")
+    plan = run.plans[cell.label]
+    if not settings.fresh and end.get("generations"):
+        plan = Plan(end["generations"], None, None, None)
+    records = os.path.join(folder, RECORDED_RECORDS % cell.label)
+    args = cells_module.command(cell, settings, plan) + [
+        "--profile", interpreter.path(prof), "--results", interpreter.path(records)]
     if steady is not None:
         args += ["--profile-from", steady]
     if interpreter.implementation == "pypy":
         args += ["--jit-log", interpreter.path(jitlog)]
     argv = interpreter.argv(args)
     matrix.command(interpreter.display(args))
-    print("=== recording %s: %s" % (cell.label, interpreter.display(args)), flush=True)
-    status, wall = children.run(argv, interpreter.environ(), settings.checkout, log, stops,
-                                show=False)
-    status = 128 - status if status < 0 else status
+    run.status.line("=== recording %s: %s" % (cell.label, interpreter.display(args)))
+    status, wall = children.run(argv, interpreter.environ(), settings.checkout, log, run.stops)
     matrix.recording(cell=cell.label, round=round_number, log=os.path.basename(log),
                      profile=os.path.basename(prof), command=argv, exit=status,
                      wall_seconds=round(wall, 3), profile_from=steady,
                      jit_log=os.path.basename(jitlog) if "--jit-log" in args else None)
-    if status in (130, 143, 129):
+    if stopped_by_signal(status):
         return
     if status != 0:
-        print("recording %s failed: %s" % (cell.label, last_line(log)), flush=True)
-        failures.append("recording of %s (see %s)" % (cell.label, log))
-        for path in (prof, jitlog):
+        run.status.line("recording %s failed: %s" % (cell.label, last_line(log)))
+        run.failures.append("recording of %s (see %s)" % (cell.label, log))
+        for path in (prof, jitlog, records):
             if os.path.exists(path):
                 os.replace(path, path + ".incomplete")
         return
-    host = settings.host_python
-    tool(host, ["-m", "traces.profile", prof, "--flame",
-                os.path.join(folder, cell.label + ".flame.png"), "--speedscope",
-                os.path.join(folder, cell.label + ".speedscope.json")],
-         os.path.join(folder, cell.label + ".profile.txt"), settings, stops, failures,
-         "traces.profile of %s" % cell.label)
+    tool(run, ["-m", "traces.profile", prof, "--flame",
+               os.path.join(folder, cell.label + ".flame.png"), "--speedscope",
+               os.path.join(folder, cell.label + ".speedscope.json")],
+         os.path.join(folder, cell.label + ".profile.txt"), "traces.profile of %s" % cell.label)
     if os.path.exists(jitlog):
-        tool(host, ["-m", "traces.jitlog", jitlog],
-             os.path.join(folder, cell.label + ".jitlog.txt"), settings, stops, failures,
+        tool(run, ["-m", "traces.jitlog", jitlog], os.path.join(folder, cell.label + ".jitlog.txt"),
              "traces.jitlog of %s" % cell.label)
 
 
-def steady_first(results):
-    """The first steady-state generation of the last run in a results file (the report's
-    rule: ev.common.stats.steady_start), or None when the file holds no generation (the
-    timed run failed: the recording then covers the whole run)."""
-    runs = read_file(results, [])
-    if not runs or not runs[-1]["generations"]:
-        return None
-    return round_figures(runs[-1])["steady_first"]
-
-
-def summarize(matrix, settings, stops, failures):
-    folder = matrix.folder
+def summarize(run):
+    folder = run.matrix.folder
     jitlogs = sorted(os.path.join(folder, name) for name in os.listdir(folder)
                      if name.endswith(".jitlog"))
     if jitlogs:
         page = os.path.join(folder, TRACES_HTML)
-        print("=== the JIT's traces, readable in a browser: %s" % page, flush=True)
-        tool(settings.host_python, ["-m", "traces.jitlog"] + jitlogs + ["--html", page],
-             None, settings, stops, failures, "the JIT trace page (traces.jitlog --html)")
-    print("=== where the time goes (traces.summary)", flush=True)
+        run.status.line("=== the JIT's traces, readable in a browser: %s" % page)
+        tool(run, ["-m", "traces.jitlog"] + jitlogs + ["--html", page], os.devnull,
+             "the JIT trace page (traces.jitlog --html)")
     summary = os.path.join(folder, "traces.md")
-    if tool(settings.host_python, ["-m", "traces.summary", folder], summary, settings, stops,
-            failures, "traces.summary") == 0:
-        with open(summary) as text:
-            print(text.read(), end="", flush=True)
+    if tool(run, ["-m", "traces.summary", folder], summary, "traces.summary") == 0:
+        run.status.line("=== where the time goes (traces.summary): %s" % summary)
 
 
-def tool(python, args, output, settings, stops, failures, what):
-    """Run a traces/ tool with the host CPython; its output to ``output`` (or the terminal)."""
-    argv = [python] + [str(arg) for arg in args]
-    if output is None:
-        status, _ = children.run(argv, None, settings.checkout, os.devnull, stops)
-    else:
-        status, _ = children.run(argv, None, settings.checkout, output, stops, show=False)
+def tool(run, args, output, what):
+    """Run a traces/ tool with the host CPython; its output to the file ``output``."""
+    argv = [run.settings.host_python] + [str(arg) for arg in args]
+    status, _ = children.run(argv, None, run.settings.checkout, output, run.stops)
     if status != 0:
-        failures.append(what)
+        run.failures.append(what)
     return status
 
 

@@ -43,10 +43,16 @@ MEDIAN_VARIANCE = math.pi / 2
 REPEAT_RULE = (
     "a figure over rounds is the median of the rounds' figures; its interval is the %d%% "
     "repeat range, where a repeat run's median is expected: on a log scale, the median "
-    "+- t(%g%%, n-1) x s x sqrt(2 x (pi/2) / n) for n rounds of standard deviation s (the "
-    "spread of the rounds, as if rounds were independent; a slower drift of the machine is "
-    "only in it as far as the rounds saw it)"
+    "+- t(%g%%, n-1) x s x sqrt(2 x (pi/2) / m) for n rounds of standard deviation s, where "
+    "m, the rounds' effective number, is n x (1 - r) / (1 + r) when neighbouring rounds are "
+    "alike (r, their lag-1 autocorrelation corrected for a short series' bias, above 0, at "
+    "most 0.9: a slow phase of the machine that spans rounds) and n otherwise; nothing is "
+    "dropped as an outlier"
     % (100 * REPEAT_COVERAGE, 100 * (1 + REPEAT_COVERAGE) / 2))
+
+# The precision a headline figure is run for (ev matrix adds rounds until its repeat range
+# is within this of its median, on either side, or its wall-time cap comes first).
+PRECISION_TARGET = 0.10
 
 
 def t_quantile(degrees):
@@ -81,9 +87,60 @@ def repeat_range(values):
         return None
     logs = [math.log(v) for v in values]
     half = (t_quantile(len(values) - 1) * statistics.stdev(logs)
-            * math.sqrt(2 * MEDIAN_VARIANCE / len(values)))
+            * math.sqrt(2 * MEDIAN_VARIANCE / effective_count(logs)))
     middle = math.log(statistics.median(values))
     return math.exp(middle - half), math.exp(middle + half)
+
+
+def lag_one_autocorrelation(values):
+    """r1 of a series (in the order measured): how much a value is like its neighbour."""
+    middle = statistics.mean(values)
+    deviations = [v - middle for v in values]
+    total = sum(d * d for d in deviations)
+    if total == 0:
+        return 0.0
+    return sum(a * b for a, b in zip(deviations, deviations[1:])) / total
+
+
+def effective_count(values):
+    """How many independent values ``values`` (in the order measured) are worth for their
+    mean's variance: n x (1 - r) / (1 + r) when neighbours are alike, n when not (r <= 0,
+    or fewer than 4 values, too few to tell).  r is the lag-1 autocorrelation r1 corrected
+    for its bias in a short series (Marriott and Pope: r1 falls short of the true value by
+    about (1 + 3 r) / n), at most 0.9.  The usual first-order correction for a series whose
+    neighbours share a slow phase: treated as independent, such a series' range would be
+    too narrow."""
+    count = len(values)
+    if count < 4:
+        return float(count)
+    r1 = lag_one_autocorrelation(values)
+    r = min(0.9, r1 + (1 + 3 * r1) / count)
+    if r <= 0:
+        return float(count)
+    return count * (1 - r) / (1 + r)
+
+
+def relative_half_width(interval):
+    """The larger distance from a figure's median to its range's ends, over the median
+    (0.08: +-8%); None without a range."""
+    if not interval or interval.low is None or interval.high is None or not interval.low:
+        return None
+    return max(interval.high / interval.median - 1, 1 - interval.low / interval.median)
+
+
+def precise(interval, target=PRECISION_TARGET):
+    """Whether a figure's repeat range is within ``target`` of its median on both sides."""
+    width = relative_half_width(interval)
+    return width is not None and width <= target and interval.repeats >= 2
+
+
+def variation(values):
+    """How much a fixed workload's time moved: half its lowest-highest over its median
+    (0.12 for +-12%); None with fewer than two timings."""
+    values = [v for v in values if v]
+    if len(values) < 2:
+        return None
+    return (max(values) - min(values)) / 2 / statistics.median(values)
 
 
 def median(values):

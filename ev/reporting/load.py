@@ -88,7 +88,8 @@ def runs_of_matrix(folder, matrix, problems):
         path = os.path.join(folder, os.path.basename(entry["file"]))
         for run in read_file(path, problems):
             run.update(name=entry.get("cell") or run["name"], round=entry.get("round", 1),
-                       position=entry.get("position"), exit=entry.get("exit"))
+                       position=entry.get("position"), exit=entry.get("exit"),
+                       warm=entry.get("warm") is True, warmup=entry.get("warmup") is True)
             runs.append(run)
     return runs
 

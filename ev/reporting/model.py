@@ -1,6 +1,8 @@
 """A report's model: one row per cell, its figures per round and over rounds.
 
-Per round: the steady-state generations (ev.common.stats.steady_start), their median seconds
+A warm process's first slice (its warm-up, ``warmup`` in matrix.json) keeps its warm-up
+figures but counts in no figure over rounds: the later slices repeat its steady state, it does
+not.  Per round: the steady-state generations (ev.common.stats.steady_start), their median seconds
 and evaluation seconds, and the warm-up (seconds until steady).  Per cell: the median over
 rounds of each round's steady median, with its interval (the repeat range of
 ev.common.stats.REPEAT_RULE; with a single round, the lowest-highest of that round's steady
@@ -46,12 +48,19 @@ def implementation_name(implementation):
 
 
 def round_figures(run):
-    """One cell-round's figures."""
+    """One cell-round's figures (``warmup``: True only for a warm process's first slice)."""
+    figures = plain_round_figures(run)
+    if run.get("warmup"):
+        figures["warmup"] = True
+    return figures
+
+
+def plain_round_figures(run):
     gens = run["generations"]
     seconds = [g["seconds"] for g in gens]
     evaluation = [g.get("evaluation_seconds") for g in gens]
     evaluation = evaluation if None not in evaluation else []   # older records lack it
-    start = steady_start(seconds)
+    start = steady_index(run, gens, seconds)
     return {
         "round": run["round"], "position": run["position"], "file": run["file"],
         "exit": run["exit"],
@@ -61,11 +70,22 @@ def round_figures(run):
         "median_seconds": median(seconds[start:]),
         "median_evaluation_seconds": median(evaluation[start:]) if evaluation else None,
         "warmup_seconds": sum(seconds[:start]) if start else None,
-        "first_seconds": seconds[0] if seconds else None,
+        "first_seconds": seconds[0] if seconds and not run.get("warm") else None,
         "seconds": seconds, "evaluation": evaluation,
         "steady_seconds": seconds[start:], "steady_evaluation": evaluation[start:],
         "best_by_generation": [g["min"] for g in gens],
     }
+
+
+def steady_index(run, gens, seconds):
+    """Where the round's steady state starts: where its end record says (the run's own
+    reading of ev.common.stats.steady_start; a warm slice's counts the whole process), else,
+    for records written before end records, by the same rule on the round's seconds."""
+    first = (run.get("end") or {}).get("steady_first")
+    numbers = [g["generation"] for g in gens]
+    if isinstance(first, int) and first in numbers:
+        return numbers.index(first)
+    return steady_start(seconds)
 
 
 PER_ROUND_ONLY = ("evaluation", "best_by_generation", "steady_generations", "steady_seconds",
@@ -90,10 +110,11 @@ def cell_row(name, runs, interpreter, entry=None):
     generations_planned, budget = planned(entry or {}, first)
     rounds = [round_figures(r) for r in runs]
     timed = [r for r in rounds if r["median_seconds"] is not None]
-    steady = [s for r in timed for s in r["steady_seconds"]]
-    seconds = interval(timed, "median_seconds", steady)
-    evaluation = interval(timed, "median_evaluation_seconds",
-                          [e for r in timed for e in r["steady_evaluation"]])
+    counted = [r for r in timed if not r.get("warmup")] or timed
+    steady = [s for r in counted for s in r["steady_seconds"]]
+    seconds = interval(counted, "median_seconds", steady)
+    evaluation = interval(counted, "median_evaluation_seconds",
+                          [e for r in counted for e in r["steady_evaluation"]])
     return {
         "cell": name,
         "interpreter": "%s %s" % (first["implementation"], first["version"]),
@@ -113,7 +134,8 @@ def cell_row(name, runs, interpreter, entry=None):
         "steady_generations": [r["steady_generations"] for r in rounds],
         "single_generation_median": any(len(r["steady_generations"]) == 1 for r in timed),
         "first_counted": any(r["steady_first"] == 0 for r in timed),
-        "first_seconds": median(r["first_seconds"] for r in timed),
+        "first_seconds": median(r["first_seconds"] for r in timed
+                                if r["first_seconds"] is not None),
         "warmup_seconds": median(r["warmup_seconds"] for r in timed
                                  if r["warmup_seconds"] is not None),
         "median_seconds": seconds.median,

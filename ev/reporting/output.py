@@ -61,7 +61,7 @@ def draw(plots):
 
 # How the reports of ev begin (ev.reporting.table, ev.reporting.fly_report): a file of that
 # name that begins otherwise is the user's, and is left alone.
-REPORT_BEGINNINGS = ("Population ", "# Time to a flying PID controller")
+REPORT_BEGINNINGS = ("Population ", "Headline (", "# Time to a flying PID controller")
 
 
 def check_replaceable(path):

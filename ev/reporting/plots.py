@@ -32,13 +32,16 @@ def plot_seconds(rows, folder):
         ax.plot(range(start + 1), seconds[:start + 1], color=line.get_color(), marker="o",
                 markersize=3, linestyle=":")   # round 1's warm-up, dotted
         for later in rounds[1:]:
-            ax.plot(range(len(later["seconds"])), later["seconds"], color=line.get_color(),
-                    alpha=0.35, linewidth=1)
+            first = first_generation(later)
+            ax.plot(range(first, first + len(later["seconds"])), later["seconds"],
+                    color=line.get_color(), alpha=0.35, linewidth=1, marker="o",
+                    markersize=1.5)
     ax.set_yscale("log")
     # Linear up to 10, logarithmic after: cells of 3-5 generations and cells of 400 both
     # stay readable, and PyPy's warm-up (tens of generations) keeps its width.
     ax.set_xscale("symlog", linthresh=10, linscale=1.5)
-    ax.set_xlim(-0.3, max(len(r["seconds_by_generation"]) for r in timed) * 1.1)
+    ax.set_xlim(-0.3, max(first_generation(b) + len(b["seconds"]) for r in timed
+                          for b in r["by_round"]) * 1.1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: "%d" % x))
     ax.set_xlabel("generation (linear to 10, log scale after)")
     ax.set_ylabel("seconds per generation (log)")
@@ -51,6 +54,14 @@ def plot_seconds(rows, folder):
     # Outside the axes: with seven cells, a legend inside covers their lines.
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return save(fig, os.path.join(folder, "seconds_per_generation.png"))
+
+
+def first_generation(figures):
+    """The number of a round's first generation: 0 for a fresh process; a warm process's
+    later slice continues its evolution (generations 120-147, say)."""
+    before = len(figures["seconds"]) - (figures["steady_count"] or 0)
+    first = figures.get("steady_first")
+    return 0 if first is None else first - before
 
 
 def article_key(row):

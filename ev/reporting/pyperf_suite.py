@@ -7,7 +7,9 @@ run1.json run2.json`` (two runs of the matrix: significant or not, by pyperf's o
 
 The mapping, one cell at a time (rows of ev.reporting.model):
 - a cell is a pyperf *benchmark* named after the cell;
-- a round is a pyperf *run* (a fresh process, as pyperf's worker processes are);
+- a round is a pyperf *run*: a fresh process with ``ev matrix --fresh`` (as pyperf's worker
+  processes are); by default a slice of the cell's warm process, the first slice carrying
+  the warm-up, so that all of a cell's runs come from one process;
 - a run's one *value* is the round's figure, the median seconds of its steady-state
   generations; its *warmups* are the generations before (generation 0 included);
 - loops = 1: a value is seconds per generation, unit "second".

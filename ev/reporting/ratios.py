@@ -18,8 +18,8 @@ def ratio(top, bottom, key=SECONDS):
     """Interval of top[key] / bottom[key] within rounds (rows of ev.reporting.model)."""
     if top is bottom:
         return Interval.of(1.0, 1.0, 1.0, over="rounds")
-    above = dict((r["round"], r[key]) for r in top["by_round"] if r[key])
-    below = dict((r["round"], r[key]) for r in bottom["by_round"] if r[key])
+    above = counted(top, key)
+    below = counted(bottom, key)
     common = sorted(set(above) & set(below))
     if len(common) > 1:
         return Interval([above[k] / below[k] for k in common], over="rounds")
@@ -32,6 +32,14 @@ def ratio(top, bottom, key=SECONDS):
         return Interval([above[k] / below[k]], over="rounds")
     return Interval.of(above[k] / below[k], bounds[0] / bounds[3], bounds[1] / bounds[2],
                        over="generations")
+
+
+def counted(row, key):
+    """{round: figure} of the rounds a figure over rounds counts (not a warm process's
+    warm-up slice, when the row has others)."""
+    found = [r for r in row["by_round"] if r[key]]
+    later = [r for r in found if not r.get("warmup")]
+    return dict((r["round"], r[key]) for r in (later or found))
 
 
 def baseline(rows, interpreters_order):

@@ -19,7 +19,7 @@ import sys
 
 import click
 
-from ev.reporting import machine, model, ratios, table
+from ev.reporting import headline, machine, model, ratios, table
 from ev.common.formats import rows_format
 from ev.reporting.output import check_replaceable, draw, read_folder, warn, write_report
 from ev.reporting.same_work import with_same_work
@@ -57,10 +57,13 @@ def as_json(folder, rows):
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 @click.option("--json", "json_out", is_flag=True, help="Print the table as JSON, for scripts.")
 @click.option("--no-plots", is_flag=True, help="Do not write the PNG plots.")
+@click.option("--headline", "headline_only", is_flag=True,
+              help="Print the headline only (ev.reporting.headline) and where the report is; "
+                   "the report and plots are written as always.")
 @click.option("--pyperf", "pyperf_file", type=click.Path(dir_okay=False),
               help="Also write the rounds as a pyperf benchmark suite (JSON) to this file, for "
                    "python -m pyperf compare_to / stats.")
-def main(folder, json_out, no_plots, pyperf_file):
+def main(folder, json_out, no_plots, headline_only, pyperf_file):
     """Summarize the results of a matrix run (ev matrix, run_all.sh) or of any ev.cli.main
     --results files: per cell the steady-state s/gen over rounds with its spread, ratios
     taken within rounds, and a reading worded by the intervals."""
@@ -77,7 +80,12 @@ def main(folder, json_out, no_plots, pyperf_file):
     check_replaceable(path)
     written = [] if no_plots else draw(matrix_plots(rows, folder, base))
     text = table.markdown(found, rows, base, written)
-    click.echo(text)
+    if headline_only:
+        for line in headline.lines(found, rows, base) or [
+                "(no headline: it needs a CPython + numpy cell and a faster one)"]:
+            click.echo(line)
+    else:
+        click.echo(text)
     write_report(path, text, written)
 
 

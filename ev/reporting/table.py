@@ -3,7 +3,7 @@ that says how each figure was made, the reading, the plots that exist, the artic
 import os
 
 from ev.common.stats import NOISY_SPREAD, REPEAT_RULE, STEADY_RULE
-from ev.reporting import across, machine, reading
+from ev.reporting import across, headline, machine, reading
 from ev.reporting.article import ARTICLE, ARTICLE_POPULATION, ARTICLE_SPEEDUPS
 from ev.reporting.output import fmt, plural, problem_lines
 from ev.reporting.words import ratio_text, spread_text
@@ -13,7 +13,10 @@ SAME_WORK = {None: "-", True: "yes", False: "**NO: different results**"}
 
 def markdown(folder, rows, base, written=()):
     """The whole report.  ``written``: the plot files drawn for it (only those are linked)."""
-    lines = run_line(rows) + machine.lines(folder, rows) + header(base) + [
+    warm = (folder.matrix or {}).get("processes") == "warm"
+    lines = headline_lines(folder, rows, base) + run_line(rows, warm)
+    lines += machine.lines(folder, rows)
+    lines += header(base) + [
         table_row(r) for r in rows]
     lines += ["| %s | not run: %s |%s" % (name, why, " |" * 13) for name, why in folder.skipped]
     lines += [""] + legend(rows, base) + [""]
@@ -24,14 +27,29 @@ def markdown(folder, rows, base, written=()):
     return "\n".join(lines) + "\n"
 
 
-def run_line(rows):
+def headline_lines(folder, rows, base):
+    """The headline (ev.reporting.headline) first, as a paragraph of its own: in a folder
+    of the runner's (matrix.json says how its processes ran); an older folder's report reads
+    as it always did."""
+    if "processes" not in (folder.matrix or {}):
+        return []
+    found = headline.lines(folder, rows, base)
+    return [found[0]] + ["- " + line.strip() for line in found[1:]] + [""] if found else []
+
+
+def run_line(rows, warm=False):
     """What was run: population, rounds, generations, seed (as the cells' records say)."""
     def values(key):
         return ", ".join(str(v) for v in sorted(set(r[key] for r in rows), key=str))
     planned = sorted(set(r["generations_planned"] or r["generations"] for r in rows))
     rounds = sorted(set(r["rounds"] for r in rows))
     budgets = sorted(set(r["budget_seconds"] for r in rows if r["budget_seconds"]))
-    if budgets:
+    if budgets and warm:
+        length = ("one warm process per cell: a first slice of %s s of evolution (its warm-up), "
+                  "then slices of %s" % (" / ".join("%g" % b for b in budgets), plural(
+                      "%d-%d" % (planned[0], planned[-1]) if len(planned) > 1 else planned[0],
+                      "generation")))
+    elif budgets:
         length = ("a time budget of %s s of evolution per cell in round 1, whose generations "
                   "every later round repeats: %s" % (" / ".join("%g" % b for b in budgets),
                                                      plural("%d-%d" % (planned[0], planned[-1])

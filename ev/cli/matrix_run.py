@@ -1,0 +1,231 @@
+"""One matrix run as one object (``MatrixRun``): its settings, its results folder
+(matrix.json), the signals received, the failures, the cells' plans and warm processes,
+and the rounds -- what every step of the run reads and changes, kept in one place.
+
+The steps: the cells that can run here; then rounds, while ev.runner.plan.Rounds says to
+go on (each: the machine's fixed workload timed, then every cell once, in rotating order:
+a slice of its warm process, or a fresh process with --fresh and --task fly); the
+recordings of --profile; the machine's facts before and after.  What a cell-round did is
+read from its records (ev.runner.ends), never from what it printed."""
+import os
+import time
+
+from ev.cli import cells as cells_module, recording, variants
+from ev.cli.matrix_options import DEFAULT_ROUNDS, MAX_ROUNDS, SLICE_MIN_GENERATIONS
+from ev.common import machine
+from ev.runner import children, ends, noise
+from ev.runner.plan import Plan, Rounds, later_plan, rotated, slice_plan
+from ev.runner.signals import stopped_by_signal
+from ev.store.records import NEVER_FLEW
+
+
+def run_name(cell, round_number, extension):
+    return "%s.r%d.%s" % (cell.label, round_number, extension)
+
+
+class MatrixRun(object):
+    """The state of one ``ev matrix`` run and its steps (see the module's docstring)."""
+
+    def __init__(self, settings, matrix, stops, status, precise):
+        """``precise()``: whether the headline figures of the results so far meet the
+        target (ev.reporting.headline); ``status``: ev.runner.status.Status."""
+        self.settings, self.matrix, self.stops, self.status = settings, matrix, stops, status
+        self.precise = precise
+        self.failures = []
+        self.cells, self.plans, self.warm, self.shown = [], {}, {}, {}
+        self.done = {}          # generations each cell has run
+        warmup = 0 if settings.fresh else 1     # a warm run's first round is its warm-up
+        self.rounds = Rounds(fixed=settings.rounds, minimum=DEFAULT_ROUNDS + warmup,
+                             cap_seconds=60 * settings.max_minutes, maximum=MAX_ROUNDS)
+
+    def run(self):
+        """Every step of the run; the failures are in ``self.failures``."""
+        self.cells = self.available_cells()
+        self.plans = dict((cell.label, cells_module.first_plan(cell, self.settings))
+                          for cell in self.cells)
+        self.matrix.machine("before", machine.machine_facts())
+        try:
+            while (self.cells and not self.stops.stopped
+                   and self.rounds.more(self.precise_so_far)):
+                self.run_round(self.rounds.done + 1)
+        finally:
+            self.end_warm()
+        if self.settings.profile and not self.stops.stopped:
+            recording.record_all(self)
+        self.matrix.machine("after", machine.machine_facts())
+        self.mark_never_run()
+        if self.settings.profile and not self.stops.stopped:
+            recording.summarize(self)
+        self.matrix.finish(self.rounds.done, self.rounds.why_stopped,
+                           interrupted=self.stops.stopped)
+
+    def precise_so_far(self):
+        return self.precise(self.matrix.folder)
+
+    def available_cells(self):
+        """The cells that can run here; the others are recorded as not run, with the reason."""
+        runnable = []
+        for cell in self.settings.cells:
+            why = (cell.interpreter.why_missing or cell.ruled_out(self.settings.task)
+                   or self.unavailable(cell))
+            if why:
+                self.matrix.not_run(cell.label, why)
+                self.status.line("=== %s: not run: %s" % (cell.label, why))
+            else:
+                runnable.append(cell)
+        return runnable
+
+    def unavailable(self, cell):
+        """Why the cell's interpreter cannot run its variant (no numba, no C build), or
+        None: asked of the interpreter itself (ev.cli.variants)."""
+        interpreter = cell.interpreter
+        return variants.ask(interpreter.argv(), cell.variant, interpreter.environ(),
+                            self.settings.checkout)
+
+    def run_round(self, round_number):
+        """The machine's fixed workload timed, then every cell once, in rotating order."""
+        self.matrix.noise(round_number, noise.time_workload())
+        began = time.monotonic()
+        for position, cell in enumerate(rotated(self.cells, round_number)):
+            if self.stops.stopped:
+                return
+            self.run_cell(cell, round_number, position)
+        self.rounds.finished(time.monotonic() - began)
+
+    def run_cell(self, cell, round_number, position):
+        """One cell-round, then what its records say: its median, and a failure if any."""
+        plan = self.plans[cell.label]
+        results = self.matrix.path(run_name(cell, round_number, "jsonl"))
+        self.show(cell, round_number)
+        if self.settings.fresh:
+            status, wall, log, argv = self.fresh(cell, plan, results, round_number)
+        else:
+            status, wall, log, argv = self.slice(cell, plan, results)
+        self.matrix.run(cell=cell.label, round=round_number, position=position,
+                        file=os.path.basename(results), log=os.path.basename(log),
+                        command=argv, exit=status, wall_seconds=round(wall, 3),
+                        **self.slice_flags(round_number))
+        end = ends.end_of(results)
+        if not self.completed(status, end):
+            self.failures.append("cell %s round %d (ev.main exited with status %d, see %s)"
+                                 % (cell.label, round_number, status, log))
+        self.done[cell.label] = self.done.get(cell.label, 0) + (end or {}).get("generations", 0)
+        if round_number == 1:
+            self.plan_later_rounds(cell, plan, results, end)
+        self.status.line(round_line(cell, round_number, end, status))
+
+    def slice_flags(self, round_number):
+        """matrix.json's flags of a warm cell's slice: the first is the process's warm-up
+        (counted in no figure over rounds), the later ones continue a process (warm)."""
+        if self.settings.fresh:
+            return {}
+        return {"warmup": True} if round_number == 1 else {"warm": True}
+
+    def fresh(self, cell, plan, results, round_number):
+        """A fresh process for the cell-round: (status, wall, log, argv)."""
+        interpreter = cell.interpreter
+        log = self.matrix.path(run_name(cell, round_number, "log"))
+        args = cells_module.command(cell, self.settings, plan) + [
+            "--results", interpreter.path(results)]
+        self.matrix.command(interpreter.display(args))
+        argv = interpreter.argv(args)
+        status, wall = children.run(argv, interpreter.environ(), self.settings.checkout, log,
+                                    self.stops, show=self.settings.verbose,
+                                    watch=lambda: self.show(cell, None, results))
+        return status, wall, log, argv
+
+    def slice(self, cell, plan, results):
+        """A slice of the cell's warm process (started at its first): (status, wall, log,
+        argv); status 0 while the process lives on."""
+        interpreter = cell.interpreter
+        log = self.matrix.path(cell.label + ".log")
+        args = cells_module.command(cell, self.settings, None)
+        argv = interpreter.argv(args)
+        if cell.label not in self.warm:
+            self.matrix.command(interpreter.display(args))
+            self.warm[cell.label] = children.Warm(argv, interpreter.environ(),
+                                                  self.settings.checkout, log)
+        warm = self.warm[cell.label]
+        if not warm.alive:
+            return warm.finish(), 0.0, log, argv
+        status, wall = warm.slice(cells_module.slice_command(plan, interpreter.path(results)),
+                                  self.stops)
+        if self.settings.verbose:
+            self.show_log(cell.label, log)
+        return status or 0, wall, log, argv
+
+    def plan_later_rounds(self, cell, plan, results, end):
+        """After a cell's first round: its later rounds' generations (fresh: the same as
+        the first's; warm: a slice as long as --slice-seconds)."""
+        count = (end or {}).get("generations") or len(ends.generations_of(results))
+        if self.settings.fresh:
+            later = later_plan(plan, count)
+        elif cell.slow and self.settings.seconds is not None:
+            later = Plan(1, None, None, None)
+        else:
+            later = slice_plan(plan, (end or {}).get("steady_median"),
+                               self.settings.slice_seconds, SLICE_MIN_GENERATIONS)
+        self.plans[cell.label] = later
+        self.matrix.planned(cell.label, plan._replace(generations=later.generations))
+
+    def completed(self, status, end):
+        """The cell-round did its task: a PID run that never flew within its budget exits
+        1, and its end record says so: a result, not a failure; a stop is the user's."""
+        if status == 0 or stopped_by_signal(status):
+            return True
+        return (self.settings.task == "fly" and status == 1 and end is not None
+                and end.get("reason") == NEVER_FLEW)
+
+    def end_warm(self):
+        """End every warm process (between slices they exit 0 when their input closes)."""
+        for label, warm in self.warm.items():
+            status = warm.finish()
+            if status and not stopped_by_signal(status) and not self.stops.stopped:
+                self.failures.append("the warm process of %s (exit status %d, see %s.log)"
+                                     % (label, status, label))
+
+    def mark_never_run(self):
+        """A cell the matrix was stopped before (Ctrl-C) says so."""
+        ran = set(run["cell"] for run in self.matrix.data["runs"])
+        for cell in self.settings.cells:
+            if self.matrix.cell(cell.label)["status"] == "run" and cell.label not in ran:
+                self.matrix.not_run(cell.label, "interrupted (Ctrl-C)")
+
+    def show(self, cell, round_number, results=None):
+        """The live status line: cell, round, generations done, current s/gen, time left."""
+        if not self.status.live:
+            return
+        done = self.done.get(cell.label, 0)
+        rate = ""
+        if results:
+            generations = ends.generations_of(results)
+            done += len(generations)
+            rate = ", %.4g s/gen" % generations[-1]["seconds"] if generations else ""
+        left = self.rounds.left()
+        self.status.show("round %d · %s (%d of %d) · %d generations done%s%s" % (
+            round_number or self.rounds.done + 1, cell.label, self.cells.index(cell) + 1,
+            len(self.cells), done, rate,
+            "" if left is None else " · %d:%02d left" % divmod(int(left), 60)))
+
+    def show_log(self, label, log):
+        """--verbose with a warm process: what it printed since the last slice."""
+        with open(log, "rb") as text:
+            text.seek(self.shown.get(label, 0))
+            fresh = text.read()
+            self.shown[label] = text.tell()
+        for line in fresh.decode(errors="replace").splitlines():
+            self.status.line(line)
+
+
+def round_line(cell, round_number, end, status):
+    """The line of a finished cell-round, from its end record."""
+    if end is None:
+        return "round %d  %s: no end record (exit status %d)" % (round_number, cell.label,
+                                                                 status)
+    rate = end.get("steady_median")
+    said = "%.4g s/gen" % rate if rate else "no steady generation"
+    reason = end.get("reason")
+    count = end.get("generations", 0)
+    return "round %d  %s: %s, %d generation%s%s" % (
+        round_number, cell.label, said, count, "" if count == 1 else "s",
+        "" if reason == "budget" else " (%s)" % reason)
