@@ -93,9 +93,10 @@ class Profile:
     notes: list = field(default_factory=list)
     times: Optional[list] = None
     native: bool = True               # native frames were recorded
+    jit: object = None                # PyPy: traces.jit_attribution.Attribution
 
     COPIED = ("has_maps", "folded_weight", "project", "cut_weight", "cut_samples",
-              "has_lines", "reused", "sampler", "cut_short", "notes", "native")
+              "has_lines", "reused", "sampler", "cut_short", "notes", "native", "jit")
 
     def derived(self, samples, runtime_seconds):
         """A profile of other samples from the same recording (timestamps are dropped)."""

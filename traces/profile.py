@@ -14,6 +14,7 @@ import click
 from ev.common import atomic
 from traces.categories import CATEGORIES, categorize, package_of, project_file, title
 from traces.coverage import profile_coverage
+from traces.own_time import own_time, render_attribution, render_own_time
 from traces.errors import InputError
 from traces.processors import display_name, only_under, without_launcher
 from traces.profile_reader import read_profile
@@ -72,6 +73,8 @@ def analyse(profile, top=15):
         "cut_samples": profile.cut_samples,
         "reused_addresses": [{"functions": names, "total": w / all_weight}
                              for names, w in profile.reused],
+        "own_time": own_time(profile, top),
+        "jit_attribution": profile.jit.to_json() if getattr(profile, "jit", None) else None,
     }
 
 
@@ -103,6 +106,11 @@ def render(result):
         out.append("(no .maps file beside the profile: unnamed native frames stay unknown; "
                    "record with python -m traces.record to name them)")
     out += warnings(result)
+    if result["interpreter"] == "pypy":    # self time names no Python function there
+        out += ["", "the program's functions by their own time (all that ran while each was "
+                "the innermost Python function), split by what ran:"]
+        out += render_own_time(result["own_time"], seconds)
+        out += render_attribution(result["jit_attribution"])
     out += ["", "%-70s %7s %8s %7s" % ("category", "self", "self s", "total")]
     for row in result["categories"]:
         if row["self"] or row["total"]:

@@ -15,7 +15,8 @@ from traces.errors import InputError
 from traces.eval_frames import fold_eval_entry_frames
 from traces.project import Project
 from traces.samples import JIT, NATIVE, PY, UNKNOWN, Frame, Profile
-from traces.vmprof_file import DEPTH_LIMIT_WORDS, JittedCode, Names, read_state
+from traces.jit_attribution import attribution_for
+from traces.vmprof_file import DEPTH_LIMIT_WORDS, AssemblerCode, JittedCode, Names, read_state
 
 class MemoryMap(object):
     """Address ranges of /proc/PID/maps: which file (if any) an address belongs to."""
@@ -48,15 +49,17 @@ class MemoryMap(object):
         return None
 
 
-def read_profile(path, maps_path=None, project=None):
+def read_profile(path, maps_path=None, project=None, jit_log=None):
     """Parse a vmprof profile into samples that tell what ran (see traces.eval_frames);
     raise InputError (one line) when it cannot be used.  ``project``: whose code is "project
-    code" (default: what traces.record wrote beside the profile, else ev's own packages)."""
-    return fold_eval_entry_frames(read_raw_profile(path, maps_path, project))
+    code" (default: what traces.record wrote beside the profile, else ev's own packages).
+    ``jit_log``: PyPy's JIT log recorded with it (default: the one recorded beside it), which
+    names and corrects the samples in JIT code (traces.jit_attribution)."""
+    return fold_eval_entry_frames(read_raw_profile(path, maps_path, project, jit_log))
 
 
-def read_raw_profile(path, maps_path=None, project=None):
-    """The samples exactly as vmprof recorded them."""
+def read_raw_profile(path, maps_path=None, project=None, jit_log=None):
+    """The samples as vmprof recorded them; on PyPy, their JIT code as the JIT log says."""
     if not os.path.exists(path):
         raise InputError(path, "no such file")
     if os.path.getsize(path) == 0:
@@ -77,14 +80,20 @@ def read_raw_profile(path, maps_path=None, project=None):
     project = project or Project.for_profile(path)
     names = Names(state.registrations, registered_when_made=state.interp_name == "pypy")
     resolve = FrameResolver(memory, project)
+    jit = attribution_for(path, state, jit_log) if state.interp_name == "pypy" else None
+    correct = jit.corrector if jit and jit.corrector else None
     samples, cut, cut_count, sampled, recorder = [], 0.0, 0, collections.Counter(), 0.0
     for index, entry in enumerate(stats.profiles):
         stack, weight = entry[0], float(entry[1]) if entry[1] else 1.0
         lines = [None] * len(stack)
         if state.profile_lines:  # (address, -line of that frame) pairs
             stack, lines = stack[0::2], [abs(n) for n in stack[1::2]]
-        frames = without_jit_twins([resolve(address, names.get(address, index), line)
-                                    for address, line in zip(stack, lines)], stack)
+        if correct:
+            stack = correct.correct(stack, weight)
+            lines = [None] * len(stack)
+        frames = without_jit_twins([resolve(address, (correct and isinstance(
+            address, AssemblerCode) and correct.name_of_block(address)) or names.get(
+                address, index), line) for address, line in zip(stack, lines)], stack)
         for address in set(stack):
             sampled[address] += weight
         if any(is_recorder(frame) for frame in frames):
@@ -102,6 +111,7 @@ def read_raw_profile(path, maps_path=None, project=None):
     profile = Profile(path, stats.interp or "unknown", samples, runtime, memory is not None)
     profile.project, profile.cut_weight, profile.has_lines = project, cut, state.profile_lines
     profile.cut_samples = cut_count
+    profile.jit = jit
     profile.reused = sorted(((names.reused[a], w) for a, w in sampled.items()
                              if a in names.undecided), key=lambda found: -found[1])
     return profile
@@ -197,6 +207,8 @@ class FrameResolver(object):
         return frame
 
     def resolve(self, address, name):
+        if name and name.startswith("jit:"):    # a loop or bridge the JIT log named
+            return Frame(JIT, name[4:])
         if name and name.startswith("py:"):
             _, func, line, filename = name.split(":", 3)
             return Frame(PY, func, filename, int(line) if line.isdigit() else line)

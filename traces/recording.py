@@ -19,7 +19,7 @@ import tempfile
 from ev.common import atomic
 
 CHILD_FLAG = "EV_RECORDING_CHILD"   # set in the child's environment (ev.main tests it)
-JIT_LOG_CATEGORIES = "jit-log-opt,jit-backend-counts,jit-summary"
+JIT_LOG_CATEGORIES = "jit-log-opt,jit-backend-counts,jit-summary,jit-backend-addr"
 SAMPLE_PERIOD = 0.001  # with real_time=True: ~1,000 samples/s (the SIGPROF timer caps near 250)
 
 

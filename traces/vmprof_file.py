@@ -10,7 +10,7 @@ recorded length.
 import collections
 
 from vmprof import reader as vmprof_reader
-from vmprof.reader import JittedCode  # noqa: F401  (PyPy's stacks: code running as JIT code)
+from vmprof.reader import AssemblerCode, JittedCode  # noqa: F401  (PyPy's stacks: JIT code)
 
 # vmprof keeps a sample in one 8 KiB buffer: at most ~1,017 words of stack (1,016 with --lines,
 # 509 two-word frames on PyPy), measured with 2,500-deep recursion on both interpreters.

@@ -1,0 +1,364 @@
+"""PyPy: which functions a sample in JIT code was running, read through the JIT log.
+
+vmprof on PyPy records, for a sample whose stack passes through machine code the JIT made, the
+start of that code's memory block (``AssemblerCode``) and, before it, the code ids of the
+functions the JIT's codemap lists at the address (``JittedCode``, outermost first: the trace's
+function, then those inlined into it).  The JIT log recorded with ``jit-backend-addr`` says
+which loop or bridge each block holds, and its ``debug_merge_point``s say which functions can
+be running where (their depth is the inlining depth).  This module checks each sample's chain
+against the log and corrects it where the log says what ran:
+
+* the innermost block of a stack is where the sample stopped: its chain is the codemap's at
+  the exact instruction, and is kept when the trace has such a chain;
+* an outer block is a *return address*: a JIT-to-JIT call (``call_assembler``) or a residual
+  call out of it.  There the codemap is read just past the call instruction, which is often
+  in the code of the next function the trace inlined: a caller that calls ``b`` shows ``a``
+  (the function inlined after the call) above ``b``, a call the program never makes.  The
+  chain is replaced by the chain of the call that can have made the next frame (the
+  ``call_assembler`` whose target is the next block's loop, or a residual call), when the log
+  says which; when several calls could have, by what they share (uncertain).
+
+A block the log does not know (recorded without ``jit-backend-addr``, another run's log, code
+freed and reused) is counted as unmapped and its sample keeps the chain vmprof recorded.
+"""
+import collections
+import re
+
+from vmprof.reader import AssemblerCode, JittedCode
+
+CALL_TARGET = re.compile(r"descr=<Loop(\d+)>")
+RESIDUAL_CALLS = ("call_may_force_", "call_r", "call_i", "call_n", "call_f",
+                  "call_release_gil_", "cond_call")
+
+
+def function_of(position):
+    """A function as the log names it: (name, file, first line)."""
+    return (position.function, position.filename, position.firstlineno)
+
+
+def op_chains(trace, start=()):
+    """For each op of ``trace``, the functions running there, outermost first, from its
+    debug_merge_points (depth = position in the chain); ``start``: the chain the trace begins
+    in (a bridge's: its guard's)."""
+    chain, chains = tuple(start), []
+    for op in trace.ops:
+        position = op.position
+        if position is not None and (not chain or chain[min(position.depth, len(chain) - 1)]
+                                     is not None):
+            chain = chain[:position.depth] + (function_of(position),)
+        chains.append(chain)
+    return chains
+
+
+class TraceMap(object):
+    """What the log says about one loop or bridge: the chains its ops run in and its calls."""
+
+    def __init__(self, trace, chains):
+        self.trace = trace
+        self.chains = set()
+        for chain in chains:
+            for n in range(1, len(chain) + 1):
+                self.chains.add(chain[:n])
+        self.assembler_calls = collections.defaultdict(set)   # loop number: {chain}
+        self.residual_calls = set()
+        for op, chain in zip(trace.ops, chains):
+            if op.name.startswith("call_assembler"):
+                target = CALL_TARGET.search(op.args)
+                if target:
+                    self.assembler_calls[int(target.group(1))].add(chain)
+            elif op.name.startswith(RESIDUAL_CALLS):
+                self.residual_calls.add(chain)
+        self.root = next((c[0] for c in chains if c), None)
+
+
+class JitMap(object):
+    """The JIT log's loops and bridges by the block address vmprof records for them."""
+
+    def __init__(self, log):
+        self.log = log
+        self.by_block = {}
+        self.maps = {}
+        chains_of = {}
+        for trace in ordered_for_chains(log.traces):
+            start = ()
+            if trace.kind == "bridge" and trace.origin is not None:
+                parent, guard = trace.origin
+                parent_chains = chains_of.get(id(parent))
+                if parent_chains is not None:
+                    start = parent_chains[parent.ops.index(guard)]
+            chains = chains_of[id(trace)] = op_chains(trace, start)
+            self.maps[id(trace)] = TraceMap(trace, chains)
+            if trace.code is not None:
+                self.by_block[trace.code.block] = trace
+        self.loops = dict((t.number, t) for t in log.traces if t.kind != "bridge")
+
+    def trace_at(self, block):
+        return self.by_block.get(block)
+
+    def map_of(self, trace):
+        return self.maps[id(trace)]
+
+
+def ordered_for_chains(traces):
+    """Loops first, then bridges after the trace they leave (a bridge's start chain is its
+    guard's)."""
+    done, ordered, pending = set(), [], list(traces)
+    while pending:
+        waiting = []
+        for trace in pending:
+            parent = trace.origin[0] if trace.kind == "bridge" and trace.origin else None
+            if parent is None or id(parent) in done:
+                ordered.append(trace)
+                done.add(id(trace))
+            else:
+                waiting.append(trace)
+        if len(waiting) == len(pending):   # a cycle or a parent not in the log
+            ordered.extend(waiting)
+            break
+        pending = waiting
+    return ordered
+
+
+class Counts(object):
+    """How many samples (and their weight) the correction saw, mapped, changed, left unsure."""
+    FIELDS = ("samples", "in_jit", "unmapped", "changed", "uncertain")
+
+    def __init__(self):
+        self.samples = collections.Counter()
+        self.weight = collections.Counter()
+
+    def add(self, what, weight):
+        self.samples[what] += 1
+        self.weight[what] += weight
+
+    def to_json(self):
+        return dict((f, {"samples": self.samples[f], "weight": self.weight[f]})
+                    for f in self.FIELDS)
+
+
+class StackCorrector(object):
+    """Rewrites vmprof's raw PyPy stacks (addresses, outermost first) so that their JIT
+    chains are what the log says could run, and names each JIT block by its trace."""
+
+    def __init__(self, jit_map, registrations):
+        self.jit_map = jit_map
+        self.ids = code_ids(registrations)
+        self.counts = Counts()
+
+    def name_of_block(self, block):
+        """'jit:' + the trace's name, for a block address; None when the log lacks it."""
+        trace = self.jit_map.trace_at(block)
+        return None if trace is None else "jit:" + trace_label(trace)
+
+    def correct(self, stack, weight=1.0):
+        segments = split_segments(stack)
+        self.counts.add("samples", weight)
+        if not any(kind == "jit" for kind, _ in segments):
+            return stack
+        self.counts.add("in_jit", weight)
+        out, changed, uncertain, unmapped = [], False, False, False
+        for index, (kind, entries) in enumerate(segments):
+            if kind != "jit":
+                out.extend(entries)
+                continue
+            block, recorded = entries[-1], entries[:-1]
+            trace = self.jit_map.trace_at(int(block))
+            if trace is None:
+                unmapped = True
+                out.extend(entries)
+                continue
+            chain, verdict = self.chain_for(trace, recorded, segments[index + 1:])
+            if verdict == "changed":
+                changed = True
+            elif verdict == "uncertain":
+                uncertain = True
+            ids = [self.ids.get(f) for f in chain]
+            if chain and all(ids):
+                new = [JittedCode(i) for i in ids]
+            else:               # a function vmprof never registered: keep what it recorded
+                new, uncertain = list(recorded), True
+            out.extend(without_twin(out, new, trace))
+            out.append(block)
+        for what, flag in (("unmapped", unmapped), ("changed", changed),
+                           ("uncertain", uncertain)):
+            if flag:
+                self.counts.add(what, weight)
+        return out
+
+    def chain_for(self, trace, recorded, inner):
+        """(the chain to show for this block, "kept" | "changed" | "uncertain")."""
+        tmap = self.jit_map.map_of(trace)
+        names = tuple(self.ids.function(int(r)) for r in recorded)
+        leaf = not any(kind in ("jit", "py") for kind, _ in inner)
+        if leaf:
+            if names in tmap.chains:
+                return names, "kept"
+            return best_prefix(names, tmap), "uncertain"
+        candidates = self.calls_towards(tmap, inner)
+        if names in candidates:
+            return names, "kept"
+        if not candidates:
+            return (names, "kept") if names in tmap.chains else (
+                best_prefix(names, tmap), "uncertain")
+        if len(candidates) == 1:
+            return next(iter(candidates)), "changed"
+        shared = common_prefix(candidates)
+        return shared, ("changed" if shared != names else "uncertain")
+
+    def calls_towards(self, tmap, inner):
+        """The chains of the calls in this trace that can lead to the next frames: the
+        call_assembler ops targeting the next block's loop, else the residual calls."""
+        kind, entries = inner[0]
+        if kind == "jit":
+            target = self.jit_map.trace_at(int(entries[-1]))
+            if target is not None:
+                root = target.root
+                found = tmap.assembler_calls.get(root.number)
+                if found:
+                    return found
+        calls = set(tmap.residual_calls)
+        for chains in tmap.assembler_calls.values():
+            calls |= chains
+        return calls
+
+
+def without_twin(out, chain, trace):
+    """A chain whose outermost function is the frame just before it: the interpreter's frame
+    of the function whose loop this is, or, where a caller's trace entered the loop by
+    call_assembler, the caller's chain ending in it -- one frame, already on the stack.  (A
+    loop that starts at a function's first bytecode is a new call: a recursive one is kept.)"""
+    if not chain or not out:
+        return chain
+    previous = out[-1]
+    if isinstance(previous, AssemblerCode):
+        if len(out) < 2 or not isinstance(out[-2], JittedCode) or starts_a_call(trace):
+            return chain
+        previous = out[-2]
+    return chain[1:] if int(previous) == int(chain[0]) else chain
+
+
+def starts_a_call(trace):
+    """A loop (or a bridge's loop) compiled from its function's first bytecode ('~#0 ')."""
+    return "~#0 " in trace.root.name
+
+
+def best_prefix(names, tmap):
+    """The longest start of ``names`` the trace can run in, else the trace's own function."""
+    for n in range(len(names), 0, -1):
+        if names[:n] in tmap.chains:
+            return names[:n]
+    return (tmap.root,) if tmap.root else ()
+
+
+def common_prefix(chains):
+    chains = list(chains)
+    shared = chains[0]
+    for chain in chains[1:]:
+        n = 0
+        while n < min(len(shared), len(chain)) and shared[n] == chain[n]:
+            n += 1
+        shared = shared[:n]
+    return shared
+
+
+def split_segments(stack):
+    """[("jit", [JittedCode..., AssemblerCode]) | ("py", [code]) | ("native", [addr])]."""
+    segments, pending = [], []
+    for entry in stack:
+        if isinstance(entry, JittedCode):
+            pending.append(entry)
+        elif isinstance(entry, AssemblerCode):
+            segments.append(("jit", pending + [entry]))
+            pending = []
+        else:
+            if pending:                    # jitted ids without their block: keep as they are
+                segments.extend(("py", [p]) for p in pending)
+                pending = []
+            kind = "native" if type(entry).__name__ == "NativeCode" else "py"
+            segments.append((kind, [entry]))
+    segments.extend(("py", [p]) for p in pending)
+    return segments
+
+
+class CodeIds(dict):
+    """Code ids of the functions vmprof registered, by (name, file, first line)."""
+
+    def __init__(self):
+        dict.__init__(self)
+        self.by_id = {}
+
+    def function(self, code_id):
+        return self.by_id.get(code_id, ("?", None, code_id))
+
+
+def code_ids(registrations):
+    ids = CodeIds()
+    for address, name, _ in registrations:
+        if not name.startswith("py:"):
+            continue
+        _, function, line, filename = name.split(":", 3)
+        key = (function, filename, int(line) if line.isdigit() else line)
+        ids.setdefault(key, address)
+        ids.by_id[address] = key
+    return ids
+
+
+def trace_label(trace):
+    """'loop 6 heavy (file.py:31)', 'bridge from loop 6 (heavy) at file.py:33 guard_false'."""
+    from traces.trace_names import trace_name
+    if trace.kind == "bridge":
+        return trace_name(trace)
+    function, _, where = trace.name.partition(";")
+    where = where.split("~", 1)[0]
+    return "%s %d %s (%s)" % (trace.kind, trace.number, function, where)
+
+
+def jit_log_for(profile_path, given=None):
+    """The JIT log recorded with a profile: ``given``, else the one traces.record wrote in the
+    profile's description, else PROFILE's name with .jitlog for .prof (ev matrix --profile);
+    None when there is none."""
+    import os
+    from traces.project import read_meta
+    if given:
+        return given
+    meta = read_meta(profile_path) or {}
+    if meta.get("jit_log") and os.path.exists(meta["jit_log"]):
+        return meta["jit_log"]
+    stem = profile_path[:-len(".prof")] if profile_path.endswith(".prof") else profile_path
+    beside = stem + ".jitlog"
+    return beside if os.path.exists(beside) else None
+
+
+class Attribution(object):
+    """What the JIT log did to a profile's samples, for the reports: the log, whether it
+    located machine code, and the counts of StackCorrector."""
+
+    def __init__(self, log_path, corrector=None, why_not=None):
+        self.log_path = log_path
+        self.corrector = corrector
+        self.why_not = why_not       # a sentence when the log could not be used
+
+    def to_json(self):
+        return {"jit_log": self.log_path, "why_not": self.why_not,
+                "counts": self.corrector.counts.to_json() if self.corrector else None}
+
+
+def attribution_for(profile_path, state, given=None):
+    """An Attribution for a PyPy profile (its corrector None, and why, when no usable JIT log
+    with code addresses was recorded with it)."""
+    from traces.errors import InputError
+    from traces.jitlog_reader import read_jitlog
+    path = jit_log_for(profile_path, given)
+    if path is None:
+        return Attribution(None, why_not="no JIT log recorded with the profile (record both "
+                                         "with python -m traces.record)")
+    try:
+        log = read_jitlog(path)
+    except InputError as error:
+        if given:
+            raise
+        return Attribution(path, why_not="the JIT log cannot be read (%s)" % error)
+    if not log.has_addresses:
+        return Attribution(path, why_not="the JIT log has no code addresses (record with "
+                                         "PYPYLOG=...,jit-backend-addr, as traces.record does)")
+    return Attribution(path, StackCorrector(JitMap(log), state.registrations))

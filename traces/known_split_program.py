@@ -1,0 +1,61 @@
+"""A program whose parts' times are known by construction, for checking a profiler on PyPy.
+
+``main`` runs two sibling loops, ``light`` then ``heavy``, each called from ``main`` only, each
+calling small helpers the JIT inlines; ``mix`` is called from both (once per iteration of
+``light``, twice per iteration of ``heavy``).  ``python known_split_program.py PART N_LIGHT
+N_HEAVY [TIMES.json]`` runs ``main`` (PART ``both``) or one loop alone (``light``, ``heavy``)
+and writes the seconds each part took, measured inside the process.  Run alone, each loop's
+time is its true share of the run (traces.known_split runs the parts alone and together,
+alternating, and compares the profile's shares with them).
+"""
+import json
+import sys
+import time
+
+
+def scale(x):
+    return x * 1.000001 + 0.25
+
+
+def mix(x, k):
+    return (x * 31 + k) % 1000003
+
+
+def light(n):
+    total = 0.0
+    for i in range(n):
+        total += scale(i) + mix(i, 7)
+    return total
+
+
+def heavy(n):
+    total = 0
+    for i in range(n):
+        total += mix(i, 3) + mix(total & 1023, i)
+        total &= 0xFFFFFFF
+    return total
+
+
+def main(n_light, n_heavy):
+    timed = {}
+    start = time.perf_counter()
+    light(n_light)
+    middle = time.perf_counter()
+    heavy(n_heavy)
+    timed["light"], timed["heavy"] = middle - start, time.perf_counter() - middle
+    return timed
+
+
+def alone(part, n):
+    start = time.perf_counter()
+    (light if part == "light" else heavy)(n)
+    return {part: time.perf_counter() - start}
+
+
+if __name__ == "__main__":
+    part, n_light, n_heavy = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    timed = main(n_light, n_heavy) if part == "both" else alone(
+        part, n_light if part == "light" else n_heavy)
+    if len(sys.argv) > 4:
+        with open(sys.argv[4], "w") as out:
+            json.dump(timed, out)

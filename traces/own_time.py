@@ -1,0 +1,114 @@
+"""Each Python function's own time: what ran while it was the innermost Python frame.
+
+On PyPy a Python function almost never is the innermost frame of a sample: below it run the
+JIT's machine code, the runtime (interpreter, tracer, GC), cpyext and native libraries.  A
+profiler that ranks by the innermost frame ("self time") then names no function of the
+program at all.  Here a sample belongs to the innermost Python function on its stack -- all
+that runs beneath it, which no other Python function owns, is its own -- split by what that
+was (the innermost frame's kind and category):
+
+  JIT code    machine code the JIT compiled (on PyPy, with its JIT log, named per loop/bridge)
+  runtime     the interpreter and the rest of the runtime (on PyPy: interpreting, tracing and
+              compiling during warm-up, unnamed libpypy code)
+  GC          allocation and garbage collection
+  cpyext      the C-API (PyPy's cpyext emulation; CPython's C functions)
+  natives     native libraries (numpy, BLAS, libc, ...)
+"""
+import collections
+
+from traces.categories import ALLOC_GC, CAPI, CALLS, INTERPRETER, PYPY_RUNTIME, UNKNOWN, \
+    categorize
+from traces.processors import display_name, without_launcher
+from traces.samples import GC, JIT, PY
+
+PARTS = ("JIT code", "runtime", "GC", "cpyext", "natives")
+NO_PYTHON = "<no Python frame: start-up, shut-down, a thread of the runtime>"
+
+
+def part_of(frames, owner_index):
+    """Which part of its owner's time a sample is (see PARTS)."""
+    leaf = frames[-1]
+    if owner_index == len(frames) - 1:
+        return "runtime"            # the interpreter running the function's bytecode
+    if any(f.kind == JIT for f in frames[owner_index + 1:]) and leaf.kind == JIT:
+        return "JIT code"
+    if leaf.kind == GC:
+        return "GC"
+    category = categorize(leaf)
+    if category == ALLOC_GC:
+        return "GC"
+    if category == CAPI:
+        return "cpyext"
+    if leaf.kind == JIT:
+        return "JIT code"
+    if category in (PYPY_RUNTIME, INTERPRETER, UNKNOWN, CALLS):
+        return "runtime"
+    return "natives"
+
+
+def own_time(profile, top=15):
+    """{"functions": [{function, own, total, parts: {part: share}, traces: {trace: share}}],
+    ...} ranked by own time; shares of the profile's weight."""
+    own = collections.defaultdict(collections.Counter)
+    total = collections.Counter()
+    traces = collections.defaultdict(collections.Counter)
+    for frames, weight in profile.samples:
+        frames = without_launcher(frames)
+        if not frames:
+            continue
+        owner_index = max((i for i, f in enumerate(frames) if f.kind == PY), default=None)
+        if owner_index is None:
+            own[NO_PYTHON][part_of_unowned(frames)] += weight
+            total[NO_PYTHON] += weight
+            continue
+        name = display_name(frames[owner_index])
+        own[name][part_of(frames, owner_index)] += weight
+        jit = [f for f in frames[owner_index + 1:] if f.kind == JIT]
+        if jit:
+            traces[name][jit[-1].name] += weight
+        for label in set(display_name(f) for f in frames if f.kind == PY):
+            total[label] += weight
+    all_weight = float(profile.total_weight) or 1.0
+    ranked = sorted(own, key=lambda n: -sum(own[n].values()))
+    return [{"function": n, "own": sum(own[n].values()) / all_weight,
+             "total": total[n] / all_weight,
+             "parts": dict((p, own[n][p] / all_weight) for p in PARTS if own[n][p]),
+             "traces": [{"trace": t, "share": w / all_weight}
+                        for t, w in traces[n].most_common(3)]}
+            for n in ranked[:top]]
+
+
+def part_of_unowned(frames):
+    return part_of(frames, -1)
+
+
+def render_own_time(rows, seconds=None):
+    """The ranking as text lines."""
+    out = ["%6s %6s %8s  %-40s %s" % ("own", "total", "own s", "function",
+                                       "  ".join("%-8s" % p.split()[0] for p in PARTS))]
+    for row in rows:
+        parts = "  ".join("%7.1f%%" % (100 * row["parts"].get(p, 0.0)) for p in PARTS)
+        out.append("%5.1f%% %5.1f%% %8s  %-40s %s" % (
+            100 * row["own"], 100 * row["total"],
+            "-" if seconds is None else "%.2f" % (row["own"] * seconds),
+            row["function"][:40], parts))
+        for trace in row["traces"]:
+            out.append("%24s in %s: %.1f%%" % ("", trace["trace"][:70], 100 * trace["share"]))
+    return out
+
+
+def render_attribution(jit):
+    """What the JIT log did to the samples, in a sentence or two (``jit``: its to_json())."""
+    if jit is None:
+        return []
+    if jit["why_not"]:
+        return ["JIT code is one blob here: %s." % jit["why_not"]]
+    counts = jit["counts"]
+    def share(what):
+        return "%d samples" % counts[what]["samples"]
+    return ["JIT code named through %s: %s of %s ran in JIT code; their chains of inlined "
+            "functions were checked against the log: %s corrected (a call the program never "
+            "makes, read at a return address), %s uncertain (left as the log's common part), "
+            "%s in code the log does not locate (kept as recorded, unnamed)." % (
+                jit["jit_log"], share("in_jit"), share("samples"), share("changed"),
+                share("uncertain"), share("unmapped"))]
