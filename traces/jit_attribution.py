@@ -92,8 +92,14 @@ class JitMap(object):
                 self.by_block[trace.code.block] = trace
         self.loops = dict((t.number, t) for t in log.traces if t.kind != "bridge")
 
+        self.chains = chains_of
+
     def trace_at(self, block):
         return self.by_block.get(block)
+
+    def chains_of(self, trace):
+        """The chain of functions each op of ``trace`` runs in (see op_chains)."""
+        return self.chains[id(trace)]
 
     def map_of(self, trace):
         return self.maps[id(trace)]
