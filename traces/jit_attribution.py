@@ -27,6 +27,7 @@ import re
 from vmprof.reader import AssemblerCode, JittedCode
 
 CALL_TARGET = re.compile(r"descr=<Loop(\d+)>")
+DROPPED = object()
 RESIDUAL_CALLS = ("call_may_force_", "call_r", "call_i", "call_n", "call_f",
                   "call_release_gil_", "cond_call")
 
@@ -61,6 +62,7 @@ class TraceMap(object):
                 self.chains.add(chain[:n])
         self.assembler_calls = collections.defaultdict(set)   # loop number: {chain}
         self.residual_calls = set()
+        self.forcing_calls = set()      # calls that may run Python code
         for op, chain in zip(trace.ops, chains):
             if op.name.startswith("call_assembler"):
                 target = CALL_TARGET.search(op.args)
@@ -68,6 +70,8 @@ class TraceMap(object):
                     self.assembler_calls[int(target.group(1))].add(chain)
             elif op.name.startswith(RESIDUAL_CALLS):
                 self.residual_calls.add(chain)
+                if op.name.startswith("call_may_force"):
+                    self.forcing_calls.add(chain)
         self.root = next((c[0] for c in chains if c), None)
 
 
@@ -162,37 +166,55 @@ class StackCorrector(object):
         if not any(kind == "jit" for kind, _ in segments):
             return stack
         self.counts.add("in_jit", weight)
-        out, changed, uncertain, unmapped = [], False, False, False
-        for index, (kind, entries) in enumerate(segments):
+        flags = set()
+        chosen = self.choose(segments, flags)
+        out = []
+        for (kind, entries), chain in zip(segments, chosen):
             if kind != "jit":
                 out.extend(entries)
+            elif chain is not DROPPED:
+                out.extend(without_twin(out, chain, self.jit_map.trace_at(int(entries[-1]))))
+                out.append(entries[-1])
+        for what in ("unmapped", "changed", "uncertain"):
+            if what in flags:
+                self.counts.add(what, weight)
+        return out
+
+    def choose(self, segments, flags):
+        """For each segment, innermost first, the JittedCode chain to show (DROPPED for a
+        block that cannot be on the stack: no call in it can lead to the frames inside)."""
+        chosen, inner = [None] * len(segments), []
+        for index in range(len(segments) - 1, -1, -1):
+            kind, entries = segments[index]
+            if kind != "jit":
+                inner.insert(0, segments[index])
                 continue
             block, recorded = entries[-1], entries[:-1]
             trace = self.jit_map.trace_at(int(block))
             if trace is None:
-                unmapped = True
-                out.extend(entries)
+                flags.add("unmapped")
+                chosen[index] = list(recorded)
+                inner.insert(0, segments[index])
                 continue
-            chain, verdict = self.chain_for(trace, recorded, segments[index + 1:])
-            if verdict == "changed":
-                changed = True
-            elif verdict == "uncertain":
-                uncertain = True
+            chain, verdict = self.chain_for(trace, recorded, inner)
+            if verdict == "dropped":
+                flags.add("changed")
+                chosen[index] = DROPPED
+                continue
+            if verdict != "kept":
+                flags.add(verdict)
             ids = [self.ids.get(f) for f in chain]
             if chain and all(ids):
-                new = [JittedCode(i) for i in ids]
+                chosen[index] = [JittedCode(i) for i in ids]
             else:               # a function vmprof never registered: keep what it recorded
-                new, uncertain = list(recorded), True
-            out.extend(without_twin(out, new, trace))
-            out.append(block)
-        for what, flag in (("unmapped", unmapped), ("changed", changed),
-                           ("uncertain", uncertain)):
-            if flag:
-                self.counts.add(what, weight)
-        return out
+                chosen[index] = list(recorded)
+                flags.add("uncertain")
+            inner.insert(0, segments[index])
+        return chosen
 
     def chain_for(self, trace, recorded, inner):
-        """(the chain to show for this block, "kept" | "changed" | "uncertain")."""
+        """(the chain to show for this block, "kept" | "changed" | "uncertain" |
+        "dropped")."""
         tmap = self.jit_map.map_of(trace)
         names = tuple(self.ids.function(int(r)) for r in recorded)
         leaf = not any(kind in ("jit", "py") for kind, _ in inner)
@@ -201,32 +223,39 @@ class StackCorrector(object):
                 return names, "kept"
             return best_prefix(names, tmap), "uncertain"
         candidates = self.calls_towards(tmap, inner)
-        if names in candidates:
-            return names, "kept"
-        if not candidates:
+        if candidates is None:
             return (names, "kept") if names in tmap.chains else (
                 best_prefix(names, tmap), "uncertain")
+        if not candidates:
+            # no call in this trace can have made the frames inside: a stale return address
+            # the unwinder read (the code ran earlier, and has returned)
+            return names, "dropped"
+        if names in candidates:
+            return names, "kept"
         if len(candidates) == 1:
             return next(iter(candidates)), "changed"
         shared = common_prefix(candidates)
         return shared, ("changed" if shared != names else "uncertain")
 
     def calls_towards(self, tmap, inner):
-        """The chains of the calls in this trace that can lead to the next frames: the
-        call_assembler ops targeting the next block's loop, else the residual calls."""
+        """The chains of the calls in this trace that can have made the next frames: into
+        JIT code straight on, only a call_assembler (to the next block's loop when the log
+        has it); into the interpreter (a Python frame), a call that may run Python code
+        (call_may_force, call_assembler); into native code, any call -- or none, for the
+        runtime helpers the backend calls without an operation of its own (the GC's slow
+        path, guard failures): None then, which means "cannot tell"."""
         kind, entries = inner[0]
+        assembler = set()
+        for chains in tmap.assembler_calls.values():
+            assembler |= chains
         if kind == "jit":
             target = self.jit_map.trace_at(int(entries[-1]))
-            if target is not None:
-                root = target.root
-                found = tmap.assembler_calls.get(root.number)
-                if found:
-                    return found
-        calls = set(tmap.residual_calls)
-        for chains in tmap.assembler_calls.values():
-            calls |= chains
-        return calls
-
+            if target is not None and tmap.assembler_calls.get(target.root.number):
+                return tmap.assembler_calls[target.root.number]
+            return assembler
+        if kind == "py":
+            return (tmap.forcing_calls | assembler) or tmap.residual_calls
+        return (tmap.residual_calls | assembler) or None
 
 def without_twin(out, chain, trace):
     """A chain whose outermost function is the frame just before it: the interpreter's frame
