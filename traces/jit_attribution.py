@@ -28,6 +28,8 @@ from vmprof.reader import AssemblerCode, JittedCode
 
 CALL_TARGET = re.compile(r"descr=<Loop(\d+)>")
 DROPPED = object()
+TRAMPOLINE = ("<JIT call into the interpreter: a JIT-to-JIT call whose target is not compiled "
+              "yet>")
 RESIDUAL_CALLS = ("call_may_force_", "call_r", "call_i", "call_n", "call_f",
                   "call_release_gil_", "cond_call")
 
@@ -95,6 +97,7 @@ class JitMap(object):
             if trace.code is not None:
                 self.by_block[trace.code.block] = trace
         self.loops = dict((t.number, t) for t in log.traces if t.kind != "bridge")
+        self.stray = dict((r.block, r) for r in getattr(log, "stray_code", []))
 
         self.chains = chains_of
 
@@ -158,7 +161,9 @@ class StackCorrector(object):
     def name_of_block(self, block):
         """'jit:' + the trace's name, for a block address; None when the log lacks it."""
         trace = self.jit_map.trace_at(block)
-        return None if trace is None else "jit:" + trace_label(trace)
+        if trace is None:
+            return "jit:" + TRAMPOLINE if block in self.jit_map.stray else None
+        return "jit:" + trace_label(trace)
 
     def correct(self, stack, weight=1.0):
         segments = split_segments(stack)
@@ -192,7 +197,8 @@ class StackCorrector(object):
             block, recorded = entries[-1], entries[:-1]
             trace = self.jit_map.trace_at(int(block))
             if trace is None:
-                flags.add("unmapped")
+                if int(block) not in self.jit_map.stray:
+                    flags.add("unmapped")
                 chosen[index] = list(recorded)
                 inner.insert(0, segments[index])
                 continue
@@ -221,7 +227,7 @@ class StackCorrector(object):
         if leaf:
             if names in tmap.chains:
                 return names, "kept"
-            return best_prefix(names, tmap), "uncertain"
+            return chain_ending_like(names, tmap)
         candidates = self.calls_towards(tmap, inner)
         if candidates is None:
             return (names, "kept") if names in tmap.chains else (
@@ -275,6 +281,24 @@ def without_twin(out, chain, trace):
 def starts_a_call(trace):
     """A loop (or a bridge's loop) compiled from its function's first bytecode ('~#0 ')."""
     return "~#0 " in trace.root.name
+
+
+def chain_ending_like(names, tmap):
+    """The codemap can keep inlined functions open after they returned ('a > b > c' where
+    the trace's merge points say 'a > c'): the chain of the trace that ends in the same
+    innermost function, when there is one ("changed"), or the one of several sharing most
+    with the recorded chain ("uncertain"); else the longest start of it the trace has."""
+    if not names:
+        return best_prefix(names, tmap), "uncertain"
+    ending = [c for c in tmap.chains if c[-1] == names[-1]]
+    if len(ending) == 1:
+        return ending[0], "changed"
+    if ending:
+        def shared(chain):
+            return len(common_prefix([chain, names]))
+        ending.sort(key=lambda c: (-shared(c), len(c)))
+        return ending[0], "uncertain"
+    return best_prefix(names, tmap), "uncertain"
 
 
 def best_prefix(names, tmap):

@@ -16,7 +16,7 @@ OP_LINE = re.compile(r"^(?:\+\d+: )?(?:([a-z]\d+) = )?([a-z_0-9]+)\((.*)\)(?: \[
 MERGE_POINT = re.compile(r"^(\d+), (\d+), '(.*);(.*):(\d+)-(\d+)~#(\d+) (\w+)'")
 TARGET_TOKEN = re.compile(r"TargetToken\((\d+)\)")
 GUARD_DESCR = re.compile(r"descr=<Guard(0x[0-9a-f]+)>")
-LOOP_ADDRESS = re.compile(r"^Loop (\d+) \(.*\) has address (0x[0-9a-f]+) to (0x[0-9a-f]+) "
+LOOP_ADDRESS = re.compile(r"^Loop (-?\d+) \(.*\) has address (0x[0-9a-f]+) to (0x[0-9a-f]+) "
                           r"\(bootstrap (0x[0-9a-f]+)\)")
 BRIDGE_ADDRESS = re.compile(r"^bridge out of Guard (0x[0-9a-f]+) has address (0x[0-9a-f]+) to "
                             r"(0x[0-9a-f]+)")
@@ -102,6 +102,7 @@ class JitLog(object):
         self.counts = counts
         self.summary = summary
         self.has_addresses = has_addresses   # recorded with jit-backend-addr
+        self.stray_code = []                 # CodeRanges of code without a logged trace
 
     def hottest(self, kinds=("loop",)):
         candidates = [t for t in self.traces if t.kind in kinds]
@@ -136,8 +137,10 @@ def read_jitlog(path):
                                "jit-backend-counts,jit-summary:FILE)")
     attach_counts(traces, counts)
     attach_origins(traces)
-    attach_addresses(traces, addresses)
-    return JitLog(path, traces, counts, summary, has_addresses=bool(addresses))
+    stray = attach_addresses(traces, addresses)
+    log = JitLog(path, traces, counts, summary, has_addresses=bool(addresses))
+    log.stray_code = stray
+    return log
 
 
 WANTED_SECTIONS = TRACE_SECTIONS + ("jit-backend-counts", "jit-summary", "jit-backend-addr")
@@ -303,10 +306,17 @@ def parse_addresses(lines):
 
 
 def attach_addresses(traces, ranges):
+    """Give each trace its CodeRange; return the ranges of code no trace is logged for
+    ('Loop -1 ()': the JIT's stand-in for a JIT-to-JIT call whose target is not compiled
+    yet, which calls the interpreter)."""
     loops = dict((r.key, r) for r in ranges if r.kind == "loop")
     bridges = dict((r.key, r) for r in ranges if r.kind == "bridge")
+    used = set()
     for trace in traces:
         if trace.kind == "bridge":
             trace.code = bridges.get(int(trace.guard, 16))
         else:
             trace.code = loops.get(trace.number)
+        if trace.code is not None:
+            used.add(id(trace.code))
+    return [r for r in ranges if id(r) not in used]
