@@ -50,7 +50,7 @@ def analyse(profile, top=15):
     return {
         "profile": profile.path,
         "interpreter": profile.interpreter,
-        "samples": len(profile.samples),
+        "samples": profile.samples_taken,
         "runtime_seconds": profile.runtime_seconds,
         "libraries_resolved": profile.has_maps,
         "eval_entry_folded": profile.folded_weight / all_weight,
@@ -72,6 +72,10 @@ def analyse(profile, top=15):
         "cut_samples": profile.cut_samples,
         "reused_addresses": [{"functions": names, "total": w / all_weight}
                              for names, w in profile.reused],
+        "sampler": profile.sampler,
+        "cut_short": profile.cut_short,
+        "native_frames": profile.native,
+        "notes": list(profile.notes),
     }
 
 
@@ -84,11 +88,26 @@ CPYTHON_NOTE = (
     "(traces/eval_frames.py).")
 
 
+PY_SPY_NOTE = (
+    "note: py-spy samples from outside the process and names the native frames of extensions "
+    "and system libraries (libc, libm), not libpython's own: the interpreter's C work "
+    "(the eval loop, attribute lookup, float allocation) counts as the Python function's own "
+    "time.")
+AUSTIN_NOTE = ("note: austin records Python frames only: C time counts as the Python "
+               "function that called it.")
+PY_SPY_NO_NATIVE = (
+    "note: recorded without native frames: C time counts as the Python function that called "
+    "it.")
+
+
 def render(result):
     seconds = result["runtime_seconds"]
-    out = ["%s: %s profile, %d samples%s" % (
-        result["profile"], result["interpreter"], result["samples"],
+    out = ["%s: %s profile recorded by %s, %d samples%s" % (
+        result["profile"], result["interpreter"], result["sampler"], result["samples"],
         "" if seconds is None else ", %.2f s" % seconds)]
+    if result["cut_short"]:
+        out.append("cut short: the recording stopped before it was finished; its %d whole "
+                   "samples are read" % result["samples"])
     if result.get("covers"):
         out.append("covers %s" % result["covers"])
     if "under" in result:
@@ -99,7 +118,7 @@ def render(result):
                        "limit and lost their outer frames: whether they ran under %s() cannot "
                        "be told, so they are not counted here"
                        % (100 * result["cut_left_out"], result["under"]))
-    if not result["libraries_resolved"]:
+    if not result["libraries_resolved"] and result["sampler"] == "vmprof":
         out.append("(no .maps file beside the profile: unnamed native frames stay unknown; "
                    "record with python -m traces.record to name them)")
     out += warnings(result)
@@ -128,8 +147,13 @@ def render(result):
             out.append("  %s: %s" % (function[:60], ", ".join(
                 "line %s %.1f%%" % (row["line"], 100 * row["self"])
                 for row in sorted(rows, key=lambda r: -r["self"])[:6])))
-    if result["interpreter"] == "cpython":
+    if result["interpreter"] == "cpython" and result["sampler"] == "vmprof":
         out += ["", CPYTHON_NOTE % (100 * result["eval_entry_folded"])]
+    elif result["sampler"] == "py-spy":
+        out += ["", PY_SPY_NOTE if result["native_frames"] else PY_SPY_NO_NATIVE]
+    elif result["sampler"] == "austin":
+        out += ["", AUSTIN_NOTE]
+    out += ["note: %s" % note for note in result["notes"]]
     return "\n".join(out)
 
 

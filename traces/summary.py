@@ -78,6 +78,9 @@ def profile_row(name, prof):
         profile = read_profile(prof)
         result = analyse_profile(profile)
         row["python"] = profile.interpreter
+        if profile.cut_short:
+            row["problems"].append("%s: cut short: the recording stopped before it finished "
+                                   "(its whole samples are read)" % prof)
         selfs = dict((c["category"], c["self"]) for c in result["categories"])
         row["samples"] = result["samples"]
         row["seconds"] = result["runtime_seconds"]
