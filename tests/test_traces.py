@@ -339,7 +339,7 @@ def test_repeated_unnamed_frames_merge_into_one():
     ("PyType_GenericAlloc", "libpython3.11.so.1.0", "allocation & GC"),
     ("PyFloat_FromDouble", "libpython3.11.so.1.0", "allocation & GC"),
     ("_PyEval_EvalFrameDefault", "libpython3.11.so.1.0", "interpreter"),
-    ("PyNumber_Add", "libpython3.11.so.1.0", "C-API / cpyext"),
+    ("PyNumber_Add", "libpython3.11.so.1.0", "arithmetic on boxed numbers"),
     ("PyPyFloat_FromDouble", "libpypy3.9-c.so", "C-API / cpyext"),
     ("<libpypy3.9-c.so>", "libpypy3.9-c.so", "PyPy runtime, unnamed"),
 ])

@@ -12,7 +12,8 @@ import sys
 import click
 
 from ev.common import atomic
-from traces.categories import CATEGORIES, categorize, package_of, project_file, title
+from traces.categories import (CATEGORIES, ONLY_WHEN_PRESENT, categorize, package_of,
+                               project_file, title)
 from traces.coverage import profile_coverage
 from traces.errors import InputError
 from traces.processors import display_name, only_under, without_launcher
@@ -56,7 +57,8 @@ def analyse(profile, top=15):
         "eval_entry_folded": profile.folded_weight / all_weight,
         "categories": [{"category": c, "title": title(c, profile.interpreter),
                         "self": self_weight[c] / all_weight,
-                        "total": total_weight[c] / all_weight} for c in CATEGORIES],
+                        "total": total_weight[c] / all_weight} for c in CATEGORIES
+                       if c not in ONLY_WHEN_PRESENT or total_weight[c]],
         "project_files": [{"file": f, "total": w / all_weight}
                           for f, w in by_project_file.most_common()],
         "top_self": [{"function": f, "self": w / all_weight, "total": func_total[f] / all_weight}
@@ -71,12 +73,23 @@ def analyse(profile, top=15):
         "cut_at_depth_limit": profile.cut_weight / all_weight,
         "cut_samples": profile.cut_samples,
         "reused_addresses": [{"functions": names, "total": w / all_weight}
-                             for names, w in profile.reused],
+                             for names, w in profile.reused
+                             if w / all_weight >= SEEN or touches_project(profile, names)],
         "sampler": profile.sampler,
         "cut_short": profile.cut_short,
         "native_frames": profile.native,
         "notes": list(profile.notes),
     }
+
+
+SEEN = 0.005   # a share that changes a figure a report shows (they print 0.1% steps)
+
+
+def touches_project(profile, names):
+    """Whether one of vmprof's 'py:func:line:file' names is the program's own code."""
+    project = profile.project
+    return project is not None and any(
+        project.relative(name.split(":", 3)[-1]) for name in names if name.count(":") >= 3)
 
 
 CPYTHON_NOTE = (
@@ -142,7 +155,7 @@ def render(result):
         out.append("%6.1f%% %6.1f%%  %s" % (100 * row["self"], 100 * row["total"],
                                             row["function"][:100]))
     if result["lines"]:
-        out += ["", "lines of the top functions (self time; recorded with --lines):"]
+        out += ["", "lines of the top functions (self time, by the line each sample was at):"]
         for function, rows in result["lines"].items():
             out.append("  %s: %s" % (function[:60], ", ".join(
                 "line %s %.1f%%" % (row["line"], 100 * row["self"])

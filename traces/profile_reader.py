@@ -14,6 +14,7 @@ from traces.elf_symbols import ElfSymbols
 from traces.errors import InputError
 from traces.eval_frames import fold_eval_entry_frames
 from traces.project import Project
+from traces.source_names import qualified_name
 from traces.model import JIT, NATIVE, PY, READERS, UNKNOWN, Frame, Profile, Reader, register
 from traces.vmprof_file import DEPTH_LIMIT_WORDS, JittedCode, Names, read_state
 
@@ -223,13 +224,14 @@ class FrameResolver(object):
         frame = self.cache.get(key)
         if frame is None:
             frame = self.cache[key] = self.project.place(self.resolve(address, name))
-            frame.at_line = line
+            frame.at_line = line if frame.kind == PY and line else None   # no "line 0"
         return frame
 
     def resolve(self, address, name):
         if name and name.startswith("py:"):
             _, func, line, filename = (name.split(":", 3) + ["", "", ""])[:4]
-            return Frame(PY, func, filename, int(line) if line.isdigit() else line)
+            line = int(line) if line.isdigit() and int(line) else None
+            return Frame(PY, qualified_name(filename, func, line), filename, line)
         symbol = name.split(":")[1] if name and name.startswith("n:") else None
         found = self.memory.lookup(address) if self.memory else None
         if found is not None:
