@@ -24,7 +24,7 @@ EXPECTED = {
             "PyObject_Vectorcall", "cfunction_vectorcall_O", "cfunction_call",
             "method_vectorcall_FASTCALL", "slot_tp_call", "slot_nb_subtract",
             "slot_nb_multiply", "slot_tp_init", "vectorcall_method", "_PyEval_Vector",
-            "_Py_CheckFunctionResult", "builtin_isinstance", "wrapper_call"],
+            "_Py_CheckFunctionResult", "builtin_isinstance", "wrapper_call", "type_call"],
     NUMBERS: ["float_div", "float_pow", "float_add", "float_mul", "float_richcompare",
               "_PyLong_Add", "long_add", "long_mul", "x_add", "k_mul", "PyNumber_Add",
               "PyNumber_Multiply", "binary_op1", "PyFloat_AsDouble", "math_sqrt",
@@ -36,7 +36,8 @@ EXPECTED = {
                "dict_traverse", "list_traverse", "visit_decref", "visit_reachable",
                "gc_collect_main", "deduce_unreachable", "move_unreachable",
                "subtract_refs", "update_refs", "malloc", "free", "_int_free", "_int_malloc",
-               "cfree", "_Py_NewReference", "PyMem_Malloc", "new_arena"],
+               "cfree", "_Py_NewReference", "PyMem_Malloc", "new_arena",
+               "_PyObject_ClearInstanceAttributes", "_PyObject_VisitInstanceAttributes"],
     CONTAINERS: ["_Py_dict_lookup", "insertdict", "dict_subscript", "PyDict_GetItem",
                  "PyDict_SetItem", "_PyDict_GetItem_KnownHash", "lookdict_unicode_nodummy",
                  "unicode_hash", "PyUnicode_Concat", "_PyUnicode_JoinArray",
@@ -51,7 +52,8 @@ EXPECTED = {
                      "PyMarshal_ReadObjectFromString", "r_object", "PyImport_ImportModule",
                      "_imp_create_dynamic", "builtin___import__", "builtin_compile",
                      "Py_CompileStringObject", "_PyCode_Validate", "assemble",
-                     "astfold_expr", "makecode"],
+                     "astfold_expr", "makecode", "star_named_expressions_rule",
+                     "_loop0_97", "_gather_12", "type_new", "update_one_slot"],
 }
 
 
@@ -67,6 +69,8 @@ def test_libpython_symbol_is_what_it_does(category, symbol):
     ("dgemv_t_HASWELL", "libopenblas64_p-r0-15028c96.3.21.so", NUMPY_NATIVE),
     ("some_function", "_mine.cpython-311-x86_64-linux-gnu.so", OTHER),
     ("PyNumber_Add", LIBPYTHON, NUMBERS), ("PyObject_Repr", LIBPYTHON, CAPI),
+    ("_Py_read", LIBPYTHON, CAPI), ("_io_FileIO___init__", LIBPYTHON, CAPI),
+    ("PyErr_Format", LIBPYTHON, CAPI),
     ("PyPyFloat_FromDouble", "libpypy3.9-c.so", CAPI),
     ("<libpypy3.9-c.so>", "libpypy3.9-c.so", PYPY_RUNTIME),
 ])

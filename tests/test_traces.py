@@ -350,7 +350,7 @@ def test_native_categories(symbol, library, expected):
 
 def test_categories_are_named_for_the_interpreter():
     from traces.categories import CAPI, title
-    assert title(CAPI, "cpython").startswith("C-API")
+    assert title(CAPI, "cpython").startswith("other CPython C functions")
     assert title(CAPI, "pypy").startswith("cpyext")
 
 

@@ -35,7 +35,8 @@ COLOURS = dict(zip(CATEGORIES, (
 
 # What a category is on each interpreter, for people reading a report.
 TITLES = {
-    "cpython": {CAPI: "C-API, other (CPython's C functions)",
+    "cpython": {CAPI: "other CPython C functions (C-API, I/O, errors)",
+                IMPORT_COMPILE: "import, compile & class creation",
                 INTERPRETER: "interpreter (eval loop, frames, generators)"},
     "pypy": {CAPI: "cpyext (PyPy's C-API emulation)",
              INTERPRETER: "interpreter",
@@ -65,6 +66,7 @@ ALLOC_SYMBOL = re.compile(r"malloc|calloc|realloc|free$|^free|_int_free|mmap|mun
                           r"^PyLong_From|^_PyLong_From|^_PyLong_Copy|^_Py_Alloc|"
                           r"^gc_|^collect|^deduce_unreachable|^move_unreachable|"
                           r"^subtract_refs|^update_refs|^clear_freelists|"
+                          r"^_PyObject_(Clear|Visit)InstanceAttributes|"
                           r"^pypy_g_.*(collect|malloc)", re.I)
 # How C calls Python and Python calls C: argument packing, vectorcall dispatch, slots that
 # call a Python method (slot_nb_subtract calls __sub__).
@@ -75,7 +77,7 @@ CALL_SYMBOL = re.compile(r"^(_?PyObject_(Vectorcall|Call|FastCall|MakeTpCall|Cal
                          r"richcompare|hash|iter|iternext|repr|str)|vectorcall_method|"
                          r"call_unbound|_PyCFunction|PyCFunction_Call|_PyStack_|"
                          r"_Py_CheckFunctionResult|_PyEval_Vector$|builtin_[a-z_]+$|"
-                         r"wrapper_call|wrap_|method_call|meth_)")
+                         r"wrapper_call|wrap_|method_call|meth_|type_call)")
 ATTRIBUTE_SYMBOL = re.compile(r"^(type_getattro|type_setattro|_?PyObject_Generic(Get|Set)"
                               r"Attr|_?PyObject_(Get|Set|Lookup|Has)Attr|_PyType_Lookup|"
                               r"find_name_in_mro|slot_tp_(getattr|setattr|descr)|"
@@ -109,7 +111,11 @@ IMPORT_COMPILE_SYMBOL = re.compile(r"^(_?PyAST|ast_|_PyParser|_PyPegen|_PyTokeni
                                    r"PyMarshal|_PyMarshal|_?PyImport|import_|_imp_|"
                                    r"builtin___import__|builtin_compile|Py_CompileString|"
                                    r"_PyCfg|_PyFlow|assemble|optimize_|fold_|astfold_|"
-                                   r"makecode|_PyAssemble|_PyCodegen|codegen_)")
+                                   r"makecode|_PyAssemble|_PyCodegen|codegen_|"
+                                   r"type_new|update_one_slot|fixup_slot|type_ready|"
+                                   r"PyType_Ready|_PyType_Ready|update_slot|"
+                                   r"[a-z_]+_rule$|[a-z_]+_raw$|_loop[0-9]+_[0-9]+$|"
+                                   r"_gather_[0-9]+$|_tmp_[0-9]+$)")
 INTERPRETER_SYMBOL = re.compile(r"^(_?PyEval_|ceval|_PyFrame|_PyEvalFrame|initialize_locals|"
                                 r"pymain|Py_RunMain|Py_BytesMain|_PyInterpreterFrame|"
                                 r"frame_|_Py_Specialize|_PyThreadState|PyThreadState|"
@@ -183,7 +189,7 @@ def categorize_native(symbol, library):
         if pattern.search(symbol):
             return category
     if library.startswith(("python", "libpython")) or not library:
-        return INTERPRETER
+        return CAPI   # CPython's other C functions (I/O, errors, ...): never "the eval loop"
     return OTHER
 
 

@@ -73,23 +73,12 @@ def analyse(profile, top=15):
         "cut_at_depth_limit": profile.cut_weight / all_weight,
         "cut_samples": profile.cut_samples,
         "reused_addresses": [{"functions": names, "total": w / all_weight}
-                             for names, w in profile.reused
-                             if w / all_weight >= SEEN or touches_project(profile, names)],
+                             for names, w in profile.reused],
         "sampler": profile.sampler,
         "cut_short": profile.cut_short,
         "native_frames": profile.native,
         "notes": list(profile.notes),
     }
-
-
-SEEN = 0.005   # a share that changes a figure a report shows (they print 0.1% steps)
-
-
-def touches_project(profile, names):
-    """Whether one of vmprof's 'py:func:line:file' names is the program's own code."""
-    project = profile.project
-    return project is not None and any(
-        project.relative(name.split(":", 3)[-1]) for name in names if name.count(":") >= 3)
 
 
 CPYTHON_NOTE = (
@@ -176,6 +165,15 @@ def function_names(names):
     return functions if len(functions) <= 4 else functions[:2] + ["..."] + functions[-1:]
 
 
+SHARED = "functions shared this code address]"
+
+
+def shown_shared(result):
+    """Whether a function the report lists is several that shared a code address: only then
+    does the warning about shared addresses change a figure the reader sees."""
+    return any(SHARED in row["function"] for row in result["top_self"] + result["top_total"])
+
+
 def warnings(result):
     """What the recording could not see, said before the figures it distorts."""
     out = []
@@ -185,7 +183,7 @@ def warnings(result):
                    "so the time of the functions that called them is undercounted"
                    % (result["cut_samples"], 100 * result["cut_at_depth_limit"]))
     reused = result["reused_addresses"]
-    if reused:
+    if reused and shown_shared(result):
         out.append("warning: %d code addresses on the stacks belonged to several functions one "
                    "after another (code freed and another made there): the profile cannot "
                    "tell those functions' samples apart, they show as one ('a or b [N "
