@@ -94,15 +94,24 @@ class Profile:
     times: Optional[list] = None
     native: bool = True               # native frames were recorded
     jit: object = None                # PyPy: traces.jit_attribution.Attribution
+    sample_count: Optional[int] = None   # samples taken, when weights are not one per sample
 
     COPIED = ("has_maps", "folded_weight", "project", "cut_weight", "cut_samples",
               "has_lines", "reused", "sampler", "cut_short", "notes", "native", "jit")
+
+    @property
+    def samples_taken(self):
+        """How many samples the recording took (a collapsed line can stand for several)."""
+        return self.sample_count if self.sample_count is not None else len(self.samples)
 
     def derived(self, samples, runtime_seconds):
         """A profile of other samples from the same recording (timestamps are dropped)."""
         kept = Profile(self.path, self.interpreter, samples, runtime_seconds)
         for name in self.COPIED:
             setattr(kept, name, getattr(self, name))
+        if self.sample_count is not None:   # in proportion to the weight kept
+            kept.sample_count = int(round(self.sample_count * kept.total_weight
+                                          / (self.total_weight or 1.0)))
         return kept
 
     @property

@@ -24,6 +24,8 @@ from traces.recording_cost import recording_cost
 
 COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)),
            ("C-API / cpyext", (cat.CAPI,)), ("calls", (cat.CALLS,)),
+           ("attributes", (cat.ATTRIBUTES,)), ("boxed numbers", (cat.NUMBERS,)),
+           ("containers", (cat.CONTAINERS,)), ("import/compile", (cat.IMPORT_COMPILE,)),
            ("alloc/GC", (cat.ALLOC_GC,)), ("JIT code", (cat.JIT_CODE,)),
            ("compiled C", (cat.COMPILED,)),
            ("other libraries", (cat.STDLIB, cat.LIBRARY, cat.OTHER, cat.UNKNOWN)),
@@ -78,6 +80,9 @@ def profile_row(name, prof):
         profile = read_profile(prof)
         result = analyse_profile(profile)
         row["python"] = profile.interpreter
+        if profile.cut_short:
+            row["problems"].append("%s: cut short: the recording stopped before it finished "
+                                   "(its whole samples are read)" % prof)
         selfs = dict((c["category"], c["self"]) for c in result["categories"])
         row["samples"] = result["samples"]
         row["seconds"] = result["runtime_seconds"]

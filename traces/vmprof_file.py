@@ -31,12 +31,22 @@ class OrderedReader(vmprof_reader.LogReader):
 
 def read_state(path):
     """vmprof's reader state, plus ``registrations`` [(address, name, samples before)] in file
-    order and ``words`` (each sample's recorded stack length)."""
+    order, ``words`` (each sample's recorded stack length) and ``cut_short`` (the file ends
+    before vmprof's trailer: its whole samples are read)."""
     from vmprof.stats import Stats
     state = vmprof_reader.LogReaderState()
     state.registrations, state.words = [], []
+    state.cut_short = False
     with open(path, "rb") as raw:
-        OrderedReader(vmprof_reader.gunzip(raw), state).read_all()
+        try:
+            OrderedReader(vmprof_reader.gunzip(raw), state).read_all()
+        except Exception:   # cut inside a record: the whole samples before it are kept
+            if not state.profiles:
+                raise
+            state.cut_short = True
+    state.cut_short = state.cut_short or state.end_time is None
+    if state.cut_short and state.registrations:
+        state.registrations.pop()   # its name may be cut (vmprof's reader reads short)
     stats = Stats(state.profiles, dict(state.virtual_ips), {}, interp=state.interp_name,
                   start_time=state.start_time, end_time=state.end_time, meta=state.meta,
                   state=state)
