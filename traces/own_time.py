@@ -84,16 +84,16 @@ def part_of_unowned(frames):
 
 def render_own_time(rows, seconds=None):
     """The ranking as text lines."""
-    out = ["%6s %6s %8s  %-40s %s" % ("own", "total", "own s", "function",
-                                       "  ".join("%-8s" % p.split()[0] for p in PARTS))]
+    out = ["%6s %6s %7s %s  %s" % ("own", "total", "own s", " ".join(
+        "%7s" % p.split()[0] for p in PARTS), "function")]
     for row in rows:
-        parts = "  ".join("%7.1f%%" % (100 * row["parts"].get(p, 0.0)) for p in PARTS)
-        out.append("%5.1f%% %5.1f%% %8s  %-40s %s" % (
+        parts = " ".join("%6.1f%%" % (100 * row["parts"].get(p, 0.0)) for p in PARTS)
+        out.append("%5.1f%% %5.1f%% %7s %s  %s" % (
             100 * row["own"], 100 * row["total"],
-            "-" if seconds is None else "%.2f" % (row["own"] * seconds),
-            row["function"][:40], parts))
+            "-" if seconds is None else "%.2f" % (row["own"] * seconds), parts,
+            row["function"][:80]))
         for trace in row["traces"]:
-            out.append("%24s in %s: %.1f%%" % ("", trace["trace"][:70], 100 * trace["share"]))
+            out.append("%61s %5.1f%% in %s" % ("", 100 * trace["share"], trace["trace"][:90]))
     return out
 
 
