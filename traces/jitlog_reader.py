@@ -105,8 +105,13 @@ class JitLog(object):
         self.stray_code = []                 # CodeRanges of code without a logged trace
 
     def hottest(self, kinds=("loop",)):
+        """The traces of these kinds, most work first: operations executed, with a loop's
+        bridges (traces.trace_counts.work_with_bridges), then iterations."""
+        from traces.trace_counts import work_with_bridges
         candidates = [t for t in self.traces if t.kind in kinds]
-        return sorted(candidates, key=lambda t: (-(t.iterations or 0), -len(t.ops)))
+        bridges = [t for t in self.traces if t.kind == "bridge"]
+        return sorted(candidates, key=lambda t: (-work_with_bridges(t, bridges),
+                                                 -(t.iterations or 0), -len(t.ops)))
 
 
 def read_jitlog(path):
@@ -137,6 +142,7 @@ def read_jitlog(path):
                                "jit-backend-counts,jit-summary:FILE)")
     attach_counts(traces, counts)
     attach_origins(traces)
+    fill_start_positions(traces)
     stray = attach_addresses(traces, addresses)
     log = JitLog(path, traces, counts, summary, has_addresses=bool(addresses))
     log.stray_code = stray
@@ -320,3 +326,41 @@ def attach_addresses(traces, ranges):
         if trace.code is not None:
             used.add(id(trace.code))
     return [r for r in ranges if id(r) not in used]
+
+
+HEADER_POSITION = re.compile(r"^(.*);(.*):(\d+)-(\d+)~#(\d+) (\w+)$")
+
+
+def header_position(trace):
+    """A loop's or entry bridge's starting position, from its name ('f;file:1-5~#12
+    FOR_ITER'); None for PyPy's own loops ('unpackiterable [dict_keyiterator]')."""
+    match = HEADER_POSITION.match(trace.name or "")
+    if match is None:
+        return None
+    function, filename, first, line, offset, opname = match.groups()
+    return SourcePosition(0, function, filename, int(first), int(line), int(offset), opname)
+
+
+def fill_start_positions(traces):
+    """The ops before a trace's first debug_merge_point belong to where the trace starts: a
+    loop's or entry bridge's first bytecode (its name says which), a bridge's guard (the
+    bridge resumes there).  Give them that position; ops of PyPy's own loops keep none."""
+    done, pending = set(), list(traces)
+    while pending:
+        waiting = []
+        for trace in pending:
+            if trace.kind == "bridge":
+                if trace.origin is not None and id(trace.origin[0]) not in done:
+                    waiting.append(trace)
+                    continue
+                start = trace.origin[1].position if trace.origin else None
+            else:
+                start = header_position(trace)
+            for op in trace.ops:
+                if op.position is not None:
+                    break
+                op.position = start
+            done.add(id(trace))
+        if len(waiting) == len(pending):
+            break
+        pending = waiting

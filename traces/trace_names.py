@@ -15,10 +15,19 @@ def trace_name(trace):
     root = trace.root
     where = guard.position
     line = ("%s:%s" % (short_path(where.filename), where.lineno) if where and where.filename
-            else "?")
+            else "(no source position: %s)" % no_position_reason(root))
     via = "" if parent is root else " via a bridge"
     return "bridge from loop %s (%s)%s at %s %s" % (
         root.number, loop_function(root), via, line, guard.name)
+
+
+def no_position_reason(root):
+    """Why an op has no source position: PyPy's own loops are RPython code compiled into
+    PyPy (a builtin's loop: 'unpackiterable [dict_keyiterator]'), with no Python bytecode to
+    point at; otherwise the log lacks the debug_merge_points (a log cut short)."""
+    if root is not None and ";" not in (root.name or ""):
+        return "in PyPy's own %s, not Python code" % root.name.split(" ", 1)[0]
+    return "the log has no debug_merge_point before it"
 
 
 def loop_function(trace):
