@@ -410,7 +410,8 @@ class Attribution(object):
 
     def to_json(self):
         return {"jit_log": self.log_path, "why_not": self.why_not,
-                "counts": self.corrector.counts.to_json() if self.corrector else None}
+                "counts": self.corrector.counts.to_json() if self.corrector else None,
+                "jit_summary": self.corrector.jit_map.log.summary if self.corrector else None}
 
 
 def attribution_for(profile_path, state, given=None):

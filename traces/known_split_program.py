@@ -4,7 +4,8 @@
 calling small helpers the JIT inlines; ``mix`` is called from both (once per iteration of
 ``light``, twice per iteration of ``heavy``).  ``python known_split_program.py PART N_LIGHT
 N_HEAVY [TIMES.json]`` runs ``main`` (PART ``both``) or one loop alone (``light``, ``heavy``)
-and writes the seconds each part took, measured inside the process.  Run alone, each loop's
+and writes the seconds each part took, measured inside the process (CPU time: the machine's
+other work does not count, as it does not in the profile's samples).  Run alone, each loop's
 time is its true share of the run (traces.known_split runs the parts alone and together,
 alternating, and compares the profile's shares with them).
 """
@@ -38,18 +39,18 @@ def heavy(n):
 
 def main(n_light, n_heavy):
     timed = {}
-    start = time.perf_counter()
+    start = time.process_time()
     light(n_light)
-    middle = time.perf_counter()
+    middle = time.process_time()
     heavy(n_heavy)
-    timed["light"], timed["heavy"] = middle - start, time.perf_counter() - middle
+    timed["light"], timed["heavy"] = middle - start, time.process_time() - middle
     return timed
 
 
 def alone(part, n):
-    start = time.perf_counter()
+    start = time.process_time()
     (light if part == "light" else heavy)(n)
-    return {part: time.perf_counter() - start}
+    return {part: time.process_time() - start}
 
 
 if __name__ == "__main__":

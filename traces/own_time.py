@@ -16,13 +16,12 @@ was (the innermost frame's kind and category):
 """
 import collections
 
-from traces.categories import ALLOC_GC, CAPI, CALLS, INTERPRETER, PYPY_RUNTIME, UNKNOWN, \
-    categorize
+from traces.categories import (ALLOC_GC, CAPI, CALLS, INTERPRETER, PROJECT, PYPY_RUNTIME,
+                               UNKNOWN, categorize)
 from traces.processors import display_name, without_launcher
 from traces.samples import GC, JIT, PY
 
 PARTS = ("JIT code", "runtime", "GC", "cpyext", "natives")
-NO_PYTHON = "<no Python frame: start-up, shut-down, a thread of the runtime>"
 
 
 def part_of(frames, owner_index):
@@ -46,9 +45,13 @@ def part_of(frames, owner_index):
     return "natives"
 
 
+OUTSIDE = "(outside the program: standard library, packages, start-up)"
+
+
 def own_time(profile, top=15):
-    """{"functions": [{function, own, total, parts: {part: share}, traces: {trace: share}}],
-    ...} ranked by own time; shares of the profile's weight."""
+    """[{function, own, total, parts: {part: share}, traces: [{trace, share}]}]: the
+    program's own functions ranked by own time, then one row for all the rest (the innermost
+    Python function not the program's); shares of the profile's weight."""
     own = collections.defaultdict(collections.Counter)
     total = collections.Counter()
     traces = collections.defaultdict(collections.Counter)
@@ -58,24 +61,29 @@ def own_time(profile, top=15):
             continue
         owner_index = max((i for i, f in enumerate(frames) if f.kind == PY), default=None)
         if owner_index is None:
-            own[NO_PYTHON][part_of_unowned(frames)] += weight
-            total[NO_PYTHON] += weight
+            own[OUTSIDE][part_of_unowned(frames)] += weight
+            total[OUTSIDE] += weight
             continue
-        name = display_name(frames[owner_index])
+        owner = frames[owner_index]
+        name = display_name(owner) if categorize(owner) == PROJECT else OUTSIDE
         own[name][part_of(frames, owner_index)] += weight
         jit = [f for f in frames[owner_index + 1:] if f.kind == JIT]
         if jit:
             traces[name][jit[-1].name] += weight
-        for label in set(display_name(f) for f in frames if f.kind == PY):
+        for label in set(display_name(f) for f in frames
+                         if f.kind == PY and categorize(f) == PROJECT):
             total[label] += weight
+        if name == OUTSIDE:
+            total[OUTSIDE] += weight
     all_weight = float(profile.total_weight) or 1.0
-    ranked = sorted(own, key=lambda n: -sum(own[n].values()))
+    ranked = sorted((n for n in own if n != OUTSIDE), key=lambda n: -sum(own[n].values()))
+    ranked = ranked[:top] + ([OUTSIDE] if OUTSIDE in own else [])
     return [{"function": n, "own": sum(own[n].values()) / all_weight,
              "total": total[n] / all_weight,
              "parts": dict((p, own[n][p] / all_weight) for p in PARTS if own[n][p]),
              "traces": [{"trace": t, "share": w / all_weight}
                         for t, w in traces[n].most_common(3)]}
-            for n in ranked[:top]]
+            for n in ranked]
 
 
 def part_of_unowned(frames):
@@ -112,3 +120,36 @@ def render_attribution(jit):
             "%s in code the log does not locate (kept as recorded, unnamed)." % (
                 jit["jit_log"], share("in_jit"), share("samples"), share("changed"),
                 share("uncertain"), share("unmapped"))]
+
+
+def warm_up(rows, seconds, jit):
+    """The runtime part of the profile (interpreter, tracer, unnamed libpypy) set against
+    what the JIT log's summary accounts for: tracing and compiling (backend) seconds.  None
+    without both."""
+    summary = (jit or {}).get("jit_summary") or {}
+    if not seconds or "Tracing" not in summary:
+        return None
+    runtime = sum(row["parts"].get("runtime", 0.0) for row in rows) * seconds
+    tracing, backend = float(summary["Tracing"]), float(summary.get("Backend", 0.0))
+    return {"runtime_seconds": runtime, "tracing_seconds": tracing,
+            "backend_seconds": backend,
+            "rest_seconds": max(0.0, runtime - tracing - backend),
+            "total_seconds": summary.get("TOTAL")}
+
+
+def render_warm_up(found):
+    if found is None:
+        return []
+    accounted = found["tracing_seconds"] + found["backend_seconds"]
+    runtime = found["runtime_seconds"] or 1e-9
+    return ["warm-up: the runtime part above is %.2f s; the JIT log's summary accounts for "
+            "%.2f s of it (%.0f%%): tracing %.2f s, compiling (backend) %.2f s.  The rest, "
+            "%.2f s, is the interpreter running code before it is compiled or on paths never "
+            "compiled, leaving JIT code at failing guards (blackhole), and the GC's time the "
+            "JIT log does not time%s." % (
+                found["runtime_seconds"], accounted, 100 * min(1.0, accounted / runtime),
+                found["tracing_seconds"], found["backend_seconds"], found["rest_seconds"],
+                "" if accounted <= runtime * 1.05 else
+                " (the summary counts more than the profile's runtime part: tracing and "
+                "compiling inside a function's JIT code are counted there, and the run's "
+                "seconds are estimated from its samples)")]

@@ -15,7 +15,8 @@ from ev.common import atomic
 from traces.categories import (CATEGORIES, ONLY_WHEN_PRESENT, categorize, package_of,
                                project_file, title)
 from traces.coverage import profile_coverage
-from traces.own_time import own_time, render_attribution, render_own_time
+from traces.own_time import (own_time, render_attribution, render_own_time, render_warm_up,
+                             warm_up)
 from traces.errors import InputError
 from traces.processors import display_name, only_under, without_launcher
 from traces.profile_reader import read_profile
@@ -132,6 +133,7 @@ def render(result):
                 "the innermost Python function), split by what ran:"]
         out += render_own_time(result["own_time"], seconds)
         out += render_attribution(result["jit_attribution"])
+        out += render_warm_up(warm_up(result["own_time"], seconds, result["jit_attribution"]))
     out += ["", "%-70s %7s %8s %7s" % ("category", "self", "self s", "total")]
     for row in result["categories"]:
         if row["self"] or row["total"]:
