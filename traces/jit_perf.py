@@ -6,8 +6,9 @@ hardware counters are not offered, as on most VMs) keeps the interrupted instruc
 The JIT log of the same run locates it: the block it falls in (``jit-backend-addr``) is a loop
 or bridge, and the op whose offset ('+N:', counted from the block's start) is the last one at
 or before it is the operation running; its debug_merge_point gives the source line and the
-chain of inlined functions.  traces.record --perf records this beside the profile
-(PROFILE.perf: ``perf script``'s lines: pid, instruction address, the code's file).
+chain of inlined functions.  ``python -m traces.jit_perf -- prog.py ARGS`` (run with PyPy)
+records both, into STEM.jitlog and STEM.perf (``perf script``'s lines: pid, instruction address, the code's
+file), and prints JIT time per function and line.
 """
 import bisect
 import collections
@@ -15,6 +16,8 @@ import os
 import re
 import shutil
 import subprocess
+
+import click
 
 from traces.errors import InputError
 from traces.jit_attribution import JitMap, trace_label
@@ -98,8 +101,10 @@ class CodeLocator(object):
         for index, op in enumerate(trace.ops):
             if op.offset is not None and op.offset <= offset:
                 chosen = index
-        if chosen is None:
-            return trace, None, ()
+        if chosen is None:    # the trace's prologue: charged to its first operation
+            chosen = next((i for i, op in enumerate(trace.ops) if op.offset is not None), None)
+            if chosen is None:
+                return trace, None, ()
         chains = self.jit_map.chains_of(trace)
         return trace, trace.ops[chosen], chains[chosen]
 
@@ -131,3 +136,86 @@ def per_line(log, perf_text_path):
                               for f, c in functions.items()),
             "traces": traces.most_common(), "unlocated": unlocated,
             "jit": sum(jit.values()), "elsewhere": dict(elsewhere)}
+
+
+def record(command, stem, python):
+    """Run ``python command...`` under perf with the JIT log on; write STEM.jitlog and
+    STEM.perf; return the program's exit code."""
+    from traces.recording import JIT_LOG_CATEGORIES
+    data = stem + ".perf.data"
+    prefix = perf_command(data)
+    if prefix is None:
+        raise click.ClickException("perf is not installed (Debian: apt-get install "
+                                   "linux-perf)")
+    env = dict(os.environ, PYPYLOG="%s:%s" % (JIT_LOG_CATEGORIES, os.path.abspath(
+        stem + ".jitlog")))
+    try:
+        code = subprocess.call(prefix + [python] + list(command), env=env)
+    except KeyboardInterrupt:
+        code = 130
+    if not os.path.exists(data):
+        raise click.ClickException("perf wrote no samples (perf_event_paranoid? run "
+                                   "'sysctl kernel.perf_event_paranoid=1' as root)")
+    problem = write_script(data, perf_path(stem))
+    if problem:
+        raise click.ClickException(problem)
+    return code
+
+
+def render(result, top=8, lines=6):
+    out = ["%s: %d perf samples in JIT code (%d not located in the log), %d elsewhere" % (
+        result["perf"], result["jit"], result["unlocated"], sum(result["elsewhere"].values()))]
+    out += ["", "JIT code by function (the innermost function running at the sampled "
+            "instruction, inlined or not) and line:"]
+    ranked = sorted(result["functions"].items(), key=lambda kv: -kv[1]["samples"])
+    total = float(result["jit"]) or 1.0
+    for function, row in ranked[:top]:
+        out.append("%6.1f%%  %s" % (100 * row["samples"] / total, function))
+        out.append("         " + ", ".join(
+            "line %s %.1f%%" % ("?" if line is None else line, 100 * n / total)
+            for line, n in row["lines"][:lines]))
+    out += ["", "by trace:"]
+    out += ["%6.1f%%  %s" % (100 * n / total, name) for name, n in result["traces"][:top]]
+    return "\n".join(out)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"],
+                                 "ignore_unknown_options": True,
+                                 "allow_interspersed_args": False})
+@click.option("--out", "stem", help="Record into STEM.jitlog and STEM.perf [default: the "
+                                    "program's name].")
+@click.option("--read", "stem_to_read", help="Read STEM.jitlog and STEM.perf, recorded before.")
+@click.option("--json", "as_json", is_flag=True)
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+def main(stem, stem_to_read, as_json, command):
+    """PyPy: JIT time per function and source line from perf (python -m traces.jit_perf --
+    prog.py ARGS, run with the PyPy to measure)."""
+    import json
+    import platform
+    import sys
+    from traces.jitlog_reader import read_jitlog
+    if not stem_to_read:
+        if not command:
+            raise click.UsageError("give a program (-- prog.py ARGS) or --read STEM")
+        if platform.python_implementation() != "PyPy":
+            raise click.UsageError("run this with PyPy: it records PyPy's JIT")
+        stem = stem or os.path.splitext(os.path.basename(command[0]))[0]
+        code = record(command, stem, sys.executable)
+        if code != 0:
+            click.echo("the program exited with %d; its recording is read" % code, err=True)
+        stem_to_read = stem
+    try:
+        log = read_jitlog(stem_to_read + ".jitlog")
+        if not log.has_addresses:
+            raise InputError(log.path, "no jit-backend-addr section: the log cannot locate "
+                                       "machine code (record with this command)")
+        result = per_line(log, perf_path(stem_to_read))
+    except InputError as error:
+        click.echo("error: %s" % error, err=True)
+        sys.exit(1)
+    result["perf"] = perf_path(stem_to_read)
+    click.echo(json.dumps(result, indent=1) if as_json else render(result))
+
+
+if __name__ == "__main__":
+    main()
