@@ -22,9 +22,12 @@ import click
 from traces.errors import InputError
 from traces.jit_attribution import JitMap, trace_label
 
-PERF_EVENT = ("-e", "cpu-clock", "-F", "999")
+PERF_EVENT = ("-e", "cpu-clock", "-F", "499", "--call-graph", "dwarf,4096")
+PERIOD_SECONDS = 1.0 / 499
 SCRIPT_FIELDS = "pid,ip,dso"
 LINE = re.compile(r"^\s*(\d+)\s+([0-9a-f]+)\s+\((.*)\)\s*$")
+HEADER = re.compile(r"^(\d+)\s*$")
+FRAME = re.compile(r"^\s+([0-9a-f]+)\s+\((.*)\)\s*$")
 
 
 def perf_path(profile_path):
@@ -60,24 +63,38 @@ def write_script(data_path, out_path):
     return None
 
 
-def read_addresses(path):
-    """Counter of (pid, address) for the samples in anonymous memory (JIT code) and the
-    number of samples elsewhere, by dso."""
-    jit, elsewhere = collections.Counter(), collections.Counter()
+def read_samples(path):
+    """[(pid, [(address, dso)] innermost first)] from ``perf script -F pid,ip,dso``: one line
+    per sample, or with call chains (recorded with --call-graph) a line with the pid and one
+    line per frame.  Addresses in libraries are offsets in them; in anonymous memory (the
+    JIT's code) absolute."""
+    samples, current = [], None
     try:
         with open(path) as script:
             for line in script:
-                match = LINE.match(line)
-                if match is None:
+                single = LINE.match(line)
+                if single and not line.startswith(("\t", " ")):
+                    pid, ip, dso = single.groups()
+                    samples.append((int(pid), [(int(ip, 16), dso)]))
+                    current = None
                     continue
-                pid, ip, dso = match.groups()
-                if dso.startswith("/tmp/perf-") or dso in ("unknown", "[unknown]", "//anon"):
-                    jit[(int(pid), int(ip, 16))] += 1
-                else:
-                    elsewhere[os.path.basename(dso)] += 1
+                header = HEADER.match(line)
+                if header:
+                    current = (int(header.group(1)), [])
+                    samples.append(current)
+                    continue
+                frame = FRAME.match(line)
+                if frame and current is not None and frame.group(2) != "inlined":
+                    current[1].append((int(frame.group(1), 16), frame.group(2)))
     except OSError as error:
         raise InputError(path, error.strerror or str(error))
-    return jit, elsewhere
+    return [s for s in samples if s[1]]
+
+
+def is_anonymous(dso):
+    """Code perf found no file for: the JIT's (PyPy writes no perf map; perf names the
+    memory /tmp/perf-PID.map or [unknown])."""
+    return dso.startswith("/tmp/perf-") or dso in ("unknown", "[unknown]", "//anon")
 
 
 class CodeLocator(object):
@@ -109,33 +126,70 @@ class CodeLocator(object):
         return trace, trace.ops[chosen], chains[chosen]
 
 
+BENEATH = (("cpyext", "cpyext (C-API crossing and conversion)"),
+           ("alloc", "allocation & GC"), ("natives", "native libraries"),
+           ("call", "runtime called from JIT code"), ("jit", "JIT code"))
+
+
+def beneath(op, leaf_dso):
+    """What a sample beneath a call out of JIT code was doing, by the call (the op at the
+    return address) and where the sample was: cpyext when the call is a C-API crossing (and
+    the sample in libpypy), native libraries when it reached one (numpy through cpyext, libc,
+    libm), allocation & GC for the allocation ops' slow path, else the runtime function the
+    JIT called."""
+    from traces.opclasses import classify
+    cls = classify(op.name, op.args) if op is not None else None
+    library = os.path.basename(leaf_dso)
+    if not library.startswith("libpypy") and not library.startswith("[kernel"):
+        return "natives"
+    if cls == "cpyext":
+        return "cpyext"
+    if cls == "alloc" or (op is not None and "malloc" in op.args):
+        return "alloc"
+    return "call"
+
+
 def per_line(log, perf_text_path):
-    """{"functions": {function label: {"samples": n, "lines": [(line, n)]}}, "traces":
-    [(trace label, n)], "unlocated": n, "jit": n, "elsewhere": {dso: n}} from one run's
-    perf samples and JIT log."""
-    jit, elsewhere = read_addresses(perf_text_path)
+    """{"functions": {function: {"samples": n, "lines": {line: {part: n}}}}, "traces":
+    [(trace label, n)], "unlocated": n, "jit": n, "elsewhere": {dso: n}, "samples": n}:
+    each sample is charged to the JIT code it ran in, or to the call out of JIT code it ran
+    beneath (the innermost frame of its call chain in JIT code: the op at that return
+    address), by part (BENEATH); samples with no JIT code on their chain go to ``elsewhere``
+    by the library they ran in."""
     locator = CodeLocator(log)
-    functions = collections.defaultdict(collections.Counter)
-    traces = collections.Counter()
-    unlocated = 0
-    for (_pid, address), n in jit.items():
-        found = locator.locate(address)
+    functions = collections.defaultdict(lambda: collections.defaultdict(collections.Counter))
+    traces, elsewhere = collections.Counter(), collections.Counter()
+    unlocated = jit = total = 0
+    for _pid, frames in read_samples(perf_text_path):
+        total += 1
+        found, depth = None, None
+        for index, (address, dso) in enumerate(frames):
+            if is_anonymous(dso):
+                found = locator.locate(address if index == 0 else address - 1)
+                if found is not None:
+                    depth = index
+                    break
         if found is None:
-            unlocated += n
+            if is_anonymous(frames[0][1]):
+                unlocated += 1
+            else:
+                elsewhere[os.path.basename(frames[0][1])] += 1
             continue
+        jit += 1
         trace, op, chain = found
-        traces[trace_label(trace)] += n
+        traces[trace_label(trace)] += 1
+        part = "jit" if depth == 0 else beneath(op, frames[0][1])
         if op is None or not chain:
-            functions["(%s, before its first operation)" % trace_label(trace)][None] += n
+            functions["(%s)" % trace_label(trace)][None][part] += 1
             continue
         name, filename, first = chain[-1]
         line = op.position.lineno if op.position and op.position.function == name else None
-        functions["%s (%s:%s)" % (name, filename, first)][line] += n
-    return {"functions": dict((f, {"samples": sum(c.values()),
-                                   "lines": sorted(c.items(), key=lambda kv: -kv[1])})
-                              for f, c in functions.items()),
-            "traces": traces.most_common(), "unlocated": unlocated,
-            "jit": sum(jit.values()), "elsewhere": dict(elsewhere)}
+        functions["%s (%s:%s)" % (name, filename, first)][line][part] += 1
+    return {"functions": dict((f, {"samples": sum(sum(c.values()) for c in lines.values()),
+                                   "lines": dict(lines)})
+                              for f, lines in functions.items()),
+            "traces": traces.most_common(), "unlocated": unlocated, "jit": jit,
+            "elsewhere": dict(elsewhere), "samples": total, "period": PERIOD_SECONDS}
 
 
 def record(command, stem, python):
@@ -162,19 +216,32 @@ def record(command, stem, python):
     return code
 
 
-def render(result, top=8, lines=6):
-    out = ["%s: %d perf samples in JIT code (%d not located in the log), %d elsewhere" % (
-        result["perf"], result["jit"], result["unlocated"], sum(result["elsewhere"].values()))]
-    out += ["", "JIT code by function (the innermost function running at the sampled "
-            "instruction, inlined or not) and line:"]
+def render(result, top=8, lines=8):
+    period = result["period"]
+    out = ["%s: %d perf samples (%.2f s of CPU at one per %.1f ms): %d in JIT code or beneath "
+           "a call out of it, %d in JIT code the log does not locate, %d elsewhere (%s)" % (
+               result["perf"], result["samples"], result["samples"] * period, 1000 * period,
+               result["jit"], result["unlocated"], sum(result["elsewhere"].values()),
+               ", ".join("%s %d" % kv for kv in sorted(result["elsewhere"].items(),
+                                                       key=lambda kv: -kv[1])[:4]))]
+    parts = [p for p, _ in BENEATH]
+    out += ["", "by function (the innermost function at the sampled instruction or call, "
+            "inlined or not) and source line, seconds:",
+            "%8s " % "total" + " ".join("%8s" % p for p in parts) + "  function / line"]
     ranked = sorted(result["functions"].items(), key=lambda kv: -kv[1]["samples"])
-    total = float(result["jit"]) or 1.0
     for function, row in ranked[:top]:
-        out.append("%6.1f%%  %s" % (100 * row["samples"] / total, function))
-        out.append("         " + ", ".join(
-            "line %s %.1f%%" % ("?" if line is None else line, 100 * n / total)
-            for line, n in row["lines"][:lines]))
-    out += ["", "by trace:"]
+        sums = collections.Counter()
+        for counts in row["lines"].values():
+            sums.update(counts)
+        out.append("%8.2f " % (row["samples"] * period) + " ".join(
+            "%8.2f" % (sums[p] * period) for p in parts) + "  " + function)
+        ordered = sorted(row["lines"].items(), key=lambda kv: -sum(kv[1].values()))
+        for line, counts in ordered[:lines]:
+            out.append("%8.2f " % (sum(counts.values()) * period) + " ".join(
+                "%8.2f" % (counts[p] * period) for p in parts) + "    line %s" % (
+                    "? (no source position)" if line is None else line))
+    out += ["", "parts: " + "; ".join("%s = %s" % kv for kv in BENEATH), "", "by trace:"]
+    total = float(result["jit"]) or 1.0
     out += ["%6.1f%%  %s" % (100 * n / total, name) for name, n in result["traces"][:top]]
     return "\n".join(out)
 
