@@ -10,7 +10,8 @@ import pytest
 from conftest import ROOT, run_module
 from test_traces import needs_pypy, pypy_python
 from traces.jitlog_reader import read_jitlog
-from traces.jit_attribution import JitMap, TRAMPOLINE, trace_label
+from traces.jit_attribution import JitMap, TRAMPOLINE
+from traces.trace_names import trace_label
 from traces.own_time import OUTSIDE, own_time
 from traces.processors import under_function
 from traces.profile_reader import read_profile

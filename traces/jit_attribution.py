@@ -26,6 +26,8 @@ import re
 
 from vmprof.reader import AssemblerCode, JittedCode
 
+from traces.trace_names import trace_label
+
 CALL_TARGET = re.compile(r"descr=<Loop(\d+)>")
 DROPPED = object()
 TRAMPOLINE = ("<JIT call into the interpreter: a JIT-to-JIT call whose target is not compiled "
@@ -360,76 +362,3 @@ def code_ids(registrations):
         ids.setdefault(key, address)
         ids.by_id[address] = key
     return ids
-
-
-def trace_label(trace):
-    """'loop 6 heavy (prog.py:31)', 'bridge from loop 6 (heavy) at prog.py:33 guard_false'
-    (file names without their folders: the report names the program's files once)."""
-    import os
-    if trace.kind == "bridge":
-        if trace.origin is None:
-            return "bridge out of guard %s (its guard is not in the log)" % trace.guard
-        root, (_, guard) = trace.root, trace.origin
-        where = guard.position
-        line = ("%s:%s" % (os.path.basename(where.filename), where.lineno)
-                if where is not None else "(no source position)")
-        return "bridge from %s %s (%s) at %s %s" % (
-            root.kind, root.number, root.name.split(";", 1)[0], line, guard.name)
-    function, _, where = trace.name.partition(";")
-    if not where:
-        return "%s %d %s" % (trace.kind, trace.number, function)
-    filename, _, lines = where.split("~", 1)[0].rpartition(":")
-    return "%s %d %s (%s:%s)" % (trace.kind, trace.number, function,
-                                 os.path.basename(filename), lines.split("-", 1)[0])
-
-
-def jit_log_for(profile_path, given=None):
-    """The JIT log recorded with a profile: ``given``, else the one traces.record wrote in the
-    profile's description, else PROFILE's name with .jitlog for .prof (ev matrix --profile);
-    None when there is none."""
-    import os
-    from traces.project import read_meta
-    if given:
-        return given
-    meta = read_meta(profile_path) or {}
-    if meta.get("jit_log") and os.path.exists(meta["jit_log"]):
-        return meta["jit_log"]
-    stem = profile_path[:-len(".prof")] if profile_path.endswith(".prof") else profile_path
-    beside = stem + ".jitlog"
-    return beside if os.path.exists(beside) else None
-
-
-class Attribution(object):
-    """What the JIT log did to a profile's samples, for the reports: the log, whether it
-    located machine code, and the counts of StackCorrector."""
-
-    def __init__(self, log_path, corrector=None, why_not=None):
-        self.log_path = log_path
-        self.corrector = corrector
-        self.why_not = why_not       # a sentence when the log could not be used
-
-    def to_json(self):
-        return {"jit_log": self.log_path, "why_not": self.why_not,
-                "counts": self.corrector.counts.to_json() if self.corrector else None,
-                "jit_summary": self.corrector.jit_map.log.summary if self.corrector else None}
-
-
-def attribution_for(profile_path, state, given=None):
-    """An Attribution for a PyPy profile (its corrector None, and why, when no usable JIT log
-    with code addresses was recorded with it)."""
-    from traces.errors import InputError
-    from traces.jitlog_reader import read_jitlog
-    path = jit_log_for(profile_path, given)
-    if path is None:
-        return Attribution(None, why_not="no JIT log recorded with the profile (record both "
-                                         "with python -m traces.record)")
-    try:
-        log = read_jitlog(path)
-    except InputError as error:
-        if given:
-            raise
-        return Attribution(path, why_not="the JIT log cannot be read (%s)" % error)
-    if not log.has_addresses:
-        return Attribution(path, why_not="the JIT log has no code addresses (record with "
-                                         "PYPYLOG=...,jit-backend-addr, as traces.record does)")
-    return Attribution(path, StackCorrector(JitMap(log), state.registrations))

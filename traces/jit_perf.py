@@ -20,12 +20,14 @@ import subprocess
 import click
 
 from traces.errors import InputError
-from traces.jit_attribution import JitMap, trace_label
+from traces.jit_attribution import JitMap
+from traces.trace_names import trace_label
 
 PERF_EVENT = ("-e", "cpu-clock", "-F", "499", "--call-graph", "dwarf,4096")
 PERIOD_SECONDS = 1.0 / 499
 SCRIPT_FIELDS = "pid,ip,dso"
 LINE = re.compile(r"^\s*(\d+)\s+([0-9a-f]+)\s+\((.*)\)\s*$")
+BROKEN = 0xfffffffffffff000   # perf's address for a frame it could not unwind to
 HEADER = re.compile(r"^(\d+)\s*$")
 FRAME = re.compile(r"^\s+([0-9a-f]+)\s+\((.*)\)\s*$")
 
@@ -159,7 +161,7 @@ def per_line(log, perf_text_path):
     locator = CodeLocator(log)
     functions = collections.defaultdict(lambda: collections.defaultdict(collections.Counter))
     traces, elsewhere = collections.Counter(), collections.Counter()
-    unlocated = jit = total = 0
+    unlocated = jit = total = broken = 0
     for _pid, frames in read_samples(perf_text_path):
         total += 1
         found, depth = None, None
@@ -170,8 +172,10 @@ def per_line(log, perf_text_path):
                     depth = index
                     break
         if found is None:
-            if is_anonymous(frames[0][1]):
+            if is_anonymous(frames[0][1]) and frames[0][0] < BROKEN:
                 unlocated += 1
+            elif frames[-1][0] >= BROKEN:
+                broken += 1
             else:
                 elsewhere[os.path.basename(frames[0][1])] += 1
             continue
@@ -189,7 +193,8 @@ def per_line(log, perf_text_path):
                                    "lines": dict(lines)})
                               for f, lines in functions.items()),
             "traces": traces.most_common(), "unlocated": unlocated, "jit": jit,
-            "elsewhere": dict(elsewhere), "samples": total, "period": PERIOD_SECONDS}
+            "elsewhere": dict(elsewhere), "samples": total, "period": PERIOD_SECONDS,
+            "broken": broken}
 
 
 def record(command, stem, python):
@@ -219,9 +224,12 @@ def record(command, stem, python):
 def render(result, top=8, lines=8):
     period = result["period"]
     out = ["%s: %d perf samples (%.2f s of CPU at one per %.1f ms): %d in JIT code or beneath "
-           "a call out of it, %d in JIT code the log does not locate, %d elsewhere (%s)" % (
+           "a call out of it, %d in JIT code the log does not locate, %d whose call chain perf "
+           "could not unwind to JIT code or to the program's start (not placed), %d with no "
+           "JIT code on the chain (interpreter, tracer, start-up: %s)" % (
                result["perf"], result["samples"], result["samples"] * period, 1000 * period,
-               result["jit"], result["unlocated"], sum(result["elsewhere"].values()),
+               result["jit"], result["unlocated"], result["broken"],
+               sum(result["elsewhere"].values()),
                ", ".join("%s %d" % kv for kv in sorted(result["elsewhere"].items(),
                                                        key=lambda kv: -kv[1])[:4]))]
     parts = [p for p, _ in BENEATH]

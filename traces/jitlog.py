@@ -20,7 +20,7 @@ from traces.jitlog_html import render_logs
 from traces.jitlog_reader import read_jitlog
 from traces.opclasses import CLASSES, CLASS_TITLES
 from traces.trace_choice import choose_trace
-from traces.jit_attribution import trace_label
+from traces.trace_names import trace_label
 from traces.trace_counts import (body_counts, body_operations, operations, per_line, work,
                                  work_with_bridges)
 from traces.trace_names import clip, per_loop_iteration, trace_name

@@ -8,13 +8,16 @@ it leaves, and a guard to its bridge.  No server, no network: the CSS and the fe
 script that switch traces are inline.  Several logs side by side: their hot loops, line by
 line, at the top (``run_all.sh --profile`` does this for the PyPy cells).
 """
+import ast
 import collections
+import functools
 import html
 import linecache
 import os
 
 from traces.jitlog_reader import read_jitlog
 from traces.opclasses import CLASSES, CLASS_TITLES, count_ops
+from traces.source_names import qualified_name
 from traces.trace_choice import choose_trace
 from traces.trace_counts import body_operations, operations
 from traces.trace_names import clip, per_loop_iteration, short_path, trace_name
@@ -172,7 +175,8 @@ def source_view(trace, ids, bridges_of, body_only=False):
     out = []
     for (filename, function, firstline), lines in by_line.items():
         out.append("<h3>%s</h3>" % (
-            "%s (%s)" % (esc(function), esc(short_path(filename))) if function else
+            "%s (%s:%s)" % (esc(qualified_name(filename, function, firstline)),
+                            esc(short_path(filename)), firstline) if function else
             "the trace's entry (operations before its first source position)"))
         out.extend(function_lines(filename, firstline, lines, trace, body, ids, bridges_of))
     return "".join(out)
@@ -189,7 +193,7 @@ def function_lines(filename, firstline, lines, trace, body, ids, bridges_of):
                          for n in [None] * (None in lines) + numbered]
     start = min([firstline] + numbered) if firstline else min(numbered or [1])
     out = []
-    for number in range(start, max(numbered or [start]) + 1):
+    for number in range(start, statement_end(filename, max(numbered or [start])) + 1):
         text = linecache.getline(filename, number).rstrip("\n")
         if number in lines:
             out.append(line_block(number, text, lines[number], trace, body, ids, bridges_of))
@@ -197,6 +201,31 @@ def function_lines(filename, firstline, lines, trace, body, ids, bridges_of):
             out.append("<div class='line'><span class='ln'>%d</span><span class='code'>%s"
                        "</span></div>" % (number, esc(text)))
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def statements_of(filename):
+    """[(first line, last line)] of every statement in the file, or None if unparsable."""
+    try:
+        with open(filename, "rb") as source:
+            tree = ast.parse(source.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    return [(node.lineno, node.end_lineno) for node in ast.walk(tree)
+            if isinstance(node, ast.stmt) and not isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For,
+                       ast.While, ast.If, ast.With, ast.Try))]
+
+
+def statement_end(filename, line):
+    """The last line of the simple statement that starts on or spans ``line`` (a call over
+    several lines, 'self.v1.value = (' ...), so that a trace's source ends with a whole
+    statement; ``line`` itself when the source cannot be parsed."""
+    spans = statements_of(filename)
+    if not spans:
+        return line
+    ends = [last for first, last in spans if first <= line <= last]
+    return max(ends) if ends else line
 
 
 def line_block(number, text, ops, trace, body, ids, bridges_of):

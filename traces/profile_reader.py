@@ -16,7 +16,7 @@ from traces.eval_frames import fold_eval_entry_frames
 from traces.project import Project
 from traces.source_names import qualified_name
 from traces.model import JIT, NATIVE, PY, READERS, UNKNOWN, Frame, Profile, Reader, register
-from traces.jit_attribution import attribution_for
+from traces.jit_profile import attribution_for
 from traces.vmprof_file import DEPTH_LIMIT_WORDS, AssemblerCode, JittedCode, Names, read_state
 
 class MemoryMap(object):
