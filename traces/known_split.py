@@ -31,13 +31,13 @@ PARTS = ("light", "heavy")
 TOLERANCE = 0.05
 
 
-def record(folder, part, sizes, tag):
+def record(folder, part, sizes, tag, rounds=1):
     """Run the program recorded (profile and JIT log); return (its timings, profile path)."""
     stem = os.path.join(folder, "%s-%s" % (part, tag))
     times = stem + ".times.json"
     command = [sys.executable, "-m", "traces.record", "--profile", stem + ".prof",
                "--jit-log", stem + ".jitlog", "--project", os.path.dirname(PROGRAM), "--",
-               PROGRAM, part, str(sizes[0]), str(sizes[1]), times]
+               PROGRAM, part, str(sizes[0]), str(sizes[1]), times, str(rounds)]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [CHECKOUT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
     done = subprocess.run(command, cwd=CHECKOUT, env=env, stdout=subprocess.DEVNULL,
@@ -64,12 +64,12 @@ def totals(profile_path, functions):
     return shares, jit
 
 
-def one_round(folder, sizes, index):
+def one_round(folder, sizes, index, rounds):
     alone = {}
     for part in (PARTS if index % 2 == 0 else PARTS[::-1]):
-        timed, _ = record(folder, part, sizes, "r%d" % index)
+        timed, _ = record(folder, part, sizes, "r%d" % index, rounds)
         alone.update(timed)
-    timed, prof = record(folder, "both", sizes, "r%d" % index)
+    timed, prof = record(folder, "both", sizes, "r%d" % index, rounds)
     shares, jit = totals(prof, PARTS + ("mix", "scale"))
     whole = float(sum(alone.values()))
     truth = dict((p, alone[p] / whole) for p in PARTS)
@@ -84,15 +84,18 @@ def one_round(folder, sizes, index):
               help="Iterations of the light loop.")
 @click.option("--heavy", "n_heavy", default=30000000, show_default=True,
               help="Iterations of the heavy loop.")
+@click.option("--in-main", "in_main", default=1, show_default=True,
+              help="Rounds of the two loops in main (more than one: main's loop is compiled "
+                   "and calls the loops' code JIT to JIT).")
 @click.option("--keep", type=click.Path(file_okay=False),
               help="Keep the recordings in this folder [default: a temporary one].")
 @click.option("--json", "as_json", is_flag=True)
-def main(rounds, n_light, n_heavy, keep, as_json):
+def main(rounds, n_light, n_heavy, in_main, keep, as_json):
     """Check per-function totals on PyPy against a program whose split is known."""
     folder = keep or tempfile.mkdtemp(prefix="known-split-")
     os.makedirs(folder, exist_ok=True)
     try:
-        results = [one_round(folder, (n_light, n_heavy), i) for i in range(rounds)]
+        results = [one_round(folder, (n_light, n_heavy), i, in_main) for i in range(rounds)]
     except InputError as error:
         raise click.ClickException(str(error))
     summary = {}

@@ -3,7 +3,7 @@
 ``main`` runs two sibling loops, ``light`` then ``heavy``, each called from ``main`` only, each
 calling small helpers the JIT inlines; ``mix`` is called from both (once per iteration of
 ``light``, twice per iteration of ``heavy``).  ``python known_split_program.py PART N_LIGHT
-N_HEAVY [TIMES.json]`` runs ``main`` (PART ``both``) or one loop alone (``light``, ``heavy``)
+N_HEAVY [TIMES.json [ROUNDS]]`` runs ``main`` (PART ``both``) or one loop alone (``light``, ``heavy``)
 and writes the seconds each part took, measured inside the process (CPU time: the machine's
 other work does not count, as it does not in the profile's samples).  Run alone, each loop's
 time is its true share of the run (traces.known_split runs the parts alone and together,
@@ -37,26 +37,33 @@ def heavy(n):
     return total
 
 
-def main(n_light, n_heavy):
-    timed = {}
-    start = time.process_time()
-    light(n_light)
-    middle = time.process_time()
-    heavy(n_heavy)
-    timed["light"], timed["heavy"] = middle - start, time.process_time() - middle
+def main(n_light, n_heavy, rounds=1):
+    """Both loops, ``rounds`` times each, alternating (with several rounds main's own loop is
+    compiled too, and enters the loops' code from its own: JIT-to-JIT calls)."""
+    timed = {"light": 0.0, "heavy": 0.0}
+    for _ in range(rounds):
+        start = time.process_time()
+        light(n_light // rounds)
+        middle = time.process_time()
+        heavy(n_heavy // rounds)
+        timed["light"] += middle - start
+        timed["heavy"] += time.process_time() - middle
     return timed
 
 
-def alone(part, n):
+def alone(part, n, rounds=1):
+    function = light if part == "light" else heavy
     start = time.process_time()
-    (light if part == "light" else heavy)(n)
+    for _ in range(rounds):
+        function(n // rounds)
     return {part: time.process_time() - start}
 
 
 if __name__ == "__main__":
     part, n_light, n_heavy = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    timed = main(n_light, n_heavy) if part == "both" else alone(
-        part, n_light if part == "light" else n_heavy)
+    rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+    timed = main(n_light, n_heavy, rounds) if part == "both" else alone(
+        part, n_light if part == "light" else n_heavy, rounds)
     if len(sys.argv) > 4:
         with open(sys.argv[4], "w") as out:
             json.dump(timed, out)

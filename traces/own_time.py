@@ -49,6 +49,16 @@ OUTSIDE = "(outside the program: standard library, packages, start-up)"
 
 
 def own_time(profile, top=15):
+    """See ranked_own_time; when no function of the project had a sample (a program run as
+    ``-m module`` from another folder, a profile read without its project), every function
+    is ranked, so that the ranking still names functions."""
+    rows = ranked_own_time(profile, top, lambda frame: categorize(frame) == PROJECT)
+    if len(rows) == 1 and rows[0]["function"] == OUTSIDE:
+        return ranked_own_time(profile, top, lambda frame: True)
+    return rows
+
+
+def ranked_own_time(profile, top, is_program):
     """[{function, own, total, parts: {part: share}, traces: [{trace, share}]}]: the
     program's own functions ranked by own time, then one row for all the rest (the innermost
     Python function not the program's); shares of the profile's weight."""
@@ -65,13 +75,13 @@ def own_time(profile, top=15):
             total[OUTSIDE] += weight
             continue
         owner = frames[owner_index]
-        name = display_name(owner) if categorize(owner) == PROJECT else OUTSIDE
+        name = display_name(owner) if is_program(owner) else OUTSIDE
         own[name][part_of(frames, owner_index)] += weight
         jit = [f for f in frames[owner_index + 1:] if f.kind == JIT]
         if jit:
             traces[name][jit[-1].name] += weight
         for label in set(display_name(f) for f in frames
-                         if f.kind == PY and categorize(f) == PROJECT):
+                         if f.kind == PY and is_program(f)):
             total[label] += weight
         if name == OUTSIDE:
             total[OUTSIDE] += weight
@@ -114,12 +124,14 @@ def render_attribution(jit):
     counts = jit["counts"]
     def share(what):
         return "%d samples" % counts[what]["samples"]
-    return ["JIT code named through %s: %s of %s ran in JIT code; their chains of inlined "
-            "functions were checked against the log: %s corrected (a call the program never "
-            "makes, read at a return address), %s uncertain (left as the log's common part), "
-            "%s in code the log does not locate (kept as recorded, unnamed)." % (
-                jit["jit_log"], share("in_jit"), share("samples"), share("changed"),
-                share("uncertain"), share("unmapped"))]
+    return ["JIT code named through %s: %s of %s ran in JIT code, each named by its loop or "
+            "bridge; their chains of inlined functions were checked against the log: %s "
+            "corrected (a frame the log says could not be there: a return address read past "
+            "its call, a stale frame of code that had returned, an inlined function the "
+            "codemap left open), %s uncertain (several calls could have made the frame inside: "
+            "cut to what they share), %s in code the log does not locate (kept as recorded)."
+            % (jit["jit_log"], share("in_jit"), share("samples"), share("changed"),
+               share("uncertain"), share("unmapped"))]
 
 
 def warm_up(rows, seconds, jit):
@@ -141,15 +153,15 @@ def render_warm_up(found):
     if found is None:
         return []
     accounted = found["tracing_seconds"] + found["backend_seconds"]
-    runtime = found["runtime_seconds"] or 1e-9
-    return ["warm-up: the runtime part above is %.2f s; the JIT log's summary accounts for "
-            "%.2f s of it (%.0f%%): tracing %.2f s, compiling (backend) %.2f s.  The rest, "
-            "%.2f s, is the interpreter running code before it is compiled or on paths never "
-            "compiled, leaving JIT code at failing guards (blackhole), and the GC's time the "
-            "JIT log does not time%s." % (
-                found["runtime_seconds"], accounted, 100 * min(1.0, accounted / runtime),
-                found["tracing_seconds"], found["backend_seconds"], found["rest_seconds"],
-                "" if accounted <= runtime * 1.05 else
-                " (the summary counts more than the profile's runtime part: tracing and "
-                "compiling inside a function's JIT code are counted there, and the run's "
-                "seconds are estimated from its samples)")]
+    runtime = found["runtime_seconds"]
+    head = ("warm-up: the runtime part above is %.2f s; the JIT log's summary times tracing "
+            "at %.2f s and compiling (backend) at %.2f s" % (
+                runtime, found["tracing_seconds"], found["backend_seconds"]))
+    if accounted > runtime:
+        return [head + ", more than that part: the run's seconds are estimated from its "
+                "samples, and the JIT traces and compiles code a sample places elsewhere "
+                "(a function's JIT code calling the tracer)."]
+    return [head + " (%.0f%% of it).  The rest, %.2f s, is the interpreter running code before "
+            "it is compiled or on paths never compiled, leaving JIT code at failing guards "
+            "(blackhole), and the GC, which the JIT log does not time." % (
+                100 * accounted / (runtime or 1e-9), found["rest_seconds"])]
