@@ -197,6 +197,19 @@ def per_line(log, perf_text_path):
             "broken": broken}
 
 
+def line_seconds(result):
+    """{(file, line): {part: seconds}} of a per_line result, for the page."""
+    times = collections.defaultdict(collections.Counter)
+    for function, row in result["functions"].items():
+        match = re.match(r"^.* \((.*):\d+\)$", function)
+        if match is None:
+            continue
+        for line, counts in row["lines"].items():
+            for part, n in counts.items():
+                times[(match.group(1), line)][part] += n * result["period"]
+    return dict(times)
+
+
 def record(command, stem, python):
     """Run ``python command...`` under perf with the JIT log on; write STEM.jitlog and
     STEM.perf; return the program's exit code."""

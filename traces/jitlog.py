@@ -213,19 +213,22 @@ def render(result, top=15):
                                           "to break down [default: the hottest loop].")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--top", default=15, show_default=True, help="Traces to list.")
+@click.option("--perf", "perf_path", type=click.Path(dir_okay=False),
+              help="With --html: perf samples recorded with this log (STEM.perf of "
+                   "traces.jit_perf): each line's seconds beside its operations.")
 @click.option("--profile", "profile_path", type=click.Path(dir_okay=False),
               help="A vmprof profile recorded with this log (PyPy, traces.record): the share "
                    "of its samples in each trace.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False),
               help="Write a self-contained page to read the traces in a browser (several "
                    "logs: their hot loops side by side).")
-def main(logs, loop_name, as_json, top, html_path, profile_path):
+def main(logs, loop_name, as_json, top, html_path, profile_path, perf_path):
     """Summarize a PyPy JIT log (PYPYLOG=jit-log-opt,jit-backend-counts,jit-summary:LOG)."""
     if len(logs) > 1 and not html_path:
         raise click.UsageError("several logs are read together only with --html")
     try:
         if html_path:
-            write_page(logs, html_path)
+            write_page(logs, html_path, perf_path)
             click.echo("page written to %s" % html_path)
             return
         result = analyse(logs[0], loop_name, profile_path)
@@ -238,8 +241,12 @@ def main(logs, loop_name, as_json, top, html_path, profile_path):
     click.echo(json.dumps(result, indent=1) if as_json else render(result, top))
 
 
-def write_page(logs, path):
-    page = render_logs(logs)   # read everything first: a bad log leaves no page behind
+def write_page(logs, path, perf_path=None):
+    times = None
+    if perf_path:
+        from traces.jit_perf import line_seconds, per_line
+        times = line_seconds(per_line(read_jitlog(logs[0]), perf_path))
+    page = render_logs(logs, times)   # read everything first: a bad log leaves no page behind
     atomic.write_text(path, page)
 
 
