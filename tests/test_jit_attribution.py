@@ -197,3 +197,9 @@ def test_perf_places_jit_time_on_source_lines(tmp_path):
     lines = set(int(line) for line in mix["lines"] if line not in (None, "null"))
     assert lines == {6}
     assert not os.path.exists(str(stem) + ".perf.data")   # perf.data turned into text
+    page = tmp_path / "page.html"
+    done = run_module("traces.jitlog", str(stem) + ".jitlog", "--html", page,
+                      "--perf", str(stem) + ".perf")
+    assert done.returncode == 0, done.stderr
+    text = page.read_text()
+    assert "class='b time'" in text and "rounds.py:5)</h3>" in text
