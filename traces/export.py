@@ -2,7 +2,7 @@
 import json
 import os
 
-from ev.common import atomic
+from traces import atomic
 from traces.categories import CATEGORIES, COLOURS, categorize, title
 from traces.processors import (display_name, for_people, library_and_category,
                                seconds_per_weight)
@@ -85,9 +85,10 @@ def fitted(label, box_px):
 def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
     """A flame graph (root at the bottom), x in seconds of the recorded run, boxes coloured
     by category, as a PNG."""
+    import matplotlib
+    matplotlib.use("Agg")   # headless
+    import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
-
-    from ev.reporting.plots import plt, save
 
     seconds = seconds_per_weight(profile)
     root = call_tree([(for_people(stack), weight) for stack, weight in profile.samples])
@@ -128,4 +129,9 @@ def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
                         for c in used], fontsize=8, loc="lower center", ncol=min(4, len(used)),
                frameon=False)
     legend_inches = 0.15 + 0.2 * ((len(used) + 3) // 4)   # 8-point rows, below the axis
-    save(fig, path, rect=(0, legend_inches / inches, 1, 1))
+    try:
+        fig.tight_layout(rect=(0, legend_inches / inches, 1, 1))
+        atomic.write_atomically(path, lambda out: fig.savefig(out, format="png", dpi=100),
+                                binary=True)
+    finally:
+        plt.close(fig)

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from ev.common import atomic
+from traces import atomic
 from traces.categories import (CATEGORIES, ONLY_WHEN_PRESENT, categorize, package_of,
                                project_file, title)
 from traces.coverage import profile_coverage

@@ -106,7 +106,8 @@ def name_from_source(filename, name, at_line):
     if found is None:
         return name
     qualname = found[1]
-    if qualname.rsplit(".", 1)[-1] == name.rsplit(".", 1)[-1] or name in COMPREHENSIONS:
+    if qualname.rsplit(".", 1)[-1] == name.rsplit(".", 1)[-1] \
+            or name.rsplit(".", 1)[-1] in COMPREHENSIONS:
         return name
     return qualname
 
