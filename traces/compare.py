@@ -4,7 +4,7 @@ agree on where the time went?
 Each recording's self time is taken by Python function, the C it called folded into it (the
 innermost Python frame of each sample is charged), so that a sampler that sees native frames
 and one that does not are compared on what both see.  Functions are matched by qualified name
-and file name.  Exit status 0 when the top functions of both are the same and each is within
+and file name; shares are of the samples that have a Python frame.  Exit status 0 when the top functions of both are the same and each is within
 the tolerance (5 percentage points of all samples), 1 otherwise: the independent check an
 attribution needs before it is trusted.
 """
@@ -23,16 +23,15 @@ TOLERANCE = 0.05
 
 
 def python_self(profile):
-    """{(qualified name, file name): share of all samples} charged to the innermost Python
-    frame (samples without one: under ("<native>", library or ""))."""
+    """{(qualified name, file name): share} charged to the innermost Python frame, of the
+    samples that have one: a sample without (the interpreter starting or collecting at exit,
+    a native thread) has no Python caller to fold into, and a sampler that reads Python
+    frames only (austin) does not record it at all."""
     weights = collections.Counter()
     for frames, weight in profile.samples:
         python = [f for f in frames if f.kind == PY]
         if python:
-            key = (python[-1].name, os.path.basename(python[-1].filename or ""))
-        else:
-            key = ("<no Python frame>", "")
-        weights[key] += weight
+            weights[(python[-1].name, os.path.basename(python[-1].filename or ""))] += weight
     total = float(sum(weights.values())) or 1.0
     return dict((key, w / total) for key, w in weights.items())
 
@@ -59,8 +58,7 @@ def agreement(first, second, top=5, tolerance=TOLERANCE):
 
 
 def ranked(shares):
-    return [key for key, _ in sorted(shares.items(), key=lambda item: (-item[1], item[0]))
-            if key[0] != "<no Python frame>"]
+    return [key for key, _ in sorted(shares.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def tied(mine, theirs, shares, margin):
