@@ -5,7 +5,8 @@ hour).
 
 Each benchmark runs in one process with pyperf's worker options (``run_benchmark.py --worker
 -p 1 -l LOOPS -n 1 -w 0``), LOOPS calibrated so that a plain run takes 2-5 s.  One round is
-the plain run, then one recording by each sampler (py-spy, austin, vmprof), back to back, so
+the plain run, then one recording by each sampler (py-spy and vmprof at their defaults, austin
+at 1,000 samples/s since it does not pause the program), back to back, so
 that each recording's overhead is a ratio to a plain run taken beside it; raytrace, chaos,
 float, deltablue, nbody, richards, spectral_norm and go get 5 rounds, the others 1.  Each run
 is a record in DIR/runs.jsonl (written as it finishes: a stopped run keeps the rounds done);
@@ -93,8 +94,9 @@ def calibrate(script):
 
 
 def record(script, loops, sampler, path):
+    rate = ["--rate", "1000"] if sampler == samplers.AUSTIN else []   # it does not pause
     command = [sys.executable, "-m", "traces.record", "--sampler", sampler, "--profile",
-               path, "--"] + worker(script, loops)
+               path] + rate + ["--"] + worker(script, loops)
     code, wall, said = run(command, timeout=300)
     entry = {"sampler": sampler, "exit": code, "wall": wall, "said": said,
              "crashed": code is None or "died of signal" in said or code != 0}
