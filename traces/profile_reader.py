@@ -111,8 +111,8 @@ def read_raw_profile(path, maps_path=None, project=None):
         lines = [None] * len(stack)
         if state.profile_lines:  # (address, -line of that frame) pairs
             stack, lines = stack[0::2], [abs(n) for n in stack[1::2]]
-        frames = without_jit_twins([resolve(address, names.get(address, index), line)
-                                    for address, line in zip(stack, lines)], stack)
+        frames = without_jit_twins([resolve(address, name, line) for address, name, line
+                                    in zip(stack, named(names, stack, index), lines)], stack)
         for address in set(stack):
             sampled[address] += weight
         if any(is_recorder(frame) for frame in frames):
@@ -136,6 +136,17 @@ def read_raw_profile(path, maps_path=None, project=None):
     profile.reused = sorted(((names.reused[a], w) for a, w in sampled.items()
                              if a in names.undecided), key=lambda found: -found[1])
     return profile
+
+
+def named(names, stack, index):
+    """The names of a sample's addresses, outermost first, each told its Python caller."""
+    found, caller = [], None
+    for address in stack:
+        name = names.get(address, index, caller)
+        found.append(name)
+        if name and name.startswith("py:"):
+            caller = name
+    return found
 
 
 def without_jit_twins(frames, stack):
