@@ -29,8 +29,9 @@ def write_speedscope(profile, path):
         "$schema": "https://www.speedscope.app/file-format-schema.json",
         "shared": {"frames": frames},
         "profiles": [{"type": "sampled",
-                      "name": "%s (%s, %s)" % (os.path.basename(profile.path),
-                                               profile.interpreter, duration(profile)),
+                      "name": "%s (%s, recorded by %s, %s)" % (
+                          os.path.basename(profile.path), profile.interpreter,
+                          profile.sampler, duration(profile)),
                       "unit": "milliseconds", "startValue": 0, "endValue": sum(weights),
                       "samples": samples, "weights": weights}],
         "name": os.path.basename(profile.path),
@@ -121,9 +122,10 @@ def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
     ax.set_ylim(0, height)
     ax.set_yticks([])
     ax.set_xlabel("seconds of the recorded run (%d samples; width = time on the stack)"
-                  % len(profile.samples))
-    ax.set_title("%s: %s, %s — bottom: the program's entry, top: where the time was spent" % (
-        os.path.basename(profile.path), profile.interpreter, duration(profile)))
+                  % profile.samples_taken)
+    ax.set_title("%s: %s, recorded by %s, %s — bottom: the program's entry, top: where the "
+                 "time was spent" % (os.path.basename(profile.path), profile.interpreter,
+                                     profile.sampler, duration(profile)))
     used = sorted(set(b[4] for b in boxes), key=CATEGORIES.index)
     fig.legend(handles=[Patch(color=COLOURS[c], label=title(c, profile.interpreter))
                         for c in used], fontsize=8, loc="lower center", ncol=min(4, len(used)),

@@ -91,10 +91,10 @@ CPYTHON_NOTE = (
 
 
 PY_SPY_NOTE = (
-    "note: py-spy samples from outside the process and names the native frames of extensions "
-    "and system libraries (libc, libm), not libpython's own: the interpreter's C work "
-    "(the eval loop, attribute lookup, float allocation) counts as the Python function's own "
-    "time.")
+    "note: py-spy samples from outside the process; it names the C functions a Python "
+    "function calls (unicode_split, math_sqrt, an extension's, libc's), not the interpreter's "
+    "own work between them: the eval loop, attribute lookup and float allocation count as "
+    "the Python function's own time.")
 AUSTIN_NOTE = ("note: austin records Python frames only: C time counts as the Python "
                "function that called it.")
 PY_SPY_NO_NATIVE = (
