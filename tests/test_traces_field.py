@@ -350,3 +350,22 @@ def test_ptrace_not_permitted_is_one_line_and_nothing_passes_for_whole(tmp_path)
     assert len(errors) == 1 and "ptrace not permitted" in errors[0], result.stderr
     assert "--sampler vmprof" in errors[0]
     assert not profile.exists() and not os.path.exists(str(profile) + ".meta.json")
+
+
+@pytest.mark.skipif(IS_PYPY, reason="py-spy and austin read CPython only")
+@pytest.mark.parametrize("sampler", ["py-spy", "austin"])
+def test_a_cut_short_recording_of_an_outside_sampler_is_read(tmp_path, run, sampler):
+    """Issue 33 item 5 for the text formats: a file cut inside a line gives its whole lines,
+    and one line of the report says it was cut short."""
+    profile, _ = record(tmp_path, "busy.py", "--sampler", sampler)
+    whole = read_profile(profile)
+    data = open(profile, "rb").read()
+    cut = tmp_path / "cut.prof"
+    cut.write_bytes(data[:int(len(data) * 0.6)])
+    os.link(profile + ".meta.json", str(cut) + ".meta.json")
+    found = read_profile(str(cut))
+    assert found.cut_short and not whole.cut_short and found.sampler == sampler
+    assert 0 < found.samples_taken < whole.samples_taken
+    text = run("traces.profile", cut)
+    assert text.returncode == 0, text.stderr
+    assert sum("cut short" in line for line in text.stdout.splitlines()) == 1
