@@ -265,15 +265,18 @@ def test_a_stop_signal_to_record_finishes_the_profile(tmp_path, signum):
     """Ctrl-C or SIGTERM sent to traces.record alone: passed on once, the program stops, the
     profile is whole, the exit code says which signal."""
     program = tmp_path / "spin.py"
-    program.write_text("while True:\n    sum(range(1000))\n")
+    started = tmp_path / "started"
+    program.write_text("open(%r, 'w').close()\nwhile True:\n    sum(range(1000))\n"
+                       % str(started))
     profile = tmp_path / "spin.prof"
     recorder = subprocess.Popen([sys.executable, "-m", "traces.record", "--profile",
                                  str(profile), "--", str(program)], cwd=ROOT,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 universal_newlines=True)
     deadline = time.time() + 60
-    while not (profile.exists() and profile.stat().st_size > 4096) and time.time() < deadline:
+    while not started.exists() and time.time() < deadline:
         time.sleep(0.1)
+    time.sleep(1.0)   # some samples of the loop
     recorder.send_signal(signum)
     _, stderr = recorder.communicate(timeout=60)
     assert recorder.returncode == 128 + signum, stderr
@@ -296,3 +299,73 @@ def test_a_crashing_programs_traceback_is_the_one_python_prints(tmp_path):
     assert traceback_of(recorded.stderr) == traceback_of(plain.stderr)
     assert "record_child" not in recorded.stderr and "runpy" not in recorded.stderr
     assert (tmp_path / "crash.prof").stat().st_size > 0
+
+
+@pytest.mark.skipif(IS_PYPY, reason="PyPy's JIT inlines the helpers into the loop's machine "
+                                    "code: naming them there is issue 34's (per-function "
+                                    "attribution of JIT code)")
+@pytest.mark.parametrize("sampler", ["py-spy", "austin", "vmprof"])
+def test_one_line_helpers_show_under_their_own_names_on_every_sampler(tmp_path, sampler):
+    """helpers12k.py: scale, shift and clamp, one line each, called for each of 12,000 floats,
+    300 times; pickle's class bodies, freed at import, left code addresses the helpers may
+    get.  Each helper is named, by itself, on every sampler (issue 33)."""
+    profile, _ = record(tmp_path, "helpers12k.py", "--sampler", sampler)
+    result = analyse(read_profile(profile), top=40)
+    names = [row["function"] for row in result["top_total"]]
+    for helper in ("scale", "shift", "clamp"):
+        found = [n for n in names if n.split(" (")[0] == helper]
+        assert found and found[0].startswith("%s (user/helpers12k.py" % helper), names
+    assert not any("shared this code address" in n for n in names), names
+    assert not any("_Pickle" in n or "Typing" in n for n in names), names
+
+
+@pytest.mark.skipif(IS_PYPY, reason="py-spy reads CPython only")
+def test_a_missing_sampler_is_one_line_and_nothing_is_written(tmp_path, run):
+    program = user_program(tmp_path, "loop.py")
+    profile = tmp_path / "x.prof"
+    env = dict(os.environ, TRACES_PY_SPY=str(tmp_path / "no-such-py-spy"))
+    result = run_module("traces.record", "--profile", profile, "--", program, env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "pip install py-spy" in result.stderr and "--sampler vmprof" in result.stderr
+    assert not any(p.name.startswith("x.prof") for p in tmp_path.iterdir())
+    helped = " ".join(run_module("traces.record", "--help", env=env).stdout.split())
+    assert "Default here: none here: py-spy is not installed" in helped, helped
+
+
+@pytest.mark.skipif(IS_PYPY, reason="py-spy reads CPython only")
+def test_ptrace_not_permitted_is_one_line_and_nothing_passes_for_whole(tmp_path):
+    """py-spy refused the program's memory (a container without CAP_SYS_PTRACE), simulated by
+    a py-spy that says what the real one says and fails."""
+    fake = tmp_path / "py-spy"
+    fake.write_text("#!/bin/sh\necho 'Error: Permission Denied: Try running again with "
+                    "elevated permissions' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    program = user_program(tmp_path, "loop.py")
+    profile = tmp_path / "x.prof"
+    result = run_module("traces.record", "--profile", profile, "--", program,
+                        env=dict(os.environ, TRACES_PY_SPY=str(fake)))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "ptrace not permitted" in errors[0], result.stderr
+    assert "--sampler vmprof" in errors[0]
+    assert not profile.exists() and not os.path.exists(str(profile) + ".meta.json")
+
+
+@pytest.mark.skipif(IS_PYPY, reason="py-spy and austin read CPython only")
+@pytest.mark.parametrize("sampler", ["py-spy", "austin"])
+def test_a_cut_short_recording_of_an_outside_sampler_is_read(tmp_path, run, sampler):
+    """Issue 33 item 5 for the text formats: a file cut inside a line gives its whole lines,
+    and one line of the report says it was cut short."""
+    profile, _ = record(tmp_path, "busy.py", "--sampler", sampler)
+    whole = read_profile(profile)
+    data = open(profile, "rb").read()
+    cut = tmp_path / "cut.prof"
+    cut.write_bytes(data[:int(len(data) * 0.6)])
+    os.link(profile + ".meta.json", str(cut) + ".meta.json")
+    found = read_profile(str(cut))
+    assert found.cut_short and not whole.cut_short and found.sampler == sampler
+    assert 0 < found.samples_taken < whole.samples_taken
+    text = run("traces.profile", cut)
+    assert text.returncode == 0, text.stderr
+    assert sum("cut short" in line for line in text.stdout.splitlines()) == 1

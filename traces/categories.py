@@ -180,11 +180,11 @@ def categorize_native(symbol, library):
         return COMPILED
     if NUMPY_LIB.search(library) or (named and NUMPY_SYMBOL.match(symbol)):
         return NUMPY_NATIVE
+    if library.startswith("libm.") or library.startswith("libm-"):
+        return NUMBERS   # libm's pow, exp, sqrt: arithmetic on the numbers' values
     if not named:
         return INTERPRETER if library.startswith(("python", "libpython")) else (
             OTHER if library else UNKNOWN)
-    if library.startswith("libm.") or library.startswith("libm-"):
-        return NUMBERS   # libm's pow, exp, sqrt: arithmetic on the numbers' values
     for pattern, category in SYMBOL_RULES:
         if pattern.search(symbol):
             return category

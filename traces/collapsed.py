@@ -91,10 +91,13 @@ class CollapsedReader(Reader):
         cut_short = not data.endswith(b"\n")
         if cut_short:
             lines = lines[:-1]       # the last line is not whole
-        cache, samples, count = {}, [], 0
+        cache, samples, count, empty = {}, [], 0, 0
         recorded_here = meta.get("recorded_by") == "traces.record"
         for number, line in enumerate(lines, 1):
             if not line or line.startswith(b"#"):
+                continue
+            if line.startswith(b" ") and line.strip().isdigit():
+                empty += int(line.strip())   # py-spy saw no frame (the interpreter starting)
                 continue
             parsed = self.stack_and_weight(line)
             if parsed is None:
@@ -113,6 +116,10 @@ class CollapsedReader(Reader):
                           has_lines=True, native=bool(meta.get("native", True)),
                           sample_count=count)
         profile.project = project
+        if empty > 0.01 * (count + empty):
+            profile.notes.append("%d samples (%.1f%%) had no frame at all (py-spy could not "
+                                 "read a stack): left out" % (empty, 100.0 * empty
+                                                             / (count + empty)))
         if profile.runtime_seconds is None and meta.get("rate"):
             profile.runtime_seconds = count / float(meta["rate"])
         return profile

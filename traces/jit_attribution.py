@@ -258,8 +258,8 @@ class StackCorrector(object):
             assembler |= chains
         if kind == "jit":
             target = self.jit_map.trace_at(int(entries[-1]))
-            if target is not None and tmap.assembler_calls.get(target.root.number):
-                return tmap.assembler_calls[target.root.number]
+            if target is not None:       # none of its calls enters that loop: a stale frame
+                return tmap.assembler_calls.get(target.root.number, set())
             return assembler
         if kind == "py":
             return (tmap.forcing_calls | assembler) or tmap.residual_calls

@@ -26,10 +26,11 @@ def without_launcher(frames):
 
 
 def under_function(frames, name):
-    """The stack from the outermost Python frame of function ``name`` inwards (what that
-    function spent, callees included), or None when no such frame is on it."""
+    """The stack from the outermost Python frame of function ``name`` (``Point.__sub__``, or
+    its last part) inwards (what that function spent, callees included), or None when no
+    such frame is on it."""
     start = next((i for i, f in enumerate(frames) if f.kind == PY and (
-        f.name == name or f.name.endswith("." + name))), None)   # run_step: Creature.run_step
+        f.name == name or f.name.endswith("." + name))), None)
     return None if start is None else frames[start:]
 
 

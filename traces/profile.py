@@ -1,8 +1,10 @@
 """python -m traces.profile PROF [--json] [--speedscope F] [--flame F.png]: where the time went.
 
-Attributes a vmprof profile's samples, self (the innermost frame) and total (anywhere on the
-stack), to categories: this project's code, numpy's Python layer, native numpy/BLAS, cpyext and
-the C-API, allocation and GC, JIT-compiled code, the interpreter, and the rest.
+Reads a recording of any sampler traces.record runs (vmprof, py-spy, austin: traces.model) and
+attributes its samples, self (the innermost frame) and total (anywhere on the stack), to
+categories: the program's own code, numpy's Python layer, native numpy/BLAS, CPython's C by
+what it does (calls, attribute lookup, arithmetic on boxed numbers, containers, import and
+compile, the eval loop) or cpyext, allocation and GC, JIT-compiled code, and the rest.
 """
 import collections
 import json
@@ -11,7 +13,7 @@ import sys
 
 import click
 
-from ev.common import atomic
+from traces import atomic
 from traces.categories import (CATEGORIES, ONLY_WHEN_PRESENT, categorize, package_of,
                                project_file, title)
 from traces.coverage import profile_coverage
@@ -95,10 +97,10 @@ CPYTHON_NOTE = (
 
 
 PY_SPY_NOTE = (
-    "note: py-spy samples from outside the process and names the native frames of extensions "
-    "and system libraries (libc, libm), not libpython's own: the interpreter's C work "
-    "(the eval loop, attribute lookup, float allocation) counts as the Python function's own "
-    "time.")
+    "note: py-spy samples from outside the process; it names the C functions a Python "
+    "function calls (unicode_split, math_sqrt, an extension's, libc's), not the interpreter's "
+    "own work between them: the eval loop, attribute lookup and float allocation count as "
+    "the Python function's own time.")
 AUSTIN_NOTE = ("note: austin records Python frames only: C time counts as the Python "
                "function that called it.")
 PY_SPY_NO_NATIVE = (
@@ -222,12 +224,13 @@ def covers(prof):
 @click.option("--flame", type=click.Path(dir_okay=False), help="Write a flame graph (PNG).")
 @click.option("--top", default=15, show_default=True, help="Functions to list.")
 @click.option("--under", metavar="FUNCTION",
-              help="Only the time spent in a Python function and its callees (e.g. run_step).")
+              help="Only the time spent in a Python function and its callees (e.g. run_step, "
+                   "or Scene.render).")
 @click.option("--project", "projects", multiple=True, type=click.Path(file_okay=False),
               help="A folder of the program's own code (repeatable) [default: as recorded by "
                    "traces.record, else ev's packages].")
 def main(prof, as_json, speedscope, flame, top, under, projects):
-    """Attribute a vmprof profile's time to categories and functions."""
+    """Attribute a recording's time (vmprof, py-spy, austin) to categories and functions."""
     try:
         profile = read_profile(prof, project=Project(projects) if projects else None)
     except InputError as error:

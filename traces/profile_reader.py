@@ -118,10 +118,11 @@ def read_raw_profile(path, maps_path=None, project=None, jit_log=None):
         if correct:
             stack = correct.correct(stack, weight)
             lines = [None] * len(stack)
-        frames = without_jit_twins([resolve(address, (correct and isinstance(
-            address, AssemblerCode) and correct.name_of_block(address)) or names.get(
-                address, index), line)
-                                    for address, line in zip(stack, lines)], stack)
+        names_of = [(correct and isinstance(address, AssemblerCode)
+                     and correct.name_of_block(address)) or name
+                    for address, name in zip(stack, named(names, stack, index))]
+        frames = without_jit_twins([resolve(address, name, line) for address, name, line
+                                    in zip(stack, names_of, lines)], stack)
         for address in set(stack):
             sampled[address] += weight
         if any(is_recorder(frame) for frame in frames):
@@ -146,6 +147,17 @@ def read_raw_profile(path, maps_path=None, project=None, jit_log=None):
     profile.reused = sorted(((names.reused[a], w) for a, w in sampled.items()
                              if a in names.undecided), key=lambda found: -found[1])
     return profile
+
+
+def named(names, stack, index):
+    """The names of a sample's addresses, outermost first, each told its Python caller."""
+    found, caller = [], None
+    for address in stack:
+        name = names.get(address, index, caller)
+        found.append(name)
+        if name and name.startswith("py:"):
+            caller = name
+    return found
 
 
 def without_jit_twins(frames, stack):

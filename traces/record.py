@@ -20,7 +20,7 @@ import time
 
 import click
 
-from ev.common import atomic
+from traces import atomic
 from traces import recording, samplers
 from traces.profile_reader import ends_with_trailer
 from traces.project import meta_path

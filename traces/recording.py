@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-from ev.common import atomic
+from traces import atomic
 
 CHILD_FLAG = "EV_RECORDING_CHILD"   # set in the child's environment (ev.main tests it)
 JIT_LOG_CATEGORIES = "jit-log-opt,jit-backend-counts,jit-summary,jit-backend-addr"

@@ -1,8 +1,8 @@
 """Which sampler records a program, by interpreter: the choice, and what each needs.
 
 - py-spy (out of process, PyPI's ``py-spy``): reads the program's memory from outside, so it
-  cannot crash it; names Python functions by qualified name and, with ``--native``, the
-  native frames of extensions and system libraries.  CPython only (no PyPy support,
+  cannot crash it; names Python functions by qualified name and, with ``--native``, the C
+  functions they call (libpython's, extensions', libc's), not the eval loop's own work.  CPython only (no PyPy support,
   py-spy#484).  The default on CPython.
 - austin (out of process, PyPI's ``austin-dist``): does not pause the program; Python frames
   only.  A second, independent sampler on CPython (the tests check one against the other).
@@ -29,8 +29,8 @@ VMPROF_CRASH = ("in process; on CPython its signal handler can kill the program 
                 "on 3.11: SIGSEGV in sigprof_handler, e.g. pyperformance's raytrace, chaos, "
                 "float)")
 DESCRIPTIONS = {
-    PY_SPY: "out of process (cannot crash the program); CPython only; names extension and "
-            "libc frames with --native, not libpython's own",
+    PY_SPY: "out of process (cannot crash the program); CPython only; with --native names "
+            "the C functions the program calls, not the eval loop's own work",
     AUSTIN: "out of process, does not pause the program; CPython only; Python frames only",
     VMPROF: "sees PyPy's JIT code; " + VMPROF_CRASH,
 }

@@ -14,7 +14,8 @@ import functools
 class SourceFunctions:
     """The functions and classes of one source file, as (first line, last line, qualname)."""
 
-    def __init__(self, spans):
+    def __init__(self, spans, classes=()):
+        self.classes = set(classes)   # (first line, name) of each class statement
         self.spans = sorted(spans)
         self.starts = [s[0] for s in self.spans]
         self.by_start = dict((s[0], s[2]) for s in self.spans)
@@ -39,6 +40,11 @@ class SourceFunctions:
                 best = (first, qualname)
         return best
 
+    def is_class(self, line, name):
+        """Whether a class ``name`` starts at ``line`` (its body's code object has that
+        name and first line)."""
+        return (line, name) in self.classes
+
     def qualname_at(self, first_line, name):
         """The qualified name of the function ``name`` starting at ``first_line``, else None."""
         qualname = self.by_start.get(first_line)
@@ -57,7 +63,7 @@ def functions_of(filename):
             tree = ast.parse(source.read(), filename)
     except (OSError, SyntaxError, ValueError):
         return None
-    spans = []
+    spans, classes = [], []
 
     def visit(node, prefix):
         for child in ast.iter_child_nodes(node):
@@ -65,6 +71,8 @@ def functions_of(filename):
                 qualname = prefix + child.name
                 first = min([child.lineno] + [d.lineno for d in child.decorator_list])
                 spans.append((first, getattr(child, "end_lineno", None) or first, qualname))
+                if isinstance(child, ast.ClassDef):
+                    classes.append((first, child.name))
                 inner = qualname + (".<locals>." if not isinstance(child, ast.ClassDef)
                                     else ".")
                 visit(child, inner)
@@ -72,7 +80,7 @@ def functions_of(filename):
                 visit(child, prefix)
 
     visit(tree, "")
-    return SourceFunctions(spans)
+    return SourceFunctions(spans, classes)
 
 
 def first_line(filename, name, at_line):
@@ -106,7 +114,8 @@ def name_from_source(filename, name, at_line):
     if found is None:
         return name
     qualname = found[1]
-    if qualname.rsplit(".", 1)[-1] == name.rsplit(".", 1)[-1] or name in COMPREHENSIONS:
+    if qualname.rsplit(".", 1)[-1] == name.rsplit(".", 1)[-1] \
+            or name.rsplit(".", 1)[-1] in COMPREHENSIONS:
         return name
     return qualname
 

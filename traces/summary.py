@@ -130,8 +130,8 @@ def markdown(rows):
         cells.append("%.2fx" % r["recording_overhead"] if "recording_overhead" in r else "-")
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append("Time shares are self time (the innermost frame) from each cell's vmprof "
-                 "profile, with seconds of the recorded run; C-API is CPython's C API on CPython, "
+    lines.append("Time shares are self time (the innermost frame) from each cell's profile "
+                 "(vmprof, py-spy or austin), with seconds of the recorded run; C-API is CPython's C API on CPython, "
                  "cpyext (PyPy's emulation of it) on PyPy; 'PyPy runtime, unnamed' is libpypy "
                  "code vmprof cannot name (interpreter, tracer, GC, cpyext internals), not "
                  "JIT-compiled code. On CPython, vmprof 0.6 loses the interrupted native frame: "
