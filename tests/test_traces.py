@@ -87,9 +87,10 @@ def test_listing_has_iterations_from_backend_counts(jit_logs, run):
     cli = run("traces.jitlog", jit_logs["specialized"], "--json")
     assert cli.returncode == 0, cli.stderr
     data = json.loads(cli.stdout)
-    iterations = [t["iterations"] or 0 for t in data["traces"]]
-    assert iterations == sorted(iterations, reverse=True)
-    assert {"name", "kind", "ops", "iterations"} <= set(data["traces"][0])
+    # ranked by operations executed, a loop's with its bridges' (issue 34)
+    work = [t["work_with_bridges"] for t in data["traces"]]
+    assert work == sorted(work, reverse=True) and work[0] > 0
+    assert {"name", "kind", "ops", "iterations", "work"} <= set(data["traces"][0])
 
 
 @needs_pypy
