@@ -28,7 +28,7 @@ PERIOD_SECONDS = 1.0 / 499
 SCRIPT_FIELDS = "pid,ip,dso"
 LINE = re.compile(r"^\s*(\d+)\s+([0-9a-f]+)\s+\((.*)\)\s*$")
 BROKEN = 0xfffffffffffff000   # perf's address for a frame it could not unwind to
-HEADER = re.compile(r"^(\d+)\s*$")
+HEADER = re.compile(r"^\s*(\d+)\s*$")   # the pid, right-aligned
 FRAME = re.compile(r"^\s+([0-9a-f]+)\s+\((.*)\)\s*$")
 
 
@@ -75,7 +75,7 @@ def read_samples(path):
         with open(path) as script:
             for line in script:
                 single = LINE.match(line)
-                if single and not line.startswith(("\t", " ")):
+                if single and not line.startswith("\t"):   # frames are tab-indented
                     pid, ip, dso = single.groups()
                     samples.append((int(pid), [(int(ip, 16), dso)]))
                     current = None
