@@ -19,6 +19,7 @@ import glob
 import json
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -74,15 +75,19 @@ def worker(script, loops):
 
 
 def run(command, timeout=120):
-    """(exit status, wall seconds, stderr's last line) of a command."""
+    """(exit status, wall seconds, stderr's last line) of a command; one that runs past
+    ``timeout`` is killed with all it started (a sampler, the program, its workers)."""
     started = time.time()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             universal_newlines=True, cwd=CHECKOUT, start_new_session=True)
     try:
-        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              universal_newlines=True, timeout=timeout, cwd=CHECKOUT)
+        _, stderr = child.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
         return None, time.time() - started, "timed out after %d s" % timeout
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    return done.returncode, time.time() - started, lines[-1] if lines else ""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    return child.returncode, time.time() - started, lines[-1] if lines else ""
 
 
 def calibrate(script):
