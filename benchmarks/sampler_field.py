@@ -5,8 +5,8 @@ hour).
 
 Each benchmark runs in one process with pyperf's worker options (``run_benchmark.py --worker
 -p 1 -l LOOPS -n 1 -w 0``), LOOPS calibrated so that a plain run takes 2-5 s.  One round is
-the plain run, then one recording by each sampler (py-spy and vmprof at their defaults, austin
-at 1,000 samples/s since it does not pause the program), back to back, so
+the plain run, then one recording by each sampler (py-spy and vmprof at their defaults, py-spy
+with --native, austin at 1,000 samples/s since it does not pause the program), back to back, so
 that each recording's overhead is a ratio to a plain run taken beside it; raytrace, chaos,
 float, deltablue, nbody, richards, spectral_norm and go get 5 rounds, the others 1.  Each run
 is a record in DIR/runs.jsonl (written as it finishes: a stopped run keeps the rounds done);
@@ -19,6 +19,7 @@ import glob
 import json
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -33,7 +34,12 @@ from traces.errors import InputError
 from traces.profile_reader import read_profile
 
 NAMED = ("raytrace", "chaos", "float", "deltablue", "nbody", "richards", "spectral_norm", "go")
-SAMPLERS = (samplers.PY_SPY, samplers.AUSTIN, samplers.VMPROF)
+# (name in the table, sampler, traces.record options)
+SAMPLERS = ((samplers.PY_SPY, samplers.PY_SPY, []),
+            ("py-spy --native", samplers.PY_SPY, ["--native"]),
+            (samplers.AUSTIN, samplers.AUSTIN, ["--rate", "1000"]),   # it does not pause
+            (samplers.VMPROF, samplers.VMPROF, []))
+LABELS = [label for label, _, _ in SAMPLERS]
 CHECKOUT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -69,15 +75,19 @@ def worker(script, loops):
 
 
 def run(command, timeout=120):
-    """(exit status, wall seconds, stderr's last line) of a command."""
+    """(exit status, wall seconds, stderr's last line) of a command; one that runs past
+    ``timeout`` is killed with all it started (a sampler, the program, its workers)."""
     started = time.time()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             universal_newlines=True, cwd=CHECKOUT, start_new_session=True)
     try:
-        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              universal_newlines=True, timeout=timeout, cwd=CHECKOUT)
+        _, stderr = child.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
         return None, time.time() - started, "timed out after %d s" % timeout
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    return done.returncode, time.time() - started, lines[-1] if lines else ""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    return child.returncode, time.time() - started, lines[-1] if lines else ""
 
 
 def calibrate(script):
@@ -93,12 +103,11 @@ def calibrate(script):
     return loops, None
 
 
-def record(script, loops, sampler, path):
-    rate = ["--rate", "1000"] if sampler == samplers.AUSTIN else []   # it does not pause
+def record(script, loops, label, sampler, options, path):
     command = [sys.executable, "-m", "traces.record", "--sampler", sampler, "--profile",
-               path] + rate + ["--"] + worker(script, loops)
+               path] + options + ["--"] + worker(script, loops)
     code, wall, said = run(command, timeout=300)
-    entry = {"sampler": sampler, "exit": code, "wall": wall, "said": said,
+    entry = {"sampler": label, "exit": code, "wall": wall, "said": said,
              "crashed": code is None or "died of signal" in said or code != 0}
     try:
         profile = read_profile(path)
@@ -109,19 +118,19 @@ def record(script, loops, sampler, path):
     return entry, profile
 
 
-def round_of(name, script, loops, folder, number):
+def round_of(name, script, loops, folder, number, chosen):
     """One plain run and one recording by each sampler: a record."""
     code, plain, said = run([sys.executable] + worker(script, loops))
     entry = {"benchmark": name, "loops": loops, "round": number, "plain": plain,
              "plain_exit": code, "load": os.getloadavg()[0], "runs": []}
     profiles = {}
-    for sampler in SAMPLERS:
+    for label, sampler, options in chosen:
         problem = samplers.missing(sampler)
         if problem:
-            entry["runs"].append({"sampler": sampler, "missing": problem})
+            entry["runs"].append({"sampler": label, "missing": problem})
             continue
-        path = os.path.join(folder, "%s.%d.%s.prof" % (name, number, sampler))
-        found, profiles[sampler] = record(script, loops, sampler, path)
+        path = os.path.join(folder, "%s.%d.%s.prof" % (name, number, label.replace(" ", "")))
+        found, profiles[label] = record(script, loops, label, sampler, options, path)
         found["overhead"] = found["wall"] / plain if plain else None
         entry["runs"].append(found)
     reference = profiles.get(samplers.PY_SPY)
@@ -143,10 +152,11 @@ def table(entries):
         for found in entry["runs"]:
             by.setdefault((entry["benchmark"], found["sampler"]), []).append(found)
     names = sorted(set(e["benchmark"] for e in entries), key=lambda n: (n not in NAMED, n))
-    head = "| benchmark | " + " | ".join(SAMPLERS) + " |"
-    lines = [head, "|" + " --- |" * (len(SAMPLERS) + 1)]
+    labels = [label for label in LABELS if any(k[1] == label for k in by)]
+    head = "| benchmark | " + " | ".join(labels) + " |"
+    lines = [head, "|" + " --- |" * (len(labels) + 1)]
     for name in names:
-        cells = [cell(by.get((name, sampler), [])) for sampler in SAMPLERS]
+        cells = [cell(by.get((name, label), [])) for label in labels]
         lines.append("| %s | %s |" % (name, " | ".join(cells)))
     lines += ["", "Each cell: recordings that crashed / recordings; agreement with py-spy "
               "(top 5 by self time, C folded into its Python caller): the largest difference "
@@ -180,8 +190,10 @@ def cell(runs):
 @click.option("--only", multiple=True, help="Only these benchmarks (repeatable).")
 @click.option("--repeats", type=int, default=5, show_default=True,
               help="Rounds of each of the eight named benchmarks (the others: 1).")
+@click.option("--samplers", "chosen", default=",".join(LABELS), show_default=True,
+              help="Which, comma-separated (py-spy first: the others are compared with it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
-def main(out, only, repeats, as_json):
+def main(out, only, repeats, chosen, as_json):
     """Record pyperformance's benchmarks with every sampler; tabulate crashes, agreement and
     overhead."""
     try:
@@ -196,6 +208,13 @@ def main(out, only, repeats, as_json):
                        err=True)
             sys.exit(2)
         scripts = dict((n, scripts[n]) for n in only)
+    wanted = [label.strip() for label in chosen.split(",") if label.strip()]
+    unknown = sorted(set(wanted) - set(LABELS))
+    if unknown:
+        click.echo("error: unknown sampler %s (one of: %s)" % (", ".join(unknown),
+                                                              ", ".join(LABELS)), err=True)
+        sys.exit(2)
+    chosen = [entry for entry in SAMPLERS if entry[0] in wanted]
     os.makedirs(out, exist_ok=True)
     runs_path = os.path.join(out, "runs.jsonl")
     entries = []
@@ -206,7 +225,7 @@ def main(out, only, repeats, as_json):
                 click.echo("# %s: does not run here (%s)" % (name, problem), err=True)
                 continue
             for number in range(repeats if name in NAMED else 1):
-                entry = round_of(name, scripts[name], loops, scratch, number)
+                entry = round_of(name, scripts[name], loops, scratch, number, chosen)
                 entries.append(entry)
                 with open(runs_path, "a") as records:
                     records.write(json.dumps(entry) + "\n")

@@ -369,3 +369,16 @@ def test_a_cut_short_recording_of_an_outside_sampler_is_read(tmp_path, run, samp
     text = run("traces.profile", cut)
     assert text.returncode == 0, text.stderr
     assert sum("cut short" in line for line in text.stdout.splitlines()) == 1
+
+
+def test_a_program_whose_workers_are_terminated_does_not_hang(tmp_path):
+    """A multiprocessing pool's workers are forks of the recorded program: they get Python's
+    own signal handling back, so that the pool's terminate() (SIGTERM) stops them
+    (pyperformance's concurrent_imap hung under traces.record before)."""
+    program = tmp_path / "pool.py"
+    program.write_text("import multiprocessing\n\nif __name__ == '__main__':\n"
+                       "    with multiprocessing.Pool(2) as pool:\n"
+                       "        print(sum(pool.map(abs, range(-50, 50))))\n")
+    result = run_module("traces.record", "--profile", tmp_path / "pool.prof", "--", program,
+                        timeout=120)
+    assert result.returncode == 0 and "2500" in result.stdout, result.stderr

@@ -104,8 +104,8 @@ PY_SPY_NOTE = (
 AUSTIN_NOTE = ("note: austin records Python frames only: C time counts as the Python "
                "function that called it.")
 PY_SPY_NO_NATIVE = (
-    "note: recorded without native frames: C time counts as the Python function that called "
-    "it.")
+    "note: py-spy samples from outside the process; recorded without native frames (record "
+    "with --native to name them): C time counts as the Python function that called it.")
 
 
 def render(result):

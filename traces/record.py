@@ -70,9 +70,11 @@ def sampler_help():
 @click.option("--rate", type=click.IntRange(1, 10000), default=PY_SPY_RATE, show_default=True,
               help="py-spy, austin: samples per second (vmprof samples at ~1,000/s, capped near "
                    "250 by its timer).")
-@click.option("--native/--no-native", default=True, show_default=True,
-              help="py-spy: also sample the native frames of extensions and libc (costly "
-                   "at high rates: see docs/own-program.md).")
+@click.option("--native/--no-native", default=False, show_default=True,
+              help="py-spy: also name the C functions the program calls.  It pauses the "
+                   "program to unwind each sample's C stack and re-reads the symbols of each "
+                   "library loaded: measured here, about twice the wall time, and start-up "
+                   "(imports) over-weighted by up to 20 points (docs/own-program.md).")
 @click.option("--jit-log", "jit_log", type=click.Path(dir_okay=False),
               help="Write PyPy's JIT log here (PyPy only) [default on PyPy: PROGRAM.jitlog].")
 @click.option("--project", "projects", multiple=True, type=click.Path(file_okay=False),

@@ -119,6 +119,19 @@ class StopSignals(object):
     def __init__(self):
         self.pending = None
         self.set(self.defer)
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self.forget)
+
+    def forget(self):
+        """In a process the program forks (a multiprocessing pool's worker): the signals as
+        Python sets them, not the recorder's -- a worker that turned the pool's SIGTERM into
+        an exception would never stop, and the program would hang (pyperformance's
+        concurrent_imap did)."""
+        for signum in STOP_SIGNALS:
+            handler = signal.getsignal(signum)
+            if handler in (self.stop, self.defer):
+                signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT
+                              else signal.SIG_DFL)
 
     def set(self, handler):
         for signum in STOP_SIGNALS:

@@ -1,8 +1,9 @@
 """Which sampler records a program, by interpreter: the choice, and what each needs.
 
 - py-spy (out of process, PyPI's ``py-spy``): reads the program's memory from outside, so it
-  cannot crash it; names Python functions by qualified name and, with ``--native``, the C
-  functions they call (libpython's, extensions', libc's), not the eval loop's own work.  CPython only (no PyPy support,
+  cannot crash it; names Python functions by qualified name and, with ``--native`` (not the
+  default: it doubles the wall time and over-weights start-up), the C functions they call
+  (libpython's, extensions', libc's), not the eval loop's own work.  CPython only (no PyPy support,
   py-spy#484).  The default on CPython.
 - austin (out of process, PyPI's ``austin-dist``): does not pause the program; Python frames
   only.  A second, independent sampler on CPython (the tests check one against the other).
