@@ -86,6 +86,8 @@ def profile_row(name, prof):
         selfs = dict((c["category"], c["self"]) for c in result["categories"])
         row["samples"] = result["samples"]
         row["seconds"] = result["runtime_seconds"]
+        row["own_time"] = [r for r in result["own_time"]
+                           if not r["function"].startswith("(")][:5]
         for column, members in COLUMNS:
             row[column] = sum(selfs.get(m, 0.0) for m in members)
     except (InputError, OSError) as error:
@@ -147,6 +149,16 @@ def markdown(rows):
                  "JIT log runs throughout. It is one recorded run against the timed run of the "
                  "same round: a single ratio, with no repeat range; read it against the cell's "
                  "spread in report.md, by which its unrecorded rounds already differ.")
+    lines += ["", "Which functions take the time: each cell's first five by own time (all that "
+              "ran while the function was the innermost Python function: its JIT code, the "
+              "runtime, GC, cpyext and native code beneath it; see docs/reading-traces.md):"]
+    for r in rows:
+        if r.get("own_time"):
+            lines.append("- %s (%s): %s" % (r["cell"], r["python"], "; ".join(
+                "%s %.1f%% (%s)" % (o["function"].split(" (")[0], 100 * o["own"], ", ".join(
+                    "%s %.1f" % (part, 100 * v) for part, v in sorted(
+                        o["parts"].items(), key=lambda kv: -kv[1]) if v >= 0.0005))
+                for o in r["own_time"])))
     lines.append("")
     lines.append("What each recording covers (a profile starts where the timed run it follows "
                  "reached steady state, by the rule of ev.common.stats.steady_start; a JIT log "
