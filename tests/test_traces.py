@@ -87,9 +87,10 @@ def test_listing_has_iterations_from_backend_counts(jit_logs, run):
     cli = run("traces.jitlog", jit_logs["specialized"], "--json")
     assert cli.returncode == 0, cli.stderr
     data = json.loads(cli.stdout)
-    iterations = [t["iterations"] or 0 for t in data["traces"]]
-    assert iterations == sorted(iterations, reverse=True)
-    assert {"name", "kind", "ops", "iterations"} <= set(data["traces"][0])
+    # ranked by operations executed, a loop's with its bridges' (issue 34)
+    work = [t["work_with_bridges"] for t in data["traces"]]
+    assert work == sorted(work, reverse=True) and work[0] > 0
+    assert {"name", "kind", "ops", "iterations", "work"} <= set(data["traces"][0])
 
 
 @needs_pypy
@@ -339,7 +340,7 @@ def test_repeated_unnamed_frames_merge_into_one():
     ("PyType_GenericAlloc", "libpython3.11.so.1.0", "allocation & GC"),
     ("PyFloat_FromDouble", "libpython3.11.so.1.0", "allocation & GC"),
     ("_PyEval_EvalFrameDefault", "libpython3.11.so.1.0", "interpreter"),
-    ("PyNumber_Add", "libpython3.11.so.1.0", "C-API / cpyext"),
+    ("PyNumber_Add", "libpython3.11.so.1.0", "arithmetic on boxed numbers"),
     ("PyPyFloat_FromDouble", "libpypy3.9-c.so", "C-API / cpyext"),
     ("<libpypy3.9-c.so>", "libpypy3.9-c.so", "PyPy runtime, unnamed"),
 ])
@@ -350,18 +351,18 @@ def test_native_categories(symbol, library, expected):
 
 def test_categories_are_named_for_the_interpreter():
     from traces.categories import CAPI, title
-    assert title(CAPI, "cpython").startswith("C-API")
+    assert title(CAPI, "cpython").startswith("other CPython C functions")
     assert title(CAPI, "pypy").startswith("cpyext")
 
 
-@pytest.mark.parametrize("damage", ["empty", "truncated", "text", "missing"])
+@pytest.mark.parametrize("damage", ["empty", "header", "text", "missing"])
 def test_bad_profiles_get_a_one_line_error(profiles, tmp_path, run, damage):
     bad = tmp_path / "bad.prof"
     real = open(profiles["specialized"], "rb").read()
     if damage == "empty":
         bad.write_bytes(b"")
-    elif damage == "truncated":
-        bad.write_bytes(real[:len(real) // 3])
+    elif damage == "header":   # cut before its first sample
+        bad.write_bytes(real[:30])
     elif damage == "text":
         bad.write_text("not a profile\n")
     result = run("traces.profile", bad)
@@ -389,15 +390,25 @@ def record_jit_log(folder, categories):
     return log
 
 
-@pytest.mark.parametrize("keep", [0.95, 0.97, 0.98, 0.999, "trailer"])
-def test_cut_profiles_never_pass_for_whole_ones(profiles, tmp_path, run, keep):
+@pytest.mark.parametrize("keep", [0.3, 0.95, 0.98, 0.999, "trailer"])
+def test_cut_profiles_are_read_and_said_to_be_cut(profiles, tmp_path, run, keep):
+    """Issue 33 item 5: every whole sample of a cut recording is read, and one line says it
+    was cut short; it never passes for whole."""
     real = open(profiles["numpy"], "rb").read()
     cut = real[:-3] if keep == "trailer" else real[:int(len(real) * keep)]
     bad = tmp_path / "cut.prof"
     bad.write_bytes(cut)
-    result = run("traces.profile", bad)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    result = run("traces.profile", bad, "--json")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    found, whole = json.loads(result.stdout), analyse_profile(read_profile(profiles["numpy"]))
+    assert found["cut_short"] and not whole["cut_short"]
+    assert found["samples"] > 0
+    if keep == 0.3:
+        assert found["samples"] < whole["samples"]
+    if keep == "trailer":
+        assert found["samples"] == whole["samples"]
+    text = run("traces.profile", bad).stdout
+    assert sum("cut short" in line for line in text.splitlines()) == 1
 
 
 def test_summary_keeps_the_good_recordings_beside_a_bad_one(profiles, tmp_path, run):

@@ -2,7 +2,7 @@
 import json
 import os
 
-from ev.common import atomic
+from traces import atomic
 from traces.categories import CATEGORIES, COLOURS, categorize, title
 from traces.processors import (display_name, for_people, library_and_category,
                                seconds_per_weight)
@@ -29,8 +29,9 @@ def write_speedscope(profile, path):
         "$schema": "https://www.speedscope.app/file-format-schema.json",
         "shared": {"frames": frames},
         "profiles": [{"type": "sampled",
-                      "name": "%s (%s, %s)" % (os.path.basename(profile.path),
-                                               profile.interpreter, duration(profile)),
+                      "name": "%s (%s, recorded by %s, %s)" % (
+                          os.path.basename(profile.path), profile.interpreter,
+                          profile.sampler, duration(profile)),
                       "unit": "milliseconds", "startValue": 0, "endValue": sum(weights),
                       "samples": samples, "weights": weights}],
         "name": os.path.basename(profile.path),
@@ -85,9 +86,10 @@ def fitted(label, box_px):
 def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
     """A flame graph (root at the bottom), x in seconds of the recorded run, boxes coloured
     by category, as a PNG."""
+    import matplotlib
+    matplotlib.use("Agg")   # headless
+    import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
-
-    from ev.reporting.plots import plt, save
 
     seconds = seconds_per_weight(profile)
     root = call_tree([(for_people(stack), weight) for stack, weight in profile.samples])
@@ -120,12 +122,18 @@ def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
     ax.set_ylim(0, height)
     ax.set_yticks([])
     ax.set_xlabel("seconds of the recorded run (%d samples; width = time on the stack)"
-                  % len(profile.samples))
-    ax.set_title("%s: %s, %s — bottom: the program's entry, top: where the time was spent" % (
-        os.path.basename(profile.path), profile.interpreter, duration(profile)))
+                  % profile.samples_taken)
+    ax.set_title("%s: %s, recorded by %s, %s — bottom: the program's entry, top: where the "
+                 "time was spent" % (os.path.basename(profile.path), profile.interpreter,
+                                     profile.sampler, duration(profile)))
     used = sorted(set(b[4] for b in boxes), key=CATEGORIES.index)
     fig.legend(handles=[Patch(color=COLOURS[c], label=title(c, profile.interpreter))
                         for c in used], fontsize=8, loc="lower center", ncol=min(4, len(used)),
                frameon=False)
     legend_inches = 0.15 + 0.2 * ((len(used) + 3) // 4)   # 8-point rows, below the axis
-    save(fig, path, rect=(0, legend_inches / inches, 1, 1))
+    try:
+        fig.tight_layout(rect=(0, legend_inches / inches, 1, 1))
+        atomic.write_atomically(path, lambda out: fig.savefig(out, format="png", dpi=100),
+                                binary=True)
+    finally:
+        plt.close(fig)

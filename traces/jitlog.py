@@ -20,7 +20,9 @@ from traces.jitlog_html import render_logs
 from traces.jitlog_reader import read_jitlog
 from traces.opclasses import CLASSES, CLASS_TITLES
 from traces.trace_choice import choose_trace
-from traces.trace_counts import body_counts, body_operations, operations, per_line
+from traces.trace_names import trace_label
+from traces.trace_counts import (body_counts, body_operations, operations, per_line, work,
+                                 work_with_bridges)
 from traces.trace_names import clip, per_loop_iteration, trace_name
 
 
@@ -29,11 +31,17 @@ def short(cls):
     return cls.replace("_", "")
 
 
-def listing(log):
-    """Every trace as a plain record, hottest first.  A bridge is named by the loop it leaves
-    and the source line of its guard, with how often it runs per iteration of that loop."""
+def listing(log, samples=None):
+    """Every trace as a plain record, most work first (operations executed, a loop's with its
+    bridges').  A bridge is named by the loop it leaves and the source line of its guard, with
+    how often it runs per iteration of that loop.  ``samples``: {trace label: share of a
+    profile's samples whose innermost JIT code it was} (traces.jit_attribution)."""
     kinds = ("loop", "entry bridge", "bridge")
+    bridges = [t for t in log.traces if t.kind == "bridge"]
+    samples = samples or {}
     return [{"name": trace_name(t), "kind": t.kind, "ops": operations(t),
+             "work": work(t), "work_with_bridges": work_with_bridges(t, bridges),
+             "samples": samples.get(trace_label(t)),
              "body_ops": body_operations(t) if t.kind == "loop" else None,
              "declared_ops": t.declared_ops, "iterations": t.iterations, "number": t.number,
              "guard": t.guard, "per_loop_iteration": per_loop_iteration(t)}
@@ -72,21 +80,45 @@ def bridge_load(log, loop):
             "ops_per_iteration": float(ops) / loop.iterations}
 
 
-def analyse(path, loop_name=None):
+def analyse(path, loop_name=None, profile=None):
     log = read_jitlog(path)
     trace, why = choose_trace(log, loop_name)
     return {
         "log": path,
         "has_counts": bool(log.counts),
         "summary": log.summary,
-        "traces": listing(log),
+        "profile": profile,
+        "traces": listing(log, trace_samples(profile, path)),
         "loop": {"name": trace.name, "kind": trace.kind, "iterations": trace.iterations,
                  "chosen_because": why, "body_counts": body_counts(trace),
                  "lines": by_source_line(trace), "bridge_load": bridge_load(log, trace)},
     }
 
 
+def millions(n):
+    return "-" if not n else ("%.1fM" % (n / 1e6) if n >= 1e5 else "%d" % n)
+
+
+def trace_samples(profile_path, log_path):
+    """{trace label: share of the profile's samples whose innermost JIT code it is} for a
+    PyPy profile recorded with this log; None without a profile."""
+    if not profile_path:
+        return None
+    import collections
+    from traces.profile_reader import read_raw_profile
+    profile = read_raw_profile(profile_path, jit_log=log_path)
+    shares, total = collections.Counter(), float(profile.total_weight) or 1.0
+    for frames, weight in profile.samples:
+        jit = [f for f in frames if f.kind == "jit"]
+        if jit:
+            shares[jit[-1].name] += weight / total
+    return shares
+
+
 LISTING_NOTE = (
+    "ops run: operations executed, a loop's per-iteration body times its iterations, a "
+    "bridge's operations times its runs; +bridges: a loop's with the bridges leaving it (the "
+    "ranking).  samples: the share of the profile's samples running in it (--profile).  "
     "ops: the operations of the trace, of the classes below (label, jump and debug markers "
     "are never counted); body: those of a loop's per-iteration body, from its last label on "
     "(the rest is the preamble, run once on entry), the 'ops per iteration' below.  "
@@ -130,10 +162,14 @@ def render(result, top=15):
     if not result["has_counts"]:
         out.append(textwrap.fill(missing_counts_note(result), 100))
     out.append("")
-    out.append("%12s %6s %6s %8s  %-12s %s" % ("iterations", "ops", "body", "per iter",
-                                               "kind", "name"))
+    with_samples = any(t["samples"] is not None for t in result["traces"])
+    out.append("%10s %10s %7s %12s %6s %6s %8s  %-12s %s" % (
+        "ops run", "+bridges", "samples" if with_samples else "", "iterations", "ops", "body",
+        "per iter", "kind", "name"))
     for t in result["traces"][:top]:
-        out.append("%12s %6d %6s %8s  %-12s %s" % (
+        out.append("%10s %10s %7s %12s %6d %6s %8s  %-12s %s" % (
+            millions(t["work"]), millions(t["work_with_bridges"]) if t["kind"] != "bridge"
+            else "", "" if t["samples"] is None else "%.1f%%" % (100 * t["samples"]),
             "-" if t["iterations"] is None else t["iterations"], t["ops"],
             "" if t["body_ops"] is None else t["body_ops"],
             "" if t["per_loop_iteration"] is None else "%.3f" % t["per_loop_iteration"],
@@ -177,19 +213,25 @@ def render(result, top=15):
                                           "to break down [default: the hottest loop].")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.option("--top", default=15, show_default=True, help="Traces to list.")
+@click.option("--perf", "perf_path", type=click.Path(dir_okay=False),
+              help="With --html: perf samples recorded with this log (STEM.perf of "
+                   "traces.jit_perf): each line's seconds beside its operations.")
+@click.option("--profile", "profile_path", type=click.Path(dir_okay=False),
+              help="A vmprof profile recorded with this log (PyPy, traces.record): the share "
+                   "of its samples in each trace.")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False),
               help="Write a self-contained page to read the traces in a browser (several "
                    "logs: their hot loops side by side).")
-def main(logs, loop_name, as_json, top, html_path):
+def main(logs, loop_name, as_json, top, html_path, profile_path, perf_path):
     """Summarize a PyPy JIT log (PYPYLOG=jit-log-opt,jit-backend-counts,jit-summary:LOG)."""
     if len(logs) > 1 and not html_path:
         raise click.UsageError("several logs are read together only with --html")
     try:
         if html_path:
-            write_page(logs, html_path)
+            write_page(logs, html_path, perf_path)
             click.echo("page written to %s" % html_path)
             return
-        result = analyse(logs[0], loop_name)
+        result = analyse(logs[0], loop_name, profile_path)
     except InputError as error:
         click.echo("error: %s" % error, err=True)
         sys.exit(1)
@@ -199,8 +241,12 @@ def main(logs, loop_name, as_json, top, html_path):
     click.echo(json.dumps(result, indent=1) if as_json else render(result, top))
 
 
-def write_page(logs, path):
-    page = render_logs(logs)   # read everything first: a bad log leaves no page behind
+def write_page(logs, path, perf_path=None):
+    times = None
+    if perf_path:
+        from traces.jit_perf import line_seconds, per_line
+        times = line_seconds(per_line(read_jitlog(logs[0]), perf_path))
+    page = render_logs(logs, times)   # read everything first: a bad log leaves no page behind
     atomic.write_text(path, page)
 
 

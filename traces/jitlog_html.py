@@ -8,13 +8,16 @@ it leaves, and a guard to its bridge.  No server, no network: the CSS and the fe
 script that switch traces are inline.  Several logs side by side: their hot loops, line by
 line, at the top (``run_all.sh --profile`` does this for the PyPy cells).
 """
+import ast
 import collections
+import functools
 import html
 import linecache
 import os
 
 from traces.jitlog_reader import read_jitlog
 from traces.opclasses import CLASSES, CLASS_TITLES, count_ops
+from traces.source_names import qualified_name
 from traces.trace_choice import choose_trace
 from traces.trace_counts import body_operations, operations
 from traces.trace_names import clip, per_loop_iteration, short_path, trace_name
@@ -48,6 +51,7 @@ h2{font-size:15px;margin:6px 0}h3{font-size:13px;margin:10px 0 2px;color:#555}
 .float{background:#6a8caf}.int{background:#8aa}.guard{background:#b9a25b}
 .read{background:#999}.write{background:#777}.alloc{background:#d0312d}
 .call{background:#e07b00}.jit_call{background:#4a7}.cpyext{background:#7b3fa0}
+.time{background:#000}
 .other{background:#bbb}
 .ops{margin:2px 0 6px 4.5em;padding:4px 8px;background:#f7f7f9;border-left:3px solid #ccd;
 font:11px/1.3 ui-monospace,monospace;white-space:pre;overflow:auto}
@@ -69,9 +73,11 @@ window.addEventListener('hashchange',show);window.addEventListener('DOMContentLo
 """
 
 
-def render_logs(paths):
+def render_logs(paths, times=None):
     """The page for one or more JIT logs (InputError for a bad one, or for one without a
-    trace to show: exactly when the text report fails)."""
+    trace to show: exactly when the text report fails).  ``times``: {(file, line): {part:
+    seconds}} measured by perf with the (first) log (traces.jit_perf.line_seconds), shown
+    beside each line's operations."""
     logs = [read_jitlog(path) for path in paths]
     chosen = [choose_trace(log)[0] for log in logs]
     parts = []
@@ -83,7 +89,7 @@ def render_logs(paths):
         ids = dict((id(t), "%st%d" % (prefix, i)) for i, t in enumerate(traces))
         first = ids[id(trace)]
         parts.append("<div class='log' data-first='%s'>%s</div>"
-                     % (first, explorer(log, traces, ids)))
+                     % (first, explorer(log, traces, ids, times if number == 0 else None)))
     title = ", ".join(os.path.basename(p) for p in paths)
     return ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>JIT traces: %s</title>"
             "<style>%s</style><script>%s</script></head><body>%s</body></html>"
@@ -104,7 +110,7 @@ def compare(logs, chosen):
     return "<div class='compare'>%s</div>" % "".join(columns)
 
 
-def explorer(log, traces, ids):
+def explorer(log, traces, ids, times=None):
     summary = log.summary
     header = ("<header><h1>%s</h1><p>%d loops, %d bridges%s. Click a trace; click a source "
               "line for its operations (\u25B6: the per-iteration body of a loop).</p>"
@@ -129,11 +135,11 @@ def explorer(log, traces, ids):
                        esc(trace.kind + ": " + trace_name(trace)),
                        esc(clip(trace.kind + ": " + trace_name(trace), NAME_CHARS))))
     nav.append("</table></nav>")
-    sections = [trace_section(trace, ids, bridges_of) for trace in traces]
+    sections = [trace_section(trace, ids, bridges_of, times) for trace in traces]
     return header + "<main>" + "".join(nav) + "".join(sections) + "</main>"
 
 
-def trace_section(trace, ids, bridges_of):
+def trace_section(trace, ids, bridges_of, times=None):
     anchor = ids[id(trace)]
     title = trace_name(trace) if trace.kind == "bridge" else "%s %s" % (trace.kind,
                                                                          trace_name(trace))
@@ -153,11 +159,12 @@ def trace_section(trace, ids, bridges_of):
         lines.append("<p>Leaves <a href='#%s-op-%d'>%s</a> of %s %s.</p>" % (
             ids[id(parent)], parent.ops.index(guard), esc(guard.name), esc(parent.kind),
             esc(trace_name(parent))))
-    lines.append("<div class='src'>%s</div></section>" % source_view(trace, ids, bridges_of))
+    lines.append("<div class='src'>%s</div></section>" % source_view(trace, ids, bridges_of,
+                                                                    times=times))
     return "".join(lines)
 
 
-def source_view(trace, ids, bridges_of, body_only=False):
+def source_view(trace, ids, bridges_of, body_only=False, times=None):
     """The source lines of the functions the trace covers, each with its operations (only
     those of the per-iteration body with ``body_only``)."""
     body = set(id(op) for op in trace.body) if trace.kind == "loop" else None
@@ -172,34 +179,62 @@ def source_view(trace, ids, bridges_of, body_only=False):
     out = []
     for (filename, function, firstline), lines in by_line.items():
         out.append("<h3>%s</h3>" % (
-            "%s (%s)" % (esc(function), esc(short_path(filename))) if function else
+            "%s (%s:%s)" % (esc(qualified_name(filename, function, firstline)),
+                            esc(short_path(filename)), firstline) if function else
             "the trace's entry (operations before its first source position)"))
-        out.extend(function_lines(filename, firstline, lines, trace, body, ids, bridges_of))
+        out.extend(function_lines(filename, firstline, lines, trace, body, ids, bridges_of,
+                                  times or {}))
     return "".join(out)
 
 
-def function_lines(filename, firstline, lines, trace, body, ids, bridges_of):
+def function_lines(filename, firstline, lines, trace, body, ids, bridges_of, times):
     readable = bool(filename) and not filename.startswith("<") and os.path.exists(filename)
     numbered = sorted(n for n in lines if n is not None)
     if not readable:
         note = ("<div class='missing'>source not available (%s)</div>" % esc(filename)
                 if filename else "")
         return [note] + [line_block(n, "(its operations)" if n is None else "", lines[n], trace,
-                                    body, ids, bridges_of)
+                                    body, ids, bridges_of, times.get((filename, n)))
                          for n in [None] * (None in lines) + numbered]
     start = min([firstline] + numbered) if firstline else min(numbered or [1])
     out = []
-    for number in range(start, max(numbered or [start]) + 1):
+    for number in range(start, statement_end(filename, max(numbered or [start])) + 1):
         text = linecache.getline(filename, number).rstrip("\n")
         if number in lines:
-            out.append(line_block(number, text, lines[number], trace, body, ids, bridges_of))
+            out.append(line_block(number, text, lines[number], trace, body, ids, bridges_of,
+                                  times.get((filename, number))))
         else:
             out.append("<div class='line'><span class='ln'>%d</span><span class='code'>%s"
                        "</span></div>" % (number, esc(text)))
     return out
 
 
-def line_block(number, text, ops, trace, body, ids, bridges_of):
+@functools.lru_cache(maxsize=64)
+def statements_of(filename):
+    """[(first line, last line)] of every statement in the file, or None if unparsable."""
+    try:
+        with open(filename, "rb") as source:
+            tree = ast.parse(source.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    return [(node.lineno, node.end_lineno) for node in ast.walk(tree)
+            if isinstance(node, ast.stmt) and not isinstance(
+                node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.For,
+                       ast.While, ast.If, ast.With, ast.Try))]
+
+
+def statement_end(filename, line):
+    """The last line of the simple statement that starts on or spans ``line`` (a call over
+    several lines, 'self.v1.value = (' ...), so that a trace's source ends with a whole
+    statement; ``line`` itself when the source cannot be parsed."""
+    spans = statements_of(filename)
+    if not spans:
+        return line
+    ends = [last for first, last in spans if first <= line <= last]
+    return max(ends) if ends else line
+
+
+def line_block(number, text, ops, trace, body, ids, bridges_of, seconds=None):
     counts = count_ops(op for _, op in ops if body is None or id(op) in body)
     badges = "".join("<span class='b %s' title='%s'>%d %s</span>" % (
         cls, esc(CLASS_TITLES[cls]), counts[cls], cls.replace("_", "")) for cls in
@@ -215,6 +250,10 @@ def line_block(number, text, ops, trace, body, ids, bridges_of):
         anchor = "%s-op-%d" % (ids[id(trace)], index) if ids else ""
         rows.append("<span class='%s' id='%s'>%s</span>%s" % (css, anchor,
                                                               esc(op.text or op.name), link))
+    if seconds:
+        badges = ("<span class='b time' title='%s'>%.2f s</span>" % (esc(", ".join(
+            "%s %.2f s" % kv for kv in sorted(seconds.items(), key=lambda kv: -kv[1]))),
+            sum(seconds.values()))) + badges
     return ("<details><summary><span class='ln'>%s</span><span class='code'>%s</span>"
             "<span class='badges'>%s</span></summary><div class='ops'>%s</div></details>" % (
                 "" if number is None else number, esc(text), badges, "\n".join(rows)))

@@ -16,6 +16,13 @@ OP_LINE = re.compile(r"^(?:\+\d+: )?(?:([a-z]\d+) = )?([a-z_0-9]+)\((.*)\)(?: \[
 MERGE_POINT = re.compile(r"^(\d+), (\d+), '(.*);(.*):(\d+)-(\d+)~#(\d+) (\w+)'")
 TARGET_TOKEN = re.compile(r"TargetToken\((\d+)\)")
 GUARD_DESCR = re.compile(r"descr=<Guard(0x[0-9a-f]+)>")
+LOOP_ADDRESS = re.compile(r"^Loop (-?\d+) \(.*\) has address (0x[0-9a-f]+) to (0x[0-9a-f]+) "
+                          r"\(bootstrap (0x[0-9a-f]+)\)")
+BRIDGE_ADDRESS = re.compile(r"^bridge out of Guard (0x[0-9a-f]+) has address (0x[0-9a-f]+) to "
+                            r"(0x[0-9a-f]+)")
+GC_TABLE = re.compile(r"^\s+gc table: (0x[0-9a-f]+)")
+CODE_END = re.compile(r"^\s+end: (0x[0-9a-f]+)")
+OP_OFFSET = re.compile(r"^\+(\d+): ")
 COUNT_LINE = re.compile(r"^(entry|bridge|loop) (\d+):(\d+)\s*$|^TargetToken\((\d+)\):(\d+)\s*$")
 
 TRACE_SECTIONS = ("jit-log-opt-loop", "jit-log-opt-bridge")
@@ -44,12 +51,13 @@ class SourcePosition(object):
 
 
 class Op(object):
-    __slots__ = ("name", "result", "args", "position", "text")
+    __slots__ = ("name", "result", "args", "position", "text", "offset")
 
-    def __init__(self, name, result, args, position, text=None):
+    def __init__(self, name, result, args, position, text=None, offset=None):
         self.name, self.result, self.args = name, result, args
         self.position = position
         self.text = text              # the op's line as the log wrote it
+        self.offset = offset          # its machine code's offset ('+N:'), when logged
 
 
 class Trace(object):
@@ -63,6 +71,7 @@ class Trace(object):
         self.target_tokens = []       # labels' TargetToken ids, in order
         self.iterations = None        # from jit-backend-counts, when present
         self.origin = None            # bridges: (trace, guard op) the bridge leaves from
+        self.code = None              # traces.jit_addresses.CodeRange: its machine code
 
     @property
     def body(self):
@@ -87,15 +96,22 @@ class Trace(object):
 
 
 class JitLog(object):
-    def __init__(self, path, traces, counts, summary):
+    def __init__(self, path, traces, counts, summary, has_addresses=False):
         self.path = path
         self.traces = traces
         self.counts = counts
         self.summary = summary
+        self.has_addresses = has_addresses   # recorded with jit-backend-addr
+        self.stray_code = []                 # CodeRanges of code without a logged trace
 
     def hottest(self, kinds=("loop",)):
+        """The traces of these kinds, most work first: operations executed, with a loop's
+        bridges (traces.trace_counts.work_with_bridges), then iterations."""
+        from traces.trace_counts import work_with_bridges
         candidates = [t for t in self.traces if t.kind in kinds]
-        return sorted(candidates, key=lambda t: (-(t.iterations or 0), -len(t.ops)))
+        bridges = [t for t in self.traces if t.kind == "bridge"]
+        return sorted(candidates, key=lambda t: (-work_with_bridges(t, bridges),
+                                                 -(t.iterations or 0), -len(t.ops)))
 
 
 def read_jitlog(path):
@@ -110,10 +126,12 @@ def read_jitlog(path):
     if b"\0" in data[:4096]:
         raise InputError(path, "binary file, not a PyPy JIT text log (PYPYLOG)")
     sections = split_sections(path, data.decode("utf-8", "replace").splitlines())
-    traces, counts, summary = [], {}, {}
+    traces, counts, summary, addresses = [], {}, {}, []
     for name, lines in sections:
         if name in TRACE_SECTIONS:
             traces.append(parse_trace(path, lines))
+        elif name == "jit-backend-addr":
+            addresses.extend(parse_addresses(lines))
         elif name == "jit-backend-counts":
             counts = parse_counts(lines)
         elif name == "jit-summary":
@@ -124,10 +142,14 @@ def read_jitlog(path):
                                "jit-backend-counts,jit-summary:FILE)")
     attach_counts(traces, counts)
     attach_origins(traces)
-    return JitLog(path, traces, counts, summary)
+    fill_start_positions(traces)
+    stray = attach_addresses(traces, addresses)
+    log = JitLog(path, traces, counts, summary, has_addresses=bool(addresses))
+    log.stray_code = stray
+    return log
 
 
-WANTED_SECTIONS = TRACE_SECTIONS + ("jit-backend-counts", "jit-summary")
+WANTED_SECTIONS = TRACE_SECTIONS + ("jit-backend-counts", "jit-summary", "jit-backend-addr")
 
 
 def split_sections(path, lines):
@@ -171,7 +193,9 @@ def parse_trace(path, lines):
             continue
         if name == "label":
             trace.target_tokens.extend(int(t) for t in TARGET_TOKEN.findall(args))
-        trace.ops.append(Op(name, result, args, position, line.strip()))
+        offset = OP_OFFSET.match(line)
+        trace.ops.append(Op(name, result, args, position, line.strip(),
+                            int(offset.group(1)) if offset else None))
     return trace
 
 
@@ -243,3 +267,100 @@ def attach_origins(traces):
     for trace in traces:
         if trace.kind == "bridge":
             trace.origin = guards.get(int(trace.guard, 16))
+
+
+class CodeRange(object):
+    """Where a trace's machine code lies (jit-backend-addr): ``block`` is the start of the
+    memory block the backend wrote it into (the 'gc table' of a loop; a bridge's start), which
+    is what vmprof records for a sample in it and what the '+N:' op offsets count from;
+    ``start``-``end`` its code (a loop's from its loop head), to the end of its failure
+    recovery code."""
+    __slots__ = ("kind", "key", "start", "end", "block")
+
+    def __init__(self, kind, key, start, end, block):
+        self.kind, self.key, self.start, self.end, self.block = kind, key, start, end, block
+
+    def __repr__(self):
+        return "<CodeRange %s %s 0x%x-0x%x block 0x%x>" % (
+            self.kind, self.key, self.start, self.end, self.block)
+
+
+def parse_addresses(lines):
+    """[CodeRange] of the jit-backend-addr lines: 'Loop 4 (...) has address A to B (bootstrap
+    C)' then '       gc table: G' (the block); 'bridge out of Guard 0x.. has address A to B'."""
+    ranges = []
+    for line in lines:
+        loop = LOOP_ADDRESS.match(line)
+        if loop:
+            number, start, end, bootstrap = loop.groups()
+            ranges.append(CodeRange("loop", int(number), int(start, 16), int(end, 16),
+                                    int(bootstrap, 16)))
+            continue
+        table = GC_TABLE.match(line)
+        if table and ranges:
+            ranges[-1].block = int(table.group(1), 16)
+            continue
+        end = CODE_END.match(line)
+        if end and ranges:
+            ranges[-1].end = max(ranges[-1].end, int(end.group(1), 16))
+            continue
+        bridge = BRIDGE_ADDRESS.match(line)
+        if bridge:
+            guard, start, end = (int(x, 16) for x in bridge.groups())
+            ranges.append(CodeRange("bridge", guard, start, end, start))
+    return ranges
+
+
+def attach_addresses(traces, ranges):
+    """Give each trace its CodeRange; return the ranges of code no trace is logged for
+    ('Loop -1 ()': the JIT's stand-in for a JIT-to-JIT call whose target is not compiled
+    yet, which calls the interpreter)."""
+    loops = dict((r.key, r) for r in ranges if r.kind == "loop")
+    bridges = dict((r.key, r) for r in ranges if r.kind == "bridge")
+    used = set()
+    for trace in traces:
+        if trace.kind == "bridge":
+            trace.code = bridges.get(int(trace.guard, 16))
+        else:
+            trace.code = loops.get(trace.number)
+        if trace.code is not None:
+            used.add(id(trace.code))
+    return [r for r in ranges if id(r) not in used]
+
+
+HEADER_POSITION = re.compile(r"^(.*);(.*):(\d+)-(\d+)~#(\d+) (\w+)$")
+
+
+def header_position(trace):
+    """A loop's or entry bridge's starting position, from its name ('f;file:1-5~#12
+    FOR_ITER'); None for PyPy's own loops ('unpackiterable [dict_keyiterator]')."""
+    match = HEADER_POSITION.match(trace.name or "")
+    if match is None:
+        return None
+    function, filename, first, line, offset, opname = match.groups()
+    return SourcePosition(0, function, filename, int(first), int(line), int(offset), opname)
+
+
+def fill_start_positions(traces):
+    """The ops before a trace's first debug_merge_point belong to where the trace starts: a
+    loop's or entry bridge's first bytecode (its name says which), a bridge's guard (the
+    bridge resumes there).  Give them that position; ops of PyPy's own loops keep none."""
+    done, pending = set(), list(traces)
+    while pending:
+        waiting = []
+        for trace in pending:
+            if trace.kind == "bridge":
+                if trace.origin is not None and id(trace.origin[0]) not in done:
+                    waiting.append(trace)
+                    continue
+                start = trace.origin[1].position if trace.origin else None
+            else:
+                start = header_position(trace)
+            for op in trace.ops:
+                if op.position is not None:
+                    break
+                op.position = start
+            done.add(id(trace))
+        if len(waiting) == len(pending):
+            break
+        pending = waiting

@@ -3,7 +3,7 @@ runs of unnamed frames, name frames for people, scale weights to time."""
 import os
 
 from traces.categories import categorize, project_file
-from traces.samples import NATIVE, PY
+from traces.model import NATIVE, PY, location
 
 ENTRY_FILES = (os.path.join("ev", "main.py"), os.path.join("ev", "cli", "main.py"))
 
@@ -26,9 +26,11 @@ def without_launcher(frames):
 
 
 def under_function(frames, name):
-    """The stack from the outermost Python frame of function ``name`` inwards (what that
-    function spent, callees included), or None when no such frame is on it."""
-    start = next((i for i, f in enumerate(frames) if f.kind == PY and f.name == name), None)
+    """The stack from the outermost Python frame of function ``name`` (``Point.__sub__``, or
+    its last part) inwards (what that function spent, callees included), or None when no
+    such frame is on it."""
+    start = next((i for i, f in enumerate(frames) if f.kind == PY and (
+        f.name == name or f.name.endswith("." + name))), None)
     return None if start is None else frames[start:]
 
 
@@ -84,7 +86,7 @@ def short_path(frame):
 def display_name(frame):
     """'rates (ev/model/quadcopter.py:115)', 'PyFloat_FromDouble', '<libpypy3.9-c.so>'."""
     if frame.kind == PY:
-        return "%s (%s:%s)" % (frame.name, short_path(frame), frame.line)
+        return "%s (%s)" % (frame.name, location(short_path(frame), frame.line))
     return frame.label
 
 

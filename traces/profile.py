@@ -1,8 +1,10 @@
 """python -m traces.profile PROF [--json] [--speedscope F] [--flame F.png]: where the time went.
 
-Attributes a vmprof profile's samples, self (the innermost frame) and total (anywhere on the
-stack), to categories: this project's code, numpy's Python layer, native numpy/BLAS, cpyext and
-the C-API, allocation and GC, JIT-compiled code, the interpreter, and the rest.
+Reads a recording of any sampler traces.record runs (vmprof, py-spy, austin: traces.model) and
+attributes its samples, self (the innermost frame) and total (anywhere on the stack), to
+categories: the program's own code, numpy's Python layer, native numpy/BLAS, CPython's C by
+what it does (calls, attribute lookup, arithmetic on boxed numbers, containers, import and
+compile, the eval loop) or cpyext, allocation and GC, JIT-compiled code, and the rest.
 """
 import collections
 import json
@@ -11,9 +13,12 @@ import sys
 
 import click
 
-from ev.common import atomic
-from traces.categories import CATEGORIES, categorize, package_of, project_file, title
+from traces import atomic
+from traces.categories import (CATEGORIES, ONLY_WHEN_PRESENT, categorize, package_of,
+                               project_file, title)
 from traces.coverage import profile_coverage
+from traces.own_time import (own_time, render_attribution, render_own_time, render_warm_up,
+                             warm_up)
 from traces.errors import InputError
 from traces.processors import display_name, only_under, without_launcher
 from traces.profile_reader import read_profile
@@ -50,13 +55,14 @@ def analyse(profile, top=15):
     return {
         "profile": profile.path,
         "interpreter": profile.interpreter,
-        "samples": len(profile.samples),
+        "samples": profile.samples_taken,
         "runtime_seconds": profile.runtime_seconds,
         "libraries_resolved": profile.has_maps,
         "eval_entry_folded": profile.folded_weight / all_weight,
         "categories": [{"category": c, "title": title(c, profile.interpreter),
                         "self": self_weight[c] / all_weight,
-                        "total": total_weight[c] / all_weight} for c in CATEGORIES],
+                        "total": total_weight[c] / all_weight} for c in CATEGORIES
+                       if c not in ONLY_WHEN_PRESENT or total_weight[c]],
         "project_files": [{"file": f, "total": w / all_weight}
                           for f, w in by_project_file.most_common()],
         "top_self": [{"function": f, "self": w / all_weight, "total": func_total[f] / all_weight}
@@ -72,6 +78,12 @@ def analyse(profile, top=15):
         "cut_samples": profile.cut_samples,
         "reused_addresses": [{"functions": names, "total": w / all_weight}
                              for names, w in profile.reused],
+        "own_time": own_time(profile, top),
+        "jit_attribution": profile.jit.to_json() if getattr(profile, "jit", None) else None,
+        "sampler": profile.sampler,
+        "cut_short": profile.cut_short,
+        "native_frames": profile.native,
+        "notes": list(profile.notes),
     }
 
 
@@ -84,11 +96,26 @@ CPYTHON_NOTE = (
     "(traces/eval_frames.py).")
 
 
+PY_SPY_NOTE = (
+    "note: py-spy samples from outside the process; it names the C functions a Python "
+    "function calls (unicode_split, math_sqrt, an extension's, libc's), not the interpreter's "
+    "own work between them: the eval loop, attribute lookup and float allocation count as "
+    "the Python function's own time.")
+AUSTIN_NOTE = ("note: austin records Python frames only: C time counts as the Python "
+               "function that called it.")
+PY_SPY_NO_NATIVE = (
+    "note: py-spy samples from outside the process; recorded without native frames (record "
+    "with --native to name them): C time counts as the Python function that called it.")
+
+
 def render(result):
     seconds = result["runtime_seconds"]
-    out = ["%s: %s profile, %d samples%s" % (
-        result["profile"], result["interpreter"], result["samples"],
+    out = ["%s: %s profile recorded by %s, %d samples%s" % (
+        result["profile"], result["interpreter"], result["sampler"], result["samples"],
         "" if seconds is None else ", %.2f s" % seconds)]
+    if result["cut_short"]:
+        out.append("cut short: the recording stopped before it was finished; its %d whole "
+                   "samples are read" % result["samples"])
     if result.get("covers"):
         out.append("covers %s" % result["covers"])
     if "under" in result:
@@ -99,10 +126,16 @@ def render(result):
                        "limit and lost their outer frames: whether they ran under %s() cannot "
                        "be told, so they are not counted here"
                        % (100 * result["cut_left_out"], result["under"]))
-    if not result["libraries_resolved"]:
+    if not result["libraries_resolved"] and result["sampler"] == "vmprof":
         out.append("(no .maps file beside the profile: unnamed native frames stay unknown; "
                    "record with python -m traces.record to name them)")
     out += warnings(result)
+    if result["interpreter"] == "pypy":    # self time names no Python function there
+        out += ["", "the program's functions by their own time (all that ran while each was "
+                "the innermost Python function), split by what ran:"]
+        out += render_own_time(result["own_time"], seconds)
+        out += render_attribution(result["jit_attribution"])
+        out += render_warm_up(warm_up(result["own_time"], seconds, result["jit_attribution"]))
     out += ["", "%-70s %7s %8s %7s" % ("category", "self", "self s", "total")]
     for row in result["categories"]:
         if row["self"] or row["total"]:
@@ -123,13 +156,18 @@ def render(result):
         out.append("%6.1f%% %6.1f%%  %s" % (100 * row["self"], 100 * row["total"],
                                             row["function"][:100]))
     if result["lines"]:
-        out += ["", "lines of the top functions (self time; recorded with --lines):"]
+        out += ["", "lines of the top functions (self time, by the line each sample was at):"]
         for function, rows in result["lines"].items():
             out.append("  %s: %s" % (function[:60], ", ".join(
                 "line %s %.1f%%" % (row["line"], 100 * row["self"])
                 for row in sorted(rows, key=lambda r: -r["self"])[:6])))
-    if result["interpreter"] == "cpython":
+    if result["interpreter"] == "cpython" and result["sampler"] == "vmprof":
         out += ["", CPYTHON_NOTE % (100 * result["eval_entry_folded"])]
+    elif result["sampler"] == "py-spy":
+        out += ["", PY_SPY_NOTE if result["native_frames"] else PY_SPY_NO_NATIVE]
+    elif result["sampler"] == "austin":
+        out += ["", AUSTIN_NOTE]
+    out += ["note: %s" % note for note in result["notes"]]
     return "\n".join(out)
 
 
@@ -137,6 +175,15 @@ def function_names(names):
     """'kernel_0, kernel_1, ..., kernel_11' from vmprof's 'py:kernel_0:5:file' names."""
     functions = [n.split(":", 3)[1] if n.count(":") >= 3 else n for n in names]
     return functions if len(functions) <= 4 else functions[:2] + ["..."] + functions[-1:]
+
+
+SHARED = "functions shared this code address]"
+
+
+def shown_shared(result):
+    """Whether a function the report lists is several that shared a code address: only then
+    does the warning about shared addresses change a figure the reader sees."""
+    return any(SHARED in row["function"] for row in result["top_self"] + result["top_total"])
 
 
 def warnings(result):
@@ -148,7 +195,7 @@ def warnings(result):
                    "so the time of the functions that called them is undercounted"
                    % (result["cut_samples"], 100 * result["cut_at_depth_limit"]))
     reused = result["reused_addresses"]
-    if reused:
+    if reused and shown_shared(result):
         out.append("warning: %d code addresses on the stacks belonged to several functions one "
                    "after another (code freed and another made there): the profile cannot "
                    "tell those functions' samples apart, they show as one ('a or b [N "
@@ -177,12 +224,13 @@ def covers(prof):
 @click.option("--flame", type=click.Path(dir_okay=False), help="Write a flame graph (PNG).")
 @click.option("--top", default=15, show_default=True, help="Functions to list.")
 @click.option("--under", metavar="FUNCTION",
-              help="Only the time spent in a Python function and its callees (e.g. run_step).")
+              help="Only the time spent in a Python function and its callees (e.g. run_step, "
+                   "or Scene.render).")
 @click.option("--project", "projects", multiple=True, type=click.Path(file_okay=False),
               help="A folder of the program's own code (repeatable) [default: as recorded by "
                    "traces.record, else ev's packages].")
 def main(prof, as_json, speedscope, flame, top, under, projects):
-    """Attribute a vmprof profile's time to categories and functions."""
+    """Attribute a recording's time (vmprof, py-spy, austin) to categories and functions."""
     try:
         profile = read_profile(prof, project=Project(projects) if projects else None)
     except InputError as error:

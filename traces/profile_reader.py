@@ -14,8 +14,10 @@ from traces.elf_symbols import ElfSymbols
 from traces.errors import InputError
 from traces.eval_frames import fold_eval_entry_frames
 from traces.project import Project
-from traces.samples import JIT, NATIVE, PY, UNKNOWN, Frame, Profile
-from traces.vmprof_file import DEPTH_LIMIT_WORDS, JittedCode, Names, read_state
+from traces.source_names import qualified_name
+from traces.model import JIT, NATIVE, PY, READERS, UNKNOWN, Frame, Profile, Reader, register
+from traces.jit_profile import attribution_for
+from traces.vmprof_file import DEPTH_LIMIT_WORDS, AssemblerCode, JittedCode, Names, read_state
 
 class MemoryMap(object):
     """Address ranges of /proc/PID/maps: which file (if any) an address belongs to."""
@@ -49,14 +51,43 @@ class MemoryMap(object):
 
 
 def read_profile(path, maps_path=None, project=None):
-    """Parse a vmprof profile into samples that tell what ran (see traces.eval_frames);
-    raise InputError (one line) when it cannot be used.  ``project``: whose code is "project
-    code" (default: what traces.record wrote beside the profile, else ev's own packages)."""
-    return fold_eval_entry_frames(read_raw_profile(path, maps_path, project))
+    """Read a recording of any format traces knows (vmprof; py-spy's collapsed stacks) into
+    the profile model (traces.model); raise InputError (one line) when it cannot be used.
+    ``project``: whose code is "project code" (default: what traces.record wrote beside the
+    profile, else ev's own packages).  ``maps_path``: a vmprof profile's memory map."""
+    if not os.path.exists(path):
+        raise InputError(path, "no such file")
+    if os.path.getsize(path) == 0:
+        raise InputError(path, "empty file")
+    try:
+        with open(path, "rb") as raw:
+            head = raw.read(4096)
+    except OSError as error:
+        raise InputError(path, error.strerror or str(error))
+    for reader in READERS.values():
+        if reader.sniff(head):
+            if isinstance(reader, VmprofReader):
+                return reader.read(path, project, maps_path)
+            return reader.read(path, project)
+    raise InputError(path, "not a recording traces reads (a vmprof profile, or collapsed "
+                           "stacks from py-spy record --format raw)")
 
 
-def read_raw_profile(path, maps_path=None, project=None):
-    """The samples exactly as vmprof recorded them."""
+class VmprofReader(Reader):
+    """vmprof's profiles, CPython's (format 7) and PyPy's (format 6)."""
+    format = "vmprof"
+
+    def sniff(self, head):
+        return len(head) > HEADER_OFFSET and head[HEADER_OFFSET] == MARKER_HEADER
+
+    def read(self, path, project=None, maps_path=None):
+        """The samples as they ran (see traces.eval_frames)."""
+        return fold_eval_entry_frames(read_raw_profile(path, maps_path, project))
+
+
+def read_raw_profile(path, maps_path=None, project=None, jit_log=None):
+    """The samples as vmprof recorded them; on PyPy, their JIT code as the JIT log recorded
+    with them says (``jit_log``, default: the one beside the profile; traces.jit_attribution)."""
     if not os.path.exists(path):
         raise InputError(path, "no such file")
     if os.path.getsize(path) == 0:
@@ -65,26 +96,33 @@ def read_raw_profile(path, maps_path=None, project=None):
     try:
         state, stats = read_state(path)
     except Exception as error:  # the reader fails in many ways on bad input
-        raise InputError(path, "not a vmprof profile, or cut short (%s: %s)"
-                               % (type(error).__name__, str(error)[:80] or "no detail"))
+        raise InputError(path, "not a vmprof profile, or cut short before its first sample "
+                               "(%s: %s)" % (type(error).__name__,
+                                             str(error)[:80] or "no detail"))
     if not stats.profiles:
         raise InputError(path, "a vmprof profile without samples")
-    if stats.end_time is None or not ends_with_trailer(path):
-        raise InputError(path, "cut short: the profile has no whole trailer (the recording "
-                               "did not finish)")
+    cut_short = state.cut_short or not ends_with_trailer(path)
     maps_path = maps_path or path + ".maps"
     memory = MemoryMap.load(maps_path) if os.path.exists(maps_path) else None
     project = project or Project.for_profile(path)
     names = Names(state.registrations, registered_when_made=state.interp_name == "pypy")
     resolve = FrameResolver(memory, project)
+    jit = attribution_for(path, state, jit_log) if state.interp_name == "pypy" else None
+    correct = jit.corrector if jit and jit.corrector else None
     samples, cut, cut_count, sampled, recorder = [], 0.0, 0, collections.Counter(), 0.0
     for index, entry in enumerate(stats.profiles):
         stack, weight = entry[0], float(entry[1]) if entry[1] else 1.0
         lines = [None] * len(stack)
         if state.profile_lines:  # (address, -line of that frame) pairs
             stack, lines = stack[0::2], [abs(n) for n in stack[1::2]]
-        frames = without_jit_twins([resolve(address, names.get(address, index), line)
-                                    for address, line in zip(stack, lines)], stack)
+        if correct:
+            stack = correct.correct(stack, weight)
+            lines = [None] * len(stack)
+        names_of = [(correct and isinstance(address, AssemblerCode)
+                     and correct.name_of_block(address)) or name
+                    for address, name in zip(stack, named(names, stack, index))]
+        frames = without_jit_twins([resolve(address, name, line) for address, name, line
+                                    in zip(stack, names_of, lines)], stack)
         for address in set(stack):
             sampled[address] += weight
         if any(is_recorder(frame) for frame in frames):
@@ -102,9 +140,24 @@ def read_raw_profile(path, maps_path=None, project=None):
     profile = Profile(path, stats.interp or "unknown", samples, runtime, memory is not None)
     profile.project, profile.cut_weight, profile.has_lines = project, cut, state.profile_lines
     profile.cut_samples = cut_count
+    profile.sampler, profile.cut_short = "vmprof", cut_short
+    profile.jit = jit
+    profile.native = state.interp_name == "pypy" or any(
+        frame.kind == NATIVE for frames, _ in samples[:2000] for frame in frames)
     profile.reused = sorted(((names.reused[a], w) for a, w in sampled.items()
                              if a in names.undecided), key=lambda found: -found[1])
     return profile
+
+
+def named(names, stack, index):
+    """The names of a sample's addresses, outermost first, each told its Python caller."""
+    found, caller = [], None
+    for address in stack:
+        name = names.get(address, index, caller)
+        found.append(name)
+        if name and name.startswith("py:"):
+            caller = name
+    return found
 
 
 def without_jit_twins(frames, stack):
@@ -193,13 +246,16 @@ class FrameResolver(object):
         frame = self.cache.get(key)
         if frame is None:
             frame = self.cache[key] = self.project.place(self.resolve(address, name))
-            frame.at_line = line
+            frame.at_line = line if frame.kind == PY and line else None   # no "line 0"
         return frame
 
     def resolve(self, address, name):
+        if name and name.startswith("jit:"):    # a loop or bridge the JIT log named
+            return Frame(JIT, name[4:])
         if name and name.startswith("py:"):
-            _, func, line, filename = name.split(":", 3)
-            return Frame(PY, func, filename, int(line) if line.isdigit() else line)
+            _, func, line, filename = (name.split(":", 3) + ["", "", ""])[:4]
+            line = int(line) if line.isdigit() and int(line) else None
+            return Frame(PY, qualified_name(filename, func, line), filename, line)
         symbol = name.split(":")[1] if name and name.startswith("n:") else None
         found = self.memory.lookup(address) if self.memory else None
         if found is not None:
@@ -222,3 +278,7 @@ class FrameResolver(object):
         vaddr = symbols.vaddr_of_file_offset(file_offset)
         # A return address may point just past a call at a function's very end: look 1 back.
         return None if vaddr is None else symbols.name_at(vaddr - 1)
+
+
+VMPROF = register(VmprofReader())
+import traces.collapsed  # noqa: E402,F401  (registers its reader after vmprof's)

@@ -9,15 +9,19 @@ back, Ctrl-C and SIGTERM passed on, a crash said in one line.  Beside the profil
 PROFILE.meta.json: the program and its project folders (default: the program's folder), so that
 the readers show the program's own functions as "project code".
 """
+import contextlib
 import json
 import os
 import platform
+import re
 import sys
+import tempfile
+import time
 
 import click
 
-from ev.common import atomic
-from traces import recording
+from traces import atomic
+from traces import recording, samplers
 from traces.profile_reader import ends_with_trailer
 from traces.project import meta_path
 
@@ -48,25 +52,49 @@ def default_output(script, module, suffix):
     return stem + suffix
 
 
+PY_SPY_RATE = 250   # samples/s: py-spy --native pauses the program to unwind its C stack
+
+
+def sampler_help():
+    return ("What records the program: %s.  Default here: %s." % (
+        "; ".join("%s: %s" % (name, samplers.DESCRIPTIONS[name]) for name in samplers.SAMPLERS),
+        samplers.describe_default()))
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"],
                                  "ignore_unknown_options": True,
                                  "allow_interspersed_args": False})
 @click.option("--profile", type=click.Path(dir_okay=False),
-              help="Write a vmprof profile here [default: PROGRAM.prof].")
+              help="Write the profile here [default: PROGRAM.prof].")
+@click.option("--sampler", type=click.Choice(samplers.SAMPLERS), help=sampler_help())
+@click.option("--rate", type=click.IntRange(1, 10000), default=PY_SPY_RATE, show_default=True,
+              help="py-spy, austin: samples per second (vmprof samples at ~1,000/s, capped near "
+                   "250 by its timer).")
+@click.option("--native/--no-native", default=False, show_default=True,
+              help="py-spy: also name the C functions the program calls.  It pauses the "
+                   "program to unwind each sample's C stack and re-reads the symbols of each "
+                   "library loaded: measured here, about twice the wall time, and start-up "
+                   "(imports) over-weighted by up to 20 points (docs/own-program.md).")
 @click.option("--jit-log", "jit_log", type=click.Path(dir_okay=False),
               help="Write PyPy's JIT log here (PyPy only) [default on PyPy: PROGRAM.jitlog].")
 @click.option("--project", "projects", multiple=True, type=click.Path(file_okay=False),
               help="A folder of the program's own code, repeatable [default: the program's "
                    "folder; with -m, the current folder].")
-@click.option("--lines", is_flag=True, help="Also record the line each frame was at.")
+@click.option("--lines", is_flag=True, help="vmprof: also record the line each frame was at "
+                                            "(py-spy always does).")
 @click.argument("command", nargs=-1, type=click.UNPROCESSED,
                 metavar="-- PROGRAM.py [ARGS]... | -- -m MODULE [ARGS]...")
-def main(profile, jit_log, projects, lines, command):
+def main(profile, sampler, rate, native, jit_log, projects, lines, command):
     """Record a program's profile (and on PyPy its JIT log) for traces.profile / traces.jitlog."""
     script, module, args = program_of(command)
     if jit_log and not recording.is_pypy():
         raise click.UsageError("--jit-log needs PyPy (this is %s)"
                                % platform.python_implementation())
+    try:
+        sampler = samplers.choose(sampler) if (profile or not jit_log) else samplers.VMPROF
+    except samplers.NoSampler as problem:
+        click.echo("error: %s" % problem, err=True)
+        sys.exit(1)
     if lines and recording.is_pypy():
         raise click.UsageError("--lines: vmprof on PyPy records no line numbers")
     if not profile and not jit_log:
@@ -76,21 +104,92 @@ def main(profile, jit_log, projects, lines, command):
         os.path.dirname(script) if script else os.getcwd()]
     config = {"script": script, "module": module, "args": args, "lines": lines,
               "profile": os.path.abspath(profile) if profile else None,
-              "checkout": CHECKOUT}
+              "checkout": CHECKOUT, "sampler": sampler}
     for path in (profile, jit_log):
         if path:
             remove_stale(path)
-    command = [sys.executable, "-c", BOOT % CHECKOUT, json.dumps(config)]
-    code = recording.run_recorded_child(command, jit_log, what="the recorded program")
-    if profile and os.path.exists(profile) and ends_with_trailer(profile):
-        write_meta(profile, script, module, args, roots, jit_log)   # a finished profile's
-    report(profile, jit_log)
+    started = time.time()
+    if profile and sampler in samplers.OUTSIDE:
+        code, whole = record_outside(config, profile, sampler, rate, native)
+    else:
+        command = [sys.executable, "-c", BOOT % CHECKOUT, json.dumps(config)]
+        code = recording.run_recorded_child(command, jit_log, what="the recorded program")
+        whole = bool(profile) and os.path.exists(profile) and ends_with_trailer(profile)
+    if profile and not whole and os.path.exists(profile):
+        os.replace(profile, profile + ".incomplete")   # never taken for a whole one
+    if whole:
+        write_meta(profile, script, module, args, roots, jit_log, sampler, rate,
+                   time.time() - started, native)
+    report(profile, jit_log, whole)
     sys.exit(code)
+
+
+def record_outside(config, profile, sampler, rate, native):
+    """Run the program under an out-of-process sampler (it starts the program as its child,
+    so no ptrace permission beyond a parent's is needed); return (the program's exit code,
+    whether the profile is whole).  The sampler writes PROFILE.incomplete, renamed once it
+    finished; the program writes its exit status as a record (the sampler does not pass it
+    on) and keeps the terminal's stdout and stderr, while the sampler's own chatter is kept
+    aside for its errors."""
+    incomplete = profile + ".incomplete"
+    status = profile + ".status.json"
+    std_fds = (os.dup(1), os.dup(2))
+    config = dict(config, status=os.path.abspath(status), std_fds=std_fds)
+    child = [sys.executable, "-c", BOOT % CHECKOUT, json.dumps(config)]
+    command = samplers.command(sampler, incomplete, rate, native, child)
+    with tempfile.TemporaryFile("w+") as chatter:
+        try:
+            code = recording.run_recorded_child(command, None, what=sampler, stderr=chatter,
+                                                stdout=chatter, pass_fds=std_fds,
+                                                targets=recording.children_of)
+        finally:
+            for fd in std_fds:
+                os.close(fd)
+        chatter.seek(0)
+        said = chatter.read()
+    status = program_status(status)
+    if code != 0 or not os.path.exists(incomplete) or not os.path.getsize(incomplete):
+        click.echo("error: %s" % sampler_problem(sampler, said, code), err=True)
+        return (status if status else 1), False
+    os.replace(incomplete, profile)
+    if status is None:
+        click.echo("error: the recorded program ended without an exit status (killed by a "
+                   "signal, or it crashed); %s's recording of what ran is kept" % sampler,
+                   err=True)
+        status = 1
+    return status, True
+
+
+def program_status(path):
+    """The exit status the recorded program wrote, or None (it was killed)."""
+    try:
+        with open(path) as record:
+            return int(json.load(record)["exit"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    finally:
+        with contextlib.suppress(OSError):
+            os.remove(path)
+
+
+def sampler_problem(sampler, said, code):
+    """One line from what an out-of-process sampler printed when it failed."""
+    lines = [line.replace("py-spy>", "").strip() for line in said.splitlines()]
+    lines = [line for line in lines if line and not line.startswith(
+        ("Sampling process", "You can use", "#"))]
+    text = " ".join(lines)[:300] or "no samples written (exit status %s)" % code
+    if re.search(r"ermission|not permitted|EPERM|ptrace", text):
+        return ("%s may not read the program's memory here (ptrace not permitted: in a "
+                "container, run it with --cap-add SYS_PTRACE; or see "
+                "/proc/sys/kernel/yama/ptrace_scope): %s.  Record with --sampler vmprof "
+                "instead (%s)" % (sampler, text, samplers.VMPROF_CRASH))
+    return "%s failed: %s" % (sampler, text)
 
 
 def remove_stale(path):
     """A recording left by an earlier run must not pass for this run's."""
-    for stale in (path, path + ".maps", path + ".incomplete", meta_path(path)):
+    for stale in (path, path + ".maps", path + ".incomplete", path + ".status.json",
+                  meta_path(path)):
         try:
             os.remove(stale)
         except FileNotFoundError:
@@ -99,22 +198,27 @@ def remove_stale(path):
             raise click.ClickException(atomic.describe(error))
 
 
-def write_meta(profile, script, module, args, roots, jit_log):
+def write_meta(profile, script, module, args, roots, jit_log, sampler, rate, seconds, native):
     meta = {"recorded_by": "traces.record", "program": script or "-m " + module,
             "args": args, "project": roots, "interpreter": platform.python_implementation(),
-            "python": sys.executable, "jit_log": os.path.abspath(jit_log) if jit_log else None}
+            "python": sys.executable, "jit_log": os.path.abspath(jit_log) if jit_log else None,
+            "sampler": sampler, "rate": rate if sampler in samplers.OUTSIDE else None,
+            "seconds": round(seconds, 3), "native": native and sampler != samplers.AUSTIN,
+            "python_version": platform.python_version()}
     try:
         atomic.write_text(meta_path(profile), json.dumps(meta, indent=1))
     except OSError as error:
         click.echo("error: %s" % atomic.describe(error), err=True)
 
 
-def report(profile, jit_log):
+def report(profile, jit_log, whole):
     """Say what was written and how to read it."""
     python = sys.executable or "python"
-    if profile and os.path.exists(profile) and not ends_with_trailer(profile):
-        click.echo("# no whole profile: the program was stopped before the recording "
-                   "finished (%s is cut short)" % profile, err=True)
+    cut = [p for p in (profile, (profile or "") + ".incomplete") if p and os.path.exists(p)]
+    if profile and not whole and cut:
+        click.echo("# no whole profile: the recording stopped before it finished; %s holds "
+                   "what was written (traces.profile reads its whole samples)" % cut[0],
+                   err=True)
     elif profile and os.path.exists(profile):
         click.echo("# profile: %s  (read: %s -m traces.profile %s)" % (profile, python, profile),
                    err=True)

@@ -5,6 +5,7 @@ The program sees its own sys.argv and sys.path[0] (its folder; the current folde
 this checkout's; its exit code is the child's.  An exception in the program prints its
 traceback as Python would, after the profile is finished.
 """
+import contextlib
 import json
 import os
 import runpy
@@ -20,8 +21,23 @@ def main(config_text):
     checkout = config["checkout"]
     if sys.path and sys.path[0] == checkout:
         del sys.path[0]
+    for target, fd in enumerate(config.get("std_fds") or (), 1):
+        with contextlib.suppress(OSError):   # under a sampler: the program's own stdout, stderr
+            os.dup2(fd, target)
+            os.close(fd)
     status = run(config, StopSignals())
+    if config.get("status"):
+        write_status(config["status"], status)
     recording.exit_child(status)
+
+
+def write_status(path, status):
+    """The program's exit status, as a record for traces.record (an out-of-process sampler
+    does not pass it on)."""
+    with contextlib.suppress(OSError):
+        with open(path + ".tmp", "w") as out:
+            json.dump({"exit": status}, out)
+        os.replace(path + ".tmp", path)
 
 
 def run(config, signals):
@@ -29,7 +45,7 @@ def run(config, signals):
     script, module, args = config["script"], config["module"], config["args"]
     sys.argv = [script or module] + args
     sys.path[0:1] = [os.path.dirname(script) if script else os.getcwd()]
-    profile = config["profile"]
+    profile = config["profile"] if config.get("sampler", "vmprof") == "vmprof" else None
     try:
         if profile:
             with recording.vmprof_recording(profile, quiet, lines=config["lines"]):
@@ -103,6 +119,19 @@ class StopSignals(object):
     def __init__(self):
         self.pending = None
         self.set(self.defer)
+        if hasattr(os, "register_at_fork"):
+            os.register_at_fork(after_in_child=self.forget)
+
+    def forget(self):
+        """In a process the program forks (a multiprocessing pool's worker): the signals as
+        Python sets them, not the recorder's -- a worker that turned the pool's SIGTERM into
+        an exception would never stop, and the program would hang (pyperformance's
+        concurrent_imap did)."""
+        for signum in STOP_SIGNALS:
+            handler = signal.getsignal(signum)
+            if handler in (self.stop, self.defer):
+                signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT
+                              else signal.SIG_DFL)
 
     def set(self, handler):
         for signum in STOP_SIGNALS:

@@ -16,10 +16,10 @@ import subprocess
 import sys
 import tempfile
 
-from ev.common import atomic
+from traces import atomic
 
 CHILD_FLAG = "EV_RECORDING_CHILD"   # set in the child's environment (ev.main tests it)
-JIT_LOG_CATEGORIES = "jit-log-opt,jit-backend-counts,jit-summary"
+JIT_LOG_CATEGORIES = "jit-log-opt,jit-backend-counts,jit-summary,jit-backend-addr"
 SAMPLE_PERIOD = 0.001  # with real_time=True: ~1,000 samples/s (the SIGPROF timer caps near 250)
 
 
@@ -71,18 +71,25 @@ def child_environment(jit_log):
 FORWARDED_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-def run_recorded_child(command, jit_log, what="the recorded run"):
+def run_recorded_child(command, jit_log, what="the recorded run", stderr=None, stdout=None,
+                       pass_fds=(), targets=None):
     """Run ``command`` (a list) in a child set up for recording; return its exit code, or
     print one line and return 1 if it died of a signal.
 
     The child has a process group of its own, and the parent passes on Ctrl-C, SIGTERM and
     SIGHUP: each reaches the child exactly once, whether it was sent to the terminal's group
-    or to the parent alone, and the child stops cleanly and keeps what it finished."""
-    child = subprocess.Popen(command, env=child_environment(jit_log), preexec_fn=os.setpgrp)
+    or to the parent alone, and the child stops cleanly and keeps what it finished.
+    ``targets``: a function of the child's pid giving the pids the signals go to instead
+    (an out-of-process sampler passes them to the program it runs, so that the program
+    stops and the sampler finishes its file); ``stderr``, ``stdout``, ``pass_fds``: as for
+    Popen."""
+    child = subprocess.Popen(command, env=child_environment(jit_log), preexec_fn=os.setpgrp,
+                             stderr=stderr, stdout=stdout, pass_fds=pass_fds)
 
     def forward(signum, frame):
-        with contextlib.suppress(OSError):
-            child.send_signal(signum)
+        for pid in (targets(child.pid) if targets else None) or [child.pid]:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signum)
 
     previous = dict((signum, signal.signal(signum, forward)) for signum in FORWARDED_SIGNALS)
     try:
@@ -96,6 +103,15 @@ def run_recorded_child(command, jit_log, what="the recorded run"):
                          % (what, signal_name(-code)))
         return 1
     return code
+
+
+def children_of(pid):
+    """The pids of a process's children (Linux /proc), [] when they cannot be read."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as children:
+            return [int(p) for p in children.read().split()]
+    except (OSError, ValueError):
+        return []
 
 
 def signal_name(number):

@@ -24,6 +24,8 @@ from traces.recording_cost import recording_cost
 
 COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)),
            ("C-API / cpyext", (cat.CAPI,)), ("calls", (cat.CALLS,)),
+           ("attributes", (cat.ATTRIBUTES,)), ("boxed numbers", (cat.NUMBERS,)),
+           ("containers", (cat.CONTAINERS,)), ("import/compile", (cat.IMPORT_COMPILE,)),
            ("alloc/GC", (cat.ALLOC_GC,)), ("JIT code", (cat.JIT_CODE,)),
            ("compiled C", (cat.COMPILED,)),
            ("other libraries", (cat.STDLIB, cat.LIBRARY, cat.OTHER, cat.UNKNOWN)),
@@ -78,9 +80,14 @@ def profile_row(name, prof):
         profile = read_profile(prof)
         result = analyse_profile(profile)
         row["python"] = profile.interpreter
+        if profile.cut_short:
+            row["problems"].append("%s: cut short: the recording stopped before it finished "
+                                   "(its whole samples are read)" % prof)
         selfs = dict((c["category"], c["self"]) for c in result["categories"])
         row["samples"] = result["samples"]
         row["seconds"] = result["runtime_seconds"]
+        row["own_time"] = [r for r in result["own_time"]
+                           if not r["function"].startswith("(")][:5]
         for column, members in COLUMNS:
             row[column] = sum(selfs.get(m, 0.0) for m in members)
     except (InputError, OSError) as error:
@@ -125,8 +132,8 @@ def markdown(rows):
         cells.append("%.2fx" % r["recording_overhead"] if "recording_overhead" in r else "-")
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append("Time shares are self time (the innermost frame) from each cell's vmprof "
-                 "profile, with seconds of the recorded run; C-API is CPython's C API on CPython, "
+    lines.append("Time shares are self time (the innermost frame) from each cell's profile "
+                 "(vmprof, py-spy or austin), with seconds of the recorded run; C-API is CPython's C API on CPython, "
                  "cpyext (PyPy's emulation of it) on PyPy; 'PyPy runtime, unnamed' is libpypy "
                  "code vmprof cannot name (interpreter, tracer, GC, cpyext internals), not "
                  "JIT-compiled code. On CPython, vmprof 0.6 loses the interrupted native frame: "
@@ -142,6 +149,16 @@ def markdown(rows):
                  "JIT log runs throughout. It is one recorded run against the timed run of the "
                  "same round: a single ratio, with no repeat range; read it against the cell's "
                  "spread in report.md, by which its unrecorded rounds already differ.")
+    lines += ["", "Which functions take the time: each cell's first five by own time (all that "
+              "ran while the function was the innermost Python function: its JIT code, the "
+              "runtime, GC, cpyext and native code beneath it; see docs/reading-traces.md):"]
+    for r in rows:
+        if r.get("own_time"):
+            lines.append("- %s (%s): %s" % (r["cell"], r["python"], "; ".join(
+                "%s %.1f%% (%s)" % (o["function"].split(" (")[0], 100 * o["own"], ", ".join(
+                    "%s %.1f" % (part, 100 * v) for part, v in sorted(
+                        o["parts"].items(), key=lambda kv: -kv[1]) if v >= 0.0005))
+                for o in r["own_time"])))
     lines.append("")
     lines.append("What each recording covers (a profile starts where the timed run it follows "
                  "reached steady state, by the rule of ev.common.stats.steady_start; a JIT log "

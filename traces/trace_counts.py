@@ -39,3 +39,20 @@ def per_line(trace):
         key = op.position.key if op.position else (None, None)
         lines.setdefault(key, empty_counts())[cls] += 1
     return lines
+
+
+def work(trace):
+    """Operations the trace executed: a loop's per-iteration body times its iterations (its
+    preamble runs once per entry, and is left out), a bridge's or entry bridge's operations
+    times its runs; 0 without counts."""
+    runs = trace.iterations or 0
+    return runs * (body_operations(trace) if trace.kind == "loop" else operations(trace))
+
+
+def work_with_bridges(trace, bridges):
+    """A loop's work with that of the bridges leaving it (directly or through other
+    bridges), each bridge's operations times its runs: what the loop costs, guard failures
+    and their paths included.  A bridge's own work alone."""
+    if trace.kind == "bridge":
+        return work(trace)
+    return work(trace) + sum(work(b) for b in bridges if b.root is trace)

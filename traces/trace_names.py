@@ -15,10 +15,19 @@ def trace_name(trace):
     root = trace.root
     where = guard.position
     line = ("%s:%s" % (short_path(where.filename), where.lineno) if where and where.filename
-            else "?")
+            else "(no source position: %s)" % no_position_reason(root))
     via = "" if parent is root else " via a bridge"
     return "bridge from loop %s (%s)%s at %s %s" % (
         root.number, loop_function(root), via, line, guard.name)
+
+
+def no_position_reason(root):
+    """Why an op has no source position: PyPy's own loops are RPython code compiled into
+    PyPy (a builtin's loop: 'unpackiterable [dict_keyiterator]'), with no Python bytecode to
+    point at; otherwise the log lacks the debug_merge_points (a log cut short)."""
+    if root is not None and ";" not in (root.name or ""):
+        return "in PyPy's own %s, not Python code" % root.name.split(" ", 1)[0]
+    return "the log has no debug_merge_point before it"
 
 
 def loop_function(trace):
@@ -65,3 +74,23 @@ def short_path(filename):
 def clip(text, width):
     """``text`` cut to ``width`` characters, the cut marked with an ellipsis."""
     return text if len(text) <= width else text[:width - 1] + "\u2026"
+
+
+def trace_label(trace):
+    """'loop 6 heavy (prog.py:31)', 'bridge from loop 6 (heavy) at prog.py:33 guard_false'
+    (file names without their folders: the report names the program's files once)."""
+    if trace.kind == "bridge":
+        if trace.origin is None:
+            return "bridge out of guard %s (its guard is not in the log)" % trace.guard
+        root, (_, guard) = trace.root, trace.origin
+        where = guard.position
+        line = ("%s:%s" % (os.path.basename(where.filename), where.lineno)
+                if where is not None else "(no source position)")
+        return "bridge from %s %s (%s) at %s %s" % (
+            root.kind, root.number, root.name.split(";", 1)[0], line, guard.name)
+    function, _, where = trace.name.partition(";")
+    if not where:
+        return "%s %d %s" % (trace.kind, trace.number, function)
+    filename, _, lines = where.split("~", 1)[0].rpartition(":")
+    return "%s %d %s (%s:%s)" % (trace.kind, trace.number, function,
+                                 os.path.basename(filename), lines.split("-", 1)[0])

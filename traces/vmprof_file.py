@@ -10,7 +10,7 @@ recorded length.
 import collections
 
 from vmprof import reader as vmprof_reader
-from vmprof.reader import JittedCode  # noqa: F401  (PyPy's stacks: code running as JIT code)
+from vmprof.reader import AssemblerCode, JittedCode  # noqa: F401  (PyPy's stacks: JIT code)
 
 # vmprof keeps a sample in one 8 KiB buffer: at most ~1,017 words of stack (1,016 with --lines,
 # 509 two-word frames on PyPy), measured with 2,500-deep recursion on both interpreters.
@@ -31,12 +31,22 @@ class OrderedReader(vmprof_reader.LogReader):
 
 def read_state(path):
     """vmprof's reader state, plus ``registrations`` [(address, name, samples before)] in file
-    order and ``words`` (each sample's recorded stack length)."""
+    order, ``words`` (each sample's recorded stack length) and ``cut_short`` (the file ends
+    before vmprof's trailer: its whole samples are read)."""
     from vmprof.stats import Stats
     state = vmprof_reader.LogReaderState()
     state.registrations, state.words = [], []
+    state.cut_short = False
     with open(path, "rb") as raw:
-        OrderedReader(vmprof_reader.gunzip(raw), state).read_all()
+        try:
+            OrderedReader(vmprof_reader.gunzip(raw), state).read_all()
+        except Exception:   # cut inside a record: the whole samples before it are kept
+            if not state.profiles:
+                raise
+            state.cut_short = True
+    state.cut_short = state.cut_short or state.end_time is None
+    if state.cut_short and state.registrations:
+        state.registrations.pop()   # its name may be cut (vmprof's reader reads short)
     stats = Stats(state.profiles, dict(state.virtual_ips), {}, interp=state.interp_name,
                   start_time=state.start_time, end_time=state.end_time, meta=state.meta,
                   state=state)
@@ -70,7 +80,10 @@ class Names(object):
                            for address, entries in self.by_address.items()
                            if len(set(name for _, name in entries)) > 1)
 
-    def get(self, address, sample_index=None):
+    def get(self, address, sample_index=None, caller=None):
+        """The name of ``address`` in sample ``sample_index``; ``caller``: the name of the
+        innermost Python frame outside it in that sample, which rules out code that could not
+        have run there (see ``plausible``)."""
         entries = self.by_address.get(address)
         if not entries:
             return None
@@ -83,10 +96,40 @@ class Names(object):
             later = [(before, name) for before, name in entries if before > sample_index]
             candidates = ([name for before, name in later if before == later[0][0]] if later
                           else self.reused[address])
+        if len(set(candidates)) > 1:
+            candidates = [c for c in candidates if plausible(c, caller)] or candidates
         if len(set(candidates)) == 1:
             return candidates[0]
         self.undecided.add(address)
         return ambiguous(candidates)
+
+
+IMPORTERS = ("<frozen importlib._bootstrap", "<frozen runpy>", "importlib/", "runpy.py")
+
+
+def plausible(name, caller):
+    """Whether the code named ``name`` ('py:func:line:file') can have been called by the frame
+    named ``caller``: a module body only by the import machinery, runpy or exec (no Python
+    caller); a class body only by code of its own file (the ``class`` statement).  Functions,
+    by anything.  This tells a helper from the class body of a library module freed at
+    import whose code address the helper got."""
+    parts = name.split(":", 3)
+    if len(parts) != 4 or parts[0] != "py" or caller is None:
+        return True
+    _, func, line, filename = parts
+    called_from = caller.split(":", 3)
+    caller_file = called_from[3] if len(called_from) == 4 else ""
+    if func == "<module>":
+        return caller_file.startswith(IMPORTERS) or caller_file.endswith(IMPORTERS)
+    if line.isdigit() and is_class_body(filename, func, int(line)):
+        return caller_file == filename
+    return True
+
+
+def is_class_body(filename, name, line):
+    from traces.source_names import functions_of
+    functions = functions_of(filename)
+    return functions is not None and functions.is_class(line, name)
 
 
 def ambiguous(names):

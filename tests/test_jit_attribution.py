@@ -1,0 +1,205 @@
+"""PyPy's samples in JIT code, mapped through the JIT log (issue 34): programs recorded for real
+by traces.record on PyPy (profile and JIT log with code addresses), read on this interpreter."""
+import collections
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT, run_module
+from test_traces import needs_pypy, pypy_python
+from traces.jitlog_reader import read_jitlog
+from traces.jit_attribution import JitMap, TRAMPOLINE
+from traces.trace_names import trace_label
+from traces.own_time import OUTSIDE, own_time
+from traces.processors import under_function
+from traces.profile_reader import read_profile
+from traces.project import Project
+from traces.trace_counts import body_operations, operations, work, work_with_bridges
+
+# Two sibling loops called from main's own loop, each calling a helper the JIT inlines: main's
+# trace enters light's and heavy's loops by call_assembler, and the heavy loop's exit bridge
+# returns into main -- the shape whose stale return addresses put heavy above light.
+ROUNDS = '''
+import sys
+def scale(x):
+    return x * 1.000001 + 0.25
+def mix(x, k):
+    return (x * 31 + k) % 1000003
+def light(n):
+    total = 0.0
+    for i in range(n):
+        total += scale(i) + mix(i, 7)
+    return total
+def heavy(n):
+    total = 0
+    for i in range(n):
+        total += mix(i, 3) + mix(total & 1023, i)
+        total &= 0xFFFFFFF
+    return total
+def main(rounds, n):
+    for r in range(rounds):
+        light(n)
+        heavy(n)
+main(int(sys.argv[1]), int(sys.argv[2]))
+'''
+
+
+@pytest.fixture(scope="module")
+def rounds(tmp_path_factory):
+    """(profile, JIT log, program) of the rounds program, recorded by traces.record on PyPy."""
+    if pypy_python() is None:
+        pytest.skip("needs PyPy (EV_PYPY_PY, set by run_tests.sh)")
+    folder = tmp_path_factory.mktemp("rounds")
+    program = folder / "rounds.py"
+    program.write_text(ROUNDS)
+    prof, log = folder / "rounds.prof", folder / "rounds.jitlog"
+    done = run_module("traces.record", "--profile", prof, "--jit-log", log, "--", program,
+                      "8000", "2000", python=pypy_python())
+    assert done.returncode == 0, done.stderr
+    return str(prof), str(log), str(program)
+
+
+def python_names(frames):
+    return [f.name for f in frames if f.kind == "py"]
+
+
+@needs_pypy
+def test_the_log_locates_every_trace_and_every_jit_sample(rounds):
+    prof, log_path, _ = rounds
+    log = read_jitlog(log_path)
+    assert log.has_addresses
+    user = [t for t in log.traces if "rounds.py" in t.name]
+    assert user and all(t.code is not None and t.code.block < t.code.start < t.code.end
+                        for t in user)
+    # the '+N:' offsets count from the block vmprof records: every op lies inside the code
+    for trace in user:
+        offsets = [op.offset for op in trace.ops if op.offset is not None]
+        assert offsets and trace.code.block + max(offsets) <= trace.code.end
+    profile = read_profile(prof)
+    counts = profile.jit.to_json()["counts"]
+    assert counts["in_jit"]["samples"] > 0.8 * counts["samples"]["samples"]
+    assert counts["unmapped"]["samples"] == 0
+    names = set(f.name for frames, _ in profile.samples for f in frames if f.kind == "jit")
+    assert names and all(n.startswith(("loop ", "bridge ", "entry bridge ")) or n == TRAMPOLINE
+                         for n in names), names
+    assert any(n.startswith("loop ") and " light (rounds.py:" in n for n in names)
+
+
+@needs_pypy
+def test_no_sample_has_a_sibling_above_the_other_and_siblings_stay_within_the_whole(rounds):
+    prof, _, _ = rounds
+    profile = read_profile(prof)
+    both = [names for names in (python_names(frames) for frames, _ in profile.samples)
+            if "light" in names and "heavy" in names]
+    assert both == []
+    under = [f for f in (under_function(frames, "main") for frames, _ in profile.samples) if f]
+    share = collections.Counter()
+    for frames in under:
+        for name in set(python_names(frames)):
+            share[name] += 1.0 / len(under)
+    assert share["light"] + share["heavy"] <= 1.0 + 1e-9
+    assert share["light"] > 0.1 and share["heavy"] > 0.1
+    # a helper's total never exceeds what its callers spend
+    assert share["mix"] <= share["light"] + share["heavy"] + 1e-9
+    assert share["scale"] <= share["light"] + 1e-9
+
+
+@needs_pypy
+def test_own_time_ranks_the_programs_functions_with_their_jit_code(rounds):
+    prof, _, program = rounds
+    profile = read_profile(prof, project=Project([os.path.dirname(program)]))
+    rows = own_time(profile)
+    functions = [r["function"].split(" (")[0] for r in rows if r["function"] != OUTSIDE]
+    assert set(functions[:3]) <= {"mix", "heavy", "light", "scale"}
+    assert abs(sum(r["own"] for r in rows) - 1.0) < 1e-6      # every sample owned once
+    top = rows[0]
+    assert top["parts"].get("JIT code", 0) > 0.5 * top["own"]
+    assert top["traces"] and top["traces"][0]["trace"].startswith(("loop", "bridge"))
+
+
+@needs_pypy
+def test_traces_rank_by_operations_executed_with_their_bridges(rounds):
+    _, log_path, _ = rounds
+    log = read_jitlog(log_path)
+    bridges = [t for t in log.traces if t.kind == "bridge"]
+    ranked = log.hottest(("loop", "entry bridge", "bridge"))
+    keys = [work_with_bridges(t, bridges) for t in ranked]
+    assert keys == sorted(keys, reverse=True) and keys[0] > 0
+    heavy = next(t for t in log.traces if t.kind == "loop" and t.name.startswith("heavy;"))
+    assert work(heavy) == heavy.iterations * body_operations(heavy)
+    for bridge in bridges:
+        assert work(bridge) == (bridge.iterations or 0) * operations(bridge)
+        # every bridge of the program's own loops names its guard's source line
+        if "rounds.py" in bridge.root.name:
+            assert "rounds.py:" in trace_label(bridge), trace_label(bridge)
+
+
+@needs_pypy
+def test_a_stale_bridge_between_two_jit_frames_is_dropped(rounds):
+    """A bridge that makes no call cannot be on the stack above another JIT frame: when the
+    unwinder reads one (a return address left from a call that has returned), the sample keeps
+    the frames the log says could have called the inner one."""
+    prof, log_path, _ = rounds
+    from traces.jit_attribution import StackCorrector, split_segments
+    from traces.vmprof_file import read_state
+    from vmprof.reader import AssemblerCode, JittedCode
+    state, _ = read_state(prof)
+    log = read_jitlog(log_path)
+    corrector = StackCorrector(JitMap(log), state.registrations)
+    main = next(t for t in log.traces if t.kind == "loop" and t.name.startswith("main;"))
+    light = next(t for t in log.traces if t.kind == "loop" and t.name.startswith("light;"))
+    exit_bridge = next(t for t in log.traces if t.kind == "bridge"
+                       and t.root.name.startswith("heavy;")
+                       and not any(op.name.startswith("call") for op in t.ops))
+    ids = corrector.ids
+    key = dict((k[0], v) for k, v in ids.items() if k[1] and k[1].endswith("rounds.py"))
+    stack = [JittedCode(key["main"]), JittedCode(key["light"]), AssemblerCode(main.code.block),
+             JittedCode(key["heavy"]), AssemblerCode(exit_bridge.code.block),
+             JittedCode(key["light"]), AssemblerCode(light.code.block)]
+    corrected = corrector.correct(stack)
+    blocks = [int(a) for a in corrected if isinstance(a, AssemblerCode)]
+    assert blocks == [main.code.block, light.code.block]
+    assert int(key["heavy"]) not in [int(a) for a in corrected]
+    assert corrector.counts.samples["changed"] == 1
+    assert [k for k, _ in split_segments(corrected)] == ["jit", "jit"]
+
+
+PERF = shutil.which("perf")
+
+
+def perf_works():
+    if PERF is None:
+        return False
+    done = subprocess.run([PERF, "stat", "-e", "cpu-clock", "--", "true"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return done.returncode == 0
+
+
+@needs_pypy
+@pytest.mark.skipif(not perf_works(), reason="needs perf with the cpu-clock event")
+def test_perf_places_jit_time_on_source_lines(tmp_path):
+    program = tmp_path / "rounds.py"
+    program.write_text(ROUNDS)
+    stem = tmp_path / "rounds"
+    done = subprocess.run([pypy_python(), "-m", "traces.jit_perf", "--out", str(stem), "--json",
+                           "--", str(program), "2000", "20000"], cwd=ROOT,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    import json
+    result = json.loads(done.stdout)
+    assert result["jit"] > 0.5 * result["samples"]
+    assert result["unlocated"] <= 0.05 * result["jit"]
+    mix = next(v for k, v in result["functions"].items() if k.startswith("mix ("))
+    # mix is one line: every sample in it that has a line has line 6 of the program
+    lines = set(int(line) for line in mix["lines"] if line not in (None, "null"))
+    assert lines == {6}
+    assert not os.path.exists(str(stem) + ".perf.data")   # perf.data turned into text
+    page = tmp_path / "page.html"
+    done = run_module("traces.jitlog", str(stem) + ".jitlog", "--html", page,
+                      "--perf", str(stem) + ".perf")
+    assert done.returncode == 0, done.stderr
+    text = page.read_text()
+    assert "class='b time'" in text and "rounds.py:5)</h3>" in text

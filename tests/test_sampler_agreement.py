@@ -1,0 +1,66 @@
+"""Issue 33 item 6, the independent check: pyperformance's benchmarks (programs nobody here
+wrote) recorded on CPython by traces.record with its default sampler (py-spy) and, on the same
+command, by a sampler that shares none of its code (austin); the top five functions by self
+time (C folded into its Python caller) must be the same, each within 5 points of all samples,
+with at least 2,000 samples on each side.  Not a timed test: the figures are shares."""
+import glob
+import os
+import sys
+
+import pytest
+
+from conftest import run_module
+from traces import samplers
+from traces.compare import agreement
+from traces.profile_reader import read_profile
+
+IS_PYPY = hasattr(sys, "pypy_version_info")
+# pyperf's worker options: one process, no calibration; LOOPS long enough for 2,000 samples at
+# py-spy's default 250/s (about 10 s of work on an idle machine).
+BENCHMARKS = {"nbody": 36, "richards": 64, "spectral_norm": 30, "raytrace": 8}
+
+
+def benchmark_script(name):
+    try:
+        import pyperformance
+    except ImportError:
+        return None
+    found = glob.glob(os.path.join(os.path.dirname(pyperformance.__file__), "data-files",
+                                   "benchmarks", "bm_%s" % name, "run_benchmark.py"))
+    return found[0] if found else None
+
+
+def missing():
+    """Why the check cannot run here, or None."""
+    if IS_PYPY:
+        return "py-spy and austin read CPython only"
+    if benchmark_script("nbody") is None:
+        return "pyperformance is not installed (setup.cfg's test extra)"
+    for sampler in samplers.OUTSIDE:
+        problem = samplers.missing(sampler)
+        if problem:
+            return problem
+    return None
+
+
+@pytest.mark.skipif(missing() is not None, reason=missing() or "")
+@pytest.mark.parametrize("name", sorted(BENCHMARKS))
+def test_default_sampler_agrees_with_an_independent_one(tmp_path, name):
+    command = ["--", benchmark_script(name), "--worker", "-p", 1, "-l", BENCHMARKS[name],
+               "-n", 1, "-w", 0]
+    profiles = {}
+    for sampler in (None, samplers.AUSTIN):
+        path = tmp_path / ("%s.%s.prof" % (name, sampler or "default"))
+        options = ["--profile", path] + (   # austin does not pause the program: 1,000/s
+            ["--sampler", sampler, "--rate", 1000] if sampler else [])
+        done = run_module("traces.record", *(options + command), timeout=600)
+        assert done.returncode == 0, done.stderr
+        profiles[sampler] = read_profile(str(path))
+    default, independent = profiles[None], profiles[samplers.AUSTIN]
+    assert default.sampler == samplers.PY_SPY
+    assert default.samples_taken >= 2000 and independent.samples_taken >= 2000
+    result = agreement(default, independent, top=5)
+    rows = "\n".join("%-60s %5.1f%% %5.1f%%" % (r["function"], 100 * r["first"],
+                                               100 * r["second"]) for r in result["rows"])
+    assert result["same_functions"] and result["within_tolerance"], rows
+    assert "run_benchmark.py" in result["rows"][0]["function"], rows   # the benchmark's own

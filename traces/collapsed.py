@@ -1,0 +1,171 @@
+"""Read collapsed stacks (py-spy's ``record --format raw``) into the profile model.
+
+One line per distinct stack: ``frame;frame;...;frame COUNT``, outermost first.  py-spy names a
+frame ``function (file.py:LINE)`` (LINE: where the frame was; the function qualified, as
+CPython 3.11's co_qualname or py-spy's own reading of ``self`` gives it), a native one (with
+``--native``) ``symbol (source.c:LINE)`` or ``symbol (library)``, an unnamed native one
+``0xADDRESS (library)``.  A file cut short (the recorder killed while writing) gives its whole
+lines, and says so.
+"""
+import os
+import re
+
+from traces.errors import InputError
+from traces.model import NATIVE, PY, UNKNOWN, Frame, Profile, Reader, register
+from traces.project import Project, read_meta
+from traces.source_names import first_line, name_from_source
+
+FRAME = re.compile(r"^(?P<name>.*?) \((?P<where>[^()]*)\)$")
+AT_LINE = re.compile(r"^(?P<file>.*):(?P<line>\d+)$")
+LINE = re.compile(rb"^[^\x00]*\S \d+$")
+NATIVE_SOURCE = (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".rs", ".pyx", ".S", ".s")
+PYTHON_SOURCE = (".py", ".pyw")
+
+
+def parse_frame(text):
+    """A Frame from one py-spy frame name (its ``at_line`` set for Python frames)."""
+    match = FRAME.match(text)
+    if not match:
+        return Frame(UNKNOWN, text)
+    name, where = match.group("name"), match.group("where")
+    at = AT_LINE.match(where)
+    if at and (at.group("file").endswith(PYTHON_SOURCE) or at.group("file").startswith("<")):
+        filename, at_line = at.group("file"), int(at.group("line"))
+        frame = Frame(PY, name, filename, first_line(filename, name, at_line))
+        frame.at_line = at_line
+        return frame
+    if at and at.group("file").endswith(NATIVE_SOURCE):
+        return Frame(NATIVE, name, filename=at.group("file"))
+    library = os.path.basename(where)
+    if name.startswith("0x"):
+        return Frame(NATIVE, "<%s>" % library, library=library)
+    return Frame(NATIVE, name, library=library)
+
+
+def without_process_start(frames):
+    """py-spy's stacks start in the C start-up code (``0x... (libc.so.6)``): drop the unnamed
+    native frames before the first named one."""
+    start = 0
+    while start < len(frames) - 1 and frames[start].kind == NATIVE \
+            and frames[start].name.startswith("<"):
+        start += 1
+    return frames[start:]
+
+
+def is_recorder_start(frames):
+    """A sample of traces.record's child starting (importing itself), before it ran the
+    program: the recorder's time, not the program's."""
+    return (any(f.kind == PY and f.filename == "<string>" for f in frames)
+            and not any(f.kind == PY and f.name in PROGRAM_RUNNERS for f in frames))
+
+
+PROGRAM_RUNNERS = ("run_path", "run_module", "_run_code", "_run_module_code")
+
+
+class CollapsedReader(Reader):
+    format = "collapsed stacks"
+    sampler = "py-spy"
+
+    def sniff(self, head):
+        first = head.split(b"\n", 1)[0]
+        return bool(LINE.match(first)) and b" (" in first
+
+    def stack_and_weight(self, line):
+        """(frame names, weight) of one line, or None when it is not one."""
+        stack, _, count = line.rpartition(b" ")
+        if not count.isdigit() or not stack:
+            return None
+        return stack.decode("utf-8", "replace").split(";"), float(count)
+
+    parse_frame = staticmethod(parse_frame)
+
+    def read(self, path, project=None):
+        meta = read_meta(path) or {}
+        project = project or Project.for_profile(path)
+        try:
+            with open(path, "rb") as raw:
+                data = raw.read()
+        except OSError as error:
+            raise InputError(path, error.strerror or str(error))
+        lines = data.split(b"\n")
+        cut_short = not data.endswith(b"\n")
+        if cut_short:
+            lines = lines[:-1]       # the last line is not whole
+        cache, samples, count, empty = {}, [], 0, 0
+        recorded_here = meta.get("recorded_by") == "traces.record"
+        for number, line in enumerate(lines, 1):
+            if not line or line.startswith(b"#"):
+                continue
+            if line.startswith(b" ") and line.strip().isdigit():
+                empty += int(line.strip())   # py-spy saw no frame (the interpreter starting)
+                continue
+            parsed = self.stack_and_weight(line)
+            if parsed is None:
+                raise InputError(path, "line %d is not 'frame;frame;... COUNT' (not %s, or "
+                                       "damaged)" % (number, self.format))
+            frames = [self.frame_of(text, cache, project) for text in parsed[0]]
+            if recorded_here and is_recorder_start(frames):
+                continue
+            samples.append((without_process_start(frames), parsed[1]))
+            count += 1 if self.sampler == "austin" else int(parsed[1])
+        if not samples:
+            raise InputError(path, "collapsed stacks without samples%s" % (
+                " (cut short)" if cut_short else ""))
+        profile = Profile(path, meta.get("interpreter", "cpython").lower(), samples,
+                          meta.get("seconds"), sampler=self.sampler, cut_short=cut_short,
+                          has_lines=True, native=bool(meta.get("native", True)),
+                          sample_count=count)
+        profile.project = project
+        if empty > 0.01 * (count + empty):
+            profile.notes.append("%d samples (%.1f%%) had no frame at all (py-spy could not "
+                                 "read a stack): left out" % (empty, 100.0 * empty
+                                                             / (count + empty)))
+        if profile.runtime_seconds is None and meta.get("rate"):
+            profile.runtime_seconds = count / float(meta["rate"])
+        return profile
+
+    def frame_of(self, text, cache, project):
+        """The placed Frame of one frame name (one object per distinct name and line)."""
+        frame = cache.get(text)
+        if frame is None:
+            frame = cache[text] = project.place(self.parse_frame(text))
+        return frame
+
+
+class AustinReader(CollapsedReader):
+    """austin's text output: ``# austin: 3.7.0`` and other ``#`` lines, then one line per
+    sample, ``P<pid>;T<interpreter>:<thread>;file:function:line;... MICROSECONDS`` (wall
+    time since the thread's previous sample).  Python frames only."""
+    format = "austin samples"
+    sampler = "austin"
+
+    def sniff(self, head):
+        return head.startswith(b"# austin:")
+
+    def stack_and_weight(self, line):
+        parsed = CollapsedReader.stack_and_weight(self, line)
+        if parsed is None:
+            return None
+        names = [n for n in parsed[0] if not AUSTIN_PROCESS.match(n)]
+        return names, parsed[1] / 1e6
+
+    @staticmethod
+    def parse_frame(text):
+        """A frame of ``file:function:line``.  austin 3.7 on CPython 3.11 names some frames
+        by another code object's name (a helper running a C call, ``norm`` calling
+        math.sqrt, shows as ``<module>``): where the source puts the line inside the body
+        of a function of another name, the frame takes the source's name."""
+        filename, _, rest = text.rpartition(":")
+        filename, _, name = filename.rpartition(":")
+        if not rest.isdigit() or not filename:
+            return Frame(UNKNOWN, text)
+        at_line = int(rest)
+        name = name_from_source(filename, name, at_line)
+        frame = Frame(PY, name, filename, first_line(filename, name, at_line))
+        frame.at_line = at_line
+        return frame
+
+
+AUSTIN_PROCESS = re.compile(r"^(P\d+|T\d+(:\d+)?)$")
+COLLAPSED = register(CollapsedReader())
+AUSTIN = register(AustinReader())

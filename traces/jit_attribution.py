@@ -1,0 +1,364 @@
+"""PyPy: which functions a sample in JIT code was running, read through the JIT log.
+
+vmprof on PyPy records, for a sample whose stack passes through machine code the JIT made, the
+start of that code's memory block (``AssemblerCode``) and, before it, the code ids of the
+functions the JIT's codemap lists at the address (``JittedCode``, outermost first: the trace's
+function, then those inlined into it).  The JIT log recorded with ``jit-backend-addr`` says
+which loop or bridge each block holds, and its ``debug_merge_point``s say which functions can
+be running where (their depth is the inlining depth).  This module checks each sample's chain
+against the log and corrects it where the log says what ran:
+
+* the innermost block of a stack is where the sample stopped: its chain is the codemap's at
+  the exact instruction, and is kept when the trace has such a chain;
+* an outer block is a *return address*: a JIT-to-JIT call (``call_assembler``) or a residual
+  call out of it.  There the codemap is read just past the call instruction, which is often
+  in the code of the next function the trace inlined: a caller that calls ``b`` shows ``a``
+  (the function inlined after the call) above ``b``, a call the program never makes.  The
+  chain is replaced by the chain of the call that can have made the next frame (the
+  ``call_assembler`` whose target is the next block's loop, or a residual call), when the log
+  says which; when several calls could have, by what they share (uncertain).
+
+A block the log does not know (recorded without ``jit-backend-addr``, another run's log, code
+freed and reused) is counted as unmapped and its sample keeps the chain vmprof recorded.
+"""
+import collections
+import re
+
+from vmprof.reader import AssemblerCode, JittedCode
+
+from traces.trace_names import trace_label
+
+CALL_TARGET = re.compile(r"descr=<Loop(\d+)>")
+DROPPED = object()
+TRAMPOLINE = ("<JIT call into the interpreter: a JIT-to-JIT call whose target is not compiled "
+              "yet>")
+RESIDUAL_CALLS = ("call_may_force_", "call_r", "call_i", "call_n", "call_f",
+                  "call_release_gil_", "cond_call")
+
+
+def function_of(position):
+    """A function as the log names it: (name, file, first line)."""
+    return (position.function, position.filename, position.firstlineno)
+
+
+def op_chains(trace, start=()):
+    """For each op of ``trace``, the functions running there, outermost first, from its
+    debug_merge_points (depth = position in the chain); ``start``: the chain the trace begins
+    in (a bridge's: its guard's)."""
+    chain, chains = tuple(start), []
+    for op in trace.ops:
+        position = op.position
+        if position is not None and (not chain or chain[min(position.depth, len(chain) - 1)]
+                                     is not None):
+            chain = chain[:position.depth] + (function_of(position),)
+        chains.append(chain)
+    return chains
+
+
+class TraceMap(object):
+    """What the log says about one loop or bridge: the chains its ops run in and its calls."""
+
+    def __init__(self, trace, chains):
+        self.trace = trace
+        self.chains = set()
+        for chain in chains:
+            for n in range(1, len(chain) + 1):
+                self.chains.add(chain[:n])
+        self.assembler_calls = collections.defaultdict(set)   # loop number: {chain}
+        self.residual_calls = set()
+        self.forcing_calls = set()      # calls that may run Python code
+        for op, chain in zip(trace.ops, chains):
+            if op.name.startswith("call_assembler"):
+                target = CALL_TARGET.search(op.args)
+                if target:
+                    self.assembler_calls[int(target.group(1))].add(chain)
+            elif op.name.startswith(RESIDUAL_CALLS):
+                self.residual_calls.add(chain)
+                if op.name.startswith("call_may_force"):
+                    self.forcing_calls.add(chain)
+        self.root = next((c[0] for c in chains if c), None)
+
+
+class JitMap(object):
+    """The JIT log's loops and bridges by the block address vmprof records for them."""
+
+    def __init__(self, log):
+        self.log = log
+        self.by_block = {}
+        self.maps = {}
+        chains_of = {}
+        for trace in ordered_for_chains(log.traces):
+            start = ()
+            if trace.kind == "bridge" and trace.origin is not None:
+                parent, guard = trace.origin
+                parent_chains = chains_of.get(id(parent))
+                if parent_chains is not None:
+                    start = parent_chains[parent.ops.index(guard)]
+            chains = chains_of[id(trace)] = op_chains(trace, start)
+            self.maps[id(trace)] = TraceMap(trace, chains)
+            if trace.code is not None:
+                self.by_block[trace.code.block] = trace
+        self.loops = dict((t.number, t) for t in log.traces if t.kind != "bridge")
+        self.stray = dict((r.block, r) for r in getattr(log, "stray_code", []))
+
+        self.chains = chains_of
+
+    def trace_at(self, block):
+        return self.by_block.get(block)
+
+    def chains_of(self, trace):
+        """The chain of functions each op of ``trace`` runs in (see op_chains)."""
+        return self.chains[id(trace)]
+
+    def map_of(self, trace):
+        return self.maps[id(trace)]
+
+
+def ordered_for_chains(traces):
+    """Loops first, then bridges after the trace they leave (a bridge's start chain is its
+    guard's)."""
+    done, ordered, pending = set(), [], list(traces)
+    while pending:
+        waiting = []
+        for trace in pending:
+            parent = trace.origin[0] if trace.kind == "bridge" and trace.origin else None
+            if parent is None or id(parent) in done:
+                ordered.append(trace)
+                done.add(id(trace))
+            else:
+                waiting.append(trace)
+        if len(waiting) == len(pending):   # a cycle or a parent not in the log
+            ordered.extend(waiting)
+            break
+        pending = waiting
+    return ordered
+
+
+class Counts(object):
+    """How many samples (and their weight) the correction saw, mapped, changed, left unsure."""
+    FIELDS = ("samples", "in_jit", "unmapped", "changed", "uncertain")
+
+    def __init__(self):
+        self.samples = collections.Counter()
+        self.weight = collections.Counter()
+
+    def add(self, what, weight):
+        self.samples[what] += 1
+        self.weight[what] += weight
+
+    def to_json(self):
+        return dict((f, {"samples": self.samples[f], "weight": self.weight[f]})
+                    for f in self.FIELDS)
+
+
+class StackCorrector(object):
+    """Rewrites vmprof's raw PyPy stacks (addresses, outermost first) so that their JIT
+    chains are what the log says could run, and names each JIT block by its trace."""
+
+    def __init__(self, jit_map, registrations):
+        self.jit_map = jit_map
+        self.ids = code_ids(registrations)
+        self.counts = Counts()
+
+    def name_of_block(self, block):
+        """'jit:' + the trace's name, for a block address; None when the log lacks it."""
+        trace = self.jit_map.trace_at(block)
+        if trace is None:
+            return "jit:" + TRAMPOLINE if block in self.jit_map.stray else None
+        return "jit:" + trace_label(trace)
+
+    def correct(self, stack, weight=1.0):
+        segments = split_segments(stack)
+        self.counts.add("samples", weight)
+        if not any(kind == "jit" for kind, _ in segments):
+            return stack
+        self.counts.add("in_jit", weight)
+        flags = set()
+        chosen = self.choose(segments, flags)
+        out = []
+        for (kind, entries), chain in zip(segments, chosen):
+            if kind != "jit":
+                out.extend(entries)
+            elif chain is not DROPPED:
+                out.extend(without_twin(out, chain, self.jit_map.trace_at(int(entries[-1]))))
+                out.append(entries[-1])
+        for what in ("unmapped", "changed", "uncertain"):
+            if what in flags:
+                self.counts.add(what, weight)
+        return out
+
+    def choose(self, segments, flags):
+        """For each segment, innermost first, the JittedCode chain to show (DROPPED for a
+        block that cannot be on the stack: no call in it can lead to the frames inside)."""
+        chosen, inner = [None] * len(segments), []
+        for index in range(len(segments) - 1, -1, -1):
+            kind, entries = segments[index]
+            if kind != "jit":
+                inner.insert(0, segments[index])
+                continue
+            block, recorded = entries[-1], entries[:-1]
+            trace = self.jit_map.trace_at(int(block))
+            if trace is None:
+                if int(block) not in self.jit_map.stray:
+                    flags.add("unmapped")
+                chosen[index] = list(recorded)
+                inner.insert(0, segments[index])
+                continue
+            chain, verdict = self.chain_for(trace, recorded, inner)
+            if verdict == "dropped":
+                flags.add("changed")
+                chosen[index] = DROPPED
+                continue
+            if verdict != "kept":
+                flags.add(verdict)
+            ids = [self.ids.get(f) for f in chain]
+            if chain and all(ids):
+                chosen[index] = [JittedCode(i) for i in ids]
+            else:               # a function vmprof never registered: keep what it recorded
+                chosen[index] = list(recorded)
+                flags.add("uncertain")
+            inner.insert(0, segments[index])
+        return chosen
+
+    def chain_for(self, trace, recorded, inner):
+        """(the chain to show for this block, "kept" | "changed" | "uncertain" |
+        "dropped")."""
+        tmap = self.jit_map.map_of(trace)
+        names = tuple(self.ids.function(int(r)) for r in recorded)
+        leaf = not any(kind in ("jit", "py") for kind, _ in inner)
+        if leaf:
+            if names in tmap.chains:
+                return names, "kept"
+            return chain_ending_like(names, tmap)
+        candidates = self.calls_towards(tmap, inner)
+        if candidates is None:
+            return (names, "kept") if names in tmap.chains else (
+                best_prefix(names, tmap), "uncertain")
+        if not candidates:
+            # no call in this trace can have made the frames inside: a stale return address
+            # the unwinder read (the code ran earlier, and has returned)
+            return names, "dropped"
+        if names in candidates:
+            return names, "kept"
+        if len(candidates) == 1:
+            return next(iter(candidates)), "changed"
+        shared = common_prefix(candidates)
+        return shared, ("changed" if shared != names else "uncertain")
+
+    def calls_towards(self, tmap, inner):
+        """The chains of the calls in this trace that can have made the next frames: into
+        JIT code straight on, only a call_assembler (to the next block's loop when the log
+        has it); into the interpreter (a Python frame), a call that may run Python code
+        (call_may_force, call_assembler); into native code, any call -- or none, for the
+        runtime helpers the backend calls without an operation of its own (the GC's slow
+        path, guard failures): None then, which means "cannot tell"."""
+        kind, entries = inner[0]
+        assembler = set()
+        for chains in tmap.assembler_calls.values():
+            assembler |= chains
+        if kind == "jit":
+            target = self.jit_map.trace_at(int(entries[-1]))
+            if target is not None:       # none of its calls enters that loop: a stale frame
+                return tmap.assembler_calls.get(target.root.number, set())
+            return assembler
+        if kind == "py":
+            return (tmap.forcing_calls | assembler) or tmap.residual_calls
+        return (tmap.residual_calls | assembler) or None
+
+def without_twin(out, chain, trace):
+    """A chain whose outermost function is the frame just before it: the interpreter's frame
+    of the function whose loop this is, or, where a caller's trace entered the loop by
+    call_assembler, the caller's chain ending in it -- one frame, already on the stack.  (A
+    loop that starts at a function's first bytecode is a new call: a recursive one is kept.)"""
+    if not chain or not out:
+        return chain
+    previous = out[-1]
+    if isinstance(previous, AssemblerCode):
+        if len(out) < 2 or not isinstance(out[-2], JittedCode) or starts_a_call(trace):
+            return chain
+        previous = out[-2]
+    return chain[1:] if int(previous) == int(chain[0]) else chain
+
+
+def starts_a_call(trace):
+    """A loop (or a bridge's loop) compiled from its function's first bytecode ('~#0 ')."""
+    return "~#0 " in trace.root.name
+
+
+def chain_ending_like(names, tmap):
+    """The codemap can keep inlined functions open after they returned ('a > b > c' where
+    the trace's merge points say 'a > c'): the chain of the trace that ends in the same
+    innermost function, when there is one ("changed"), or the one of several sharing most
+    with the recorded chain ("uncertain"); else the longest start of it the trace has."""
+    if not names:
+        return best_prefix(names, tmap), "uncertain"
+    ending = [c for c in tmap.chains if c[-1] == names[-1]]
+    if len(ending) == 1:
+        return ending[0], "changed"
+    if ending:
+        def shared(chain):
+            return len(common_prefix([chain, names]))
+        ending.sort(key=lambda c: (-shared(c), len(c)))
+        return ending[0], "uncertain"
+    return best_prefix(names, tmap), "uncertain"
+
+
+def best_prefix(names, tmap):
+    """The longest start of ``names`` the trace can run in, else the trace's own function."""
+    for n in range(len(names), 0, -1):
+        if names[:n] in tmap.chains:
+            return names[:n]
+    return (tmap.root,) if tmap.root else ()
+
+
+def common_prefix(chains):
+    chains = list(chains)
+    shared = chains[0]
+    for chain in chains[1:]:
+        n = 0
+        while n < min(len(shared), len(chain)) and shared[n] == chain[n]:
+            n += 1
+        shared = shared[:n]
+    return shared
+
+
+def split_segments(stack):
+    """[("jit", [JittedCode..., AssemblerCode]) | ("py", [code]) | ("native", [addr])]."""
+    segments, pending = [], []
+    for entry in stack:
+        if isinstance(entry, JittedCode):
+            pending.append(entry)
+        elif isinstance(entry, AssemblerCode):
+            segments.append(("jit", pending + [entry]))
+            pending = []
+        else:
+            if pending:                    # jitted ids without their block: keep as they are
+                segments.extend(("py", [p]) for p in pending)
+                pending = []
+            kind = "native" if type(entry).__name__ == "NativeCode" else "py"
+            segments.append((kind, [entry]))
+    segments.extend(("py", [p]) for p in pending)
+    return segments
+
+
+class CodeIds(dict):
+    """Code ids of the functions vmprof registered, by (name, file, first line)."""
+
+    def __init__(self):
+        dict.__init__(self)
+        self.by_id = {}
+
+    def function(self, code_id):
+        return self.by_id.get(code_id, ("?", None, code_id))
+
+
+def code_ids(registrations):
+    ids = CodeIds()
+    for address, name, _ in registrations:
+        if not name.startswith("py:"):
+            continue
+        _, function, line, filename = name.split(":", 3)
+        key = (function, filename, int(line) if line.isdigit() else line)
+        ids.setdefault(key, address)
+        ids.by_id[address] = key
+    return ids

@@ -1,0 +1,61 @@
+"""The JIT log recorded with a PyPy profile, and what it did to the profile's samples.
+
+traces.record writes the JIT log's path into the profile's description; ev matrix --profile
+keeps CELL.jitlog beside CELL.prof.  The reader (traces.profile_reader) asks here for a
+StackCorrector (traces.jit_attribution) and keeps the Attribution on the profile, so that the
+reports say how many samples the log named, corrected or left uncertain.
+"""
+import os
+
+from traces.errors import InputError
+from traces.jit_attribution import JitMap, StackCorrector
+from traces.jitlog_reader import read_jitlog
+from traces.project import read_meta
+
+
+def jit_log_for(profile_path, given=None):
+    """The JIT log recorded with a profile: ``given``, else the one traces.record wrote in the
+    profile's description, else PROFILE's name with .jitlog for .prof (ev matrix --profile);
+    None when there is none."""
+    if given:
+        return given
+    meta = read_meta(profile_path) or {}
+    if meta.get("jit_log") and os.path.exists(meta["jit_log"]):
+        return meta["jit_log"]
+    stem = profile_path[:-len(".prof")] if profile_path.endswith(".prof") else profile_path
+    beside = stem + ".jitlog"
+    return beside if os.path.exists(beside) else None
+
+
+class Attribution(object):
+    """What the JIT log did to a profile's samples, for the reports: the log, whether it
+    located machine code, and the counts of StackCorrector."""
+
+    def __init__(self, log_path, corrector=None, why_not=None):
+        self.log_path = log_path
+        self.corrector = corrector
+        self.why_not = why_not       # a sentence when the log could not be used
+
+    def to_json(self):
+        return {"jit_log": self.log_path, "why_not": self.why_not,
+                "counts": self.corrector.counts.to_json() if self.corrector else None,
+                "jit_summary": self.corrector.jit_map.log.summary if self.corrector else None}
+
+
+def attribution_for(profile_path, state, given=None):
+    """An Attribution for a PyPy profile (its corrector None, and why, when no usable JIT log
+    with code addresses was recorded with it)."""
+    path = jit_log_for(profile_path, given)
+    if path is None:
+        return Attribution(None, why_not="no JIT log recorded with the profile (record both "
+                                         "with python -m traces.record)")
+    try:
+        log = read_jitlog(path)
+    except InputError as error:
+        if given:
+            raise
+        return Attribution(path, why_not="the JIT log cannot be read (%s)" % error)
+    if not log.has_addresses:
+        return Attribution(path, why_not="the JIT log has no code addresses (record with "
+                                         "PYPYLOG=...,jit-backend-addr, as traces.record does)")
+    return Attribution(path, StackCorrector(JitMap(log), state.registrations))

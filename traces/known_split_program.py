@@ -1,0 +1,69 @@
+"""A program whose parts' times are known by construction, for checking a profiler on PyPy.
+
+``main`` runs two sibling loops, ``light`` then ``heavy``, each called from ``main`` only, each
+calling small helpers the JIT inlines; ``mix`` is called from both (once per iteration of
+``light``, twice per iteration of ``heavy``).  ``python known_split_program.py PART N_LIGHT
+N_HEAVY [TIMES.json [ROUNDS]]`` runs ``main`` (PART ``both``) or one loop alone (``light``, ``heavy``)
+and writes the seconds each part took, measured inside the process (CPU time: the machine's
+other work does not count, as it does not in the profile's samples).  Run alone, each loop's
+time is its true share of the run (traces.known_split runs the parts alone and together,
+alternating, and compares the profile's shares with them).
+"""
+import json
+import sys
+import time
+
+
+def scale(x):
+    return x * 1.000001 + 0.25
+
+
+def mix(x, k):
+    return (x * 31 + k) % 1000003
+
+
+def light(n):
+    total = 0.0
+    for i in range(n):
+        total += scale(i) + mix(i, 7)
+    return total
+
+
+def heavy(n):
+    total = 0
+    for i in range(n):
+        total += mix(i, 3) + mix(total & 1023, i)
+        total &= 0xFFFFFFF
+    return total
+
+
+def main(n_light, n_heavy, rounds=1):
+    """Both loops, ``rounds`` times each, alternating (with several rounds main's own loop is
+    compiled too, and enters the loops' code from its own: JIT-to-JIT calls)."""
+    timed = {"light": 0.0, "heavy": 0.0}
+    for _ in range(rounds):
+        start = time.process_time()
+        light(n_light // rounds)
+        middle = time.process_time()
+        heavy(n_heavy // rounds)
+        timed["light"] += middle - start
+        timed["heavy"] += time.process_time() - middle
+    return timed
+
+
+def alone(part, n, rounds=1):
+    function = light if part == "light" else heavy
+    start = time.process_time()
+    for _ in range(rounds):
+        function(n // rounds)
+    return {part: time.process_time() - start}
+
+
+if __name__ == "__main__":
+    part, n_light, n_heavy = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+    timed = main(n_light, n_heavy, rounds) if part == "both" else alone(
+        part, n_light if part == "light" else n_heavy, rounds)
+    if len(sys.argv) > 4:
+        with open(sys.argv[4], "w") as out:
+            json.dump(timed, out)

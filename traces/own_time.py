@@ -1,0 +1,167 @@
+"""Each Python function's own time: what ran while it was the innermost Python frame.
+
+On PyPy a Python function almost never is the innermost frame of a sample: below it run the
+JIT's machine code, the runtime (interpreter, tracer, GC), cpyext and native libraries.  A
+profiler that ranks by the innermost frame ("self time") then names no function of the
+program at all.  Here a sample belongs to the innermost Python function on its stack -- all
+that runs beneath it, which no other Python function owns, is its own -- split by what that
+was (the innermost frame's kind and category):
+
+  JIT code    machine code the JIT compiled (on PyPy, with its JIT log, named per loop/bridge)
+  runtime     the interpreter and the rest of the runtime (on PyPy: interpreting, tracing and
+              compiling during warm-up, unnamed libpypy code)
+  GC          allocation and garbage collection
+  cpyext      the C-API (PyPy's cpyext emulation; CPython's C functions)
+  natives     native libraries (numpy, BLAS, libc, ...)
+"""
+import collections
+
+from traces.categories import (ALLOC_GC, CAPI, CALLS, INTERPRETER, PROJECT, PYPY_RUNTIME,
+                               UNKNOWN, categorize)
+from traces.processors import display_name, without_launcher
+from traces.samples import GC, JIT, PY
+
+PARTS = ("JIT code", "runtime", "GC", "cpyext", "natives")
+
+
+def part_of(frames, owner_index):
+    """Which part of its owner's time a sample is (see PARTS)."""
+    leaf = frames[-1]
+    if owner_index == len(frames) - 1:
+        return "runtime"            # the interpreter running the function's bytecode
+    if any(f.kind == JIT for f in frames[owner_index + 1:]) and leaf.kind == JIT:
+        return "JIT code"
+    if leaf.kind == GC:
+        return "GC"
+    category = categorize(leaf)
+    if category == ALLOC_GC:
+        return "GC"
+    if category == CAPI:
+        return "cpyext"
+    if leaf.kind == JIT:
+        return "JIT code"
+    if category in (PYPY_RUNTIME, INTERPRETER, UNKNOWN, CALLS):
+        return "runtime"
+    return "natives"
+
+
+OUTSIDE = "(outside the program: standard library, packages, start-up)"
+
+
+def own_time(profile, top=15):
+    """See ranked_own_time; when no function of the project had a sample (a program run as
+    ``-m module`` from another folder, a profile read without its project), every function
+    is ranked, so that the ranking still names functions."""
+    rows = ranked_own_time(profile, top, lambda frame: categorize(frame) == PROJECT)
+    if len(rows) == 1 and rows[0]["function"] == OUTSIDE:
+        return ranked_own_time(profile, top, lambda frame: True)
+    return rows
+
+
+def ranked_own_time(profile, top, is_program):
+    """[{function, own, total, parts: {part: share}, traces: [{trace, share}]}]: the
+    program's own functions ranked by own time, then one row for all the rest (the innermost
+    Python function not the program's); shares of the profile's weight."""
+    own = collections.defaultdict(collections.Counter)
+    total = collections.Counter()
+    traces = collections.defaultdict(collections.Counter)
+    for frames, weight in profile.samples:
+        frames = without_launcher(frames)
+        if not frames:
+            continue
+        owner_index = max((i for i, f in enumerate(frames) if f.kind == PY), default=None)
+        if owner_index is None:
+            own[OUTSIDE][part_of_unowned(frames)] += weight
+            total[OUTSIDE] += weight
+            continue
+        owner = frames[owner_index]
+        name = display_name(owner) if is_program(owner) else OUTSIDE
+        own[name][part_of(frames, owner_index)] += weight
+        jit = [f for f in frames[owner_index + 1:] if f.kind == JIT]
+        if jit:
+            traces[name][jit[-1].name] += weight
+        for label in set(display_name(f) for f in frames
+                         if f.kind == PY and is_program(f)):
+            total[label] += weight
+        if name == OUTSIDE:
+            total[OUTSIDE] += weight
+    all_weight = float(profile.total_weight) or 1.0
+    ranked = sorted((n for n in own if n != OUTSIDE), key=lambda n: -sum(own[n].values()))
+    ranked = ranked[:top] + ([OUTSIDE] if OUTSIDE in own else [])
+    return [{"function": n, "own": sum(own[n].values()) / all_weight,
+             "total": total[n] / all_weight,
+             "parts": dict((p, own[n][p] / all_weight) for p in PARTS if own[n][p]),
+             "traces": [{"trace": t, "share": w / all_weight}
+                        for t, w in traces[n].most_common(3)]}
+            for n in ranked]
+
+
+def part_of_unowned(frames):
+    return part_of(frames, -1)
+
+
+def render_own_time(rows, seconds=None):
+    """The ranking as text lines."""
+    out = ["%6s %6s %7s %s  %s" % ("own", "total", "own s", " ".join(
+        "%7s" % p.split()[0] for p in PARTS), "function")]
+    for row in rows:
+        parts = " ".join("%6.1f%%" % (100 * row["parts"].get(p, 0.0)) for p in PARTS)
+        out.append("%5.1f%% %5.1f%% %7s %s  %s" % (
+            100 * row["own"], 100 * row["total"],
+            "-" if seconds is None else "%.2f" % (row["own"] * seconds), parts,
+            row["function"][:80]))
+        for trace in row["traces"]:
+            out.append("%61s %5.1f%% in %s" % ("", 100 * trace["share"], trace["trace"][:90]))
+    return out
+
+
+def render_attribution(jit):
+    """What the JIT log did to the samples, in a sentence or two (``jit``: its to_json())."""
+    if jit is None:
+        return []
+    if jit["why_not"]:
+        return ["JIT code is one blob here: %s." % jit["why_not"]]
+    counts = jit["counts"]
+    def share(what):
+        return "%d samples" % counts[what]["samples"]
+    return ["JIT code named through %s: %s of %s ran in JIT code, each named by its loop or "
+            "bridge; their chains of inlined functions were checked against the log: %s "
+            "corrected (a frame the log says could not be there: a return address read past "
+            "its call, a stale frame of code that had returned, an inlined function the "
+            "codemap left open), %s uncertain (several calls could have made the frame inside: "
+            "cut to what they share), %s in code the log does not locate (kept as recorded)."
+            % (jit["jit_log"], share("in_jit"), share("samples"), share("changed"),
+               share("uncertain"), share("unmapped"))]
+
+
+def warm_up(rows, seconds, jit):
+    """The runtime part of the profile (interpreter, tracer, unnamed libpypy) set against
+    what the JIT log's summary accounts for: tracing and compiling (backend) seconds.  None
+    without both."""
+    summary = (jit or {}).get("jit_summary") or {}
+    if not seconds or "Tracing" not in summary:
+        return None
+    runtime = sum(row["parts"].get("runtime", 0.0) for row in rows) * seconds
+    tracing, backend = float(summary["Tracing"]), float(summary.get("Backend", 0.0))
+    return {"runtime_seconds": runtime, "tracing_seconds": tracing,
+            "backend_seconds": backend,
+            "rest_seconds": max(0.0, runtime - tracing - backend),
+            "total_seconds": summary.get("TOTAL")}
+
+
+def render_warm_up(found):
+    if found is None:
+        return []
+    accounted = found["tracing_seconds"] + found["backend_seconds"]
+    runtime = found["runtime_seconds"]
+    head = ("warm-up: the runtime part above is %.2f s; the JIT log's summary times tracing "
+            "at %.2f s and compiling (backend) at %.2f s" % (
+                runtime, found["tracing_seconds"], found["backend_seconds"]))
+    if accounted > runtime:
+        return [head + ", more than that part: the run's seconds are estimated from its "
+                "samples, and the JIT traces and compiles code a sample places elsewhere "
+                "(a function's JIT code calling the tracer)."]
+    return [head + " (%.0f%% of it).  The rest, %.2f s, is the interpreter running code before "
+            "it is compiled or on paths never compiled, leaving JIT code at failing guards "
+            "(blackhole), and the GC, which the JIT log does not time." % (
+                100 * accounted / (runtime or 1e-9), found["rest_seconds"])]

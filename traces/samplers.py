@@ -1,0 +1,123 @@
+"""Which sampler records a program, by interpreter: the choice, and what each needs.
+
+- py-spy (out of process, PyPI's ``py-spy``): reads the program's memory from outside, so it
+  cannot crash it; names Python functions by qualified name and, with ``--native`` (not the
+  default: it doubles the wall time and over-weights start-up), the C functions they call
+  (libpython's, extensions', libc's), not the eval loop's own work.  CPython only (no PyPy support,
+  py-spy#484).  The default on CPython.
+- austin (out of process, PyPI's ``austin-dist``): does not pause the program; Python frames
+  only.  A second, independent sampler on CPython (the tests check one against the other).
+- vmprof (in process, a signal handler): the one that sees PyPy's JIT code, the default on
+  PyPy.  On CPython 3.11 its handler can kill the program (vmprof 0.6.0: SIGSEGV in
+  ``sigprof_handler`` -> ``unsafe_PyThreadState_GetInterpreterFrame`` during a call through
+  ``slot_nb_subtract``; pyperformance's raytrace, chaos and float every time): only when asked.
+
+The measurements behind the choice are in docs/own-program.md.
+"""
+import os
+import platform
+import shutil
+import sys
+
+PY_SPY, AUSTIN, VMPROF = "py-spy", "austin", "vmprof"
+SAMPLERS = (PY_SPY, AUSTIN, VMPROF)
+OUTSIDE = (PY_SPY, AUSTIN)      # out of process: they start the program as their child
+BINARY_ENV = {PY_SPY: "TRACES_PY_SPY", AUSTIN: "TRACES_AUSTIN"}   # tests point them elsewhere
+INSTALL = {PY_SPY: "pip install py-spy",
+           AUSTIN: "pip install 'austin-dist==3.7.0' (4.0 needs glibc 2.38)"}
+
+VMPROF_CRASH = ("in process; on CPython its signal handler can kill the program (vmprof 0.6.0 "
+                "on 3.11: SIGSEGV in sigprof_handler, e.g. pyperformance's raytrace, chaos, "
+                "float)")
+DESCRIPTIONS = {
+    PY_SPY: "out of process (cannot crash the program); CPython only; with --native names "
+            "the C functions the program calls, not the eval loop's own work",
+    AUSTIN: "out of process, does not pause the program; CPython only; Python frames only",
+    VMPROF: "sees PyPy's JIT code; " + VMPROF_CRASH,
+}
+
+
+class NoSampler(Exception):
+    """The sampler asked for (or the default) cannot run here: one line saying what to
+    install or what to use instead."""
+
+
+def is_pypy():
+    return platform.python_implementation() == "PyPy"
+
+
+def binary(sampler):
+    """The sampler's executable: $TRACES_PY_SPY / $TRACES_AUSTIN, else the one installed
+    beside this interpreter (pip puts it in the venv's bin), else the first on PATH; or None."""
+    variable = BINARY_ENV[sampler]
+    if variable in os.environ:
+        path = os.environ[variable]
+        return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
+    beside = os.path.join(os.path.dirname(sys.executable), sampler)
+    if os.path.isfile(beside) and os.access(beside, os.X_OK):
+        return beside
+    return shutil.which(sampler)
+
+
+def command(sampler, output, rate, native, program):
+    """The command line that records ``program`` (a list) into ``output``."""
+    if sampler == PY_SPY:
+        return [binary(PY_SPY), "record", "--format", "raw", "--full-filenames",
+                "--rate", str(rate), "--output", output] + (
+                    ["--native"] if native else []) + ["--"] + program
+    return [binary(AUSTIN), "--interval", "%dus" % (1000000 // rate), "--output",
+            output] + program
+
+
+def has_vmprof():
+    try:
+        import vmprof  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def missing(sampler):
+    """Why ``sampler`` cannot record under this interpreter (one line), or None."""
+    if sampler in OUTSIDE:
+        if is_pypy():
+            return "%s does not read PyPy's stacks: use --sampler vmprof" % sampler
+        if binary(sampler) is None:
+            return ("%s is not installed for %s: %s (or --sampler vmprof, %s)"
+                    % (sampler, sys.executable, INSTALL[sampler], VMPROF_CRASH))
+        return None
+    if sampler == VMPROF:
+        return None if has_vmprof() else "vmprof is not installed: pip install vmprof"
+    return "unknown sampler %s (one of: %s)" % (sampler, ", ".join(SAMPLERS))
+
+
+def default_sampler():
+    """(sampler, why) for this interpreter; raise NoSampler when its safe sampler is missing
+    (an in-process sampler that can kill the program is never taken instead)."""
+    if is_pypy():
+        return VMPROF, "PyPy: vmprof is the sampler that sees JIT code (py-spy cannot read PyPy)"
+    problem = missing(PY_SPY)
+    if problem:
+        raise NoSampler(problem)
+    return PY_SPY, ("CPython: py-spy samples from outside the process, so it cannot crash "
+                    "the program, as vmprof can")
+
+
+def describe_default():
+    """The default here and why, for --help (a missing py-spy said, not raised)."""
+    try:
+        sampler, why = default_sampler()
+    except NoSampler as problem:
+        return "none here: %s" % problem
+    return "%s (%s)" % (sampler, why)
+
+
+def choose(asked):
+    """The sampler to record with: ``asked`` (a name or None for the default) checked;
+    raise NoSampler with one line when it cannot run."""
+    if asked is None:
+        return default_sampler()[0]
+    problem = missing(asked)
+    if problem:
+        raise NoSampler(problem)
+    return asked
