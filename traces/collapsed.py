@@ -67,8 +67,10 @@ class CollapsedReader(Reader):
     sampler = "py-spy"
 
     def sniff(self, head):
-        first = head.split(b"\n", 1)[0]
-        return bool(LINE.match(first)) and b" (" in first
+        """A whole line among the first ones is ``frame (where);... COUNT`` (py-spy may
+        begin with a stack it could not read: `` COUNT`` alone)."""
+        lines = head.split(b"\n")[:-1] or head.split(b"\n")
+        return any(LINE.match(line) and b" (" in line for line in lines[:20])
 
     def stack_and_weight(self, line):
         """(frame names, weight) of one line, or None when it is not one."""

@@ -104,6 +104,7 @@ class Names(object):
         return ambiguous(candidates)
 
 
+MODULE_RUNNERS = ("_call_with_frames_removed", "_run_code")   # importlib's, runpy's
 IMPORTERS = ("<frozen importlib._bootstrap", "<frozen runpy>", "importlib/", "runpy.py")
 
 
@@ -119,7 +120,9 @@ def plausible(name, caller):
     _, func, line, filename = parts
     called_from = caller.split(":", 3)
     caller_file = called_from[3] if len(called_from) == 4 else ""
-    if func == "<module>":
+    if len(called_from) == 4 and called_from[1] in MODULE_RUNNERS:
+        # they exec a module's code (importlib's also calls its own _gcd_import)
+        return func == "<module>" or filename.startswith(IMPORTERS)
         return caller_file.startswith(IMPORTERS) or caller_file.endswith(IMPORTERS)
     if line.isdigit() and is_class_body(filename, func, int(line)):
         return caller_file == filename
