@@ -337,7 +337,7 @@ def test_profile_records_each_cell_after_the_rounds(tmp_path, mode):
     assert ("covers generations %d-2: steady state, as the timed run of round %d found it"
             % (steady, timed_round)) in (out / (recorded[0]["cell"] + ".profile.txt")).read_text()
     assert (out / "traces.md").exists()
-    summary = run_module("traces.summary", out, "--json")
+    summary = run_module("ev.cli.trace_summary", out, "--json")
     (row,) = [r for r in json.loads(summary.stdout) if r["cell"] == recorded[0]["cell"]]
     assert row["recording_overhead"] == pytest.approx(row["recorded_median"] /
                                                       row["timed_median"])

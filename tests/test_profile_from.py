@@ -1,5 +1,5 @@
 """ev.main --profile-from N: the generations before N unrecorded, vmprof from N on, the
-evolution unchanged; and what the readers say a recording covers (traces.coverage).  Real runs
+evolution unchanged; and what the readers say a recording covers (ev.reporting.recordings).  Real runs
 on the interpreter under test (run this file on CPython and on PyPy)."""
 import json
 import os
@@ -126,11 +126,14 @@ def recorded_folder(folder, cell, profile_from, entry):
 def test_the_summary_and_the_profile_text_say_which_generations_a_profile_covers(
         tmp_path, profile_from, entry, covers):
     recorded_folder(tmp_path, "c1", profile_from, entry)
-    rows = json.loads(run_module("traces.summary", tmp_path, "--json").stdout)
+    rows = json.loads(run_module("ev.cli.trace_summary", tmp_path, "--json").stdout)
     assert [row["profile_covers"] for row in rows] == [covers]
-    text = run_module("traces.summary", tmp_path).stdout
+    text = run_module("ev.cli.trace_summary", tmp_path).stdout
     assert "- c1 (%s), profile: %s" % (rows[0]["python"], covers) in text
-    profile_text = run_module("traces.profile", tmp_path / "c1.prof").stdout
+    from ev.cli.recording import profile_args          # what the matrix's recording runs
+    args = profile_args(str(tmp_path), "c1")
+    assert args[args.index("--covers") + 1] == covers
+    profile_text = run_module(*args[1:]).stdout
     assert profile_text.splitlines()[1] == "covers " + covers
 
 
@@ -145,11 +148,11 @@ def test_a_jit_log_is_said_to_cover_the_whole_run_beside_a_late_profile(tmp_path
     assert result.returncode == 0, result.stderr
     assert "from generation 3 (" in result.stdout
     (tmp_path / "p1.recorded.log").write_text(result.stdout + result.stderr)
-    (row,) = json.loads(run_module("traces.summary", tmp_path, "--json").stdout)
+    (row,) = json.loads(run_module("ev.cli.trace_summary", tmp_path, "--json").stdout)
     assert row["python"] == "pypy" and not row["problems"]
     assert row["profile_covers"] == "generations 3-4 (recorded from --profile-from 3)"
     assert row["jit_log_covers"].startswith("totals over the whole run, warm-up included")
-    text = run_module("traces.summary", tmp_path).stdout
+    text = run_module("ev.cli.trace_summary", tmp_path).stdout
     assert "- p1 (pypy), JIT log: totals over the whole run, warm-up included" in text
     listing = run_module("traces.jitlog", str(cell) + ".jitlog").stdout
     assert "iterations and runs: totals over the whole run, warm-up included" in listing

@@ -417,7 +417,7 @@ def test_summary_keeps_the_good_recordings_beside_a_bad_one(profiles, tmp_path, 
     shutil.copy(profiles["numpy"], str(tmp_path / "good.prof"))
     real = open(profiles["numpy"], "rb").read()
     (tmp_path / "bad.prof").write_bytes(real[:int(len(real) * 0.97)])
-    result = run("traces.summary", tmp_path, "--json")
+    result = run("ev.cli.trace_summary", tmp_path, "--json")
     assert result.returncode == 0, result.stderr
     rows = dict((r["cell"], r) for r in json.loads(result.stdout))
     assert rows["good"]["samples"] > 0 and not rows["good"]["problems"]
@@ -467,10 +467,10 @@ def test_summary_gives_the_recording_cost_of_each_cell(tmp_path):
     assert timed.returncode == 0 and recorded.returncode == 0, recorded.stderr
     (tmp_path / "cpython-specialized.recorded.log").write_text(recorded.stdout +
                                                                recorded.stderr)
-    result = run_module("traces.summary", tmp_path, "--json")
+    result = run_module("ev.cli.trace_summary", tmp_path, "--json")
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(result.stdout)
     assert row["timed_median"] > 0 and row["recorded_median"] > 0
     assert row["recording_overhead"] == pytest.approx(
         row["recorded_median"] / row["timed_median"])
-    assert "recording cost" in run_module("traces.summary", tmp_path).stdout
+    assert "recording cost" in run_module("ev.cli.trace_summary", tmp_path).stdout

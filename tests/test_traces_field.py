@@ -185,7 +185,7 @@ def test_every_export_works_on_every_category(tmp_path):
     assert all("[%s]" % category in files for category in CATEGORIES)
     write_flame_graph(profile, str(tmp_path / "f.png"))
     assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
-    from traces.summary import COLUMNS
+    from ev.cli.trace_summary import COLUMNS
     in_columns = [category for _, members in COLUMNS for category in members]
     assert sorted(in_columns) == sorted(CATEGORIES)   # the summary table: each in one column
 
@@ -248,7 +248,7 @@ def test_summary_rows_are_keyed_by_interpreter_and_variant(tmp_path, run):
                                     "--jit-log", folder / "both.jitlog"])):
         done = run("traces.record", *(options + ["--", program]), python=python)
         assert done.returncode == 0, done.stderr
-    result = run("traces.summary", folder, "--json", python=cpython)
+    result = run("ev.cli.trace_summary", folder, "--json", python=cpython)
     assert result.returncode == 0, result.stderr
     rows = sorted((r["cell"], r["python"]) for r in json.loads(result.stdout))
     assert rows == [("both", "pypy"), ("loop", "cpython"), ("loop", "pypy")]
@@ -257,7 +257,7 @@ def test_summary_rows_are_keyed_by_interpreter_and_variant(tmp_path, run):
     assert "ops_per_iteration" not in by_key[("loop", "cpython")]
     assert by_key[("loop", "pypy")]["hot_loop"].startswith("accumulate;")
     assert "samples" in by_key[("both", "pypy")] and "hot_loop" in by_key[("both", "pypy")]
-    assert "| loop | cpython |" in run("traces.summary", folder, python=cpython).stdout
+    assert "| loop | cpython |" in run("ev.cli.trace_summary", folder, python=cpython).stdout
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])

@@ -7,9 +7,6 @@ import os
 
 from conftest import ROOT
 
-# Not yet: recording_cost.py reads ev's records (the house issue moves it into ev), jitlog.py
-# writes with ev.common.atomic (the PyPy engineer's module; traces.atomic is the one to use).
-PENDING = {"recording_cost.py", "jitlog.py"}
 
 
 def imports_of(path):
@@ -28,5 +25,5 @@ def test_traces_imports_nothing_of_ev():
     assert len(modules) > 20
     found = dict((os.path.basename(path), [name for name in imports_of(path)
                                            if name == "ev" or name.startswith("ev.")])
-                 for path in modules if os.path.basename(path) not in PENDING)
+                 for path in modules)
     assert not any(found.values()), dict((k, v) for k, v in found.items() if v)

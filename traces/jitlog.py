@@ -13,8 +13,7 @@ import textwrap
 
 import click
 
-from ev.common import atomic
-from traces.coverage import JIT_LOG_COVERS
+from traces import atomic
 from traces.errors import InputError
 from traces.jitlog_html import render_logs
 from traces.jitlog_reader import read_jitlog
@@ -24,6 +23,12 @@ from traces.trace_names import trace_label
 from traces.trace_counts import (body_counts, body_operations, operations, per_line, work,
                                  work_with_bridges)
 from traces.trace_names import clip, per_loop_iteration, trace_name
+
+# What a JIT log's counts cover: PyPy reads PYPYLOG when it starts, so the log holds the
+# warm-up whatever part of the run a profile beside it covers.
+JIT_LOG_COVERS = ("totals over the whole run, warm-up included (PyPy reads PYPYLOG when it "
+                  "starts, so a JIT log cannot start late); the ops per iteration of a "
+                  "compiled loop are the loop's, whenever it ran")
 
 
 def short(cls):

@@ -3,7 +3,7 @@
 A recording, whatever made it (vmprof in the program, py-spy or ``perf`` outside it, CPython's
 ``profiling.sampling``), is read into a ``Profile``: weighted samples of stacks, outermost frame
 first, whose ``Frame``s say what they are.  Everything after the reader -- categories, --under,
---lines, the exports, traces.summary, PyPy's per-function attribution -- works on this model
+--lines, the exports, ev's summary of a matrix folder, PyPy's per-function attribution -- works on this model
 only, never on a capture format (pyinstrument's capture -> session -> processors -> renderers).
 
 Stable API: fields and functions are only ever added, never renamed or removed.

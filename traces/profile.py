@@ -16,7 +16,6 @@ import click
 from traces import atomic
 from traces.categories import (CATEGORIES, ONLY_WHEN_PRESENT, categorize, package_of,
                                project_file, title)
-from traces.coverage import profile_coverage
 from traces.own_time import (own_time, render_attribution, render_own_time, render_warm_up,
                              warm_up)
 from traces.errors import InputError
@@ -206,16 +205,6 @@ def warnings(result):
     return out
 
 
-def covers(prof):
-    """Which generations the profile covers, when it is a recording of ``ev matrix
-    --profile`` (CELL.prof beside matrix.json or CELL.recorded.log), else None."""
-    folder, name = os.path.split(os.path.abspath(prof))
-    if not name.endswith(".prof"):
-        return None
-    coverage = profile_coverage(folder, name[:-len(".prof")])
-    return coverage["covers"] if coverage else None
-
-
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("prof", type=click.Path(dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
@@ -229,7 +218,10 @@ def covers(prof):
 @click.option("--project", "projects", multiple=True, type=click.Path(file_okay=False),
               help="A folder of the program's own code (repeatable) [default: as recorded by "
                    "traces.record, else ev's packages].")
-def main(prof, as_json, speedscope, flame, top, under, projects):
+@click.option("--covers", metavar="TEXT",
+              help="Which part of the run the recording covers, in words, shown under the "
+                   "header (ev's matrix passes the generations its recording covers).")
+def main(prof, as_json, speedscope, flame, top, under, projects, covers):
     """Attribute a recording's time (vmprof, py-spy, austin) to categories and functions."""
     try:
         profile = read_profile(prof, project=Project(projects) if projects else None)
@@ -247,7 +239,7 @@ def main(prof, as_json, speedscope, flame, top, under, projects):
                     100 * whole.cut_weight / whole.total_weight, under)), err=True)
             sys.exit(1)
     result = analyse(profile, top)
-    result["covers"] = covers(prof)
+    result["covers"] = covers
     if under:
         result.update(under=under, share_of_run=share,
                       cut_left_out=whole.cut_weight / float(whole.total_weight or 1.0))

@@ -33,7 +33,7 @@ SUBCOMMANDS = (
      "Where the time went in a vmprof profile (ev evolve --profile)."),
     ("jitlog", "traces.jitlog", "main",
      "What PyPy's JIT made of the hot loops (ev evolve --jit-log)."),
-    ("summary", "traces.summary", "main",
+    ("summary", "ev.cli.trace_summary", "main",
      "One table across a matrix run's recordings (ev matrix --profile)."),
     ("bench", "ev.studies.bench", "command",
      "The studies: ev bench --list says what each answers; ev bench NAME runs one."),

@@ -161,7 +161,7 @@ def options(function):
                           "again recording (never timed) a vmprof profile from that timed "
                           "run's first steady-state generation on, and on PyPy a JIT log "
                           "(of the whole run), with their reports "
-                          "(traces.profile, traces.jitlog, traces.summary, traces.html).  "
+                          "(traces.profile, traces.jitlog, ev summary, traces.html).  "
                           "Numba cells are not recorded: vmprof crashes CPython inside "
                           "numba's compiler."),
         click.option("--check", is_flag=True, hidden=True,

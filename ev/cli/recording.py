@@ -15,13 +15,13 @@ Its profile starts where that timed run reached steady state (``--profile-from``
 ev.common.stats.steady_start): PyPy's first tens of generations are the JIT compiling, and a
 profile that mixed them in would charge warm-up to the steady state it claims to show.  Its
 JIT log cannot start late (PyPy reads PYPYLOG when it starts), so it covers the whole run,
-warm-up included, and traces.summary says so."""
+warm-up included, and the summary (ev.cli.trace_summary) says so."""
 import os
 
 from ev.cli import cells as cells_module
 from ev.runner import children, ends
 from ev.runner.plan import Plan
-from ev.reporting.recordings import RECORDED_RECORDS
+from ev.reporting.recordings import RECORDED_RECORDS, profile_coverage
 from ev.runner.signals import stopped_by_signal
 
 TRACES_HTML = "traces.html"
@@ -83,13 +83,21 @@ def record_cell(run, cell):
             if os.path.exists(path):
                 os.replace(path, path + ".incomplete")
         return
-    tool(run, ["-m", "traces.profile", prof, "--flame",
-               os.path.join(folder, cell.label + ".flame.png"), "--speedscope",
-               os.path.join(folder, cell.label + ".speedscope.json")],
+    tool(run, profile_args(folder, cell.label),
          os.path.join(folder, cell.label + ".profile.txt"), "traces.profile of %s" % cell.label)
     if os.path.exists(jitlog):
         tool(run, ["-m", "traces.jitlog", jitlog], os.path.join(folder, cell.label + ".jitlog.txt"),
              "traces.jitlog of %s" % cell.label)
+
+
+def profile_args(folder, label):
+    """traces.profile's arguments for a cell's recording: its exports, and which generations
+    it covers, from the records (traces knows nothing of ev's folders: ev says it)."""
+    args = ["-m", "traces.profile", os.path.join(folder, label + ".prof"),
+            "--flame", os.path.join(folder, label + ".flame.png"),
+            "--speedscope", os.path.join(folder, label + ".speedscope.json")]
+    coverage = profile_coverage(folder, label)
+    return args + (["--covers", coverage["covers"]] if coverage else [])
 
 
 def summarize(run):
@@ -102,8 +110,8 @@ def summarize(run):
         tool(run, ["-m", "traces.jitlog"] + jitlogs + ["--html", page], os.devnull,
              "the JIT trace page (traces.jitlog --html)")
     summary = os.path.join(folder, "traces.md")
-    if tool(run, ["-m", "traces.summary", folder], summary, "traces.summary") == 0:
-        run.status.line("=== where the time goes (traces.summary): %s" % summary)
+    if tool(run, ["-m", "ev.cli.trace_summary", folder], summary, "ev summary") == 0:
+        run.status.line("=== where the time goes (ev summary): %s" % summary)
 
 
 def tool(run, args, output, what):

@@ -20,9 +20,6 @@ from ev.store import matrix_json
 from ev.store.records import GENERATION, RUN, read_records
 
 WHOLE_RUN = "the whole run, warm-up included"
-JIT_LOG_COVERS = ("totals over the whole run, warm-up included (PyPy reads PYPYLOG when it "
-                  "starts, so a JIT log cannot start late); the ops per iteration of a "
-                  "compiled loop are the loop's, whenever it ran")
 RECORDED_RECORDS = "%s.recorded.jsonl"   # a cell's recorded run's records
 RECORDED_LOG = "%s.recorded.log"         # what it printed (read only in older folders)
 

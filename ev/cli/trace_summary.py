@@ -1,10 +1,11 @@
-"""python -m traces.summary RESULTS_DIR [--json]: one table across a matrix run's recordings.
+"""python -m ev.cli.trace_summary RESULTS_DIR [--json] (ev summary): one table across a matrix
+run's recordings.  In ev, not in traces: it knows ev's results folders and reads their records.
 
 For every cell recorded by ``run_all.sh --profile`` (CELL.prof and, on PyPy, CELL.jitlog):
 the share of time in numpy, cpyext / C-API, allocation & GC, JIT-compiled code and the
 interpreter; and from the JIT log, the operations and allocations per iteration of the hot loop
 (one iteration = one run_step call and one physics step).  Each profile says which
-generations it covers (traces.coverage: from the timed run's steady state on, or the whole
+generations it covers (ev.reporting.recordings: from the timed run's steady state on, or the whole
 run in older folders); a JIT log's counts are always the whole run's, warm-up included.
 """
 import glob
@@ -15,12 +16,11 @@ import sys
 import click
 
 from traces import categories as cat
-from traces.coverage import JIT_LOG_COVERS, WHOLE_RUN, profile_coverage
+from ev.reporting.recordings import WHOLE_RUN, profile_coverage, recording_cost
 from traces.errors import InputError
-from traces.jitlog import analyse as analyse_jitlog
+from traces.jitlog import JIT_LOG_COVERS, analyse as analyse_jitlog
 from traces.profile import analyse as analyse_profile
 from traces.profile_reader import read_profile
-from traces.recording_cost import recording_cost
 
 COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)),
            ("C-API / cpyext", (cat.CAPI,)), ("calls", (cat.CALLS,)),
@@ -62,7 +62,7 @@ def summarize_cell(folder, name):
 
 
 def profile_covers(folder, name):
-    """Which generations the cell's profile covers, in words (traces.coverage)."""
+    """Which generations the cell's profile covers, in words (ev.reporting.recordings)."""
     coverage = profile_coverage(folder, name)
     if coverage is None:
         return WHOLE_RUN + ", presumably (no matrix.json entry or recorded log says how it " \
