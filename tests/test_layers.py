@@ -6,9 +6,10 @@ import os
 from conftest import ROOT
 
 # Bottom to top.  A package may import itself and any package listed before it.
-LAYERS = ["ev.common", "ev.pythons", "ev.model", "ev.backends", "ev.evolution", "ev.store",
-          "ev.runner",
-          "ev.reporting", "traces", "ev.cli", "ev.studies"]
+# traces is at the bottom: it imports nothing of ev (tests/test_traces_standalone.py), and ev
+# shares its atomic writes.
+LAYERS = ["traces", "ev.common", "ev.pythons", "ev.model", "ev.backends", "ev.evolution",
+          "ev.store", "ev.runner", "ev.reporting", "ev.cli", "ev.studies"]
 # Packages beside the layers: what each may import.
 OUTSIDE = {"specialized": {"ev.common", "ev.model", "ev.backends", "specialized"}}
 MAX_LINES = 400
