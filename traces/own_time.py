@@ -18,7 +18,7 @@ import collections
 
 from traces.categories import (ALLOC_GC, CAPI, CALLS, INTERPRETER, PROJECT, PYPY_RUNTIME,
                                UNKNOWN, categorize)
-from traces.processors import display_name, without_launcher
+from traces.processors import display_name, launched_samples
 from traces.samples import GC, JIT, PY
 
 PARTS = ("JIT code", "runtime", "GC", "cpyext", "natives")
@@ -65,10 +65,7 @@ def ranked_own_time(profile, top, is_program):
     own = collections.defaultdict(collections.Counter)
     total = collections.Counter()
     traces = collections.defaultdict(collections.Counter)
-    for frames, weight in profile.samples:
-        frames = without_launcher(frames)
-        if not frames:
-            continue
+    for frames, weight in launched_samples(profile):
         owner_index = max((i for i, f in enumerate(frames) if f.kind == PY), default=None)
         if owner_index is None:
             own[OUTSIDE][part_of_unowned(frames)] += weight

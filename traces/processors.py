@@ -25,6 +25,15 @@ def without_launcher(frames):
     return frames[start:]
 
 
+def launched_samples(profile):
+    """(frames, weight) of each sample, the launcher's frames dropped (without_launcher);
+    samples with nothing left (the launcher alone) are left out."""
+    for frames, weight in profile.samples:
+        frames = without_launcher(frames)
+        if frames:
+            yield frames, weight
+
+
 def under_function(frames, name):
     """The stack from the outermost Python frame of function ``name`` (``Point.__sub__``, or
     its last part) inwards (what that function spent, callees included), or None when no

@@ -19,7 +19,7 @@ from traces.categories import (CATEGORIES, ONLY_WHEN_PRESENT, categorize, packag
 from traces.own_time import (own_time, render_attribution, render_own_time, render_warm_up,
                              warm_up)
 from traces.errors import InputError
-from traces.processors import display_name, only_under, without_launcher
+from traces.processors import display_name, launched_samples, only_under
 from traces.profile_reader import read_profile
 from traces.project import Project
 
@@ -32,10 +32,7 @@ def analyse(profile, top=15):
     by_project_file = collections.Counter()
     by_package = collections.Counter()
     lines = collections.defaultdict(collections.Counter)
-    for frames, weight in profile.samples:
-        frames = without_launcher(frames)
-        if not frames:
-            continue
+    for frames, weight in launched_samples(profile):
         self_weight[categorize(frames[-1])] += weight
         for category in set(categorize(f) for f in frames):
             total_weight[category] += weight

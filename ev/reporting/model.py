@@ -73,7 +73,7 @@ def plain_round_figures(run):
         "first_seconds": seconds[0] if seconds and not run.get("warm") else None,
         "seconds": seconds, "evaluation": evaluation,
         "steady_seconds": seconds[start:], "steady_evaluation": evaluation[start:],
-        "best_by_generation": [g["min"] for g in gens],
+        "best_by_generation": dict((g["generation"], g["min"]) for g in gens),
     }
 
 
@@ -153,13 +153,29 @@ def cell_row(name, runs, interpreter, entry=None):
         "ga_share": median(share for share in (ga_share(r) for r in timed)
                            if share is not None),
         "ga_share_halves": ga_share_halves(timed[0]) if timed else None,
-        "final_best_fitness": timed[0]["best_by_generation"][-1] if timed else None,
-        "best_by_generation": (timed or rounds)[0]["best_by_generation"],
+        "final_best_fitness": last_best(timed and best_by_generation(timed + rounds)),
+        "best_by_generation": best_by_generation(timed + rounds),
         "seconds_by_generation": (timed or rounds)[0]["seconds"],
         "by_round": [dict((k, v) for k, v in r.items() if k not in PER_ROUND_ONLY)
                      for r in rounds],
         "_rounds_best": [r["best_by_generation"] for r in timed],
     }
+
+
+def best_by_generation(rounds):
+    """{generation: best fitness} over the cell's rounds: a warm cell's slices each add their
+    generations; fresh rounds repeat the same ones, the first timed round's kept (the others
+    are compared with it by the same-work check)."""
+    best = {}
+    for one in rounds:
+        for generation, value in one["best_by_generation"].items():
+            best.setdefault(generation, value)
+    return best
+
+
+def last_best(best):
+    """The best fitness at the last generation the cell reached, or None."""
+    return best[max(best)] if best else None
 
 
 def interval(rounds, key, steady_values):

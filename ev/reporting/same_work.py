@@ -1,5 +1,7 @@
 """The same-work check: cells (and the rounds of a cell) run with the same seed, population
-and controller shape must find the same best fitness at every generation they share."""
+and controller shape must find the same best fitness at every generation they share -- by
+generation number: a warm cell's slices cover different generations, and cells run different
+numbers of them."""
 
 SAME_WORK_RTOL = 1e-9   # numpy's BLAS may round the last bits differently
 
@@ -11,12 +13,18 @@ def with_same_work(rows):
 
 
 def same_work(row, rows):
+    """True when every generation the row shares with a peer (another cell of the same
+    experiment, or another round of its own) has the same best fitness; None when it shares
+    none."""
+    mine = row["best_by_generation"] or {}
     own = [best for best in row.get("_rounds_best", [])[1:] if best]
     peers = [r["best_by_generation"] for r in rows if r is not row
              and same_experiment(r, row) and r["best_by_generation"]] + own
-    if not peers or not row["best_by_generation"]:
+    shared = [(mine[generation], peer[generation]) for peer in peers
+              for generation in sorted(set(mine) & set(peer))]
+    if not shared:
         return None
-    return all(close(a, b) for peer in peers for a, b in zip(row["best_by_generation"], peer))
+    return all(close(a, b) for a, b in shared)
 
 
 def same_experiment(a, b):
