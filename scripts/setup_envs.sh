@@ -219,7 +219,7 @@ fresh_venv() {
         say "error: pip failed (full output in $log)"
         return 1
     fi
-    say "installed ev and what it needs: $(installed_names "$log") ($(since "$start"))"
+    say "installed ev and what it needs in $venv: $(installed_names "$log") ($(since "$start"))"
     install_optional "$venv"
     write_stamp "$venv" "$header" "$OPTIONAL_LINES"
 }
@@ -287,7 +287,7 @@ install_one() {
         OPTIONAL_LINES="${OPTIONAL_LINES:+$OPTIONAL_LINES
 }optional $package absent: $why"
     else
-        say "installed $package ($(since "$start"))"
+        say "installed $package in $venv ($(since "$start"))"
         OPTIONAL_LINES="${OPTIONAL_LINES:+$OPTIONAL_LINES
 }optional $package ok"
     fi

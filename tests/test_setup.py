@@ -341,7 +341,7 @@ def test_the_main_job_gets_no_extra_and_each_step_says_its_time(world):
     steps = [line for line in err.splitlines() if re.search(r" \(\d+ s\)$", line)]
     assert [line.split()[1] for line in steps] == ["made", "installed", "installed",
                                                    "installed"], err
-    assert steps[1].startswith("[setup] installed ev and what it needs: ")
+    assert steps[1].startswith("[setup] installed ev and what it needs in %s: " % (venvs / "cpython"))
     assert [line.split()[2] for line in steps[2:]] == ["cffi", "numba"]
 
 
