@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, run_module
+from conftest import ROOT, children_of, run_module
 from test_cli import fitness_lines
 
 ONE_LINE_ERROR = "error"
@@ -180,9 +180,7 @@ def start_recorded_run(tmp_path):
 
 
 def child_pids(pid):
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], stdout=subprocess.PIPE,
-                         universal_newlines=True).stdout
-    return [int(p) for p in out.split()]
+    return children_of(pid)
 
 
 @pytest.mark.parametrize("signum, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])

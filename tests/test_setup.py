@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, processes_naming
 
 needs_bash = pytest.mark.skipif(shutil.which("bash") is None, reason="the set-up is a bash script")
 once = pytest.mark.skipif(hasattr(sys, "pypy_version_info"),
@@ -444,9 +444,7 @@ def test_ctrl_c_while_both_venvs_are_made_stops_both(world):
     for name in ("cpython", "pypy"):
         assert not (venvs / name / ".ev-installed").exists()
         assert "interrupted: %s is left unstamped" % (venvs / name) in err
-    left = subprocess.run(["pgrep", "-f", str(venvs)], stdout=subprocess.PIPE,
-                          universal_newlines=True).stdout.split()
-    assert left == []
+    assert processes_naming(str(venvs)) == []
 
 
 @needs_bash
