@@ -392,6 +392,9 @@ sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Pyth
             2>/dev/null || echo python3-dev
     fi
     command -v gcc >/dev/null 2>&1 || echo gcc libc6-dev
+    # vmprof's native frames (on PyPy, the JIT code's addresses) need libunwind.
+    compgen -G "/usr/lib/*/libunwind.so.8" >/dev/null || compgen -G "/usr/lib/libunwind.so.8" \
+        >/dev/null || echo libunwind8
     if [ -z "${EV_PYPY:-}" ] && { ! command -v "$pypy" >/dev/null 2>&1 ||
             ! "$pypy" -c 'import venv, ensurepip' >/dev/null 2>&1; }; then
         echo pypy3 pypy3-dev pypy3-venv

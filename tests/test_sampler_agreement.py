@@ -51,8 +51,10 @@ def test_default_sampler_agrees_with_an_independent_one(tmp_path, name):
     profiles = {}
     for sampler in (None, samplers.AUSTIN):
         path = tmp_path / ("%s.%s.prof" % (name, sampler or "default"))
-        options = ["--profile", path] + (   # austin does not pause the program: 1,000/s
-            ["--sampler", sampler, "--rate", 1000] if sampler else [])
+        # 1,000 samples a second for both, so that a run of a few seconds gives the 2,000
+        # samples the comparison needs whatever the machine's speed (at the default 250/s a
+        # quiet machine finished these loops with 1,000-1,400).
+        options = ["--profile", path, "--rate", 1000] + (["--sampler", sampler] if sampler else [])
         done = run_module("traces.record", *(options + command), timeout=600)
         assert done.returncode == 0, done.stderr
         profiles[sampler] = read_profile(str(path))
