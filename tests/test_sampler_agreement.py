@@ -17,7 +17,13 @@ from traces.profile_reader import read_profile
 IS_PYPY = hasattr(sys, "pypy_version_info")
 # pyperf's worker options: one process, no calibration; LOOPS long enough for 2,000 samples at
 # py-spy's default 250/s (about 10 s of work on an idle machine).
-BENCHMARKS = {"nbody": 36, "richards": 64, "spectral_norm": 30, "raytrace": 8}
+# Loops that run 9-12 s on a quiet 2-core VM: the default sampler (py-spy, 250 samples a
+# second) then takes the 2,000 samples the comparison asks for (these loops' 40% gave it
+# 1,000-1,400 on a fresh machine).  py-spy at 1,000/s is not the default, and it moved nbody's
+# advance from 98% to 76% (start-up over-weighted): the default rate is what is checked.
+# raytrace is left to benchmarks.sampler_field: one of its recordings here hung (killed after
+# 5 min, 2026-12-07), not yet understood.
+BENCHMARKS = {"nbody": 90, "richards": 160, "spectral_norm": 75}
 
 
 def benchmark_script(name):
@@ -51,11 +57,9 @@ def test_default_sampler_agrees_with_an_independent_one(tmp_path, name):
     profiles = {}
     for sampler in (None, samplers.AUSTIN):
         path = tmp_path / ("%s.%s.prof" % (name, sampler or "default"))
-        # 1,000 samples a second for both, so that a run of a few seconds gives the 2,000
-        # samples the comparison needs whatever the machine's speed (at the default 250/s a
-        # quiet machine finished these loops with 1,000-1,400).
-        options = ["--profile", path, "--rate", 1000] + (["--sampler", sampler] if sampler else [])
-        done = run_module("traces.record", *(options + command), timeout=600)
+        options = ["--profile", path] + (   # austin does not pause the program: 1,000/s
+            ["--sampler", sampler, "--rate", 1000] if sampler else [])
+        done = run_module("traces.record", *(options + command), timeout=180)
         assert done.returncode == 0, done.stderr
         profiles[sampler] = read_profile(str(path))
     default, independent = profiles[None], profiles[samplers.AUSTIN]
