@@ -12,11 +12,13 @@ from ev.common import stats
 from ev.common.formats import UnknownFormat
 from ev.reporting import fly_report, history, report, show
 from ev.store import matrix_json
+from ev.store.creature_files import CREATURE_FILE, load_creature
 
 OLD = pathlib.Path(__file__).parent / "fixtures" / "main_6b10243"
 FORMATS = [(report.REPORT, "report.json"), (fly_report.FLY_REPORT, "fly_report.json"),
            (history.HISTORY, "history.json"), (show.FLIGHT_CHECK, "show.json"),
-           (matrix_json.MATRIX, "matrix/matrix.json")]
+           (matrix_json.MATRIX, "matrix/matrix.json"),
+           (CREATURE_FILE, "../flying_pid.json")]      # --save-best, before it had a name
 
 
 @pytest.mark.parametrize("form, name", FORMATS)
@@ -36,6 +38,15 @@ def test_an_unknown_version_is_refused_in_one_line(tmp_path, form, name):
     assert "\n" not in str(refused.value)
     with pytest.raises(UnknownFormat):
         form.read({"format": "something-else", "version": 1})
+
+
+def test_a_saved_creature_carries_its_format_and_reads_back(tmp_path):
+    best = tmp_path / "best.json"
+    done = run_module("ev.main", "-n", "20", "-g", "2", "--seed", "3", "--save-best", best)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(best.read_text())
+    assert (data["format"], data["version"]) == ("ev-creature", 1)
+    assert load_creature(str(best)).to_dict()["matrix"] == data["matrix"]
 
 
 OLD_REPEAT_RULE = (

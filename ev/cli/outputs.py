@@ -1,7 +1,6 @@
 """Where a run's generations go (the JSON-lines records, the store) and how a run ends:
 the summary line, the best creature saved, every output closed even when stopped; and the
 checks of the output paths, made before anything runs."""
-import json
 import os
 import sqlite3
 
@@ -10,6 +9,7 @@ import click
 from ev.common import atomic
 from ev.common.stats import median_line
 from ev.store import records
+from ev.store.creature_files import CREATURE_FILE
 from ev.store.sqlite import Store
 from ev.store.writer import StoreWriter
 
@@ -73,7 +73,7 @@ def finish_now(universe, seconds, save_best, outputs, stopped, status):
     if save_best and universe.best is not None:
         best = universe.best.to_dict()
         best["fitness"] = records.finite_or_none(best["fitness"])
-        text = json.dumps(best, indent=1, allow_nan=False) + "\n"
+        text = CREATURE_FILE.dumps(best, indent=1, allow_nan=False) + "\n"
         try:
             atomic.write_text(save_best, text)
         except OSError as error:

@@ -1,8 +1,14 @@
 """Creatures saved as JSON (``ev.cli.main --save-best``), read back as the kind they were
-saved as."""
-import json
+saved as.
 
+Format history (ev.common.formats): version 1 added "format": "ev-creature" and "version"
+to the creature's own dict (``to_dict``); a file from before (the bare dict) reads as version 1.
+"""
+from ev.common.formats import Format, UnknownFormat
 from ev.model import controllers
+
+CREATURE_FILE = Format("ev-creature", 1, unversioned=lambda data: data
+                       if isinstance(data, dict) else None)
 
 
 class NotACreature(ValueError):
@@ -12,13 +18,11 @@ class NotACreature(ValueError):
 def load_creature(path):
     """The creature saved in ``path``; NotACreature (one line) when the file holds none."""
     try:
-        with open(path) as saved:
-            data = json.load(saved)
-        if not isinstance(data, dict):
-            raise NotACreature("%s: not a saved creature (%s, not a JSON object with a "
-                               "shape, a matrix and a constant)" % (path, "an array" if isinstance(
-                               data, list) else "null, a number or a string"))
+        data = CREATURE_FILE.load(path)
         return creature_from_dict(data)
+    except UnknownFormat as error:
+        raise NotACreature("%s (a saved creature is a JSON object with a shape, a matrix and "
+                           "a constant)" % error)
     except NotACreature:
         raise
     except KeyError as error:
