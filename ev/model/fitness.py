@@ -35,8 +35,8 @@ ENVIRONMENTS = (
 def fly(creature, env):
     """Fly one environment from a fresh quadcopter and a zeroed creature; return the fitness
     (lower is better).  Each step adds the distance to the setpoint, times OVERSHOOT_PENALTY
-    when it grew since the previous step.  (ev.model.replay.fly_recorded is this loop with the
-    flight recorded, for replays and plots.)
+    when it grew since the previous step.  (ev.model.replay.fly_recorded flies these steps again
+    with the flight recorded, for replays and plots.)
 
     The controller's command for the next step is taken at the end of each step: PyPy's JIT
     compiles this loop for one path, and a branch it did not take leaves the loop through a
