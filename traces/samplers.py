@@ -20,6 +20,7 @@ import shutil
 import sys
 
 PY_SPY, AUSTIN, VMPROF = "py-spy", "austin", "vmprof"
+AUSTIN_START_SECONDS = 5
 SAMPLERS = (PY_SPY, AUSTIN, VMPROF)
 OUTSIDE = (PY_SPY, AUSTIN)      # out of process: they start the program as their child
 BINARY_ENV = {PY_SPY: "TRACES_PY_SPY", AUSTIN: "TRACES_AUSTIN"}   # tests point them elsewhere
@@ -65,8 +66,10 @@ def command(sampler, output, rate, native, program):
         return [binary(PY_SPY), "record", "--format", "raw", "--full-filenames",
                 "--rate", str(rate), "--output", output] + (
                     ["--native"] if native else []) + ["--"] + program
-    return [binary(AUSTIN), "--interval", "%dus" % (1000000 // rate), "--output",
-            output] + program
+    # --timeout: how long austin waits for the new process to show it is Python (its default,
+    # 100 ms, is shorter than a venv's start on a loaded machine: "not a Python process")
+    return [binary(AUSTIN), "--interval", "%dus" % (1000000 // rate), "--timeout", "%ds"
+            % AUSTIN_START_SECONDS, "--output", output] + program
 
 
 def has_vmprof():
