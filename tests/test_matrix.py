@@ -54,6 +54,23 @@ def test_each_round_rotates_the_order_by_one():
     assert plan.rotated([], 2) == []
 
 
+def test_the_headlines_cells_run_back_to_back_the_fastest_between_the_others():
+    cells = ["numpy", "vectorized", "numba", "c", "pypy-numpy", "pypy-specialized"]
+    group = ["numpy", "pypy-specialized", "c"]
+    orders = [plan.together(cells, k, group) for k in range(1, 9)]
+    for k, order in enumerate(orders, 1):
+        assert sorted(order) == sorted(cells)
+        middle = order.index("pypy-specialized")
+        assert set(order[middle - 1:middle + 2:2]) == {"numpy", "c"}, order
+        assert order[middle - 1] == ("numpy" if k % 2 else "c")
+    # the block moves among the others, and the others still rotate
+    assert len(set(o.index("pypy-specialized") for o in orders)) == 4
+    assert [o for o in orders[1] if o not in group] == ["numba", "pypy-numpy", "vectorized"]
+    # without a group (the first round) or a group of one: plain rotation
+    assert plan.together(cells, 3, []) == plan.rotated(cells, 3)
+    assert plan.together(cells, 3, ["c"]) == plan.rotated(cells, 3)
+
+
 def test_later_rounds_repeat_the_first_rounds_generations_within_the_bounds():
     budget = plan.Plan(None, 5.0, 10, 400)
     assert plan.later_plan(budget, 37).generations == 37

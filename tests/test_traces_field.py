@@ -201,13 +201,15 @@ def test_record_bad_command_lines_are_one_line(run, arguments, message):
 
 def test_record_keeps_the_programs_exit_code_and_says_when_it_was_killed(tmp_path, run):
     program = tmp_path / "exits.py"
-    program.write_text("import sys\nprint('ran', sys.argv[1:])\nsys.exit(3)\n")
+    program.write_text("import sys, time\nprint('ran', sys.argv[1:])\nt = time.time()\n"
+                       "while time.time() < t + 0.3:\n    pass\nsys.exit(3)\n")
     result = run("traces.record", "--profile", tmp_path / "e.prof", "--", program, "a", "b")
     assert result.returncode == 3 and "ran ['a', 'b']" in result.stdout, result.stderr
     assert read_profile(str(tmp_path / "e.prof")).samples is not None
     killed = tmp_path / "killed.py"
-    killed.write_text("import os, signal, time\nt = time.time()\nwhile time.time() < t + 0.3:"
-                      "\n    pass\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    # it sleeps rather than computes: vmprof's handler can crash a computing CPython (issue 33)
+    killed.write_text("import os, signal, time\ntime.sleep(0.3)\n"
+                      "os.kill(os.getpid(), signal.SIGKILL)\n")
     result = run("traces.record", "--sampler", "vmprof", "--profile", tmp_path / "k.prof",
                  "--", killed)
     assert result.returncode == 1 and "died of signal SIGKILL" in result.stderr
@@ -215,6 +217,8 @@ def test_record_keeps_the_programs_exit_code_and_says_when_it_was_killed(tmp_pat
     if IS_PYPY:
         return
     # py-spy outside the process: what ran is a whole recording, the exit is said
+    killed.write_text("import os, signal, time\nt = time.time()\nwhile time.time() < t + 0.3:"
+                      "\n    pass\nos.kill(os.getpid(), signal.SIGKILL)\n")
     result = run("traces.record", "--profile", tmp_path / "s.prof", "--", killed)
     assert result.returncode == 1 and "ended without an exit status" in result.stderr
     assert read_profile(str(tmp_path / "s.prof")).samples_taken > 0

@@ -100,7 +100,8 @@ def read_raw_profile(path, maps_path=None, project=None, jit_log=None):
                                "(%s: %s)" % (type(error).__name__,
                                              str(error)[:80] or "no detail"))
     if not stats.profiles:
-        raise InputError(path, "a vmprof profile without samples")
+        raise InputError(path, "a vmprof profile cut short before its first sample" if (
+            state.cut_short or not ends_with_trailer(path)) else "a vmprof profile without samples")
     cut_short = state.cut_short or not ends_with_trailer(path)
     maps_path = maps_path or path + ".maps"
     memory = MemoryMap.load(maps_path) if os.path.exists(maps_path) else None

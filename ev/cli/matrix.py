@@ -25,7 +25,7 @@ from ev.cli import matrix_options, provisioning
 from ev.cli.matrix_file import MatrixFile
 from ev.cli.matrix_run import MatrixRun
 from ev.common import atomic, machine
-from ev.reporting.headline import precise_enough
+from ev.reporting import headline
 from ev.runner import children
 from ev.runner.signals import Stops
 from ev.runner.status import Status
@@ -43,7 +43,7 @@ def run_matrix(settings):
         matrix = MatrixFile(settings.out, settings, settings.interpreters, settings.cells)
         matrix.save()
         status.line("=== %s" % plan_text(settings))
-        run = MatrixRun(settings, matrix, stops, status, precise_enough)
+        run = MatrixRun(settings, matrix, stops, status, headline)
         run.run()
         status.close()
         report(settings, run.failures, stops)
@@ -65,6 +65,8 @@ def plan_text(settings):
         rounds = ("%sat least %d rounds, more until the headline is within +-10%% or %g min "
                   "have passed" % ("" if settings.fresh else "a warm-up round, then ",
                                    matrix_options.DEFAULT_ROUNDS, settings.max_minutes))
+        if not settings.fresh:
+            rounds += " (the headline's cells every round, the others every other)"
     return "%d cells, %s, %s; generation lines in each cell's log%s" % (
         len(settings.cells), how, rounds, "" if settings.verbose else " (--verbose shows them)")
 

@@ -33,7 +33,8 @@ DEFAULT_SLOW_GENERATIONS = 3
 DEFAULT_MAX_MINUTES = 8.0
 DEFAULT_SLICE_SECONDS = 1.5
 SLICE_MIN_GENERATIONS = 2        # a slow cell's slice (pypy-numpy) runs 1
-MAX_ROUNDS = 25                  # at most: a line per cell-round keeps the terminal short
+MAX_ROUNDS = 40                  # at most: a line per cell-round keeps the terminal short
+                                 # (the headline's cells run every round, the others every other)
 FLY_GENERATIONS = 100
 
 EPILOG = """\b
@@ -130,7 +131,8 @@ def options(function):
         click.option("-r", "--rounds", type=click.IntRange(min=1), default=None,
                      help="Rounds, exactly: each runs every cell once, in rotating order "
                           "[default: a warm-up round, then at least %d, more while the "
-                          "headline is less precise than +-10%% and --max-minutes allows; "
+                          "headline is less precise than +-10%% and --max-minutes allows, "
+                          "the cells outside the headline in every other one; "
                           "for --task fly %d]."
                           % (DEFAULT_ROUNDS, DEFAULT_FLY_ROUNDS)),
         click.option("--max-minutes", type=click.FloatRange(min=0, min_open=True),

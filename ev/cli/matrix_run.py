@@ -14,7 +14,7 @@ from ev.cli import cells as cells_module, recording, variants
 from ev.cli.matrix_options import DEFAULT_ROUNDS, MAX_ROUNDS, SLICE_MIN_GENERATIONS
 from ev.common import machine
 from ev.runner import children, ends, noise
-from ev.runner.plan import Plan, Rounds, later_plan, rotated, slice_plan
+from ev.runner.plan import Plan, Rounds, later_plan, slice_plan, together
 from ev.runner.signals import stopped_by_signal
 from ev.store.records import NEVER_FLEW
 
@@ -26,15 +26,19 @@ def run_name(cell, round_number, extension):
 class MatrixRun(object):
     """The state of one ``ev matrix`` run and its steps (see the module's docstring)."""
 
-    def __init__(self, settings, matrix, stops, status, precise):
-        """``precise()``: whether the headline figures of the results so far meet the
-        target (ev.reporting.headline); ``status``: ev.runner.status.Status."""
+    def __init__(self, settings, matrix, stops, status, headline):
+        """``headline``: ev.reporting.headline (its ``precise_enough(folder)``: whether the
+        headline figures of the results so far meet the target; its ``headline_cells(folder)``:
+        the cells whose ratios they are); ``status``: ev.runner.status.Status."""
         self.settings, self.matrix, self.stops, self.status = settings, matrix, stops, status
-        self.precise = precise
+        self.headline = headline
         self.failures = []
         self.cells, self.plans, self.warm, self.shown = [], {}, {}, {}
         self.done = {}          # generations each cell has run
         warmup = 0 if settings.fresh else 1     # a warm run's first round is its warm-up
+        # Warm, with rounds added for the headline: the other cells run every other round
+        # (``order``), and at least DEFAULT_ROUNDS of theirs count too.
+        self.alternate = not settings.fresh and settings.rounds is None
         self.rounds = Rounds(fixed=settings.rounds, minimum=DEFAULT_ROUNDS + warmup,
                              cap_seconds=60 * settings.max_minutes, maximum=MAX_ROUNDS)
 
@@ -60,7 +64,27 @@ class MatrixRun(object):
                            interrupted=self.stops.stopped)
 
     def precise_so_far(self):
-        return self.precise(self.matrix.folder)
+        return self.headline.precise_enough(self.matrix.folder)
+
+    def order(self, round_number):
+        """The round's cells in order: rotated, the headline's cells back to back once the
+        first round has said which they are.  While rounds are added for the headline's
+        precision (warm, no --rounds), the other cells run every other round: the headline's
+        figures get about twice the rounds in the time, the others the rounds they need."""
+        group = []
+        if round_number > 1:
+            labels = self.headline.headline_cells(self.matrix.folder)
+            at = dict((cell.label, cell) for cell in self.cells)
+            group = [at[label] for label in labels if label in at]
+        if not (self.alternate and 1 < len(group) < len(self.cells)):
+            return together(self.cells, round_number, group)
+        # every other round runs all cells: their order moves on once per two rounds, and
+        # they need twice the rounds for DEFAULT_ROUNDS of their own after the warm-up
+        self.rounds.minimum = max(self.rounds.minimum, 2 * DEFAULT_ROUNDS + 1)
+        order = together(self.cells, (round_number + 1) // 2, group)
+        if round_number % 2 == 1:
+            return [cell for cell in order if cell in group]
+        return order
 
     def available_cells(self):
         """The cells that can run here; the others are recorded as not run, with the reason."""
@@ -86,7 +110,7 @@ class MatrixRun(object):
         """The machine's fixed workload timed, then every cell once, in rotating order."""
         self.matrix.noise(round_number, noise.time_workload())
         began = time.monotonic()
-        for position, cell in enumerate(rotated(self.cells, round_number)):
+        for position, cell in enumerate(self.order(round_number)):
             if self.stops.stopped:
                 return
             self.run_cell(cell, round_number, position)

@@ -21,6 +21,7 @@ class Format(object):
     name: str                   # "ev-matrix", "ev-report", ...
     version: int                # the version this ev writes
     unversioned: Optional[Callable] = None   # a document from before the name -> version 1
+    noun: Optional[str] = None      # what a user calls one; default "an NAME file"
 
     @property
     def versions(self):
@@ -45,8 +46,8 @@ class Format(object):
             found = self.unversioned(data)
             if found is not None:
                 return dict(self.stamp(found), version=1)
-        raise UnknownFormat("%s: not an %s file (its \"format\" is %r)" % (
-            source, self.name, data.get("format") if isinstance(data, dict) else None))
+        raise UnknownFormat("%s: not %s (%s)" % (source, self.noun or "an %s file" % self.name,
+                                                 _what_it_holds(data)))
 
     def load(self, path):
         """The document in the file at ``path``; OSError when it cannot be read,
@@ -61,6 +62,14 @@ class Format(object):
     def dumps(self, data, **options):
         """``data`` stamped, as JSON text (``options``: json.dumps's, e.g. indent)."""
         return json.dumps(self.stamp(data), **options)
+
+
+def _what_it_holds(data):
+    """A few words on a document that is not the one expected."""
+    if isinstance(data, dict):
+        return "its \"format\" is %r" % (data.get("format"),)
+    return "it holds %s, not a JSON object" % (
+        "an array" if isinstance(data, list) else "null, a number or a string")
 
 
 def rows_format(name):

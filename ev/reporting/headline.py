@@ -118,6 +118,23 @@ def why(folder):
     return "an older folder, run for a fixed number of rounds"
 
 
+def headline_cells(path):
+    """The cells the headline's ratios are taken between, as far as the results at ``path``
+    say: [baseline, fastest, c] (their labels, those that exist).  ev matrix runs them back
+    to back in each round, the fastest in the middle, so that each ratio's two sides are
+    next to each other in time."""
+    from ev.reporting.report import build
+    _, rows, base = build(path)
+    timed = [r for r in rows if r["median_seconds"] and r["variant"] not in COMPILED]
+    if base is None or not timed:
+        return []
+    fastest = min(timed, key=lambda r: r["median_seconds"])
+    limits = [r for r in rows if r["variant"] == LIMIT and r["median_seconds"]]
+    limits.sort(key=lambda r: r["interpreter_label"] != base["interpreter_label"])
+    found = [base["cell"], fastest["cell"]] + [r["cell"] for r in limits[:1]]
+    return [label for i, label in enumerate(found) if label not in found[:i]]
+
+
 def precise_enough(path):
     """Whether every headline figure of the results folder at ``path`` is within the target
     (True when there is no headline to measure: no baseline, or one cell)."""

@@ -2,9 +2,11 @@
 and when to stop adding rounds.
 
 A round runs every cell once, in an order rotated by one each round, so that over the rounds
-every cell takes every position.  A cell's first round has a time budget (cheap cells run
-many generations: PyPy's GA code warms up over tens of them); its later rounds run a fixed
-number of generations each, the same in every round (``later_plan``).  Kept warm (one
+every cell takes every position; the cells of the headline's ratios run back to back
+(``together``), so that a slow phase of the machine hits both sides of a ratio.  A cell's
+first round has a time budget (cheap cells run many generations: PyPy's GA code warms up
+over tens of them); its later rounds run a fixed number of generations each, the same in
+every round (``later_plan``).  Kept warm (one
 process per cell, run in slices), a later round is a short slice, as long as the cell's
 precision needs (``slice_plan``); run fresh (a process per cell-round), it repeats the
 first round's generations.
@@ -27,6 +29,21 @@ def rotated(cells, round_number):
         return []
     shift = (round_number - 1) % len(cells)
     return cells[shift:] + cells[:shift]
+
+
+def together(cells, round_number, group):
+    """Round k's order when the cells of ``group`` (a list of cells, its middle one paired
+    with each end) should run back to back: the other cells rotated as ``rotated`` does, the
+    group one block among them at a position that moves by one each round, in its order on
+    odd rounds and reversed on even ones (so that neither end always runs first)."""
+    block = [c for c in group if c in cells]
+    if len(block) < 2:
+        return rotated(cells, round_number)
+    others = rotated([c for c in cells if c not in block], round_number)
+    if round_number % 2 == 0:
+        block = block[::-1]
+    at = (round_number - 1) % (len(others) + 1)
+    return others[:at] + block + others[at:]
 
 
 def later_plan(plan, generations_run):

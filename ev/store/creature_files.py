@@ -8,7 +8,7 @@ from ev.common.formats import Format, UnknownFormat
 from ev.model import controllers
 
 CREATURE_FILE = Format("ev-creature", 1, unversioned=lambda data: data
-                       if isinstance(data, dict) else None)
+                       if isinstance(data, dict) else None, noun="a saved creature")
 
 
 class NotACreature(ValueError):
