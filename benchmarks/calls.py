@@ -24,6 +24,13 @@ from ev.runner import result_file
 CALLS = object_format("ev-calls", "interpreters")
 
 
+def failed(python, error):
+    """A child's ChildFailed as the command's one-line error, naming the interpreter once."""
+    if isinstance(error, result_file.CannotStart):
+        return click.ClickException(str(error))
+    return click.ClickException("%s: %s" % (python, error))
+
+
 def unavailable_here(python):
     """{case name: why} of the cases ``python`` cannot run (benchmarks.call_timer's answer,
     ev.runner.result_file)."""
@@ -34,7 +41,7 @@ def unavailable_here(python):
         if "No module named 'pyperf'" in error.output:
             raise click.ClickException("%s has no pyperf (the set-up installs it: "
                                        "pip install pyperf)" % python)
-        raise click.ClickException("%s: %s" % (python, error))
+        raise failed(python, error)
 
 
 def time_cases(python, pyperf_options):
@@ -47,7 +54,7 @@ def time_cases(python, pyperf_options):
             result_file.run_captured([python, "-m", "benchmarks.call_timer", "--quiet",
                                       "-o", suite_path] + pyperf_options, cwd=ROOT)
         except result_file.ChildFailed as error:
-            raise click.ClickException("%s: %s" % (python, error))
+            raise failed(python, error)
         suite = pyperf.BenchmarkSuite.load(suite_path)
     timed = dict((bench.get_name(), bench) for bench in suite.get_benchmarks())
     records = []

@@ -20,7 +20,7 @@ def rounds_and_interpreters(rounds):
                      help="A path to an interpreter to measure (repeatable; labelled cpython "
                           "or pypy; replaces --interpreters)."),
         click.option("--interpreters", default="host", show_default=True,
-                     help="Interpreters to measure, comma-separated: " + names.help_text())]
+                     help="Interpreters to measure: " + names.help_text())]
 
     def decorate(command):
         for option in reversed(options):

@@ -38,6 +38,10 @@ class ChildFailed(Exception):
         self.output = output
 
 
+class CannotStart(ChildFailed):
+    """The child's program could not be started at all (str() names it)."""
+
+
 def error_line(text, default="no output"):
     """The last non-empty line of what a child printed: its error, for a one-line message."""
     return (text.strip().splitlines() or [default])[-1]
@@ -61,7 +65,7 @@ def run_captured(argv, env=None, cwd=None, timeout=None):
                               stderr=subprocess.PIPE, universal_newlines=True,
                               errors="replace", timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise ChildFailed("cannot run %s: %s" % (
+        raise CannotStart("cannot run %s: %s" % (
             argv[0], getattr(error, "strerror", None) or error_line(str(error))))
     if done.returncode != 0:
         raise ChildFailed("exit status %d: %s" % (done.returncode, error_line(
