@@ -110,3 +110,17 @@ def test_a_benchmark_child_answers_the_same_through_startup_and_exit_noise(tmp_p
     heard = result_file.ask([sys.executable, "-m", "benchmarks.call_timer", "--unavailable"],
                             cwd=ROOT)
     assert heard.stdout.splitlines() == [lines[0], lines[2], lines[3]]   # the noise ran
+
+
+def test_a_failed_childs_log_gives_its_last_line(tmp_path):
+    """What ev matrix --profile says of a recording that failed (ev.cli.recording): the last
+    line of the log ev.runner.children.run wrote."""
+    import types
+    from ev.runner import children
+    log = str(tmp_path / "cell.recorded.log")
+    status, _ = children.run([sys.executable, "-c", "import sys; print('generation 0');"
+                              "sys.exit('vmprof: cannot open the profile')"], None, None, log,
+                             types.SimpleNamespace(child=None))
+    assert status == 1
+    assert result_file.log_error_line(log) == "vmprof: cannot open the profile"
+    assert result_file.log_error_line(str(tmp_path / "absent.log")) == "no output"
