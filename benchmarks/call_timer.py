@@ -1,16 +1,15 @@
 """Times benchmarks.call_cases in this interpreter with pyperf (run by benchmarks.calls).
 
     python -m benchmarks.call_timer -o FILE [pyperf's options]   the pyperf suite, as JSON
-    python -m benchmarks.call_timer --unavailable                  {case name: why} as JSON
+    python -m benchmarks.call_timer --unavailable                  {case name: why}, its answer
+                                                                   (ev.runner.result_file)
 
 pyperf runs each case in fresh worker processes (this module again, with ``--worker``),
 calibrates the loop count, and on PyPy the warm-up, which is why the cases are statements
 rather than functions: pyperf's timeit compiles each into its own loop.
 """
-import json
-import sys
-
 from benchmarks.call_cases import CASES
+from ev.runner import result_file
 
 
 def benchmark_name(case):
@@ -32,11 +31,11 @@ def main():
     import pyperf
     runner = pyperf.Runner(program_args=("-m", "benchmarks.call_timer"))
     runner.argparser.add_argument("--unavailable", action="store_true",
-                                  help="print the cases that cannot run here, as JSON")
+                                  help="answer the cases that cannot run here (ev.runner.result_file)")
     args = runner.parse_args()
     unavailable = unavailable_cases()
     if args.unavailable:
-        print(json.dumps(unavailable))
+        result_file.answer(unavailable)
         return
     for case in CASES:
         name = benchmark_name(case)

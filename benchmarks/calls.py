@@ -7,7 +7,6 @@ the timing loop, and whether each run_step's statements add up to the whole.
 """
 import json
 import os
-import subprocess
 import tempfile
 
 import click
@@ -16,7 +15,8 @@ from benchmarks.call_table import decompositions, markdown, with_net
 from benchmarks.call_timer import benchmark_name
 from benchmarks.call_cases import CASES
 from ev.common.formats import UnknownFormat, object_format
-from ev.pythons.interpreters import ROOT, default_interpreters, last_line
+from ev.pythons.interpreters import ROOT, default_interpreters
+from ev.runner import result_file
 
 # The --json document (read back by --report).  History: 1 - {"format", "version",
 # "pyperf_options", "interpreters"}; before it had a name (6b10243) the same object without
@@ -24,23 +24,24 @@ from ev.pythons.interpreters import ROOT, default_interpreters, last_line
 CALLS = object_format("ev-calls", "interpreters")
 
 
-def fail_line(done, python):
-    return "%s: %s" % (python, last_line(done.stderr))
+def failed(python, error):
+    """A child's ChildFailed as the command's one-line error, naming the interpreter once."""
+    if isinstance(error, result_file.CannotStart):
+        return click.ClickException(str(error))
+    return click.ClickException("%s: %s" % (python, error))
 
 
 def unavailable_here(python):
+    """{case name: why} of the cases ``python`` cannot run (benchmarks.call_timer's answer,
+    ev.runner.result_file)."""
     try:
-        done = subprocess.run([python, "-m", "benchmarks.call_timer", "--unavailable"],
-                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True)
-    except OSError as error:
-        raise click.ClickException("cannot run %s: %s" % (python, error.strerror or error))
-    if done.returncode != 0:
-        if "No module named 'pyperf'" in done.stderr:
+        return result_file.ask([python, "-m", "benchmarks.call_timer", "--unavailable"],
+                               cwd=ROOT).result
+    except result_file.ChildFailed as error:
+        if "No module named 'pyperf'" in error.output:
             raise click.ClickException("%s has no pyperf (the set-up installs it: "
                                        "pip install pyperf)" % python)
-        raise click.ClickException(fail_line(done, python))
-    return json.loads(last_line(done.stdout))
+        raise failed(python, error)
 
 
 def time_cases(python, pyperf_options):
@@ -49,12 +50,11 @@ def time_cases(python, pyperf_options):
     unavailable = unavailable_here(python)
     with tempfile.TemporaryDirectory(prefix="ev-calls-") as scratch:
         suite_path = os.path.join(scratch, "suite.json")
-        done = subprocess.run([python, "-m", "benchmarks.call_timer", "--quiet",
-                               "-o", suite_path] + pyperf_options, cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              universal_newlines=True)
-        if done.returncode != 0:
-            raise click.ClickException(fail_line(done, python))
+        try:
+            result_file.run_captured([python, "-m", "benchmarks.call_timer", "--quiet",
+                                      "-o", suite_path] + pyperf_options, cwd=ROOT)
+        except result_file.ChildFailed as error:
+            raise failed(python, error)
         suite = pyperf.BenchmarkSuite.load(suite_path)
     timed = dict((bench.get_name(), bench) for bench in suite.get_benchmarks())
     records = []

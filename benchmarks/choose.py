@@ -1,10 +1,32 @@
 """Which interpreters a cross-interpreter benchmark measures: ``--python PATH`` (repeatable)
 or ``--interpreters LIST`` (ev.pythons.names: host, all, a path, or a name that runs in a
-Debian root).  Shared by benchmarks.limits and benchmarks.sweep, so that both accept the same
-words and refuse the same mistakes in one line."""
+Debian root), with ``--rounds``.  Shared by benchmarks.limits and benchmarks.sweep, so that
+both offer the same options, accept the same words and refuse the same mistakes in one line."""
 import click
 
 from ev.pythons import names
+
+
+def rounds_and_interpreters(rounds):
+    """The options ``--rounds`` (``rounds`` by default), ``--python`` and ``--interpreters``
+    of a cross-interpreter benchmark's click command (its function takes ``rounds``,
+    ``pythons`` and ``interpreters``; chosen_interpreters reads the last two)."""
+    options = [
+        click.option("--rounds", type=click.IntRange(min=1), default=rounds, show_default=True,
+                     help="Rounds: each a fresh process per interpreter, in rotating order; "
+                          "a figure is the median over rounds with its repeat range (a range "
+                          "needs two rounds at least)."),
+        click.option("--python", "pythons", multiple=True,
+                     help="A path to an interpreter to measure (repeatable; labelled cpython "
+                          "or pypy; replaces --interpreters)."),
+        click.option("--interpreters", default="host", show_default=True,
+                     help="Interpreters to measure: " + names.help_text())]
+
+    def decorate(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+    return decorate
 
 
 def chosen_interpreters(pythons, interpreters):

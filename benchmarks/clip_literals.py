@@ -2,14 +2,15 @@
 
 Evolves a population for a while (its controllers end up alternating between full and zero
 thrust), then times the evaluation of the same 250 creatures with two clips of the motor
-command, each in a fresh process so neither inherits the other's JIT state:
+command, each in a fresh process (its answer: ev.runner.result_file) so neither inherits the other's JIT state:
   literal   -- ``return 0.0`` / ``return 1.0`` in the branches (the obvious code)
   computed  -- ``return value * 0.0 + 0.0`` / ``+ 1.0`` (ev.model.quadcopter.clip_pwm: same numbers)
 Prints the median seconds of ROUNDS evaluations for each, and their ratio.
 """
-import subprocess
 import sys
 import time
+
+from ev.runner import result_file
 
 ROUNDS = 7
 
@@ -46,15 +47,16 @@ def measure(kind, generations):
 
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "--worker":
-        print(measure(sys.argv[2], int(sys.argv[3])))
+        result_file.answer(measure(sys.argv[2], int(sys.argv[3])))
         return
     generations = 15
     results = {}
     for kind in ("computed", "literal"):
-        out = subprocess.run([sys.executable, "-m", "benchmarks.clip_literals", "--worker", kind,
-                              str(generations)], stdout=subprocess.PIPE, check=True,
-                             universal_newlines=True)
-        results[kind] = float(out.stdout.split()[-1])
+        try:
+            results[kind] = result_file.ask([sys.executable, "-m", "benchmarks.clip_literals",
+                                             "--worker", kind, generations]).result
+        except result_file.ChildFailed as error:
+            sys.exit("the %s clip's worker failed: %s" % (kind, error))
         print("%-9s clip: %.4f s per evaluation of 250 evolved creatures (median of %d)"
               % (kind, results[kind], ROUNDS - 1))
     print("literal / computed: %.1fx  (%s)" % (results["literal"] / results["computed"],

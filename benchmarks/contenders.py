@@ -6,16 +6,17 @@ For each contender (a variant of ev.backends.registry, or the yardstick "lean": 
 this interpreter can run: a warm-up pass (on PyPy over every batch, so the JIT has seen them;
 elsewhere over the first), then PASSES timed passes over all batches (the median pass counts),
 whose fitness must equal ev's bit for bit.  The contenders take turns in an order rotated by
-ROUND.  Prints one JSON object: {contender: {"seconds", "mismatches", "largest_difference"}}
+ROUND.  Its answer (ev.runner.result_file: the file benchmarks.limits names; printed when
+run by hand) is one JSON object: {contender: {"seconds", "mismatches", "largest_difference"}}
 (relative) or {contender: {"unavailable": reason}}.
 """
-import json
 import sys
 import time
 
 from ev.model.creature_base import DEFAULT_SHAPE
 from ev.common.stats import median
 from ev.backends.registry import Variant, VariantUnavailable, get_variant
+from ev.runner import result_file
 from benchmarks.batches import load
 
 IS_PYPY = hasattr(sys, "pypy_version_info")
@@ -80,7 +81,7 @@ def main(argv):
     results = {}
     for name in names[turn:] + names[:turn]:
         results[name] = measure(name, batches, passes)
-    print(json.dumps(results))
+    result_file.answer(results)
 
 
 if __name__ == "__main__":

@@ -14,20 +14,18 @@ stay on the path PyPy compiled the flight loop for: the distance to C of the loo
 There, pypy-lean (benchmarks.lean_flight, the leanest loop the source can give PyPy) is the
 floor of that distance for any rewrite of the Python code.
 """
-import json
 import os
-import subprocess
 import sys
 import tempfile
 
 import click
 
 from benchmarks.batches import creature_count, full_thrust_batches, record_batches, save
-from benchmarks.choose import chosen_interpreters
+from benchmarks.choose import chosen_interpreters, rounds_and_interpreters
 from ev.common.formats import rows_format
 from ev.runner.plan import rotated
-from ev.pythons import names
-from ev.pythons.interpreters import ROOT, last_line
+from ev.pythons.interpreters import ROOT
+from ev.runner import result_file
 from ev.common.stats import REPEAT_RULE, Interval, few_rounds_note, median
 
 TOLERANCE = 1e-12
@@ -42,13 +40,14 @@ CONTENDERS = {"cpython": ("c", "numba", "vectorized", "specialized", "numpy"),
 
 
 def run_round(interpreter, label, path, round_number, variants, passes=1):
-    done = interpreter.run(["-m", "benchmarks.contenders", interpreter.path(path),
-                            str(round_number), str(passes)] + list(variants), cwd=ROOT,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           universal_newlines=True)
-    if done.returncode != 0:
-        raise click.ClickException("%s failed: %s" % (label, last_line(done.stderr)))
-    results = json.loads(last_line(done.stdout))
+    """One round of one interpreter's contenders: a fresh benchmarks.contenders process,
+    whose answer is a file (ev.runner.result_file)."""
+    try:
+        results = result_file.ask_interpreter(interpreter, [
+            "-m", "benchmarks.contenders", interpreter.path(path), round_number,
+            passes] + list(variants), ROOT).result
+    except result_file.ChildFailed as error:
+        raise click.ClickException("%s failed: %s" % (label, error))
     return dict(("%s-%s" % (label, name), result) for name, result in results.items())
 
 
@@ -144,21 +143,16 @@ def agreement(row):
 @click.option("-n", "--population", type=click.IntRange(min=4), default=500, show_default=True)
 @click.option("-g", "--generations", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--seed", type=int, default=42, show_default=True)
-@click.option("--rounds", type=click.IntRange(min=1), default=3, show_default=True)
+@rounds_and_interpreters(rounds=3)
 @click.option("--passes", type=click.IntRange(min=1), default=1, show_default=True,
               help="Timed passes over the batches per contender and round (the median "
                    "pass counts): more for a steadier figure on a noisy machine.")
-@click.option("--python", "pythons", multiple=True,
-              help="A path to an interpreter to measure (repeatable; its contenders are "
-                   "labelled cpython-/pypy-).")
-@click.option("--interpreters", default="host", show_default=True,
-              help="Interpreters to measure, comma-separated: " + names.help_text())
 @click.option("--batches", "kind", type=click.Choice(["recorded", "full-thrust"]),
               default="recorded", show_default=True,
               help="The creatures of a seeded run, or as many controllers at full thrust "
                    "(flights that stay on the flight loop's compiled path).")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
-def main(population, generations, seed, rounds, passes, pythons, interpreters, kind,
+def main(population, generations, seed, rounds, pythons, interpreters, passes, kind,
          as_json):
     """Evaluate the same creatures through C, numba and every Python contender; how far is
     each from C?"""

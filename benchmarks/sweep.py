@@ -11,21 +11,19 @@ noisy minute of the machine falls on every interpreter rather than on one.  A wo
 call in chunks after a warm-up and gives the median chunk; the figure is the median over rounds
 with its repeat range (benchmarks.sweep_report, ev.common.stats.Interval).
 """
-import json
 import os
-import subprocess
 import time
 
 import click
 
 from benchmarks import sweep_report
-from benchmarks.choose import chosen_interpreters
+from benchmarks.choose import chosen_interpreters, rounds_and_interpreters
 from ev.runner.plan import rotated
 from ev.common import atomic
 from ev.common.stats import REPEAT_RULE, median
 from ev.model.creature_base import Shape
-from ev.pythons import names
-from ev.pythons.interpreters import ROOT, last_line
+from ev.pythons.interpreters import ROOT
+from ev.runner import result_file
 from ev.store.records import interpreter as current_interpreter, machine
 
 CHUNKS = 5     # timed chunks per measurement in a worker (its figure: the median chunk)
@@ -85,18 +83,15 @@ def measure(max_state_vars, budget):
 
 
 def run_worker(interpreter, label, max_state_vars, budget):
-    """One round on one interpreter: a fresh process running ``--worker``; its records."""
-    done = interpreter.run(["-m", "benchmarks.sweep", "--worker", "--max-state-vars",
-                            str(max_state_vars), "--budget", str(budget)], cwd=ROOT,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           universal_newlines=True)
-    if done.returncode != 0:
-        raise click.ClickException("%s failed: %s" % (label, last_line(done.stderr)))
+    """One round on one interpreter: a fresh process running ``--worker``; its records (its
+    answer, ev.runner.result_file)."""
     try:
-        found = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    except ValueError:
-        found = []
-    if not found:
+        found = result_file.ask_interpreter(interpreter, [
+            "-m", "benchmarks.sweep", "--worker", "--max-state-vars", max_state_vars,
+            "--budget", budget], ROOT).result
+    except result_file.ChildFailed as error:
+        raise click.ClickException("%s failed: %s" % (label, error))
+    if not isinstance(found, list) or not found:
         raise click.ClickException("%s measured nothing (is it a Python with this project "
                                    "installed?)" % label)
     return found
@@ -166,15 +161,7 @@ def report_file(path, out):
               help="Folder for sweep.jsonl and sweep.png [default: results/sweep-<time>].")
 @click.option("--budget", type=click.FloatRange(min=0.0), default=0.1, show_default=True,
               help="Seconds per measurement (per shape, variant, interpreter and round).")
-@click.option("--rounds", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Rounds: each a fresh process per interpreter, in rotating order; a "
-                   "figure is the median over rounds with its repeat range (a range needs "
-                   "two rounds at least).")
-@click.option("--python", "pythons", multiple=True,
-              help="A path to an interpreter to measure (repeatable; labelled cpython/pypy; "
-                   "replaces --interpreters).")
-@click.option("--interpreters", default="host", show_default=True,
-              help="Interpreters to measure: " + names.help_text())
+@rounds_and_interpreters(rounds=5)
 @click.option("--report", "earlier", type=click.Path(dir_okay=False), default=None,
               help="Print and plot a sweep.jsonl measured earlier (any format) instead of "
                    "measuring; the plot goes to --out or beside the file.")
@@ -182,8 +169,7 @@ def report_file(path, out):
 def main(max_state_vars, out, budget, rounds, pythons, interpreters, earlier, worker):
     """Measure run_step per call, numpy vs unrolled, across controller sizes."""
     if worker:
-        for record in measure(max_state_vars, budget):
-            click.echo(json.dumps(record))
+        result_file.answer(list(measure(max_state_vars, budget)))
         return
     if earlier:
         report_file(earlier, out)

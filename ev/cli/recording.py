@@ -19,7 +19,7 @@ warm-up included, and the summary (ev.cli.trace_summary) says so."""
 import os
 
 from ev.cli import cells as cells_module
-from ev.runner import children, ends
+from ev.runner import children, ends, result_file
 from ev.runner.plan import Plan
 from ev.reporting.recordings import RECORDED_RECORDS, profile_coverage
 from ev.runner.signals import stopped_by_signal
@@ -77,7 +77,7 @@ def record_cell(run, cell):
     if stopped_by_signal(status):
         return
     if status != 0:
-        run.status.line("recording %s failed: %s" % (cell.label, last_line(log)))
+        run.status.line("recording %s failed: %s" % (cell.label, result_file.log_error_line(log)))
         run.failures.append("recording of %s (see %s)" % (cell.label, log))
         for path in (prof, jitlog, records):
             if os.path.exists(path):
@@ -121,12 +121,3 @@ def tool(run, args, output, what):
     if status != 0:
         run.failures.append(what)
     return status
-
-
-def last_line(path):
-    try:
-        with open(path, errors="replace") as text:
-            lines = text.read().strip().splitlines()
-    except OSError:
-        return "no output"
-    return lines[-1] if lines else "no output"

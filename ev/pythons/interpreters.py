@@ -22,11 +22,6 @@ def venv_python(kind):
     return candidate if os.path.exists(candidate) else None
 
 
-def last_line(text, default="no output"):
-    """The last line a child interpreter printed (its error, or its one-line JSON answer)."""
-    return (text.strip().splitlines() or [default])[-1]
-
-
 def default_interpreters():
     """sys.executable, then the CPython and PyPy venvs of the set-up (or EV_CPYTHON_PY /
     EV_PYPY_PY), each once."""

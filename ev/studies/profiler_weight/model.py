@@ -2,10 +2,10 @@
 median seconds per generation of its records), and what follows from them: each profiler's
 overhead, and the numpy / specialized ratio under each mode (the distortion)."""
 import os
-import subprocess
 
 from ev.backends import cell_list
-from ev.pythons.interpreters import ROOT, last_line
+from ev.pythons.interpreters import ROOT
+from ev.runner import result_file
 from ev.reporting.recordings import timed_median
 from ev.studies.profiler_weight.cases import MODES, command
 
@@ -14,13 +14,15 @@ def measure(cell, mode, python, creature, options, scratch):
     """{"seconds_per_generation"} or {"not_measured": why} for one cell in one mode."""
     if mode == "vmprof" and creature in cell_list.NOT_RECORDED:
         return {"not_measured": cell_list.NOT_RECORDED[creature]}
-    done = subprocess.run(command(python, creature, mode, options, scratch, cell), cwd=ROOT,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True)
+    try:
+        done = result_file.run_captured(command(python, creature, mode, options, scratch,
+                                                cell), cwd=ROOT)
+    except result_file.ChildFailed as error:
+        return {"not_measured": str(error)}
     seconds = timed_median(os.path.join(scratch, "%s.%s.jsonl" % (cell, mode)))
-    if done.returncode != 0 or seconds is None:
-        return {"not_measured": "exit status %d: %s" % (done.returncode,
-                                                        last_line(done.stderr))}
+    if seconds is None:
+        return {"not_measured": "no timed generations in its records: %s" % (
+            result_file.error_line(done.stderr, result_file.error_line(done.stdout)))}
     return {"seconds_per_generation": seconds}
 
 

@@ -1,15 +1,14 @@
 """The cases of the scaling study: the cells it studies by default, the three modes (serial,
 one worker, two), one run of a cell (a fresh ``ev.main`` process writing records), the
 shipping measurement (the ``ship`` child), and which cell runs at which population."""
-import json
 import os
-import subprocess
 
 import click
 
 from ev.backends import cell_list
 from ev.common.stats import median, steady_median
-from ev.pythons.interpreters import ROOT, last_line
+from ev.pythons.interpreters import ROOT
+from ev.runner import result_file
 from ev.store.records import GENERATION, read_records
 
 
@@ -26,11 +25,10 @@ def run_cell(python, variant, population, generations, seed, mode, scratch):
             "--seed", str(seed), "--creature", variant, "--results", results]
     if mode != "serial":
         args += ["--workers", mode]
-    done = subprocess.run(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True)
-    if done.returncode != 0:
-        raise click.ClickException("%s failed: %s" % (" ".join(args[1:]),
-                                                       last_line(done.stderr)))
+    try:
+        result_file.run_captured(args, cwd=ROOT)
+    except result_file.ChildFailed as error:
+        raise click.ClickException("%s failed: %s" % (" ".join(args[1:]), error))
     rows = [r for r in read_records(results)[0] if r["type"] == GENERATION]
     return {"seconds": [r["seconds"] for r in rows],
             "evaluation": [r["evaluation_seconds"] for r in rows],
@@ -38,12 +36,12 @@ def run_cell(python, variant, population, generations, seed, mode, scratch):
 
 
 def ship(python, population, workers, repeats):
-    done = subprocess.run([python, "-m", "ev.studies.scaling.ship", str(population),
-                           str(workers), str(repeats)], cwd=ROOT, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, universal_newlines=True)
-    if done.returncode != 0:
-        raise click.ClickException("shipping measurement failed: %s" % last_line(done.stderr))
-    return json.loads(last_line(done.stdout))
+    """The ``ship`` child's measurement (its answer, ev.runner.result_file)."""
+    try:
+        return result_file.ask([python, "-m", "ev.studies.scaling.ship", population, workers,
+                                repeats], cwd=ROOT).result
+    except result_file.ChildFailed as error:
+        raise click.ClickException("shipping measurement failed: %s" % error)
 
 
 def measure_cell(cell, python, population, options, scratch):

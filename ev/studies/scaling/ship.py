@@ -1,12 +1,11 @@
 """python -m ev.studies.scaling.ship POPULATION WORKERS REPEATS: what shipping a generation's
-work to local workers costs apart from the work, on this interpreter (one JSON line).
+work to local workers costs apart from the work, on this interpreter (its answer: ev.runner.result_file).
 
 Ships the genomes of POPULATION // 2 creatures (what a generation evaluates after the first:
 the children) to WORKERS workers in ev's chunks, with a no-op evaluation in the workers
 (ev.evolution.chunks.nothing): the round trip is pickling, pipes, scheduling and unpickling
 only.  Reports the bytes sent and received per generation (pickled task arguments and
 replies) and the round trip's seconds, each of REPEATS repeats."""
-import json
 import pickle
 import sys
 import time
@@ -16,6 +15,7 @@ from ev.common.rng import Rng
 from ev.evolution import chunks, executors
 from ev.model import controllers
 from ev.model.creature_base import DEFAULT_SHAPE
+from ev.runner import result_file
 
 
 def shipped_bytes(pending, workers):
@@ -45,8 +45,9 @@ def main(population, workers, repeats):
             evaluation.evaluate_all(pending)
             seconds.append(time.perf_counter() - started)
     out, back = shipped_bytes(pending, workers)
-    print(json.dumps({"population": population, "workers": workers, "creatures": len(pending),
-                      "bytes_out": out, "bytes_back": back, "seconds": seconds[1:]}))
+    result_file.answer({"population": population, "workers": workers,
+                        "creatures": len(pending), "bytes_out": out, "bytes_back": back,
+                        "seconds": seconds[1:]})
 
 
 if __name__ == "__main__":
