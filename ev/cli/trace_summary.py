@@ -16,18 +16,20 @@ import sys
 import click
 
 from traces import categories as cat
+from ev.backends.c_build import PROFILE_CATEGORY
 from ev.reporting.recordings import WHOLE_RUN, profile_coverage, recording_cost
 from traces.errors import InputError
 from traces.jitlog import JIT_LOG_COVERS, analyse as analyse_jitlog
 from traces.profile import analyse as analyse_profile
 from traces.profile_reader import read_profile
+from traces.project import Project
 
 COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)),
            ("C-API / cpyext", (cat.CAPI,)), ("calls", (cat.CALLS,)),
            ("attributes", (cat.ATTRIBUTES,)), ("boxed numbers", (cat.NUMBERS,)),
            ("containers", (cat.CONTAINERS,)), ("import/compile", (cat.IMPORT_COMPILE,)),
            ("alloc/GC", (cat.ALLOC_GC,)), ("JIT code", (cat.JIT_CODE,)),
-           ("compiled C", (cat.COMPILED,)),
+           ("compiled C", (PROFILE_CATEGORY.name,)),
            ("other libraries", (cat.STDLIB, cat.LIBRARY, cat.OTHER, cat.UNKNOWN)),
            ("interpreter", (cat.INTERPRETER,)), ("PyPy runtime, unnamed", (cat.PYPY_RUNTIME,)))
 
@@ -77,7 +79,7 @@ def new_row(name, interpreter):
 def profile_row(name, prof):
     row = new_row(name, "?")
     try:
-        profile = read_profile(prof)
+        profile = read_profile(prof, project=ev_project(prof))
         result = analyse_profile(profile)
         row["python"] = profile.interpreter
         if profile.cut_short:
@@ -93,6 +95,12 @@ def profile_row(name, prof):
     except (InputError, OSError) as error:
         row["problems"].append(str(error))
     return row
+
+
+def ev_project(prof):
+    """Whose code a cell's profile is, with ev's own category (its C evaluation) passed in:
+    a recording from before ev.main wrote it beside the profile has it too."""
+    return Project.for_profile(prof).with_extra((PROFILE_CATEGORY,))
 
 
 def jitlog_row(row, log):
