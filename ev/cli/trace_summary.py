@@ -82,6 +82,7 @@ def profile_row(name, prof):
         profile = read_profile(prof, project=ev_project(prof))
         result = analyse_profile(profile)
         row["python"] = profile.interpreter
+        row["sampler"] = profile.sampler
         if profile.cut_short:
             row["problems"].append("%s: cut short: the recording stopped before it finished "
                                    "(its whole samples are read)" % prof)
@@ -144,16 +145,17 @@ def markdown(rows):
                  "(vmprof, py-spy or austin), with seconds of the recorded run; C-API is CPython's C API on CPython, "
                  "cpyext (PyPy's emulation of it) on PyPy; 'PyPy runtime, unnamed' is libpypy "
                  "code vmprof cannot name (interpreter, tracer, GC, cpyext internals), not "
-                 "JIT-compiled code. On CPython, vmprof 0.6 loses the interrupted native frame: "
-                 "the eval loop running a function counts as that function's time (see "
-                 "traces/eval_frames.py). Per-iteration counts are the body of the hottest loop "
+                 "JIT-compiled code. On CPython, py-spy (the default) names the C functions a "
+                 "Python function calls but not the eval loop's own work, and vmprof 0.6 loses "
+                 "the interrupted native frame: either way the eval loop running a function "
+                 "counts as that function's time (see traces/eval_frames.py). Per-iteration counts are the body of the hottest loop "
                  "of the program's own code in the PyPy JIT log (one environment step: one "
                  "run_step and one physics step); bridge runs/iter: how often an iteration leaves "
                  "that loop into one of its bridges, and ops/iter with bridges adds the bridges' "
                  "operations, per iteration. Recording cost: the recorded run's median seconds "
                  "per generation over the timed run's (same cell, same seed, all generations "
-                 "but the first), the weight of vmprof's sampling and, on PyPy, of the JIT "
-                 "log; vmprof samples only the generations its profile covers (below), the "
+                 "but the first), the weight of the sampling and, on PyPy, of the JIT "
+                 "log; the sampler samples only the generations its profile covers (below), the "
                  "JIT log runs throughout. It is one recorded run against the timed run of the "
                  "same round: a single ratio, with no repeat range; read it against the cell's "
                  "spread in report.md, by which its unrecorded rounds already differ.")
@@ -173,7 +175,9 @@ def markdown(rows):
                  "cannot start late):")
     for r in rows:
         if "profile_covers" in r:
-            lines.append("- %s (%s), profile: %s" % (r["cell"], r["python"], r["profile_covers"]))
+            lines.append("- %s (%s), profile: %s%s" % (
+                r["cell"], r["python"], r["profile_covers"],
+                "; recorded by %s" % r["sampler"] if r.get("sampler") else ""))
         if "jit_log_covers" in r:
             lines.append("- %s (%s), JIT log: %s" % (r["cell"], r["python"], r["jit_log_covers"]))
     for r in rows:
