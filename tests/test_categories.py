@@ -76,3 +76,44 @@ def test_libpython_symbol_is_what_it_does(category, symbol):
 ])
 def test_extensions_and_other_libraries_by_library(symbol, library, category):
     assert categorize_native(symbol, library) == category
+
+
+# Issue 33 item 2: traces knows none of ev's categories; ev passes its C evaluation in.
+EV_C_FRAMES = [("ev_evaluate_batch", "_c_flight.cpython-311-x86_64-linux-gnu.so", ""),
+               ("_cffi_f_ev_evaluate_batch", "", ""),
+               ("rates", "", "/tmp/ev-c-build-x/ev/backends/_c_flight.c"),   # py-spy's name
+               ("fly", "_c_flight.pypy39-pp73-x86_64-linux-gnu.so", "")]
+
+
+@pytest.mark.parametrize("symbol, library, source", EV_C_FRAMES)
+def test_a_category_passed_in_takes_its_frames_and_only_when_passed(symbol, library, source):
+    from ev.backends.c_build import PROFILE_CATEGORY
+    from traces.categories import CATEGORIES
+    assert PROFILE_CATEGORY.name not in CATEGORIES
+    assert categorize_native(symbol, library, (PROFILE_CATEGORY,), source) == \
+        PROFILE_CATEGORY.name
+    assert categorize_native(symbol, library, (), source) != PROFILE_CATEGORY.name
+
+
+def test_a_category_passed_in_does_not_take_other_frames():
+    from ev.backends.c_build import PROFILE_CATEGORY
+    extra = (PROFILE_CATEGORY,)
+    assert categorize_native("DOUBLE_add", "_multiarray_umath.so", extra) == NUMPY_NATIVE
+    assert categorize_native("float_div", LIBPYTHON, extra) == NUMBERS
+    assert categorize_native("<_mine.so>", "_mine.so", extra) == OTHER
+
+
+def test_categories_passed_in_a_recording_description_are_checked(tmp_path):
+    import json
+    from traces.errors import InputError
+    from traces.project import Project
+    profile = tmp_path / "p.prof"
+    for bad in ([{"name": "project code"}], [{"name": "x", "library": "("}], "nope",
+                [{"library": "x"}]):
+        (tmp_path / "p.prof.meta.json").write_text(json.dumps({"categories": bad}))
+        with pytest.raises(InputError):
+            Project.for_profile(str(profile))
+    (tmp_path / "p.prof.meta.json").write_text(json.dumps(
+        {"categories": [{"name": "mine", "library": "_mine", "symbol": ""}]}))
+    project = Project.for_profile(str(profile))
+    assert [e.name for e in project.extra] == ["mine"]

@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, run_module
 from ev.cli.span import Span
 from test_cli import fitness_lines
-from test_traces import needs_pypy, pypy_python
+from test_traces import IS_PYPY, needs_pypy, pypy_python
 from traces.vmprof_file import read_state
 
 
@@ -42,34 +42,56 @@ def run_timing_lines(args):
     return lines, arrived, child.wait(timeout=300), error
 
 
-def test_profile_from_records_only_from_that_generation_and_evolves_the_same(tmp_path):
+SAMPLERS_HERE = ["vmprof"] if IS_PYPY else ["py-spy", "vmprof"]
+
+
+@pytest.mark.parametrize("sampler", SAMPLERS_HERE)
+def test_profile_from_records_only_from_that_generation_and_evolves_the_same(tmp_path,
+                                                                            sampler):
     args = ("-n", 60, "-g", 10, "--seed", 11)
     plain = run_module("ev.main", *args)
     assert plain.returncode == 0, plain.stderr
     started = {}
     for name, more in (("whole", ()), ("late", ("--profile-from", 8))):
         profile = tmp_path / (name + ".prof")
-        lines, arrived, code, error = run_timing_lines(args + ("--profile", profile) + more)
+        lines, arrived, code, error = run_timing_lines(
+            args + ("--profile", profile, "--sampler", sampler) + more)
         assert code == 0, error
         assert fitness_lines("\n".join(lines)) == fitness_lines(plain.stdout)
         assert len(fitness_lines("\n".join(lines))) == 10
         said = next(i for i, line in enumerate(lines) if line.startswith("# profiling"))
         first = next(i for i, line in enumerate(lines) if line.startswith("Generation   0:"))
-        stats = read_state(str(profile))[1]
-        # vmprof's own clock (the start marker it writes when enabled) against the moment
-        # generation 0's line reached us: one-sided, within one run (two processes' timings
-        # differ too much to compare: CI saw it)
-        started[name] = stats.start_time.timestamp() - arrived[first], lines, said
-    gap, lines, said = started["late"]
-    assert lines[said].startswith("# profiling with vmprof into %s from generation 8 ("
-                                  % (tmp_path / "late.prof"))
+        meta = json.loads((tmp_path / (name + ".prof.meta.json")).read_text())
+        assert (meta["recorded_by"], meta["sampler"]) == ("ev.main", sampler)
+        started[name] = lines, said, meta
+        if sampler == "vmprof":
+            # vmprof's own clock (the start marker it writes when enabled) against the
+            # moment generation 0's line reached us: one-sided, within one run (two
+            # processes' timings differ too much to compare: CI saw it)
+            stats = read_state(str(profile))[1]
+            started[name] += (stats.start_time.timestamp() - arrived[first],)
+    lines, said, meta = started["late"][:3]
+    assert lines[said].startswith("# profiling with %s into %s from generation 8 ("
+                                  % (sampler, tmp_path / "late.prof"))
     assert lines[said - 1].startswith("Generation   7:")
     assert lines[said + 1].startswith("Generation   8:")
-    assert gap > 0, "vmprof started before generation 0 had finished"
-    gap, lines, said = started["whole"]
-    assert lines[said].startswith("# profiling with vmprof into %s from generation 0 ("
-                                  % (tmp_path / "whole.prof"))
-    assert gap < 0, "a whole-run profile started after generation 0"
+    whole_lines, whole_said, whole_meta = started["whole"][:3]
+    assert whole_lines[whole_said].startswith("# profiling with %s into %s from generation 0 ("
+                                              % (sampler, tmp_path / "whole.prof"))
+    # what the profile covers is the generations it says: their seconds, not the run's
+    recorded = sum(float(line.split("[")[-1].split()[0]) for line in lines[said + 1:]
+                   if line.startswith("Generation"))
+    assert recorded <= meta["seconds"] < recorded + 0.5, (recorded, meta)
+    assert meta["seconds"] < 0.7 * whole_meta["seconds"], (meta, whole_meta)
+    if sampler == "vmprof":
+        assert started["late"][3] > 0, "vmprof started before generation 0 had finished"
+        assert started["whole"][3] < 0, "a whole-run profile started after generation 0"
+    else:   # read as a user would, whatever recorded it
+        from traces.profile import analyse
+        from traces.profile_reader import read_profile
+        result = analyse(read_profile(str(tmp_path / "late.prof")))
+        assert result["sampler"] == "py-spy" and result["samples"] > 20, result["samples"]
+        assert any("rates" in row["function"] for row in result["top_self"][:3])
 
 
 @pytest.mark.parametrize("args, said", [
@@ -156,3 +178,39 @@ def test_a_jit_log_is_said_to_cover_the_whole_run_beside_a_late_profile(tmp_path
     assert "- p1 (pypy), JIT log: totals over the whole run, warm-up included" in text
     listing = run_module("traces.jitlog", str(cell) + ".jitlog").stdout
     assert "iterations and runs: totals over the whole run, warm-up included" in listing
+
+
+@pytest.mark.skipif(IS_PYPY, reason="py-spy, CPython's default, reads CPython only")
+def test_a_missing_py_spy_is_one_line_naming_what_to_install(tmp_path):
+    env = dict(os.environ, TRACES_PY_SPY=str(tmp_path / "no-such-py-spy"))
+    result = run_module("ev.main", "-n", 10, "-g", 2, "--profile", tmp_path / "x.prof",
+                        env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "pip install py-spy" in result.stderr and "--sampler vmprof" in result.stderr
+    assert not any(p.name.startswith("x.prof") for p in tmp_path.iterdir())
+    helped = " ".join(run_module("ev.main", "--help", env=env).stdout.split())
+    assert "Default here: none here: py-spy is not installed" in helped, helped
+
+
+@pytest.mark.skipif(IS_PYPY, reason="py-spy, CPython's default, reads CPython only")
+def test_ptrace_not_permitted_is_one_line_and_nothing_passes_for_whole(tmp_path):
+    """py-spy refused to read the run (a container without CAP_SYS_PTRACE), simulated by a
+    py-spy that says what the real one says and fails."""
+    fake = tmp_path / "py-spy"
+    fake.write_text("#!/bin/sh\necho 'Error: Permission Denied: Try running again with "
+                    "elevated permissions' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    profile = tmp_path / "x.prof"
+    result = run_module("ev.main", "-n", 10, "-g", 3, "--profile", profile,
+                        "--profile-from", 1, env=dict(os.environ, TRACES_PY_SPY=str(fake)))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "ptrace not permitted" in errors[0], result.stderr
+    assert "--sampler vmprof" in errors[0]
+    assert not profile.exists() and not os.path.exists(str(profile) + ".meta.json")
+
+
+def test_sampler_goes_with_profile(tmp_path):
+    result = run_module("ev.main", "-n", 10, "-g", 1, "--sampler", "vmprof")
+    assert result.returncode == 2 and "--sampler goes with --profile" in result.stderr

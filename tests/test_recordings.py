@@ -30,3 +30,27 @@ def test_coverage_and_cost_are_read_from_the_recorded_runs_records(tmp_path):
     assert cost["recorded_median"] == recordings.timed_median(
         str(tmp_path / (cell + ".recorded.jsonl")))
     assert cost["recording_overhead"] == cost["recorded_median"] / cost["timed_median"]
+
+
+def test_evs_c_evaluation_is_its_own_category_in_evs_profiles(tmp_path):
+    """ev passes its category (the c cell's C) to traces where it records and reads: a real
+    recording of the c cell by ev.main --profile (the interpreter's default sampler), read by
+    traces.profile (as ev matrix --profile runs it) and by ev summary."""
+    import pytest
+    from ev.backends.c_build import PROFILE_CATEGORY
+    from ev.backends.c_evaluation import NotBuilt, compiled_module
+    try:
+        compiled_module()
+    except NotBuilt as error:
+        pytest.skip(str(error))
+    profile = tmp_path / "cell-c.prof"
+    recorded = run_module("ev.main", "-n", 300, "-g", 30, "--seed", 3, "--creature", "c",
+                          "--profile", profile, "--profile-from", 1)
+    assert recorded.returncode == 0, recorded.stderr
+    meta = json.loads((tmp_path / "cell-c.prof.meta.json").read_text())
+    assert meta["categories"] == [PROFILE_CATEGORY.to_json()]
+    result = json.loads(run_module("traces.profile", profile, "--json").stdout)
+    shares = dict((c["category"], c["self"]) for c in result["categories"])
+    assert shares[PROFILE_CATEGORY.name] > 0.3, (result["sampler"], shares)
+    (row,) = json.loads(run_module("ev.cli.trace_summary", tmp_path, "--json").stdout)
+    assert row["compiled C"] == shares[PROFILE_CATEGORY.name]

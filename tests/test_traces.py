@@ -28,14 +28,14 @@ needs_pypy = pytest.mark.skipif(pypy_python() is None,
                                 reason="needs PyPy (EV_PYPY_PY, set by run_tests.sh)")
 
 
-def record_both_creatures(folder, option, population, python=sys.executable):
+def record_both_creatures(folder, option, population, python=sys.executable, more=()):
     """{variant: path} of a short evolution with each creature, recorded by ev.cli.main itself
-    with ``option`` (--jit-log or --profile)."""
+    with ``option`` (--jit-log or --profile) and ``more`` options."""
     paths = {}
     for variant in ("numpy", "specialized"):
         path = folder / variant
         result = run_module("ev.main", "-n", population, "-g", 3, "--seed", 3,
-                            "--creature", variant, option, path, python=python)
+                            "--creature", variant, option, path, *more, python=python)
         assert result.returncode == 0, result.stderr
         paths[variant] = str(path)
     return paths
@@ -197,8 +197,19 @@ def test_op_classes():
 
 @pytest.fixture(scope="module")
 def profiles(tmp_path_factory):
-    """vmprof profiles recorded on the interpreter under test."""
+    """Profiles recorded on the interpreter under test by its default sampler (py-spy on
+    CPython, vmprof on PyPy)."""
     return record_both_creatures(tmp_path_factory.mktemp("profiles"), "--profile", 40)
+
+
+@pytest.fixture(scope="module")
+def vmprof_profiles(tmp_path_factory, profiles):
+    """vmprof profiles recorded on the interpreter under test (--sampler vmprof: what it
+    alone writes, its binary format and, on CPython, its eval-entry frames)."""
+    if IS_PYPY:
+        return profiles
+    return record_both_creatures(tmp_path_factory.mktemp("vmprof"), "--profile", 40,
+                                 more=("--sampler", "vmprof"))
 
 
 def category(result, name):
@@ -254,14 +265,14 @@ def test_profile_of_specialized_creature_has_no_numpy(profiles):
         assert category(result, "JIT-compiled code")["total"] > 0.0
 
 
-def test_cpython_profile_charges_the_eval_loop_to_the_python_function(profiles):
+def test_cpython_profile_charges_the_eval_loop_to_the_python_function(vmprof_profiles):
     """vmprof 0.6 on CPython 3.11 ends bytecode samples in the C call that entered the eval
     loop (_PyObject_Call > _PyEval_Vector); those are the function's own time."""
     if IS_PYPY:
         pytest.skip("a CPython profile")
     from traces.profile_reader import read_raw_profile
-    raw = analyse_profile(read_raw_profile(profiles["specialized"]))
-    result = analyse_profile(read_profile(profiles["specialized"]))
+    raw = analyse_profile(read_raw_profile(vmprof_profiles["specialized"]))
+    result = analyse_profile(read_profile(vmprof_profiles["specialized"]))
     raw_top = dict((r["function"], r["self"]) for r in raw["top_self"])
     if raw_top.get("_PyEval_Vector", 0) < 0.1:
         pytest.skip("this vmprof/CPython records no eval-entry frames")
@@ -408,9 +419,11 @@ def first_sample_end(real, scratch):
 
 
 @pytest.mark.parametrize("keep", [0.3, 0.95, 0.98, 0.999, "trailer"])
-def test_cut_profiles_are_read_and_said_to_be_cut(profiles, tmp_path, run, keep):
+def test_cut_profiles_are_read_and_said_to_be_cut(vmprof_profiles, tmp_path, run, keep):
     """Issue 33 item 5: every whole sample of a cut recording is read, and one line says it
-    was cut short; it never passes for whole."""
+    was cut short; it never passes for whole (vmprof's format; py-spy's and austin's:
+    tests/test_traces_field.py)."""
+    profiles = vmprof_profiles
     real = open(profiles["numpy"], "rb").read()
     bad = tmp_path / "cut.prof"
     start = first_sample_end(real, bad)   # PyPy writes many code records before its samples
@@ -466,12 +479,18 @@ def test_a_cpython_profile_read_on_pypy_says_where_to_read_it(tmp_path):
     if not cpython or not pypy:
         pytest.skip("needs both interpreters (set by run_tests.sh)")
     profile = tmp_path / "c.prof"
-    recorded = run_module("ev.main", "-n", 12, "-g", 2, "--profile", profile, python=cpython)
+    recorded = run_module("ev.main", "-n", 12, "-g", 2, "--profile", profile, "--sampler",
+                          "vmprof", python=cpython)
     assert recorded.returncode == 0, recorded.stderr
     result = run_module("traces.profile", profile, python=pypy)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "CPython venv" in result.stderr
     assert run_module("traces.profile", profile, python=cpython).returncode == 0
+    # CPython's default, py-spy, writes text: any interpreter reads it
+    recorded = run_module("ev.main", "-n", 12, "-g", 2, "--profile", profile, python=cpython)
+    assert recorded.returncode == 0, recorded.stderr
+    result = run_module("traces.profile", profile, python=pypy)
+    assert result.returncode == 0 and "recorded by py-spy" in result.stdout, result.stderr
 
 
 def test_summary_gives_the_recording_cost_of_each_cell(tmp_path):

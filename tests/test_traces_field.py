@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import ROOT, run_module
-from traces.categories import CATEGORIES, COLOURS, PROJECT, UNKNOWN, categorize
+from traces.categories import CATEGORIES, COLOURS, PROJECT, UNKNOWN
 from traces.profile import analyse, render
 from traces.profile_reader import read_profile
 from traces.project import Project
@@ -162,32 +162,46 @@ def one_frame_of_every_category():
               Frame(PY, "invoke", site + "click/core.py", 700),
               Frame(PY, "helper", "/opt/elsewhere/tool.py", 3),
               Frame(UNKNOWN_KIND, "<unknown native code>")]
-    return dict((categorize(frame), frame) for frame in frames)
+    project = ev_project()
+    return dict((project.place(frame).category, frame) for frame in frames)
+
+
+def ev_project():
+    """ev's project with its own category passed in, as ev reads its profiles."""
+    from ev.backends.c_build import PROFILE_CATEGORY
+    from traces.project import EV
+    return EV.with_extra((PROFILE_CATEGORY,))
 
 
 def test_every_export_works_on_every_category(tmp_path):
     from traces.export import write_flame_graph, write_speedscope
     from traces.samples import Profile
+    from traces.categories import EXTRA_COLOURS, all_categories
+    project = ev_project()
+    every = all_categories(project.extra)
     frames = one_frame_of_every_category()
-    assert sorted(frames) == sorted(CATEGORIES)
+    assert sorted(frames) == sorted(every) and len(every) == len(CATEGORIES) + 1
     assert set(COLOURS) == set(CATEGORIES) and len(set(COLOURS.values())) == len(CATEGORIES)
+    assert not set(EXTRA_COLOURS) & set(COLOURS.values())
     entry = frames[PROJECT]
     samples = [([entry, frame] if frame is not entry else [entry], 1.0)
                for frame in frames.values()]
     profile = Profile(str(tmp_path / "made.prof"), "cpython", samples, 1.4, True)
+    profile.project = project
     result = analyse(profile)
+    assert [row["category"] for row in result["categories"]] == list(every)
     assert all(row["self"] > 0 for row in result["categories"]), result["categories"]
     assert all(row["title"] in render(result) for row in result["categories"])
     json.dumps(result)
     write_speedscope(profile, str(tmp_path / "s.json"))
     files = " ".join(f["file"] for f in json.loads(
         (tmp_path / "s.json").read_text())["shared"]["frames"])
-    assert all("[%s]" % category in files for category in CATEGORIES)
+    assert all("[%s]" % category in files for category in every)
     write_flame_graph(profile, str(tmp_path / "f.png"))
     assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG"
     from ev.cli.trace_summary import COLUMNS
     in_columns = [category for _, members in COLUMNS for category in members]
-    assert sorted(in_columns) == sorted(CATEGORIES)   # the summary table: each in one column
+    assert sorted(in_columns) == sorted(every)   # the summary table: each in one column
 
 
 @pytest.mark.parametrize("arguments, message", [
@@ -398,3 +412,18 @@ def test_a_program_whose_workers_are_terminated_does_not_hang(tmp_path):
     result = run_module("traces.record", "--profile", tmp_path / "pool.prof", "--", program,
                         timeout=120)
     assert result.returncode == 0 and "2500" in result.stdout, result.stderr
+
+
+def test_a_foreign_program_never_names_evs_own_category(tmp_path):
+    """Issue 33 items 2 and 4: traces carries no ev-only category; a program that is not ev,
+    recorded by traces.record (with native frames where the sampler has them), is reported
+    in every output without ev's "compiled evaluation (the c cell's C)"."""
+    from ev.backends.c_build import PROFILE_CATEGORY
+    profile, _ = record(tmp_path, "np_small.py", *([] if IS_PYPY else ["--native"]))
+    speedscope = tmp_path / "s.json"
+    said = [run_module("traces.profile", profile, *options).stdout for options in (
+        ["--speedscope", speedscope], ["--json"], ["--under", "run", "--json"])]
+    said.append(speedscope.read_text())
+    assert all(said) and json.loads(said[1])["samples"] > 0
+    for text in said:
+        assert PROFILE_CATEGORY.name not in text and "c cell" not in text

@@ -1,4 +1,10 @@
-"""Which part of the stack a profile frame belongs to: the question a profile answers here."""
+"""Which part of the stack a profile frame belongs to: the question a profile answers here.
+
+The categories here are any program's.  A caller that knows more of its own program (ev: the
+C library of its compiled evaluation) passes categories of its own in (``Extra``, through the
+profile's project, traces.project): a profile without them never names them.
+"""
+import collections
 import os
 import re
 
@@ -13,7 +19,6 @@ CONTAINERS = "dict / str / list / tuple internals, iteration"
 IMPORT_COMPILE = "import & compile"
 ALLOC_GC = "allocation & GC"
 JIT_CODE = "JIT-compiled code"
-COMPILED = "compiled evaluation (the c cell's C)"
 INTERPRETER = "interpreter"
 PYPY_RUNTIME = "PyPy runtime, unnamed"
 STDLIB = "standard library"
@@ -22,15 +27,13 @@ OTHER = "other Python / libraries"
 UNKNOWN = "unknown native"
 
 CATEGORIES = (PROJECT, NUMPY_PY, NUMPY_NATIVE, CAPI, CALLS, ATTRIBUTES, NUMBERS, CONTAINERS,
-              IMPORT_COMPILE, ALLOC_GC, JIT_CODE, COMPILED, INTERPRETER, PYPY_RUNTIME, STDLIB,
+              IMPORT_COMPILE, ALLOC_GC, JIT_CODE, INTERPRETER, PYPY_RUNTIME, STDLIB,
               LIBRARY, OTHER, UNKNOWN)
-# Shown only in a profile that has some of it (ev's own C; no other program's report names it).
-ONLY_WHEN_PRESENT = (COMPILED,)
 
 # One colour per category, for every picture (a rule in one place: tests check it covers all).
 COLOURS = dict(zip(CATEGORIES, (
     "#2ca02c", "#1f77b4", "#17becf", "#9467bd", "#e377c2", "#f7b6d2", "#ffbb78", "#98df8a",
-    "#c5b0d5", "#d62728", "#ff7f0e", "#8c564b", "#bcbd22", "#c49c94", "#aec7e8", "#dbdb8d",
+    "#c5b0d5", "#d62728", "#ff7f0e", "#bcbd22", "#c49c94", "#aec7e8", "#dbdb8d",
     "#c7c7c7", "#7f7f7f")))
 
 # What a category is on each interpreter, for people reading a report.
@@ -123,9 +126,56 @@ INTERPRETER_SYMBOL = re.compile(r"^(_?PyEval_|ceval|_PyFrame|_PyEvalFrame|initia
                                 r"_Py_HandlePending|handle_signals|run_mod|run_eval_code|"
                                 r"pyrun_|_PyRun|PyRun_|main$|__libc_start)")
 CAPI_SYMBOL = re.compile(r"^(_?Py[A-Z]|PyPy|cpyext)")
-# ev/backends/c_flight.c as cffi builds it: the module's library and its wrapper functions.
-COMPILED_LIB = re.compile(r"_c_flight")
-COMPILED_SYMBOL = re.compile(r"^(_cffi_f_ev_|ev_evaluate_batch|ev_rates)")
+# Colours of the categories a caller adds, in the order it adds them.
+EXTRA_COLOURS = ("#8c564b", "#393b79", "#637939", "#843c39", "#7b4173")
+
+
+class Extra(collections.namedtuple("Extra", "name library symbol")):
+    """A category a caller adds for native code it knows (ev: its compiled evaluation):
+    frames whose library (or source file, when a sampler names that instead: py-spy with
+    debug information) matches the regular expression ``library``, or whose (named) symbol
+    matches ``symbol`` (from its start), are in it.  Checked before the rules above; shown
+    in a report only when a profile has some of it."""
+
+    def matches(self, symbol, library, source=""):
+        if self.library and any(re.search(self.library, where)
+                                for where in (library, source) if where):
+            return True
+        return bool(self.symbol) and not symbol.startswith("<") and bool(
+            re.match(self.symbol, symbol))
+
+    def to_json(self):
+        return {"name": self.name, "library": self.library, "symbol": self.symbol}
+
+    @classmethod
+    def from_json(cls, data):
+        """An Extra from its JSON form; ValueError when it is not one."""
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+            raise ValueError("a category needs a name")
+        extra = cls(data["name"], data.get("library") or "", data.get("symbol") or "")
+        if extra.name in CATEGORIES:
+            raise ValueError("category %r is one of traces' own" % extra.name)
+        for pattern in (extra.library, extra.symbol):
+            try:
+                re.compile(pattern)
+            except (re.error, TypeError) as error:
+                raise ValueError("category %r: bad pattern %r (%s)" % (extra.name, pattern,
+                                                                       error))
+        return extra
+
+
+def all_categories(extra=()):
+    """traces' categories, then the caller's (``extra``: Extra's)."""
+    return CATEGORIES + tuple(e.name for e in extra if e.name not in CATEGORIES)
+
+
+def colour(category, extra=()):
+    """The colour of a category (one of traces' or of ``extra``)."""
+    if category in COLOURS:
+        return COLOURS[category]
+    names = [e.name for e in extra]
+    index = names.index(category) if category in names else 0
+    return EXTRA_COLOURS[index % len(EXTRA_COLOURS)]
 
 
 SYMBOL_RULES = ((ALLOC_SYMBOL, ALLOC_GC), (IMPORT_COMPILE_SYMBOL, IMPORT_COMPILE),
@@ -143,14 +193,15 @@ def categorize(frame):
     return frame.category
 
 
-def categorize_unplaced(frame, in_project):
+def categorize_unplaced(frame, in_project, extra=()):
     if frame.kind == "py":
         return PROJECT if in_project else categorize_python(frame.filename or "")
     if frame.kind == "jit":
         return JIT_CODE
     if frame.kind == "unknown":
         return UNKNOWN
-    return categorize_native(frame.name or "", frame.library or "")
+    return categorize_native(frame.name or "", frame.library or "", extra,
+                             frame.filename or "")
 
 
 def categorize_python(filename):
@@ -170,14 +221,17 @@ def package_of(filename):
     return match.group(2).split(".")[0].split("-")[0] if match else None
 
 
-def categorize_native(symbol, library):
+def categorize_native(symbol, library, extra=(), source=""):
+    """The category of a native frame; ``extra``: the caller's own categories (Extra's),
+    checked first (``source``: the frame's C file, when the sampler names it)."""
     named = not symbol.startswith("<")
     if "libpypy" in library:  # its named symbols: the exported C-API, PyPy* (cpyext), and GC
         if named and CAPI_SYMBOL.search(symbol):
             return CAPI
         return ALLOC_GC if named and ALLOC_SYMBOL.search(symbol) else PYPY_RUNTIME
-    if COMPILED_LIB.search(library) or (named and COMPILED_SYMBOL.match(symbol)):
-        return COMPILED
+    for category in extra:
+        if category.matches(symbol, library, source):
+            return category.name
     if NUMPY_LIB.search(library) or (named and NUMPY_SYMBOL.match(symbol)):
         return NUMPY_NATIVE
     if library.startswith("libm.") or library.startswith("libm-"):

@@ -60,6 +60,13 @@ def is_recorder_start(frames):
 
 
 PROGRAM_RUNNERS = ("run_path", "run_module", "_run_code", "_run_module_code")
+ATTACH_FILE = os.path.join("traces", "attach.py")
+
+
+def is_attach_wait(frames):
+    """A sample of the process waiting for the sampler it attached to start or stop
+    (traces.attach): the recorder's time, not the program's."""
+    return any(f.kind == PY and (f.filename or "").endswith(ATTACH_FILE) for f in frames)
 
 
 class CollapsedReader(Reader):
@@ -106,7 +113,7 @@ class CollapsedReader(Reader):
                 raise InputError(path, "line %d is not 'frame;frame;... COUNT' (not %s, or "
                                        "damaged)" % (number, self.format))
             frames = [self.frame_of(text, cache, project) for text in parsed[0]]
-            if recorded_here and is_recorder_start(frames):
+            if (recorded_here and is_recorder_start(frames)) or is_attach_wait(frames):
                 continue
             samples.append((without_process_start(frames), parsed[1]))
             count += 1 if self.sampler == "austin" else int(parsed[1])

@@ -3,7 +3,7 @@ import json
 import os
 
 from traces import atomic
-from traces.categories import CATEGORIES, COLOURS, categorize, title
+from traces.categories import all_categories, categorize, colour, title
 from traces.processors import (display_name, for_people, library_and_category,
                                seconds_per_weight)
 
@@ -110,9 +110,10 @@ def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
     fig, ax = plt.subplots(figsize=(16, inches))
     axis_px = 16 * 100 * 0.92
     span = total * seconds
+    extra = getattr(profile.project, "extra", ())
     for x, depth, width, name, category in boxes:
         ax.add_patch(plt.Rectangle((x * span, depth), width * span, 0.95,
-                                   facecolor=COLOURS[category], edgecolor="white",
+                                   facecolor=colour(category, extra), edgecolor="white",
                                    linewidth=0.3))
         label = fitted(name, width * axis_px)
         if label:
@@ -126,8 +127,8 @@ def write_flame_graph(profile, path, min_fraction=0.002, max_depth=40):
     ax.set_title("%s: %s, recorded by %s, %s — bottom: the program's entry, top: where the "
                  "time was spent" % (os.path.basename(profile.path), profile.interpreter,
                                      profile.sampler, duration(profile)))
-    used = sorted(set(b[4] for b in boxes), key=CATEGORIES.index)
-    fig.legend(handles=[Patch(color=COLOURS[c], label=title(c, profile.interpreter))
+    used = sorted(set(b[4] for b in boxes), key=all_categories(extra).index)
+    fig.legend(handles=[Patch(color=colour(c, extra), label=title(c, profile.interpreter))
                         for c in used], fontsize=8, loc="lower center", ncol=min(4, len(used)),
                frameon=False)
     legend_inches = 0.15 + 0.2 * ((len(used) + 3) // 4)   # 8-point rows, below the axis

@@ -14,7 +14,7 @@ import sys
 import click
 
 from traces import atomic
-from traces.categories import (CATEGORIES, ONLY_WHEN_PRESENT, categorize, package_of,
+from traces.categories import (CATEGORIES, all_categories, categorize, package_of,
                                project_file, title)
 from traces.own_time import (own_time, render_attribution, render_own_time, render_warm_up,
                              warm_up)
@@ -57,8 +57,9 @@ def analyse(profile, top=15):
         "eval_entry_folded": profile.folded_weight / all_weight,
         "categories": [{"category": c, "title": title(c, profile.interpreter),
                         "self": self_weight[c] / all_weight,
-                        "total": total_weight[c] / all_weight} for c in CATEGORIES
-                       if c not in ONLY_WHEN_PRESENT or total_weight[c]],
+                        "total": total_weight[c] / all_weight}
+                       for c in all_categories(getattr(profile.project, "extra", ()))
+                       if c in CATEGORIES or total_weight[c]],
         "project_files": [{"file": f, "total": w / all_weight}
                           for f, w in by_project_file.most_common()],
         "top_self": [{"function": f, "self": w / all_weight, "total": func_total[f] / all_weight}

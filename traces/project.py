@@ -17,8 +17,17 @@ META_SUFFIX = ".meta.json"
 
 
 class Project(object):
-    def __init__(self, roots):
+    """``roots``: the folders of the program's own code; ``extra``: categories of its own
+    (traces.categories.Extra) that its caller passes in, e.g. ev's compiled evaluation."""
+
+    def __init__(self, roots, extra=()):
         self.roots = tuple(os.path.abspath(r).rstrip(os.sep) for r in roots)
+        self.extra = tuple(extra)
+
+    def with_extra(self, extra):
+        """This project with ``extra`` categories added (one of each name)."""
+        names = set(e.name for e in self.extra)
+        return Project(self.roots, self.extra + tuple(e for e in extra if e.name not in names))
 
     def relative(self, filename):
         """The file as people name it (relative to the folder holding its project folder),
@@ -37,20 +46,35 @@ class Project(object):
         from traces.categories import categorize_unplaced
         if frame.kind == "py":
             frame.where = self.relative(frame.filename)
-        frame.category = categorize_unplaced(frame, frame.where is not None)
+        frame.category = categorize_unplaced(frame, frame.where is not None, self.extra)
         return frame
 
     @classmethod
     def for_profile(cls, path):
-        """The project written beside the profile by traces.record, else ev's packages."""
-        meta = read_meta(path)
-        return cls(meta["project"]) if meta and meta.get("project") else EV
+        """The project written beside the profile by its recorder (its folders, else ev's
+        packages; and the categories its recorder passed in)."""
+        meta = read_meta(path) or {}
+        roots = meta["project"] if meta.get("project") else EV.roots
+        return cls(roots, extra_categories(path, meta))
 
     def to_json(self):
         return list(self.roots)
 
 
 EV = Project(EV_PACKAGES)
+
+
+def extra_categories(path, meta):
+    """The categories a recording's description adds (``"categories"``: traces.categories.
+    Extra in JSON), checked."""
+    from traces.categories import Extra
+    found = meta.get("categories") or []
+    try:
+        if not isinstance(found, list):
+            raise ValueError("not a list")
+        return tuple(Extra.from_json(entry) for entry in found)
+    except ValueError as error:
+        raise InputError(meta_path(path), "bad categories: %s" % error)
 
 
 def meta_path(profile_path):

@@ -13,7 +13,6 @@ import contextlib
 import json
 import os
 import platform
-import re
 import sys
 import tempfile
 import time
@@ -52,7 +51,7 @@ def default_output(script, module, suffix):
     return stem + suffix
 
 
-PY_SPY_RATE = 250   # samples/s: py-spy --native pauses the program to unwind its C stack
+PY_SPY_RATE = samplers.DEFAULT_RATE
 
 
 def sampler_help():
@@ -149,7 +148,7 @@ def record_outside(config, profile, sampler, rate, native):
         said = chatter.read()
     status = program_status(status)
     if code != 0 or not os.path.exists(incomplete) or not os.path.getsize(incomplete):
-        click.echo("error: %s" % sampler_problem(sampler, said, code), err=True)
+        click.echo("error: %s" % samplers.problem_from(sampler, said, code), err=True)
         return (status if status else 1), False
     os.replace(incomplete, profile)
     if status is None:
@@ -170,20 +169,6 @@ def program_status(path):
     finally:
         with contextlib.suppress(OSError):
             os.remove(path)
-
-
-def sampler_problem(sampler, said, code):
-    """One line from what an out-of-process sampler printed when it failed."""
-    lines = [line.replace("py-spy>", "").strip() for line in said.splitlines()]
-    lines = [line for line in lines if line and not line.startswith(
-        ("Sampling process", "You can use", "#"))]
-    text = " ".join(lines)[:300] or "no samples written (exit status %s)" % code
-    if re.search(r"ermission|not permitted|EPERM|ptrace", text):
-        return ("%s may not read the program's memory here (ptrace not permitted: in a "
-                "container, run it with --cap-add SYS_PTRACE; or see "
-                "/proc/sys/kernel/yama/ptrace_scope): %s.  Record with --sampler vmprof "
-                "instead (%s)" % (sampler, text, samplers.VMPROF_CRASH))
-    return "%s failed: %s" % (sampler, text)
 
 
 def remove_stale(path):

@@ -9,14 +9,17 @@ environment prepared.  The parent also turns a crash of the child into a one-lin
 import contextlib
 import ctypes
 import glob
+import json
 import os
 import platform
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 
-from traces import atomic
+from traces import atomic, attach, samplers
+from traces.project import meta_path
 
 CHILD_FLAG = "EV_RECORDING_CHILD"   # set in the child's environment (ev.main tests it)
 JIT_LOG_CATEGORIES = "jit-log-opt,jit-backend-counts,jit-summary,jit-backend-addr"
@@ -160,6 +163,62 @@ def vmprof_recording(path, report, lines=False, scope=""):
                 stop_vmprof(vmprof, path)
             finally:
                 save_memory_map(path + ".maps", mapped)
+
+
+@contextlib.contextmanager
+def this_process(sampler, path, report, scope="", description=None,
+                 rate=samplers.DEFAULT_RATE, native=False):
+    """Record this process with ``sampler`` (traces.samplers) into ``path`` while the body
+    runs: vmprof in process, py-spy or austin attached from outside (traces.attach);
+    ``report(message)`` says how, ``scope`` what part of the run (as for vmprof_recording).
+    Once the profile is whole, PATH.meta.json says what recorded it: ``description`` (a
+    dict: the recorder's name, its project, categories of its own) with the sampler, rate,
+    native frames, interpreter and seconds.  Raise traces.attach.NotRecorded (py-spy,
+    austin) or ProfileNotWritten (vmprof), one line, when the sampler cannot start or
+    finish."""
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(meta_path(path))
+    outside = sampler in samplers.OUTSIDE
+    span = {}
+    try:
+        if outside:
+            report("# profiling with %s into %s%s (from outside the process, %d samples/s, "
+                   "%s)" % (sampler, path, scope, rate, "native frames on" if native else
+                            "Python frames only"))
+            with attach.outside_recording(sampler, path, rate, native):
+                with timed(span):
+                    yield
+        else:
+            with vmprof_recording(path, report, scope=scope):
+                with timed(span):
+                    yield
+    finally:
+        if os.path.exists(path):
+            write_meta(path, dict(description or {}, sampler=sampler,
+                                  rate=rate if outside else None,
+                                  native=native if sampler == samplers.PY_SPY else
+                                  sampler == samplers.VMPROF and native_frames_available(),
+                                  seconds=round(span.get("seconds", 0.0), 3),
+                                  interpreter=platform.python_implementation(),
+                                  python=sys.executable,
+                                  python_version=platform.python_version()))
+
+
+@contextlib.contextmanager
+def timed(span):
+    """span["seconds"]: how long the body ran (the sampler's start and stop left out)."""
+    began = time.perf_counter()
+    try:
+        yield
+    finally:
+        span["seconds"] = time.perf_counter() - began
+
+
+def write_meta(path, meta):
+    """PATH.meta.json; best effort (without it a reader takes the profile for ev's, with
+    the sampler's nominal rate)."""
+    with contextlib.suppress(OSError):
+        atomic.write_text(meta_path(path), json.dumps(meta, indent=1))
 
 
 class ProfileNotWritten(OSError):

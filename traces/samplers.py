@@ -16,12 +16,14 @@ The measurements behind the choice are in docs/own-program.md.
 """
 import os
 import platform
+import re
 import shutil
 import sys
 
 PY_SPY, AUSTIN, VMPROF = "py-spy", "austin", "vmprof"
 AUSTIN_START_SECONDS = 5
 SAMPLERS = (PY_SPY, AUSTIN, VMPROF)
+DEFAULT_RATE = 250   # samples/s of py-spy and austin: py-spy --native pauses the program per sample
 OUTSIDE = (PY_SPY, AUSTIN)      # out of process: they start the program as their child
 BINARY_ENV = {PY_SPY: "TRACES_PY_SPY", AUSTIN: "TRACES_AUSTIN"}   # tests point them elsewhere
 INSTALL = {PY_SPY: "pip install py-spy",
@@ -60,16 +62,33 @@ def binary(sampler):
     return shutil.which(sampler)
 
 
-def command(sampler, output, rate, native, program):
-    """The command line that records ``program`` (a list) into ``output``."""
+def command(sampler, output, rate, native, program=None, pid=None):
+    """The command line that records ``program`` (a list), or the running process ``pid``,
+    into ``output``."""
     if sampler == PY_SPY:
         return [binary(PY_SPY), "record", "--format", "raw", "--full-filenames",
                 "--rate", str(rate), "--output", output] + (
-                    ["--native"] if native else []) + ["--"] + program
+                    ["--native"] if native else []) + (
+                    ["--pid", str(pid)] if pid else ["--"] + program)
     # --timeout: how long austin waits for the new process to show it is Python (its default,
     # 100 ms, is shorter than a venv's start on a loaded machine: "not a Python process")
     return [binary(AUSTIN), "--interval", "%dus" % (1000000 // rate), "--timeout", "%ds"
-            % AUSTIN_START_SECONDS, "--output", output] + program
+            % AUSTIN_START_SECONDS, "--output", output] + (
+                ["--pid", str(pid)] if pid else program)
+
+
+def problem_from(sampler, said, code):
+    """One line from what an out-of-process sampler printed when it failed."""
+    lines = [line.replace("py-spy>", "").strip() for line in said.splitlines()]
+    lines = [line for line in lines if line and not line.startswith(
+        ("Sampling process", "You can use", "#"))]
+    text = " ".join(lines)[:300] or "no samples written (exit status %s)" % code
+    if re.search(r"ermission|not permitted|EPERM|ptrace", text):
+        return ("%s may not read the program's memory here (ptrace not permitted: in a "
+                "container, run it with --cap-add SYS_PTRACE; or see "
+                "/proc/sys/kernel/yama/ptrace_scope): %s.  Record with --sampler vmprof "
+                "instead (%s)" % (sampler, text, VMPROF_CRASH))
+    return "%s failed: %s" % (sampler, text)
 
 
 def has_vmprof():

@@ -7,10 +7,15 @@ import os
 import tempfile
 
 from ev.common import native_build
+from traces.categories import Extra
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.join(HERE, "c_flight.c")
 MODULE = "ev.backends._c_flight"
+# ev's own category in its profiles (traces knows none of ev's): the built module's library
+# and the C functions cffi wraps.  ev passes it to traces where it records and reads profiles.
+PROFILE_CATEGORY = Extra("compiled evaluation (the c cell's C)", library=r"_c_flight",
+                         symbol=r"(_cffi_f_ev_|ev_evaluate_batch|ev_rates)")
 
 DECLARATIONS = """
 void ev_rates(const double *s, const double *trig, double a1, double a2, double a3, double a4,

@@ -93,7 +93,10 @@ def stop_message(stop):
 @click.option("--save-best", type=click.Path(), callback=check_writable,
               help="Write the best creature as JSON (also on Ctrl-C).")
 @click.option("--profile", type=click.Path(), callback=check_writable,
-              help="Record a vmprof profile of the evolution (read it with traces.profile).")
+              help="Record a profile of the evolution (read it with traces.profile); "
+                   "--sampler says what records it.")
+@click.option("--sampler", type=click.Choice(profiling.SAMPLERS), default=None,
+              help=profiling.sampler_help())
 @click.option("--profile-from", type=click.IntRange(min=0), default=0, show_default=True,
               metavar="N",
               help="With --profile: run the generations before N unrecorded and start the "
@@ -124,7 +127,7 @@ def main(**options):
 Options = collections.namedtuple(
     "Options", "population generations seconds min_generations variant no_specialized "
                "vectorized controller state_vars until_flies seed store resume results "
-               "save_best profile profile_from jit_log serve workers executor start_method "
+               "save_best profile sampler profile_from jit_log serve workers executor start_method "
                "given")
 
 
@@ -143,6 +146,8 @@ def start(options):
                                "or choose another file)" % options.store)
     if options.jit_log and not profiling.is_pypy():
         raise click.UsageError("--jit-log: CPython has no JIT to log (run this with pypy3)")
+    if options.sampler and not options.profile:
+        raise click.UsageError("--sampler goes with --profile")
     stored = None
     if options.resume:
         stored = open_store_to_resume(options.resume)
@@ -160,9 +165,13 @@ def start(options):
     executor = workers.chosen_executor(options.executor, options.workers,
                                        options.profile or options.jit_log)
     if (options.profile or options.jit_log) and not profiling.in_child():
+        sampler = profiling.choose_sampler(options.sampler) if options.profile else None
+        if options.profile and sampler is None:
+            return 1
         if stored:
             stored.close()   # the child takes the store's lock
-        return profiling.run_recorded_child(own_arguments(), options.jit_log)
+        chosen_sampler = ["--sampler", sampler] if sampler and not options.sampler else []
+        return profiling.run_recorded_child(own_arguments() + chosen_sampler, options.jit_log)
     seed = options.seed
     if seed is None:
         seed = int.from_bytes(os.urandom(4), "big")
@@ -213,7 +222,7 @@ def run_with_outputs(universe, first, options, run, stored, where):
         raise click.UsageError("--min-generations goes with --seconds")
     span = Span(first, options.generations, options.seconds, options.min_generations)
     return run_until_done(universe, span, outputs, options.save_best, options.profile, goal,
-                          options.profile_from)
+                          options.profile_from, options.sampler)
 
 
 def own_arguments():
@@ -258,10 +267,11 @@ class FliesGoal(object):
         return True
 
 
-def run_until_done(universe, span, outputs, save_best, profile, goal=None, profile_from=0):
+def run_until_done(universe, span, outputs, save_best, profile, goal=None, profile_from=0,
+                   sampler=None):
     """Evolve until the generations are done or the goal is reached, then finish; return the
     exit status.  With a ``profile``, the generations before ``profile_from`` run unrecorded
-    and vmprof records from there on: the run is evolved as two spans, the second inside
+    and ``sampler`` records from there on: the run is evolved as two spans, the second inside
     the recording, so the evolution (seed, fitness lines) is the one it would be whole.
     The records end with an end record (ev.store.records.EndRecord): why the run ended."""
     seconds = []
@@ -272,7 +282,7 @@ def run_until_done(universe, span, outputs, save_best, profile, goal=None, profi
                       status=status if written else status or 1)
     try:
         started = evolve_then_record(universe, span.split(profile_from), outputs, seconds,
-                                     goal, recording_for(profile))
+                                     goal, recording_for(profile, sampler))
     except KeyboardInterrupt as stop:
         return ending(records.INTERRUPTED, exit_status(stop), "\n" + stop_message(stop))
     except (ArithmeticError,  # e.g. SingularAttitude: a flight the model cannot fly
@@ -311,13 +321,13 @@ def write_end(outputs, first, seconds, reason, status, goal, message):
     return True
 
 
-def recording_for(profile):
-    """``recording(generation)``: the context that records the run from that generation on
-    (nothing without a profile)."""
+def recording_for(profile, sampler):
+    """``recording(generation)``: the context that records the run from that generation to
+    its end with ``sampler`` (nothing without a profile)."""
     if not profile:
         return lambda generation: contextlib.nullcontext()
-    return lambda generation: profiling.vmprof_recording(
-        profile, click.echo, scope=" from generation %d" % generation)
+    return lambda generation: profiling.recording(
+        sampler, profile, click.echo, scope=" from generation %d" % generation)
 
 
 def evolve_then_record(universe, spans, outputs, seconds, goal, recording):

@@ -160,7 +160,8 @@ def options(function):
                      help=interpreters_module.help_text()),
         click.option("--profile", is_flag=True,
                      help="In the last round, right after each cell's timed run, run it "
-                          "again recording (never timed) a vmprof profile from that timed "
+                          "again recording (never timed) a profile (py-spy on CPython, "
+                          "vmprof on PyPy, as ev.main --profile chooses) from that timed "
                           "run's first steady-state generation on, and on PyPy a JIT log "
                           "(of the whole run), with their reports "
                           "(traces.profile, traces.jitlog, ev summary, traces.html).  "

@@ -12,6 +12,7 @@ from ev.store import records
 from ev.store.creature_files import CREATURE_FILE
 from ev.store.sqlite import Store
 from ev.store.writer import StoreWriter
+from traces.attach import NotRecorded
 
 
 class RunOutputs(object):
@@ -55,6 +56,8 @@ def finish(universe, seconds, save_best, outputs, stopped=None, status=0):
 
 
 def failure_message(error):
+    if isinstance(error, NotRecorded):   # the sampler, not the file, failed
+        return "--profile %s: %s" % (error.filename, error)
     if isinstance(error, OSError):
         return atomic.describe(error)
     return "the store failed: %s" % error

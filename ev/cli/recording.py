@@ -1,7 +1,8 @@
-"""``ev matrix --profile``: each cell once more, recording (a vmprof profile, and on PyPy a JIT
+"""``ev matrix --profile``: each cell once more, recording (a profile, by the sampler ev.main
+--profile chooses for the interpreter: py-spy on CPython, vmprof on PyPy; and on PyPy a JIT
 log), then the reports of traces/ on what was recorded.
 
-A recorded run is never timed: vmprof's sampling and the JIT log disturb it, so the report
+A recorded run is never timed: the sampling and the JIT log disturb it, so the report
 never reads its records (``CELL.recorded.jsonl``, from which ev.reporting.recordings reads
 which generations its profile covers and what recording cost; ``CELL.recorded.log`` keeps
 what it printed, for a person).  It runs after the last round, cell after

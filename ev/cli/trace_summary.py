@@ -16,18 +16,20 @@ import sys
 import click
 
 from traces import categories as cat
+from ev.backends.c_build import PROFILE_CATEGORY
 from ev.reporting.recordings import WHOLE_RUN, profile_coverage, recording_cost
 from traces.errors import InputError
 from traces.jitlog import JIT_LOG_COVERS, analyse as analyse_jitlog
 from traces.profile import analyse as analyse_profile
 from traces.profile_reader import read_profile
+from traces.project import Project
 
 COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)),
            ("C-API / cpyext", (cat.CAPI,)), ("calls", (cat.CALLS,)),
            ("attributes", (cat.ATTRIBUTES,)), ("boxed numbers", (cat.NUMBERS,)),
            ("containers", (cat.CONTAINERS,)), ("import/compile", (cat.IMPORT_COMPILE,)),
            ("alloc/GC", (cat.ALLOC_GC,)), ("JIT code", (cat.JIT_CODE,)),
-           ("compiled C", (cat.COMPILED,)),
+           ("compiled C", (PROFILE_CATEGORY.name,)),
            ("other libraries", (cat.STDLIB, cat.LIBRARY, cat.OTHER, cat.UNKNOWN)),
            ("interpreter", (cat.INTERPRETER,)), ("PyPy runtime, unnamed", (cat.PYPY_RUNTIME,)))
 
@@ -77,9 +79,10 @@ def new_row(name, interpreter):
 def profile_row(name, prof):
     row = new_row(name, "?")
     try:
-        profile = read_profile(prof)
+        profile = read_profile(prof, project=ev_project(prof))
         result = analyse_profile(profile)
         row["python"] = profile.interpreter
+        row["sampler"] = profile.sampler
         if profile.cut_short:
             row["problems"].append("%s: cut short: the recording stopped before it finished "
                                    "(its whole samples are read)" % prof)
@@ -93,6 +96,12 @@ def profile_row(name, prof):
     except (InputError, OSError) as error:
         row["problems"].append(str(error))
     return row
+
+
+def ev_project(prof):
+    """Whose code a cell's profile is, with ev's own category (its C evaluation) passed in:
+    a recording from before ev.main wrote it beside the profile has it too."""
+    return Project.for_profile(prof).with_extra((PROFILE_CATEGORY,))
 
 
 def jitlog_row(row, log):
@@ -136,16 +145,17 @@ def markdown(rows):
                  "(vmprof, py-spy or austin), with seconds of the recorded run; C-API is CPython's C API on CPython, "
                  "cpyext (PyPy's emulation of it) on PyPy; 'PyPy runtime, unnamed' is libpypy "
                  "code vmprof cannot name (interpreter, tracer, GC, cpyext internals), not "
-                 "JIT-compiled code. On CPython, vmprof 0.6 loses the interrupted native frame: "
-                 "the eval loop running a function counts as that function's time (see "
-                 "traces/eval_frames.py). Per-iteration counts are the body of the hottest loop "
+                 "JIT-compiled code. On CPython, py-spy (the default) names the C functions a "
+                 "Python function calls but not the eval loop's own work, and vmprof 0.6 loses "
+                 "the interrupted native frame: either way the eval loop running a function "
+                 "counts as that function's time (see traces/eval_frames.py). Per-iteration counts are the body of the hottest loop "
                  "of the program's own code in the PyPy JIT log (one environment step: one "
                  "run_step and one physics step); bridge runs/iter: how often an iteration leaves "
                  "that loop into one of its bridges, and ops/iter with bridges adds the bridges' "
                  "operations, per iteration. Recording cost: the recorded run's median seconds "
                  "per generation over the timed run's (same cell, same seed, all generations "
-                 "but the first), the weight of vmprof's sampling and, on PyPy, of the JIT "
-                 "log; vmprof samples only the generations its profile covers (below), the "
+                 "but the first), the weight of the sampling and, on PyPy, of the JIT "
+                 "log; the sampler samples only the generations its profile covers (below), the "
                  "JIT log runs throughout. It is one recorded run against the timed run of the "
                  "same round: a single ratio, with no repeat range; read it against the cell's "
                  "spread in report.md, by which its unrecorded rounds already differ.")
@@ -165,7 +175,9 @@ def markdown(rows):
                  "cannot start late):")
     for r in rows:
         if "profile_covers" in r:
-            lines.append("- %s (%s), profile: %s" % (r["cell"], r["python"], r["profile_covers"]))
+            lines.append("- %s (%s), profile: %s%s" % (
+                r["cell"], r["python"], r["profile_covers"],
+                "; recorded by %s" % r["sampler"] if r.get("sampler") else ""))
         if "jit_log_covers" in r:
             lines.append("- %s (%s), JIT log: %s" % (r["cell"], r["python"], r["jit_log_covers"]))
     for r in rows:

@@ -134,7 +134,7 @@ def timed_file(folder, cell):
 
 # Folders from before recorded runs wrote records: what their log says, the one place its
 # lines are read.
-OLD_PROFILING_LINE = re.compile(r"^# profiling with vmprof into .* from generation (\d+) \(")
+OLD_PROFILING_LINE = re.compile(r"^# profiling with \S+ into .* from generation (\d+) \(")
 OLD_GENERATION_LINE = re.compile(r"^Generation +(\d+):")
 OLD_MEDIAN_LINE = re.compile(r"^# (\d+) generations?, median ([0-9.]+) secs/generation")
 
