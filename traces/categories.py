@@ -42,9 +42,9 @@ TITLES = {
                 IMPORT_COMPILE: "import, compile & class creation",
                 INTERPRETER: "interpreter (eval loop, frames, generators)"},
     "pypy": {CAPI: "cpyext (PyPy's C-API emulation)",
-             INTERPRETER: "interpreter",
-             PYPY_RUNTIME: "PyPy runtime, unnamed (interpreter, tracer, GC, cpyext; "
-                           "not JIT code)"},
+             INTERPRETER: "interpreter or tracer (Python code outside JIT code)",
+             PYPY_RUNTIME: "PyPy runtime, unnamed (called from JIT code or no caller "
+                           "names it; not JIT code)"},
 }
 
 

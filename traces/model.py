@@ -90,6 +90,8 @@ class Profile:
     reused: list = field(default_factory=list)   # [([names], weight)] of shared code addresses
     sampler: str = "vmprof"
     cut_short: bool = False
+    runtime_named: Optional[float] = None   # PyPy: unnamed libpypy samples named by their
+                                            # callers (traces.runtime_names)
     notes: list = field(default_factory=list)
     times: Optional[list] = None
     native: bool = True               # native frames were recorded

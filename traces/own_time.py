@@ -29,6 +29,8 @@ def part_of(frames, owner_index):
     leaf = frames[-1]
     if owner_index == len(frames) - 1:
         return "runtime"            # the interpreter running the function's bytecode
+    if categorize(leaf) == CAPI:
+        return "cpyext"     # a C-API call's own work, Python code PyPy runs for it included
     if any(f.kind == JIT for f in frames[owner_index + 1:]) and leaf.kind == JIT:
         return "JIT code"
     if leaf.kind == GC:
@@ -66,7 +68,7 @@ def ranked_own_time(profile, top, is_program):
     total = collections.Counter()
     traces = collections.defaultdict(collections.Counter)
     for frames, weight in launched_samples(profile):
-        owner_index = max((i for i, f in enumerate(frames) if f.kind == PY), default=None)
+        owner_index = max((i for i, f in enumerate(frames) if is_owner(f)), default=None)
         if owner_index is None:
             own[OUTSIDE][part_of_unowned(frames)] += weight
             total[OUTSIDE] += weight
@@ -91,6 +93,12 @@ def ranked_own_time(profile, top, is_program):
              "traces": [{"trace": t, "share": w / all_weight}
                         for t, w in traces[n].most_common(3)]}
             for n in ranked]
+
+
+def is_owner(frame):
+    """A Python function that owns the time beneath it: not Python code PyPy runs on a C
+    extension's behalf (a C-API helper: traces.runtime_names), which is that call's."""
+    return frame.kind == PY and frame.category != CAPI
 
 
 def part_of_unowned(frames):

@@ -17,6 +17,7 @@ from traces.project import Project
 from traces.source_names import qualified_name
 from traces.model import JIT, NATIVE, PY, READERS, UNKNOWN, Frame, Profile, Reader, register
 from traces.jit_profile import attribution_for
+from traces.runtime_names import RuntimeNamer, cpyext_only_traces
 from traces.vmprof_file import DEPTH_LIMIT_WORDS, AssemblerCode, JittedCode, Names, read_state
 
 class MemoryMap(object):
@@ -110,6 +111,8 @@ def read_raw_profile(path, maps_path=None, project=None, jit_log=None):
     resolve = FrameResolver(memory, project)
     jit = attribution_for(path, state, jit_log) if state.interp_name == "pypy" else None
     correct = jit.corrector if jit and jit.corrector else None
+    name_runtime = RuntimeNamer(cpyext_only_traces(correct.jit_map.log) if correct else None) \
+        if state.interp_name == "pypy" else None
     samples, cut, cut_count, sampled, recorder = [], 0.0, 0, collections.Counter(), 0.0
     for index, entry in enumerate(stats.profiles):
         stack, weight = entry[0], float(entry[1]) if entry[1] else 1.0
@@ -124,6 +127,8 @@ def read_raw_profile(path, maps_path=None, project=None, jit_log=None):
                     for address, name in zip(stack, named(names, stack, index))]
         frames = without_jit_twins([resolve(address, name, line) for address, name, line
                                     in zip(stack, names_of, lines)], stack)
+        if name_runtime:
+            frames = name_runtime(frames, weight)
         for address in set(stack):
             sampled[address] += weight
         if any(is_recorder(frame) for frame in frames):
@@ -143,6 +148,7 @@ def read_raw_profile(path, maps_path=None, project=None, jit_log=None):
     profile.cut_samples = cut_count
     profile.sampler, profile.cut_short = "vmprof", cut_short
     profile.jit = jit
+    profile.runtime_named = name_runtime.weight if name_runtime else None
     profile.native = state.interp_name == "pypy" or any(
         frame.kind == NATIVE for frames, _ in samples[:2000] for frame in frames)
     profile.reused = sorted(((names.reused[a], w) for a, w in sampled.items()
