@@ -132,3 +132,11 @@ def test_an_app_level_helper_is_cpyexts_only_under_a_trace_that_reaches_python_b
     assert categorize(named) == INTERPRETER
     # without a JIT log nothing says so either
     assert categorize(leaf([MAIN, LOOP, HELPER, UNNAMED])) == INTERPRETER
+
+
+def test_libcs_unnamed_functions_beneath_cpyext_are_cpyexts():
+    """memset and memcpy are local (unnamed) in libc: beneath a C-API function they are the
+    call's work; beneath JIT code alone, nothing says whose."""
+    named = leaf([MAIN, LOOP, NUMPY, C_API, LIBC])
+    assert categorize(named) == CAPI and named.name.startswith("cpyext: inside")
+    assert leaf([MAIN, LOOP, LIBC]) is LIBC

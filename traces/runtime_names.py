@@ -14,6 +14,7 @@ innermost Python or JIT frame, so the caller of an unnamed function says what it
 * beneath an interpreted Python frame (one vmprof wrote without JIT code under it), with no
   other native frame between: the interpreter (or tracer) running that function, and what it
   calls;
+* libc's unnamed (local) functions, memset and memcpy, beneath cpyext's code: cpyext's;
 * beneath JIT code, with nothing named between: a call the machine code makes into the runtime
   (cpyext's helpers, the GC's slow path, dicts, strings...).  vmprof records where the JIT
   block starts, not the call: these stay "PyPy runtime, unnamed".
@@ -47,6 +48,11 @@ def is_libpypy(frame):
 
 def is_unnamed_libpypy(frame):
     return is_libpypy(frame) and frame.name.startswith("<")
+
+
+def is_unnamed_system(frame):
+    return (frame.kind == NATIVE and frame.name.startswith("<")
+            and bool(SYSTEM_LIBRARY.match(frame.library or "")))
 
 
 def is_appexec(frame):
@@ -85,7 +91,8 @@ class RuntimeNamer(object):
         return found
 
     def __call__(self, frames, weight=1.0):
-        if not any(is_unnamed_libpypy(f) or is_appexec(f) for f in frames):
+        if not any(is_unnamed_libpypy(f) or is_appexec(f) or is_unnamed_system(f)
+                   for f in frames):
             return frames
         named, context, helper = [], None, False
         for index, frame in enumerate(frames):
@@ -103,6 +110,10 @@ class RuntimeNamer(object):
             elif is_unnamed_libpypy(frame) and context is not None:
                 named.append(self.native("%s (%s)" % (context[0], frame.library),
                                          frame.library, context[1]))
+            elif is_unnamed_system(frame) and context is not None and context[1] == CAPI:
+                # libc's local functions (memset, memcpy: unnamed) that cpyext called
+                named.append(self.native("%s (%s)" % (context[0], frame.library),
+                                         frame.library, CAPI))
             else:
                 if frame.kind == NATIVE:
                     context = self.native_context(frame, context)
