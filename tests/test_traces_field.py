@@ -427,3 +427,16 @@ def test_a_foreign_program_never_names_evs_own_category(tmp_path):
     assert all(said) and json.loads(said[1])["samples"] > 0
     for text in said:
         assert PROFILE_CATEGORY.name not in text and "c cell" not in text
+
+
+def test_a_samplers_error_is_its_one_error_line_not_its_backtrace():
+    """py-spy prints "Error: ..." then a Rust backtrace (here its write past a full disk)."""
+    import errno
+    from traces.samplers import problem_from, write_error
+    said = ("py-spy> Sampling process 100 times a second. Press Control-C to exit.\n\n"
+            "py-spy> Stopped sampling because process exited\n"
+            "Error: File too large (os error 27)\n\nStack backtrace:\n   0: anyhow::error\n"
+            "   1: py_spy::flamegraph::Flamegraph::write_raw\n")
+    assert problem_from("py-spy", said, 1) == "py-spy failed: File too large (os error 27)"
+    assert write_error(said) == errno.EFBIG
+    assert write_error("Error: no such process (os error 3)") is None

@@ -10,6 +10,7 @@ gone) leaves nothing that passes for a whole profile.
 """
 import contextlib
 import ctypes
+import errno
 import os
 import signal
 import subprocess
@@ -96,6 +97,10 @@ def finish(sampler, code, output, path, incomplete, rate):
                           path)
     if code != 0 or not os.path.exists(incomplete) or not os.path.getsize(incomplete):
         problem = samplers.problem_from(sampler, output, code)
+        # a write past the file-size limit kills the sampler with SIGXFSZ, or fails with EFBIG
+        failed_write = errno.EFBIG if code == -signal.SIGXFSZ else samplers.write_error(output)
+        if failed_write:
+            problem = "cannot write %s: %s" % (path, os.strerror(failed_write))
         if os.path.exists(incomplete):
             problem += " (what was written is in %s)" % incomplete
         raise NotRecorded(None, problem, path)

@@ -14,6 +14,7 @@
 
 The measurements behind the choice are in docs/own-program.md.
 """
+import errno
 import os
 import platform
 import re
@@ -77,11 +78,23 @@ def command(sampler, output, rate, native, program=None, pid=None):
                 ["--pid", str(pid)] if pid else program)
 
 
+def write_error(said):
+    """The errno of a failed write a sampler reported ("File too large (os error 27)"), or
+    None."""
+    found = re.search(r"\(os error (\d+)\)", said)
+    number = int(found.group(1)) if found else None
+    return number if number in (errno.EFBIG, errno.ENOSPC, errno.EDQUOT, errno.EROFS,
+                                errno.EACCES, errno.EIO) else None
+
+
 def problem_from(sampler, said, code):
     """One line from what an out-of-process sampler printed when it failed."""
     lines = [line.replace("py-spy>", "").strip() for line in said.splitlines()]
     lines = [line for line in lines if line and not line.startswith(
         ("Sampling process", "You can use", "#"))]
+    errors = [line for line in lines if line.startswith("Error:")]   # py-spy's, then a backtrace
+    if errors:
+        lines = [errors[0][len("Error:"):].strip()]
     text = " ".join(lines)[:300] or "no samples written (exit status %s)" % code
     if re.search(r"ermission|not permitted|EPERM|ptrace", text):
         return ("%s may not read the program's memory here (ptrace not permitted: in a "
