@@ -14,7 +14,10 @@ SOURCE = os.path.join(HERE, "c_flight.c")
 MODULE = "ev.backends._c_flight"
 # ev's own category in its profiles (traces knows none of ev's): the built module's library
 # and the C functions cffi wraps.  ev passes it to traces where it records and reads profiles.
-PROFILE_CATEGORY = Extra("compiled evaluation (the c cell's C)", library=r"_c_flight",
+# On PyPy, cffi calls the module through libffi when the caller is not JIT-compiled, and
+# vmprof's stacks end inside libffi's call trampoline (no unwind information beneath it): the
+# C evaluation's samples show as libffi, which nothing else ev times calls.
+PROFILE_CATEGORY = Extra("compiled evaluation (the c cell's C)", library=r"_c_flight|libffi",
                          symbol=r"(_cffi_f_ev_|ev_evaluate_batch|ev_rates)")
 
 DECLARATIONS = """
