@@ -376,3 +376,11 @@ def test_a_report_md_of_the_users_is_not_replaced(tmp_path):
     assert run_module("ev.reporting.report", tmp_path, "--no-plots").returncode == 0
     assert run_module("ev.reporting.report", tmp_path, "--no-plots").returncode == 0   # again
     assert mine.read_text().startswith("Population ")
+
+
+def test_the_steady_generations_of_many_slices_show_the_first_two_and_the_last():
+    from ev.reporting.table import steady_text
+    slices = [list(range(1 + 10 * k, 11 + 10 * k)) for k in range(30)]
+    assert steady_text({"steady_generations": slices}) == "1-10 / 11-20 / ... (30 rounds) / 291-300"
+    assert steady_text({"steady_generations": slices[:3]}) == "1-10 / 11-20 / 21-30"
+    assert steady_text({"steady_generations": [[2, 3, 4]] * 9}) == "2-4"

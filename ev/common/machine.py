@@ -63,7 +63,8 @@ def busy_warning(facts):
     if not load or load[0] <= BUSY_LOAD_PER_CORE * cores:
         return None
     return ("warning: load average %.2f on %d cores (above %.1f per core): another program is "
-            "running, the timings will be noisy" % (load[0], cores, BUSY_LOAD_PER_CORE))
+            "running, or was in the last minute (a set-up that just ended counts too); the "
+            "timings may be noisy" % (load[0], cores, BUSY_LOAD_PER_CORE))
 
 
 def describe(facts):

@@ -9,6 +9,7 @@ from ev.reporting.output import fmt, plural, problem_lines
 from ev.reporting.words import ratio_text, spread_text
 
 SAME_WORK = {None: "-", True: "yes", False: "**NO: different results**"}
+MANY_ROUNDS = 4   # more rounds than this: the steady generations column shows three
 
 
 def markdown(folder, rows, base, written=()):
@@ -94,10 +95,15 @@ def generations_done(row):
 
 
 def steady_text(row):
-    """'1-9' (the same in every round) or '1-9 / 3-9 / 2-9' (round by round)."""
+    """'1-9' (the same in every round) or '1-9 / 3-9 / 2-9' (round by round); of many rounds
+    (a warm run's slices), the first two and the last: '20-156 / 157-251 / ... / 3197-3291'."""
     spans = ["%d-%d" % (g[0], g[-1]) if len(g) > 1 else "%d" % g[0] if g else "-"
              for g in row["steady_generations"]]
-    return spans[0] if len(set(spans)) == 1 else " / ".join(spans)
+    if len(set(spans)) == 1:
+        return spans[0]
+    if len(spans) > MANY_ROUNDS:
+        spans = spans[:2] + ["... (%d rounds)" % len(spans)] + spans[-1:]
+    return " / ".join(spans)
 
 
 def legend(rows, base):
