@@ -66,7 +66,8 @@ def plan_text(settings):
                   "have passed" % ("" if settings.fresh else "a warm-up round, then ",
                                    matrix_options.DEFAULT_ROUNDS, settings.max_minutes))
         if not settings.fresh:
-            rounds += " (the headline's cells every round, the others every other)"
+            rounds += (" (the headline's cells every round, at least %d; the others every "
+                       "other)" % (2 * matrix_options.DEFAULT_ROUNDS))
     return "%d cells, %s, %s; generation lines in each cell's log%s" % (
         len(settings.cells), how, rounds, "" if settings.verbose else " (--verbose shows them)")
 
