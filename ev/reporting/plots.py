@@ -45,10 +45,10 @@ def plot_seconds(rows, folder):
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: "%d" % x))
     ax.set_xlabel("generation (linear to 10, log scale after)")
     ax.set_ylabel("seconds per generation (log)")
-    rounds = max(r["rounds"] for r in timed)
+    rounds = sorted(set(r["rounds"] for r in timed))
     ax.set_title("Seconds per generation, population %d%s; warm-up dotted, steady state solid"
-                 % (timed[0]["population"],
-                    ", %d rounds (later rounds faint)" % rounds if rounds > 1 else ""),
+                 % (timed[0]["population"], ", %s rounds (later rounds faint)" % span(rounds)
+                    if rounds[-1] > 1 else ""),
                  fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
     # Outside the axes: with seven cells, a legend inside covers their lines.
@@ -105,9 +105,9 @@ def plot_speedups(rows, folder, base=None):
                   % (base["cell"] if base else "CPython + numpy", 100 * REPEAT_COVERAGE))
     first = ranked[0]
     counts = sorted(set(r["generations"] for r in ranked))
-    ax.set_title("Speedups: population %d, %s generations, %d rounds, seed %s" % (
-        first["population"], "%d-%d" % (counts[0], counts[-1]) if len(counts) > 1 else counts[0],
-        max(r["rounds"] for r in ranked), first["seed"]), fontsize=11)
+    ax.set_title("Speedups: population %d, %s generations, %s rounds, seed %s" % (
+        first["population"], span(counts), span(sorted(set(r["rounds"] for r in ranked))),
+        first["seed"]), fontsize=11)
     if any(article_key(r) in ARTICLE_SPEEDUPS for r in ranked):
         marker = Line2D([], [], marker="D", color="black", linestyle="", markersize=6)
         ax.legend([marker], ["the article's speedup (population %d)" % ARTICLE_POPULATION],
@@ -173,6 +173,11 @@ def speedup_label(speedup):
     """The speed-up as the report's table prints it (ev.reporting.words: its significant
     digits), so the plot and the table read alike."""
     return ratio_text(speedup, None, None)
+
+
+def span(values):
+    """'3' or '3-9' for a sorted list of counts."""
+    return "%d-%d" % (values[0], values[-1]) if len(values) > 1 else "%d" % values[0]
 
 
 def save(fig, path, rect=(0, 0, 1, 1)):
