@@ -81,7 +81,9 @@ def test_profile_from_records_only_from_that_generation_and_evolves_the_same(tmp
     # what the profile covers is the generations it says: their seconds, not the run's
     recorded = sum(float(line.split("[")[-1].split()[0]) for line in lines[said + 1:]
                    if line.startswith("Generation"))
-    assert recorded <= meta["seconds"] < recorded + 0.5, (recorded, meta)
+    shown = sum(line.startswith("Generation") for line in lines[said + 1:])
+    # each generation's seconds are printed to 0.01 s: their sum is within 0.005 s a line
+    assert recorded - 0.005 * shown <= meta["seconds"] < recorded + 0.5, (recorded, meta)
     assert meta["seconds"] < 0.7 * whole_meta["seconds"], (meta, whole_meta)
     if sampler == "vmprof":
         assert started["late"][3] > 0, "vmprof started before generation 0 had finished"

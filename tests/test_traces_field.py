@@ -440,3 +440,29 @@ def test_a_samplers_error_is_its_one_error_line_not_its_backtrace():
     assert problem_from("py-spy", said, 1) == "py-spy failed: File too large (os error 27)"
     assert write_error(said) == errno.EFBIG
     assert write_error("Error: no such process (os error 3)") is None
+
+
+@pytest.mark.skipif(IS_PYPY, reason="py-spy reads CPython only")
+def test_a_program_whose_sampler_dies_is_stopped_not_orphaned(tmp_path):
+    """py-spy starts the program as its child: killed, it would leave the program running on
+    under init, unseen.  traces.record stops it and fails."""
+    import signal
+    import time
+    program = tmp_path / "forever.py"
+    program.write_text("while True:\n    pass\n")
+    profile = tmp_path / "f.prof"
+    recorder = subprocess.Popen([sys.executable, "-m", "traces.record", "--profile",
+                                 str(profile), "--", str(program)], cwd=ROOT,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                universal_newlines=True)
+    end = time.time() + 60
+    while not (tmp_path / "f.prof.pid").exists() and time.time() < end:
+        time.sleep(0.05)
+    pid = int((tmp_path / "f.prof.pid").read_text())
+    sampler = int(open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()[1])  # ppid
+    os.kill(sampler, signal.SIGKILL)
+    _, err = recorder.communicate(timeout=60)
+    assert recorder.returncode != 0 and "Traceback" not in err
+    assert "ended before the recorded program, which was then stopped" in err, err
+    assert not os.path.exists("/proc/%d" % pid) or not open(
+        "/proc/%d/cmdline" % pid).read()   # gone (or a zombie init is about to reap)

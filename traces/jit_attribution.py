@@ -282,7 +282,7 @@ def without_twin(out, chain, trace):
 
 def starts_a_call(trace):
     """A loop (or a bridge's loop) compiled from its function's first bytecode ('~#0 ')."""
-    return "~#0 " in trace.root.name
+    return trace.root is not None and "~#0 " in trace.root.name
 
 
 def chain_ending_like(names, tmap):

@@ -270,8 +270,8 @@ def render(result, top=8, lines=8):
 @click.command(context_settings={"help_option_names": ["-h", "--help"],
                                  "ignore_unknown_options": True,
                                  "allow_interspersed_args": False})
-@click.option("--out", "stem", help="Record into STEM.jitlog and STEM.perf [default: the "
-                                    "program's name].")
+@click.option("--out", "stem", help="Record into STEM.jitlog and STEM.perf [default: "
+                                    "PROGRAM-perf, beside traces.record's PROGRAM.jitlog].")
 @click.option("--read", "stem_to_read", help="Read STEM.jitlog and STEM.perf, recorded before.")
 @click.option("--json", "as_json", is_flag=True)
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
@@ -287,7 +287,8 @@ def main(stem, stem_to_read, as_json, command):
             raise click.UsageError("give a program (-- prog.py ARGS) or --read STEM")
         if platform.python_implementation() != "PyPy":
             raise click.UsageError("run this with PyPy: it records PyPy's JIT")
-        stem = stem or os.path.splitext(os.path.basename(command[0]))[0]
+        # PROGRAM-perf: traces.record's PROGRAM.jitlog belongs to its profile, never overwritten
+        stem = stem or os.path.splitext(os.path.basename(command[0]))[0] + "-perf"
         code = record(command, stem, sys.executable)
         if code != 0:
             click.echo("the program exited with %d; its recording is read" % code, err=True)

@@ -49,6 +49,10 @@ def attribution_for(profile_path, state, given=None):
     if path is None:
         return Attribution(None, why_not="no JIT log recorded with the profile (record both "
                                          "with python -m traces.record)")
+    recorded = (read_meta(profile_path) or {}).get("jit_log_bytes")
+    if not given and recorded is not None and os.path.getsize(path) != recorded:
+        return Attribution(path, why_not="the JIT log %s changed after this profile was "
+                                         "recorded (another run wrote it)" % path)
     try:
         log = read_jitlog(path)
     except InputError as error:

@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import platform
+import signal
 import sys
 import tempfile
 import time
@@ -46,6 +47,12 @@ def program_of(command):
     return script, None, list(command[1:])
 
 
+def jit_log_beside(profile):
+    """The JIT log recorded with ``profile`` by default: its name with .jitlog for .prof."""
+    stem = profile[:-len(".prof")] if profile.endswith(".prof") else profile
+    return stem + ".jitlog"
+
+
 def default_output(script, module, suffix):
     stem = os.path.splitext(os.path.basename(script))[0] if script else module.split(".")[-1]
     return stem + suffix
@@ -75,7 +82,8 @@ def sampler_help():
                    "library loaded: measured here, about twice the wall time, and start-up "
                    "(imports) over-weighted by up to 20 points (docs/own-program.md).")
 @click.option("--jit-log", "jit_log", type=click.Path(dir_okay=False),
-              help="Write PyPy's JIT log here (PyPy only) [default on PyPy: PROGRAM.jitlog].")
+              help="Write PyPy's JIT log here (PyPy only) [default on PyPy: beside the profile, "
+                   "PROGRAM.jitlog or, with --profile X.prof, X.jitlog].")
 @click.option("--project", "projects", multiple=True, type=click.Path(file_okay=False),
               help="A folder of the program's own code, repeatable [default: the program's "
                    "folder; with -m, the current folder].")
@@ -99,6 +107,8 @@ def main(profile, sampler, rate, native, jit_log, projects, lines, command):
     if not profile and not jit_log:
         profile = default_output(script, module, ".prof")
         jit_log = default_output(script, module, ".jitlog") if recording.is_pypy() else None
+    elif profile and not jit_log and recording.is_pypy():
+        jit_log = jit_log_beside(profile)   # a PyPy profile is read through its JIT log
     roots = [os.path.abspath(p) for p in projects] or [
         os.path.dirname(script) if script else os.getcwd()]
     config = {"script": script, "module": module, "args": args, "lines": lines,
@@ -133,7 +143,8 @@ def record_outside(config, profile, sampler, rate, native):
     incomplete = profile + ".incomplete"
     status = profile + ".status.json"
     std_fds = (os.dup(1), os.dup(2))
-    config = dict(config, status=os.path.abspath(status), std_fds=std_fds)
+    config = dict(config, status=os.path.abspath(status), std_fds=std_fds,
+                  pid_file=os.path.abspath(profile + ".pid"))
     child = [sys.executable, "-c", BOOT % CHECKOUT, json.dumps(config)]
     command = samplers.command(sampler, incomplete, rate, native, child)
     with tempfile.TemporaryFile("w+") as chatter:
@@ -146,6 +157,9 @@ def record_outside(config, profile, sampler, rate, native):
                 os.close(fd)
         chatter.seek(0)
         said = chatter.read()
+    if stop_orphan(profile + ".pid"):
+        click.echo("error: %s ended before the recorded program, which was then stopped"
+                   % sampler, err=True)
     status = program_status(status)
     if code != 0 or not os.path.exists(incomplete) or not os.path.getsize(incomplete):
         click.echo("error: %s" % samplers.problem_from(sampler, said, code), err=True)
@@ -157,6 +171,29 @@ def record_outside(config, profile, sampler, rate, native):
                    err=True)
         status = 1
     return status, True
+
+
+def stop_orphan(pid_file):
+    """The program, when it outlived its sampler (killed, crashed): stopped (SIGTERM, then
+    SIGKILL), so that no recorded program runs on unseen.  True when there was one."""
+    try:
+        with open(pid_file) as written:
+            pid = int(written.read())
+        os.remove(pid_file)
+        with open("/proc/%d/cmdline" % pid, "rb") as cmdline:
+            if b"traces.record_child" not in cmdline.read():
+                return False   # it ended, and the pid is another process's now
+    except (OSError, ValueError):
+        return False
+    for signum, wait in ((signal.SIGTERM, 2.0), (signal.SIGKILL, 2.0)):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signum)
+        end = time.time() + wait
+        while time.time() < end and os.path.exists("/proc/%d" % pid):
+            time.sleep(0.02)
+        if not os.path.exists("/proc/%d" % pid):
+            break
+    return True
 
 
 def program_status(path):
@@ -174,7 +211,7 @@ def program_status(path):
 def remove_stale(path):
     """A recording left by an earlier run must not pass for this run's."""
     for stale in (path, path + ".maps", path + ".incomplete", path + ".status.json",
-                  meta_path(path)):
+                  path + ".pid", meta_path(path)):
         try:
             os.remove(stale)
         except FileNotFoundError:
@@ -187,6 +224,8 @@ def write_meta(profile, script, module, args, roots, jit_log, sampler, rate, sec
     meta = {"recorded_by": "traces.record", "program": script or "-m " + module,
             "args": args, "project": roots, "interpreter": platform.python_implementation(),
             "python": sys.executable, "jit_log": os.path.abspath(jit_log) if jit_log else None,
+            "jit_log_bytes": os.path.getsize(jit_log) if jit_log and os.path.exists(jit_log)
+            else None,
             "sampler": sampler, "rate": rate if sampler in samplers.OUTSIDE else None,
             "seconds": round(seconds, 3), "native": native and sampler != samplers.AUSTIN,
             "python_version": platform.python_version()}

@@ -25,6 +25,9 @@ def main(config_text):
         with contextlib.suppress(OSError):   # under a sampler: the program's own stdout, stderr
             os.dup2(fd, target)
             os.close(fd)
+    if config.get("pid_file"):   # under a sampler: traces.record stops us if it dies first
+        with contextlib.suppress(OSError), open(config["pid_file"], "w") as out:
+            out.write("%d\n" % os.getpid())
     status = run(config, StopSignals())
     if config.get("status"):
         write_status(config["status"], status)
