@@ -226,8 +226,9 @@ fresh_venv() {
 
 installed_names() {
     # The packages pip's log says it installed, by name: "numpy click ...".
+    # All of them: a list cut short hides whether the one a user looks for (vmprof) is there.
     grep -o 'Successfully installed.*' "$1" | tail -1 | cut -d' ' -f3- |
-        sed 's/-[0-9][^ ]*//g' | tr -s ' ' | cut -c1-200
+        sed 's/-[0-9][^ ]*//g' | tr -s ' ' 
 }
 
 wanted_packages() {

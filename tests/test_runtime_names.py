@@ -117,7 +117,7 @@ def test_beneath_jit_code_with_nothing_named_between_libpypy_stays_unnamed():
 
 def test_beneath_an_interpreted_frame_libpypy_is_the_interpreter():
     named = leaf([MAIN, UNNAMED])
-    assert named.name.startswith("interpreter or tracer running fly")
+    assert named.name.startswith("interpreter, tracer or built-ins under fly")
     assert categorize(named) == INTERPRETER
 
 

@@ -42,9 +42,8 @@ TITLES = {
                 IMPORT_COMPILE: "import, compile & class creation",
                 INTERPRETER: "interpreter (eval loop, frames, generators)"},
     "pypy": {CAPI: "cpyext (PyPy's C-API emulation)",
-             INTERPRETER: "interpreter or tracer (Python code outside JIT code)",
-             PYPY_RUNTIME: "PyPy runtime, unnamed (called from JIT code or no caller "
-                           "names it; not JIT code)"},
+             INTERPRETER: "interpreter, tracer, built-ins (outside JIT code)",
+             PYPY_RUNTIME: "PyPy runtime, unnamed (mostly called from JIT code)"},
 }
 
 

@@ -168,5 +168,7 @@ def render_warm_up(found):
                 "(a function's JIT code calling the tracer)."]
     return [head + " (%.0f%% of it).  The rest, %.2f s, is the interpreter running code before "
             "it is compiled or on paths never compiled, leaving JIT code at failing guards "
-            "(blackhole), and the GC, which the JIT log does not time." % (
+            "(blackhole), the built-in functions interpreted code calls (sorting, searching, "
+            "regular expressions: libpypy is stripped, so a sample cannot tell them from the "
+            "interpreter), and the GC, none of which the JIT log times." % (
                 100 * accounted / (runtime or 1e-9), found["rest_seconds"])]

@@ -13,7 +13,8 @@ innermost Python or JIT frame, so the caller of an unnamed function says what it
   function: cpyext;
 * beneath an interpreted Python frame (one vmprof wrote without JIT code under it), with no
   other native frame between: the interpreter (or tracer) running that function, and what it
-  calls;
+  calls, built-in functions (sorting, searching) included: which of them, a stripped libpypy
+  cannot say;
 * libc's unnamed (local) functions, memset and memcpy, beneath cpyext's code: cpyext's;
 * beneath JIT code, with nothing named between: a call the machine code makes into the runtime
   (cpyext's helpers, the GC's slow path, dicts, strings...).  vmprof records where the JIT
@@ -103,7 +104,8 @@ class RuntimeNamer(object):
                     context = (CPYEXT_HELPER, CAPI)
                 elif frame.kind == PY:
                     named.append(frame)
-                    context = ("interpreter or tracer running %s" % frame.name, INTERPRETER)
+                    context = ("interpreter, tracer or built-ins under %s" % frame.name,
+                               INTERPRETER)
                 else:
                     named.append(frame)
                     context = None
