@@ -53,13 +53,15 @@ def without_process_start(frames):
 
 
 def is_recorder_start(frames):
-    """A sample of traces.record's child starting (importing itself), before it ran the
-    program: the recorder's time, not the program's."""
+    """A sample of traces.record's child outside the program: importing itself, runpy
+    finding and compiling the program (it imports pkgutil, and that typing), writing the
+    exit status: the recorder's time, not the program's.  The program runs inside runpy's
+    ``_run_code`` (a script and -m alike)."""
     return (any(f.kind == PY and f.filename == "<string>" for f in frames)
             and not any(f.kind == PY and f.name in PROGRAM_RUNNERS for f in frames))
 
 
-PROGRAM_RUNNERS = ("run_path", "run_module", "_run_code", "_run_module_code")
+PROGRAM_RUNNERS = ("_run_code",)
 ATTACH_FILE = os.path.join("traces", "attach.py")
 
 
