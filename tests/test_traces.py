@@ -443,6 +443,8 @@ def test_cut_profiles_are_read_and_said_to_be_cut(vmprof_profiles, tmp_path, run
         assert found["samples"] == whole["samples"]
     text = run("traces.profile", bad).stdout
     assert sum("cut short" in line for line in text.splitlines()) == 1
+    # vmprof writes CPython's function names when it stops: a cut file's may be missing
+    assert ("names below cannot be trusted" in text) == (not IS_PYPY)
 
 
 def test_summary_keeps_the_good_recordings_beside_a_bad_one(profiles, tmp_path, run):

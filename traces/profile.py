@@ -113,6 +113,11 @@ def render(result):
     if result["cut_short"]:
         out.append("cut short: the recording stopped before it was finished; its %d whole "
                    "samples are read" % result["samples"])
+        if result["sampler"] == "vmprof" and result["interpreter"] == "cpython":
+            out.append("warning: vmprof on CPython writes the names of the program's functions "
+                       "when it stops: in one that ended early, functions made after it "
+                       "started are unnamed, and a name read at a reused address may be "
+                       "another function's; the names below cannot be trusted")
     if result.get("covers"):
         out.append("covers %s" % result["covers"])
     if "under" in result:
