@@ -140,3 +140,10 @@ def test_libcs_unnamed_functions_beneath_cpyext_are_cpyexts():
     named = leaf([MAIN, LOOP, NUMPY, C_API, LIBC])
     assert categorize(named) == CAPI and named.name.startswith("cpyext: inside")
     assert leaf([MAIN, LOOP, LIBC]) is LIBC
+
+
+def test_libpypys_frames_named_alike_in_a_row_are_one_frame():
+    """Tens of unnamed libpypy frames beneath one interpreted frame: one named frame, not a
+    tower of one name (a flame graph of nqueens on PyPy showed 38)."""
+    frames = RuntimeNamer(None)([MAIN] + [UNNAMED] * 38)
+    assert len(frames) == 2 and frames[1].name.startswith("interpreter, tracer or built-ins")

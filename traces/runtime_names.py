@@ -56,6 +56,14 @@ def is_unnamed_system(frame):
             and bool(SYSTEM_LIBRARY.match(frame.library or "")))
 
 
+def append_once(named, frame):
+    """Append a named frame unless the last one is the same: the interpreter's own frames
+    (tens deep, in a generator or a recursion of built-ins) named alike would stack a tower
+    of one name in a flame graph."""
+    if not (named and named[-1].kind == frame.kind and named[-1].name == frame.name):
+        named.append(frame)
+
+
 def is_appexec(frame):
     return frame.kind == PY and frame.name == "anonymous" and (
         frame.filename or "").startswith(APPEXEC_FILE)
@@ -110,12 +118,12 @@ class RuntimeNamer(object):
                     named.append(frame)
                     context = None
             elif is_unnamed_libpypy(frame) and context is not None:
-                named.append(self.native("%s (%s)" % (context[0], frame.library),
-                                         frame.library, context[1]))
+                append_once(named, self.native("%s (%s)" % (context[0], frame.library),
+                                               frame.library, context[1]))
             elif is_unnamed_system(frame) and context is not None and context[1] == CAPI:
                 # libc's local functions (memset, memcpy: unnamed) that cpyext called
-                named.append(self.native("%s (%s)" % (context[0], frame.library),
-                                         frame.library, CAPI))
+                append_once(named, self.native("%s (%s)" % (context[0], frame.library),
+                                               frame.library, CAPI))
             else:
                 if frame.kind == NATIVE:
                     context = self.native_context(frame, context)
