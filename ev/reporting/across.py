@@ -51,8 +51,8 @@ def section(rows, base):
         if r["variant"] not in variants:
             variants.append(r["variant"])
     lines = ["Across interpreters: s/gen (spread) and, below it, the speed-up over the fastest "
-             "CPython cell by median%s (within rounds; the c cell, the limit, is not a CPython cell "
-             "here)." % (" (%s)" % best["cell"] if best else ""), "",
+             "Python cell on CPython by median%s (within rounds; the c cell, C driven by CPython, is "
+             "the limit, not one of them)." % (" (%s)" % best["cell"] if best else ""), "",
              "| variant | %s |" % " | ".join(interpreter_heading(i) for i in interpreters),
              "| --- |%s" % (" ---: |" * len(labels))]
     cells = dict(((r["variant"], r["interpreter_label"]), r) for r in rows)

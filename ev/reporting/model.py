@@ -126,7 +126,8 @@ def cell_row(name, runs, interpreter, entry=None):
         "population": first["population"],
         "seed": first["seed"],
         "rounds": len(rounds),
-        "generations": min(len(r["seconds"]) for r in rounds),
+        # a warm cell's warm-up slice runs for its time budget, not the later slices' length
+        "generations": min(len(r["seconds"]) for r in (counted or rounds)),
         "generations_planned": generations_planned,
         "budget_seconds": budget,
         "shape": first.get("shape"),
