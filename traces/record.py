@@ -74,8 +74,8 @@ def sampler_help():
               help="Write the profile here [default: PROGRAM.prof].")
 @click.option("--sampler", type=click.Choice(samplers.SAMPLERS), help=sampler_help())
 @click.option("--rate", type=click.IntRange(1, 10000), default=PY_SPY_RATE, show_default=True,
-              help="py-spy, austin: samples per second (vmprof samples at ~1,000/s, capped near "
-                   "250 by its timer).")
+              help="py-spy, austin: samples per second (vmprof asks for ~1,000/s and gets "
+                   "250-600 here: its timer and the load decide; the report gives the count).")
 @click.option("--native/--no-native", default=False, show_default=True,
               help="py-spy: also name the C functions the program calls.  It pauses the "
                    "program to unwind each sample's C stack and re-reads the symbols of each "
