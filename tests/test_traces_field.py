@@ -486,3 +486,20 @@ def test_the_recorders_own_start_and_end_are_not_the_programs(tmp_path, run):
     innermost = [[f for f in frames if f.kind == PY][-1] for frames, _ in profile.samples]
     assert all(f.filename.endswith("busy.py") for f in innermost), set(
         f.filename for f in innermost)
+
+
+def test_compare_says_what_it_left_out_and_when_interpreters_differ():
+    """austin's ':INVALID:' stacks have no Python frame: left out of the shares, and said;
+    a CPython and a PyPy recording are two programs, and said so."""
+    from traces.compare import agreement, render
+    from traces.model import NATIVE, Frame, Profile
+    hot = Frame(PY, "hot", filename="/p/prog.py")
+    invalid = Frame(NATIVE, ":INVALID:")
+    first = Profile("a.prof", "cpython", [([hot], 9.0), ([invalid], 1.0)], None,
+                    sampler="austin")
+    second = Profile("b.prof", "pypy", [([hot], 10.0)], None)
+    result = agreement(first, second)
+    assert result["first_left_out"] == pytest.approx(0.1) and result["second_left_out"] == 0
+    text = render(result)
+    assert "10.0% of its samples have no Python frame" in text
+    assert "recorded on cpython and on pypy" in text

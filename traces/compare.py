@@ -23,17 +23,21 @@ TOLERANCE = 0.05
 
 
 def python_self(profile):
-    """{(qualified name, file name): share} charged to the innermost Python frame, of the
-    samples that have one: a sample without (the interpreter starting or collecting at exit,
-    a native thread) has no Python caller to fold into, and a sampler that reads Python
-    frames only (austin) does not record it at all."""
-    weights = collections.Counter()
+    """({(qualified name, file name): share} charged to the innermost Python frame, of the
+    samples that have one; the share of the samples left out): a sample without (the
+    interpreter starting or collecting at exit, a native thread, austin's ':INVALID:' stacks)
+    has no Python caller to fold into, and a sampler that reads Python frames only (austin)
+    does not record it at all."""
+    weights, left_out = collections.Counter(), 0.0
     for frames, weight in profile.samples:
         python = [f for f in frames if f.kind == PY]
         if python:
             weights[(python[-1].name, os.path.basename(python[-1].filename or ""))] += weight
-    total = float(sum(weights.values())) or 1.0
-    return dict((key, w / total) for key, w in weights.items())
+        else:
+            left_out += weight
+    kept = float(sum(weights.values()))
+    return (dict((key, w / (kept or 1.0)) for key, w in weights.items()),
+            left_out / ((kept + left_out) or 1.0))
 
 
 def agreement(first, second, top=5, tolerance=TOLERANCE):
@@ -43,7 +47,7 @@ def agreement(first, second, top=5, tolerance=TOLERANCE):
     within half the tolerance of the last listed one's: a tie at the boundary that two
     samplers' error cannot break); ``within``:
     every listed function within ``tolerance``."""
-    a, b = python_self(first), python_self(second)
+    (a, a_out), (b, b_out) = python_self(first), python_self(second)
     top_a, top_b = ranked(a)[:top], ranked(b)[:top]
     rows = [{"function": "%s (%s)" % key, "first": a.get(key, 0.0), "second": b.get(key, 0.0),
              "difference": a.get(key, 0.0) - b.get(key, 0.0)}
@@ -53,6 +57,8 @@ def agreement(first, second, top=5, tolerance=TOLERANCE):
     return {"first": first.path, "second": second.path,
             "first_sampler": first.sampler, "second_sampler": second.sampler,
             "first_samples": first.samples_taken, "second_samples": second.samples_taken,
+            "first_left_out": a_out, "second_left_out": b_out,
+            "interpreters": [first.interpreter, second.interpreter],
             "top": top, "tolerance": tolerance, "rows": rows, "same_functions": same,
             "within_tolerance": within, "agree": same and within}
 
@@ -75,6 +81,15 @@ def render(result):
                                        result["second_sampler"], result["second_samples"],
                                        result["top"]),
            "%7s %7s %7s  %s" % ("first", "second", "diff", "function")]
+    if len(set(result["interpreters"])) > 1:
+        out.insert(1, "warning: recorded on %s and on %s: two interpreters run different code "
+                      "(a comparison of samplers needs one program on one interpreter)"
+                   % tuple(result["interpreters"]))
+    for side in ("first", "second"):
+        if result[side + "_left_out"] > 0.01:
+            out.insert(1, "%s: %.1f%% of its samples have no Python frame (start-up, exit, "
+                          "stacks the sampler could not read) and are left out; the shares "
+                          "are of the rest" % (side, 100 * result[side + "_left_out"]))
     for row in result["rows"]:
         out.append("%6.1f%% %6.1f%% %+6.1f  %s" % (100 * row["first"], 100 * row["second"],
                                                    100 * row["difference"], row["function"]))
