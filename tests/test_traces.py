@@ -515,3 +515,11 @@ def test_summary_gives_the_recording_cost_of_each_cell(tmp_path):
     assert row["recording_overhead"] == pytest.approx(
         row["recorded_median"] / row["timed_median"])
     assert "recording cost" in run_module("ev.cli.trace_summary", tmp_path).stdout
+
+
+def test_pypys_own_loops_are_named_for_people():
+    """PyPy's log names a built-in's loop '(unpack_into: no get_printable_location)'."""
+    from traces.trace_names import readable
+    assert readable("(unpack_into: no get_printable_location)") == (
+        "PyPy's own unpack_into loop (a built-in's, no Python source)")
+    assert readable("fly;ev/model/fitness.py:35-45") == "fly;ev/model/fitness.py:35-45"

@@ -2,13 +2,27 @@
 leaves, how often it runs per iteration of that loop, whether a loop is the program's own code.
 Shared by the text report (traces.jitlog) and the page (traces.jitlog_html)."""
 import os
+import re
+
+
+BUILTIN_LOOP = re.compile(r"^\((\w+): no get_printable_location\)")
+
+
+def readable(name):
+    """PyPy's log names a loop of its own code without a source position '(unpack_into: no
+    get_printable_location)': say what it is instead."""
+    found = BUILTIN_LOOP.match(name or "")
+    if found:
+        return "PyPy's own %s loop (a built-in's, no Python source)%s" % (
+            found.group(1), name[found.end():])
+    return name
 
 
 def trace_name(trace):
     """'fly;ev/model/fitness.py:35-45 …' for loops; for a bridge, where it leaves:
     'bridge from loop 51 (fly) at ev/model/quadcopter.py:34 guard_false'."""
     if trace.kind != "bridge":
-        return trace.name
+        return readable(trace.name)
     if trace.origin is None:
         return "%s (its guard is not in the log)" % trace.name
     parent, guard = trace.origin
@@ -26,12 +40,14 @@ def no_position_reason(root):
     PyPy (a builtin's loop: 'unpackiterable [dict_keyiterator]'), with no Python bytecode to
     point at; otherwise the log lacks the debug_merge_points (a log cut short)."""
     if root is not None and ";" not in (root.name or ""):
-        return "in PyPy's own %s, not Python code" % root.name.split(" ", 1)[0]
+        found = BUILTIN_LOOP.match(root.name or "")
+        return "in PyPy's own %s, not Python code" % (
+            found.group(1) if found else root.name.split(" ", 1)[0])
     return "the log has no debug_merge_point before it"
 
 
 def loop_function(trace):
-    return trace.name.split(";", 1)[0] if trace.kind != "bridge" else "bridge"
+    return readable(trace.name.split(";", 1)[0]) if trace.kind != "bridge" else "bridge"
 
 
 def per_loop_iteration(trace):
