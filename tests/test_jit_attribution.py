@@ -203,3 +203,11 @@ def test_perf_places_jit_time_on_source_lines(tmp_path):
     assert done.returncode == 0, done.stderr
     text = page.read_text()
     assert "class='b time'" in text and "rounds.py:5)</h3>" in text
+
+
+def test_uncertain_samples_are_said_to_move_the_shares_when_they_matter():
+    from traces.own_time import uncertainty
+    counts = {"samples": {"samples": 4933}, "uncertain": {"samples": 2130}}
+    (line,) = uncertainty(counts)
+    assert line.startswith("43% of the samples are uncertain") and "up to 43 points" in line
+    assert uncertainty({"samples": {"samples": 100}, "uncertain": {"samples": 4}}) == []

@@ -136,7 +136,18 @@ def render_attribution(jit):
             "codemap left open), %s uncertain (several calls could have made the frame inside: "
             "cut to what they share), %s in code the log does not locate (kept as recorded)."
             % (jit["jit_log"], share("in_jit"), share("samples"), share("changed"),
-               share("uncertain"), share("unmapped"))]
+               share("uncertain"), share("unmapped"))] + uncertainty(counts)
+
+
+def uncertainty(counts):
+    """What uncertain samples do to the shares, when there are enough to matter."""
+    part = counts["uncertain"]["samples"] / float(counts["samples"]["samples"] or 1)
+    if part < 0.05:
+        return []
+    return ["%.0f%% of the samples are uncertain: each is charged to the function its "
+            "possible chains share, so an inlined function's own share may truly be up to %.0f "
+            "points more than shown, and that shared caller's as much less." % (
+                100 * part, 100 * part)]
 
 
 def warm_up(rows, seconds, jit):
