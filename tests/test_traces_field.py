@@ -503,3 +503,24 @@ def test_compare_says_what_it_left_out_and_when_interpreters_differ():
     text = render(result)
     assert "10.0% of its samples have no Python frame" in text
     assert "recorded on cpython and on pypy" in text
+
+
+def test_a_recording_of_another_interpreter_is_replaced_with_a_line_saying_so(tmp_path):
+    """The default name is the program's on CPython and on PyPy alike."""
+    from test_traces import pypy_python
+    cpython = sys.executable if not IS_PYPY else os.environ.get("EV_CPYTHON_PY")
+    if not cpython or not pypy_python():
+        pytest.skip("needs both interpreters (set by run_tests.sh)")
+    program = tmp_path / "busy.py"
+    program.write_text("import time\nt = time.time()\nwhile time.time() < t + 0.3:\n"
+                       "    pass\n")
+    said = []
+    env = dict(os.environ, PYTHONPATH=ROOT)   # this checkout's traces, from another folder
+    for python in (pypy_python(), cpython):
+        done = subprocess.run([python, "-m", "traces.record", "--", str(program)],
+                              cwd=str(tmp_path), env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        said.append(done.stderr)
+    assert "held a recording made on" not in said[0]
+    assert "busy.prof held a recording made on PyPy; this one, on CPython, replaces it" in said[1]

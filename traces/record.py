@@ -23,7 +23,7 @@ import click
 from traces import atomic
 from traces import recording, samplers
 from traces.profile_reader import ends_with_trailer
-from traces.project import meta_path
+from traces.project import meta_path, read_meta
 
 CHECKOUT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The child: this checkout's traces first (the one the parent runs), then the program alone.
@@ -114,6 +114,8 @@ def main(profile, sampler, rate, native, jit_log, projects, lines, command):
     config = {"script": script, "module": module, "args": args, "lines": lines,
               "profile": os.path.abspath(profile) if profile else None,
               "checkout": CHECKOUT, "sampler": sampler}
+    if profile:
+        say_replaced(profile)
     for path in (profile, jit_log):
         if path:
             remove_stale(path)
@@ -206,6 +208,17 @@ def program_status(path):
     finally:
         with contextlib.suppress(OSError):
             os.remove(path)
+
+
+def say_replaced(profile):
+    """One line when the profile about to be written replaces one another interpreter
+    recorded (the default name is the program's, the same on CPython and PyPy)."""
+    meta = read_meta(profile) or {}
+    if meta.get("interpreter") and meta["interpreter"] != platform.python_implementation():
+        click.echo("# %s held a recording made on %s; this one, on %s, replaces it "
+                   "(--profile NAME.prof keeps both)" % (profile, meta["interpreter"],
+                                                         platform.python_implementation()),
+                   err=True)
 
 
 def remove_stale(path):
