@@ -127,7 +127,8 @@ def cell_row(name, runs, interpreter, entry=None):
         "seed": first["seed"],
         "rounds": len(rounds),
         # a warm cell's warm-up slice runs for its time budget, not the later slices' length
-        "generations": min(len(r["seconds"]) for r in (counted or rounds)),
+        "generations": min(len(r["seconds"]) for r in (
+            [r for r in rounds if not r.get("warmup")] or rounds)),
         "generations_planned": generations_planned,
         "budget_seconds": budget,
         "shape": first.get("shape"),
