@@ -211,3 +211,25 @@ def test_uncertain_samples_are_said_to_move_the_shares_when_they_matter():
     (line,) = uncertainty(counts)
     assert line.startswith("43% of the samples are uncertain") and "up to 43 points" in line
     assert uncertainty({"samples": {"samples": 100}, "uncertain": {"samples": 4}}) == []
+
+
+@needs_pypy
+def test_a_traces_operations_are_split_by_the_function_they_came_from(rounds):
+    """light's loop inlines scale and mix: its operations are theirs in part, shares that
+    sum to one, read from the log's merge points."""
+    from traces.trace_counts import operations_by_function
+    _, log_path, _ = rounds
+    light = next(t for t in read_jitlog(log_path).traces
+                 if t.kind == "loop" and t.name.startswith("light;"))
+    mix = operations_by_function(light)
+    assert abs(sum(mix.values()) - 1.0) < 1e-9
+    assert {"light", "scale", "mix"} <= set(mix), mix
+
+
+def test_a_trace_mostly_of_another_functions_code_is_said_so():
+    from traces.own_time import mostly_other
+    mix = {"__iter__": 0.6, "bench_generators": 0.4}
+    assert mostly_other("bench_generators (run_benchmark.py:36)", mix) == {
+        "operations": [("__iter__", 0.6), ("bench_generators", 0.4)]}
+    assert mostly_other("Tree.__iter__ (run_benchmark.py:21)", mix) == {}
+    assert mostly_other("f (x.py:1)", {"f": 0.5, "g": 0.5}) == {}

@@ -85,14 +85,42 @@ def ranked_own_time(profile, top, is_program):
         if name == OUTSIDE:
             total[OUTSIDE] += weight
     all_weight = float(profile.total_weight) or 1.0
+    mixes = trace_mixes(profile)
     ranked = sorted((n for n in own if n != OUTSIDE), key=lambda n: -sum(own[n].values()))
     ranked = ranked[:top] + ([OUTSIDE] if OUTSIDE in own else [])
     return [{"function": n, "own": sum(own[n].values()) / all_weight,
              "total": total[n] / all_weight,
              "parts": dict((p, own[n][p] / all_weight) for p in PARTS if own[n][p]),
-             "traces": [{"trace": t, "share": w / all_weight}
+             "traces": [dict({"trace": t, "share": w / all_weight},
+                             **mostly_other(n, mixes.get(t)))
                         for t, w in traces[n].most_common(3)]}
             for n in ranked]
+
+
+def trace_mixes(profile):
+    """{trace label: {function: share of its operations}} from the JIT log read with a PyPy
+    profile ({} without one)."""
+    from traces.trace_counts import operations_by_function
+    from traces.trace_names import trace_label
+    corrector = getattr(getattr(profile, "jit", None), "corrector", None)
+    if corrector is None:
+        return {}
+    return dict((trace_label(t), operations_by_function(t))
+                for t in corrector.jit_map.log.traces)
+
+
+def mostly_other(owner, mix):
+    """{"operations": [(function, share)]} when most of a trace's operations are another
+    function's than the one its samples are charged to: vmprof's stack names the functions
+    the codemap knows at the block's start, and code inlined past it (a generator resumed
+    in the loop) is charged to the loop's function."""
+    if not mix:
+        return {}
+    top = max(mix, key=mix.get)
+    short = owner.split(" (", 1)[0].rsplit(".", 1)[-1]
+    if top == short or mix[top] <= 0.5:
+        return {}
+    return {"operations": sorted(mix.items(), key=lambda item: -item[1])[:2]}
 
 
 def is_owner(frame):
@@ -117,6 +145,11 @@ def render_own_time(rows, seconds=None):
             row["function"][:80]))
         for trace in row["traces"]:
             out.append("%61s %5.1f%% in %s" % ("", 100 * trace["share"], trace["trace"][:90]))
+            if trace.get("operations"):
+                out.append("%61s  whose operations are %s: code inlined into the trace, "
+                           "charged to its function" % ("", " and ".join(
+                               "%.0f%% %s's" % (100 * share, function)
+                               for function, share in trace["operations"])))
     return out
 
 

@@ -56,3 +56,16 @@ def work_with_bridges(trace, bridges):
     if trace.kind == "bridge":
         return work(trace)
     return work(trace) + sum(work(b) for b in bridges if b.root is trace)
+
+
+def operations_by_function(trace):
+    """{function: share of the counted operations} of the per-iteration body (a loop) or the
+    whole trace (a bridge), by the merge point each operation follows: how much of a trace is
+    code inlined into it from other functions (generators resumed, helpers)."""
+    ops = trace.body if trace.kind == "loop" else trace.ops
+    counts = collections.Counter()
+    for op in ops:
+        if op.position is not None and classify(op.name, op.args) is not None:
+            counts[op.position.function] += 1
+    total = float(sum(counts.values())) or 1.0
+    return dict((function, n / total) for function, n in counts.items())
