@@ -233,3 +233,19 @@ def test_a_trace_mostly_of_another_functions_code_is_said_so():
         "operations": [("__iter__", 0.6), ("bench_generators", 0.4)]}
     assert mostly_other("Tree.__iter__ (run_benchmark.py:21)", mix) == {}
     assert mostly_other("f (x.py:1)", {"f": 0.5, "g": 0.5}) == {}
+
+
+@needs_pypy
+def test_a_function_owns_the_library_code_it_calls(tmp_path):
+    """PyPy's sorted() is Python code of its standard library: a program's function that
+    sorts owns that time (it read as 'outside the program ... start-up' before)."""
+    program = tmp_path / "sorts.py"
+    program.write_text("import random\nrandom.seed(1)\nxs = [random.random() for _ in "
+                       "range(200000)]\n\ndef sort_part(xs):\n    return sorted(xs)[0]\n\n"
+                       "for _ in range(15):\n    sort_part(xs)\n")
+    prof = tmp_path / "sorts.prof"
+    done = run_module("traces.record", "--profile", prof, "--", program, python=pypy_python())
+    assert done.returncode == 0, done.stderr
+    rows = dict((r["function"].split(" (")[0], r) for r in own_time(read_profile(str(prof))))
+    assert rows["sort_part"]["own"] > 0.6, rows
+    assert rows.get(OUTSIDE, {"own": 0.0})["own"] < 0.2, rows

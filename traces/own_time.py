@@ -21,7 +21,7 @@ from traces.categories import (ALLOC_GC, CAPI, CALLS, INTERPRETER, PROJECT, PYPY
 from traces.processors import display_name, launched_samples
 from traces.samples import GC, JIT, PY
 
-PARTS = ("JIT code", "runtime", "GC", "cpyext", "natives")
+PARTS = ("JIT code", "runtime", "GC", "cpyext", "natives", "library")
 
 
 def part_of(frames, owner_index):
@@ -44,6 +44,8 @@ def part_of(frames, owner_index):
         return "JIT code"
     if category in (PYPY_RUNTIME, INTERPRETER, UNKNOWN, CALLS):
         return "runtime"
+    if leaf.kind == PY:
+        return "library"    # Python code of the standard library or a package it called
     return "natives"
 
 
@@ -68,7 +70,12 @@ def ranked_own_time(profile, top, is_program):
     total = collections.Counter()
     traces = collections.defaultdict(collections.Counter)
     for frames, weight in launched_samples(profile):
-        owner_index = max((i for i, f in enumerate(frames) if is_owner(f)), default=None)
+        # the innermost of the program's functions: what it calls in the standard library
+        # (PyPy's sorted() is Python code there) is its time, as C code called is on CPython
+        owner_index = max((i for i, f in enumerate(frames) if is_owner(f) and is_program(f)),
+                          default=None)
+        if owner_index is None:
+            owner_index = max((i for i, f in enumerate(frames) if is_owner(f)), default=None)
         if owner_index is None:
             own[OUTSIDE][part_of_unowned(frames)] += weight
             total[OUTSIDE] += weight
@@ -137,6 +144,7 @@ def render_own_time(rows, seconds=None):
     """The ranking as text lines."""
     out = ["%6s %6s %7s %s  %s" % ("own", "total", "own s", " ".join(
         "%7s" % p.split()[0] for p in PARTS), "function")]
+    indent = " " * (out[0].index("function") - 2)   # trace lines sit under the function
     for row in rows:
         parts = " ".join("%6.1f%%" % (100 * row["parts"].get(p, 0.0)) for p in PARTS)
         out.append("%5.1f%% %5.1f%% %7s %s  %s" % (
@@ -144,10 +152,11 @@ def render_own_time(rows, seconds=None):
             "-" if seconds is None else "%.2f" % (row["own"] * seconds), parts,
             row["function"][:80]))
         for trace in row["traces"]:
-            out.append("%61s %5.1f%% in %s" % ("", 100 * trace["share"], trace["trace"][:90]))
+            out.append("%s %5.1f%% in %s" % (indent, 100 * trace["share"],
+                                              trace["trace"][:90]))
             if trace.get("operations"):
-                out.append("%61s  whose operations are %s: code inlined into the trace, "
-                           "charged to its function" % ("", " and ".join(
+                out.append("%s  whose operations are %s: code inlined into the trace, "
+                           "charged to its function" % (indent, " and ".join(
                                "%.0f%% %s's" % (100 * share, function)
                                for function, share in trace["operations"])))
     return out
@@ -203,8 +212,8 @@ def render_warm_up(found):
         return []
     accounted = found["tracing_seconds"] + found["backend_seconds"]
     runtime = found["runtime_seconds"]
-    head = ("warm-up: the runtime part above is %.2f s; the JIT log's summary times tracing "
-            "at %.2f s and compiling (backend) at %.2f s" % (
+    head = ("runtime, not JIT code: the part above is %.2f s; the JIT log's summary times "
+            "its warm-up, tracing at %.2f s and compiling (backend) at %.2f s" % (
                 runtime, found["tracing_seconds"], found["backend_seconds"]))
     if accounted > runtime:
         return [head + ", more than that part: the run's seconds are estimated from its "

@@ -134,7 +134,8 @@ def render(result):
     out += warnings(result)
     if result["interpreter"] == "pypy":    # self time names no Python function there
         out += ["", "the program's functions by their own time (all that ran while each was "
-                "the innermost Python function), split by what ran:"]
+                "the innermost of the program's functions, the standard library and packages "
+                "it called included), split by what ran:"]
         out += render_own_time(result["own_time"], seconds)
         out += render_attribution(result["jit_attribution"])
         out += render_warm_up(warm_up(result["own_time"], seconds, result["jit_attribution"]))
