@@ -529,3 +529,16 @@ def test_a_recording_of_another_interpreter_is_replaced_with_a_line_saying_so(tm
         said.append(done.stderr)
     assert "held a recording made on" not in said[0]
     assert "busy.prof held a recording made on PyPy; this one, on CPython, replaces it" in said[1]
+
+
+def test_compare_agrees_on_a_program_of_fewer_functions_than_its_top():
+    """Two functions and noise below 1%: the noise ranks nothing (it said 'agree: NO')."""
+    from traces.compare import agreement
+    from traces.model import Frame, Profile
+    def frames(name):
+        return [Frame(PY, name, filename="/p/prog.py")]
+    first = Profile("a", "cpython", [(frames("a"), 75.9), (frames("b"), 24.0),
+                                     (frames("x"), 0.1)], None)
+    second = Profile("b", "cpython", [(frames("a"), 75.0), (frames("b"), 24.9),
+                                      (frames("y"), 0.1)], None)
+    assert agreement(first, second)["agree"]

@@ -20,6 +20,7 @@ from traces.model import PY
 from traces.profile_reader import read_profile
 
 TOLERANCE = 0.05
+FLOOR = 0.01      # a share below 1% ranks nothing: a program of two functions has no top five
 
 
 def python_self(profile):
@@ -48,7 +49,9 @@ def agreement(first, second, top=5, tolerance=TOLERANCE):
     samplers' error cannot break); ``within``:
     every listed function within ``tolerance``."""
     (a, a_out), (b, b_out) = python_self(first), python_self(second)
-    top_a, top_b = ranked(a)[:top], ranked(b)[:top]
+    # functions under FLOOR on a side are sampling noise, not a ranking to agree on
+    top_a = [k for k in ranked(a)[:top] if a[k] >= FLOOR]
+    top_b = [k for k in ranked(b)[:top] if b[k] >= FLOOR]
     rows = [{"function": "%s (%s)" % key, "first": a.get(key, 0.0), "second": b.get(key, 0.0),
              "difference": a.get(key, 0.0) - b.get(key, 0.0)}
             for key in top_a + [k for k in top_b if k not in top_a]]
