@@ -117,3 +117,16 @@ def test_categories_passed_in_a_recording_description_are_checked(tmp_path):
         {"categories": [{"name": "mine", "library": "_mine", "symbol": ""}]}))
     project = Project.for_profile(str(profile))
     assert [e.name for e in project.extra] == ["mine"]
+
+
+@pytest.mark.parametrize("symbol, library, source", [
+    ("encoder_listencode_dict", "python3.11", "/build/Python-3.11.7/Modules/_json.c"),
+    ("_pysqlite_query_execute", "_sqlite3.cpython-311-x86_64-linux-gnu.so",
+     "Modules/_sqlite/cursor.c"),
+    ("time_sleep", "python3.11", "Modules/timemodule.c"),
+    ("ascii_escape_unicode", "/usr/lib/python3.11/lib-dynload/_json.cpython-311.so", "")])
+def test_the_standard_librarys_c_modules_are_the_standard_library(symbol, library, source):
+    """json_dumps recorded with py-spy --native read 58.8% 'C-API, I/O, errors': _json's
+    encoder (a new user's trial on pyperformance)."""
+    from traces.categories import STDLIB
+    assert categorize_native(symbol, library, (), source) == STDLIB

@@ -52,6 +52,11 @@ def title(category, interpreter):
 
 
 SITE_PACKAGES = re.compile(r"[/\\](site|dist)-packages[/\\]([^/\\]+)")
+STDLIB_C = re.compile(r"lib-dynload")      # the standard library's C modules, as .so files
+# ... or built into the interpreter, where a sampler that reads debug information (py-spy
+# --native) names their source: Modules/_json.c, Modules/_sqlite/cursor.c (not the GC's or
+# main's, which the symbol rules place first)
+STDLIB_C_SOURCE = re.compile(r"(^|[/\\])Modules[/\\](_|[a-z]+module\.c)")
 STDLIB_FILE = re.compile(r"^<(frozen|builtin)|[/\\]lib[/\\](python|pypy)\d[^/\\]*[/\\]")
 
 NUMPY_LIB = re.compile(r"numpy|_multiarray|_umath|openblas|gfortran|quadmath|lapack|blas", re.I)
@@ -241,6 +246,8 @@ def categorize_native(symbol, library, extra=(), source=""):
     for pattern, category in SYMBOL_RULES:
         if pattern.search(symbol):
             return category
+    if STDLIB_C.search(library) or (source and STDLIB_C_SOURCE.search(source)):
+        return STDLIB   # the standard library's C modules: _json's encoder, _sqlite3, _sre
     if library.startswith(("python", "libpython")) or not library:
         return CAPI   # CPython's other C functions (I/O, errors, ...): never "the eval loop"
     return OTHER
