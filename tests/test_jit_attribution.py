@@ -249,3 +249,28 @@ def test_a_function_owns_the_library_code_it_calls(tmp_path):
     rows = dict((r["function"].split(" (")[0], r) for r in own_time(read_profile(str(prof))))
     assert rows["sort_part"]["own"] > 0.6, rows
     assert rows.get(OUTSIDE, {"own": 0.0})["own"] < 0.2, rows
+
+
+@needs_pypy
+def test_a_dropped_stale_block_keeps_the_callers_it_was_inlined_into(tmp_path):
+    """pyperformance's scimark fft: FFT_transform_internal is called only by FFT_transform
+    and FFT_inverse; dropping a stale block of internal's took their frames with it (their
+    totals 18 + 22 below internal's 87).  A callee's total stays within its callers'."""
+    found = subprocess.run([pypy_python(), "-c", "import pyperformance, os; print(os.path."
+                            "dirname(pyperformance.__file__))"], stdout=subprocess.PIPE,
+                           universal_newlines=True)
+    bench = os.path.join(found.stdout.strip(), "data-files", "benchmarks", "bm_scimark",
+                         "run_benchmark.py")
+    if found.returncode != 0 or not os.path.exists(bench):
+        pytest.skip("pyperformance is not installed for PyPy (./run_tests.sh installs it)")
+    prof = tmp_path / "fft.prof"
+    done = run_module("traces.record", "--profile", prof, "--", bench, "fft", "--worker",
+                      "-p", "1", "-l", "20", "-n", "3", "-w", "1", python=pypy_python())
+    assert done.returncode == 0, done.stderr
+    profile, total = read_profile(str(prof)), collections.Counter()
+    for frames, weight in profile.samples:
+        for name in set(f.name for f in frames if f.kind == "py"):
+            total[name] += weight / float(profile.total_weight)
+    callers = total["FFT_transform"] + total["FFT_inverse"]
+    assert total["FFT_transform_internal"] > 0.3
+    assert callers >= total["FFT_transform_internal"] - 0.02, total

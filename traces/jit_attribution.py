@@ -182,6 +182,12 @@ class StackCorrector(object):
             elif chain is not DROPPED:
                 out.extend(without_twin(out, chain, self.jit_map.trace_at(int(entries[-1]))))
                 out.append(entries[-1])
+            else:
+                # the block's innermost function had returned; the functions it was inlined
+                # into are still running: callers of what follows (scimark's FFT_inverse
+                # above FFT_transform_internal's loop), kept, without the block
+                out.extend(without_twin(out, list(entries[:-2]),
+                                        self.jit_map.trace_at(int(entries[-1]))))
         for what in ("unmapped", "changed", "uncertain"):
             if what in flags:
                 self.counts.add(what, weight)
