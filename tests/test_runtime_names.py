@@ -147,3 +147,15 @@ def test_libpypys_frames_named_alike_in_a_row_are_one_frame():
     tower of one name (a flame graph of nqueens on PyPy showed 38)."""
     frames = RuntimeNamer(None)([MAIN] + [UNNAMED] * 38)
     assert len(frames) == 2 and frames[1].name.startswith("interpreter, tracer or built-ins")
+
+
+def test_a_cffi_modules_calls_back_into_pypy_are_not_cpyext():
+    """PyPy's _sqlite3 is a cffi module: libpypy beneath it is a callback (sqlite_synth's
+    aggregate), not the C-API; libffi between passes the context through."""
+    module = frame(NATIVE, "sqlite3_step", library="_sqlite3_cffi.pypy39-pp73.so")
+    ffi = frame(NATIVE, "ffi_call", library="libffi.so.8.1.2")
+    named = leaf([MAIN, LOOP, ffi, module, ffi, UNNAMED])
+    assert named.name.startswith("runtime called back from sqlite3_step")
+    assert categorize(named) == PYPY_RUNTIME
+    assert leaf([MAIN, LOOP, NUMPY, ffi, UNNAMED]).name.startswith(
+        "cpyext: C-API called from PyArray_ToList")

@@ -33,7 +33,8 @@ from traces.model import JIT, NATIVE, PY, Frame
 
 APPEXEC_FILE = "<builtin>/"
 APPEXEC_NAME = "PyPy's app-level helper (space.appexec)"
-SYSTEM_LIBRARY = re.compile(r"^(libc[.-]|libm[.-]|ld-linux|libpthread|libdl[.-]|libunwind)")
+SYSTEM_LIBRARY = re.compile(r"^(libc[.-]|libm[.-]|ld-linux|libpthread|libdl[.-]|libunwind|"
+                            r"libffi[.-])")
 # Residual calls out of JIT code that can run Python code (call_may_force) but are cpyext's
 # own or PyPy's bookkeeping: a trace whose other such calls are only these reaches app-level
 # helpers only through a C function it calls.
@@ -140,6 +141,9 @@ class RuntimeNamer(object):
             return context
         if SYSTEM_LIBRARY.match(frame.library or ""):
             return context
+        if "cffi" in (frame.library or "").lower():
+            # a cffi module (PyPy's _sqlite3) enters libpypy by callbacks, not the C-API
+            return "runtime called back from %s (cffi)" % frame.name, PYPY_RUNTIME
         return "cpyext: C-API called from %s" % frame.name, CAPI
 
     def cpyext_helper(self, frames, index):
