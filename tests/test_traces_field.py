@@ -542,3 +542,13 @@ def test_compare_agrees_on_a_program_of_fewer_functions_than_its_top():
     second = Profile("b", "cpython", [(frames("a"), 75.0), (frames("b"), 24.9),
                                       (frames("y"), 0.1)], None)
     assert agreement(first, second)["agree"]
+
+
+def test_a_long_function_name_keeps_its_line_number():
+    """The per-line table cut 'bench_list_unpacking (bm_unpack_sequence/run_benchmark.py:421)'
+    to '...run_benchmark.py:42', one digit short of its line."""
+    from traces.profile import shorten
+    name = "bench_list_unpacking (bm_unpack_sequence/run_benchmark.py:421)"
+    short = shorten(name, 60)
+    assert len(short) <= 60 and short.endswith("run_benchmark.py:421)")
+    assert short.startswith("bench_list_unpacking (")

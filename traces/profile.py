@@ -105,6 +105,16 @@ PY_SPY_NO_NATIVE = (
     "with --native to name them): C time counts as the Python function that called it.")
 
 
+def shorten(name, width):
+    """'function (path:line)' in ``width`` characters: the function and the end of its path
+    (its line number) kept, the path's start elided."""
+    if len(name) <= width or " (" not in name:
+        return name[:width]
+    function, where = name.split(" (", 1)
+    room = width - len(function) - 3
+    return "%s (...%s" % (function, where[-room:]) if room > 8 else name[:width]
+
+
 def render(result):
     seconds = result["runtime_seconds"]
     out = ["%s: %s profile recorded by %s, %d samples%s" % (
@@ -157,11 +167,11 @@ def render(result):
     out += ["", "top functions by self time:", "%7s %7s  %s" % ("self", "total", "function")]
     for row in result["top_self"]:
         out.append("%6.1f%% %6.1f%%  %s" % (100 * row["self"], 100 * row["total"],
-                                            row["function"][:100]))
+                                            shorten(row["function"], 100)))
     if result["lines"]:
         out += ["", "lines of the top functions (self time, by the line each sample was at):"]
         for function, rows in result["lines"].items():
-            out.append("  %s: %s" % (function[:60], ", ".join(
+            out.append("  %s: %s" % (shorten(function, 60), ", ".join(
                 "line %s %.1f%%" % (row["line"], 100 * row["self"])
                 for row in sorted(rows, key=lambda r: -r["self"])[:6])))
     if result["interpreter"] == "cpython" and result["sampler"] == "vmprof":
