@@ -111,7 +111,7 @@ def shorten(name, width):
     if len(name) <= width or " (" not in name:
         return name[:width]
     function, where = name.split(" (", 1)
-    room = width - len(function) - 3
+    room = width - len(function) - 5   # " (..."
     return "%s (...%s" % (function, where[-room:]) if room > 8 else name[:width]
 
 
