@@ -523,3 +523,11 @@ def test_pypys_own_loops_are_named_for_people():
     assert readable("(unpack_into: no get_printable_location)") == (
         "PyPy's own unpack_into loop (a built-in's, no Python source)")
     assert readable("fly;ev/model/fitness.py:35-45") == "fly;ev/model/fitness.py:35-45"
+
+
+def test_pypys_builtin_loops_lose_their_addresses_and_long_state():
+    from traces.trace_names import readable
+    assert readable("update_set: mappingproxy <AsciiSetStrategy object at 0x7f2240953a60>") \
+        == "update_set: mappingproxy <AsciiSetStrategy>"
+    long_state = "re RegularSearch at 5 [%s]" % ", ".join(str(n) for n in range(40))
+    assert readable(long_state).endswith(" ...]") and len(readable(long_state)) < 80

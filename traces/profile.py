@@ -139,8 +139,10 @@ def render(result):
                        "be told, so they are not counted here"
                        % (100 * result["cut_left_out"], result["under"]))
     if not result["libraries_resolved"] and result["sampler"] == "vmprof":
-        out.append("(no .maps file beside the profile: unnamed native frames stay unknown; "
-                   "record with python -m traces.record to name them)")
+        out.append("(no .maps file beside the profile: unnamed native frames stay unknown; %s)"
+                   % ("the recording stopped before traces.record wrote it"
+                      if result["cut_short"] else
+                      "record with python -m traces.record to name them"))
     out += warnings(result)
     if result["interpreter"] == "pypy":    # self time names no Python function there
         out += ["", "the program's functions by their own time (all that ran while each was "

@@ -8,14 +8,22 @@ import re
 BUILTIN_LOOP = re.compile(r"^\((\w+): no get_printable_location\)")
 
 
+OBJECT_AT = re.compile(r"<([\w.]+) object at 0x[0-9a-f]+>")
+LONG_LIST = re.compile(r"\[([^\]]{40})[^\]]{8,}\]")
+
+
 def readable(name):
     """PyPy's log names a loop of its own code without a source position '(unpack_into: no
-    get_printable_location)': say what it is instead."""
+    get_printable_location)': say what it is instead.  Its built-ins' loops carry their
+    state ('re RegularSearch at 5 [15, 4, 0, 2, 4294967295, ...]', '<AsciiSetStrategy
+    object at 0x7f2240953a60>'): kept short, without addresses."""
     found = BUILTIN_LOOP.match(name or "")
     if found:
         return "PyPy's own %s loop (a built-in's, no Python source)%s" % (
             found.group(1), name[found.end():])
-    return name
+    if not name:
+        return name
+    return LONG_LIST.sub(lambda m: "[%s ...]" % m.group(1), OBJECT_AT.sub(r"<\1>", name))
 
 
 def trace_name(trace):
@@ -103,10 +111,10 @@ def trace_label(trace):
         line = ("%s:%s" % (os.path.basename(where.filename), where.lineno)
                 if where is not None else "(no source position)")
         return "bridge from %s %s (%s) at %s %s" % (
-            root.kind, root.number, root.name.split(";", 1)[0], line, guard.name)
+            root.kind, root.number, readable(root.name.split(";", 1)[0]), line, guard.name)
     function, _, where = trace.name.partition(";")
     if not where:
-        return "%s %d %s" % (trace.kind, trace.number, function)
+        return "%s %d %s" % (trace.kind, trace.number, readable(function))
     filename, _, lines = where.split("~", 1)[0].rpartition(":")
     return "%s %d %s (%s:%s)" % (trace.kind, trace.number, function,
                                  os.path.basename(filename), lines.split("-", 1)[0])
