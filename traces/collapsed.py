@@ -18,6 +18,7 @@ from traces.source_names import first_line, name_from_source
 FRAME = re.compile(r"^(?P<name>.*?) \((?P<where>[^()]*)\)$")
 AT_LINE = re.compile(r"^(?P<file>.*):(?P<line>\d+)$")
 LINE = re.compile(rb"^[^\x00]*\S \d+$")
+PARTIAL_LINE = re.compile(rb"^[^\x00\n;]+ \([^\x00\n;]*:\d+\);[^\x00\n]*$")
 NATIVE_SOURCE = (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".rs", ".pyx", ".S", ".s")
 PYTHON_SOURCE = (".py", ".pyw")
 
@@ -78,7 +79,9 @@ class CollapsedReader(Reader):
     def sniff(self, head):
         """A whole line among the first ones is ``frame (where);... COUNT`` (py-spy may
         begin with a stack it could not read: `` COUNT`` alone)."""
-        lines = head.split(b"\n")[:-1] or head.split(b"\n")
+        lines = head.split(b"\n")[:-1]
+        if not lines:   # a first stack longer than the head (deep native stacks): its start
+            return bool(PARTIAL_LINE.match(head) or (LINE.match(head) and b" (" in head))
         return any(LINE.match(line) and b" (" in line for line in lines[:20])
 
     def stack_and_weight(self, line):
