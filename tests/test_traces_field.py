@@ -558,7 +558,8 @@ def test_a_long_function_name_keeps_its_line_number():
 def test_a_py_spy_file_whose_first_stack_is_longer_than_the_head_is_recognised(tmp_path):
     """py-spy --native can write a first stack of over 4 KB: the reader looks at the file's
     first 4 KB and said 'not a recording traces reads' (one run in five of np_small)."""
-    stack = ";".join("f%d (/p/prog.py:%d)" % (i, i) for i in range(300))
+    stack = "0x7f64fd24524a (/usr/lib/x86_64-linux-gnu/libc.so.6);" + ";".join(
+        "f%d (/p/prog.py:%d)" % (i, i) for i in range(300))   # as py-spy --native begins
     path = tmp_path / "deep.prof"
     path.write_text(stack + " 7\nf0 (/p/prog.py:1) 3\n")
     profile = read_profile(str(path))

@@ -18,7 +18,7 @@ from traces.source_names import first_line, name_from_source
 FRAME = re.compile(r"^(?P<name>.*?) \((?P<where>[^()]*)\)$")
 AT_LINE = re.compile(r"^(?P<file>.*):(?P<line>\d+)$")
 LINE = re.compile(rb"^[^\x00]*\S \d+$")
-PARTIAL_LINE = re.compile(rb"^[^\x00\n;]+ \([^\x00\n;]*:\d+\);[^\x00\n]*$")
+PARTIAL_LINE = re.compile(rb"^([^\x00\n;]+ \([^\x00\n;]*\);){2,}[^\x00\n]*$")  # frame (where);..
 NATIVE_SOURCE = (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".rs", ".pyx", ".S", ".s")
 PYTHON_SOURCE = (".py", ".pyw")
 
