@@ -58,8 +58,12 @@ def is_recorder_start(frames):
     finding and compiling the program (it imports pkgutil, and that typing), writing the
     exit status: the recorder's time, not the program's.  The program runs inside runpy's
     ``_run_code`` (a script and -m alike)."""
-    return (any(f.kind == PY and f.filename == "<string>" for f in frames)
-            and not any(f.kind == PY and f.name in PROGRAM_RUNNERS for f in frames))
+    if not any(f.kind == PY and f.filename == "<string>" for f in frames):
+        return False
+    runner = next((i for i, f in enumerate(frames)
+                   if f.kind == PY and f.name in PROGRAM_RUNNERS), None)
+    # runpy itself innermost (the program's code not yet running, or done) counts too
+    return runner is None or not any(f.kind == PY for f in frames[runner + 1:])
 
 
 PROGRAM_RUNNERS = ("_run_code",)
