@@ -46,6 +46,13 @@ def record(tmp_path, name, *options, python=sys.executable, check=True):
     return str(profile), result
 
 
+def start_recording(profile, program):
+    """traces.record of ``program`` into ``profile``, running in the background."""
+    return subprocess.Popen([sys.executable, "-m", "traces.record", "--profile", str(profile),
+                             "--", str(program)], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, universal_newlines=True)
+
+
 def share(result, category, kind="self"):
     return next(c[kind] for c in result["categories"] if c["category"] == category)
 
@@ -293,10 +300,7 @@ def test_a_stop_signal_to_record_finishes_the_profile(tmp_path, signum):
     program.write_text("open(%r, 'w').close()\nwhile True:\n    sum(range(1000))\n"
                        % str(started))
     profile = tmp_path / "spin.prof"
-    recorder = subprocess.Popen([sys.executable, "-m", "traces.record", "--profile",
-                                 str(profile), "--", str(program)], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                universal_newlines=True)
+    recorder = start_recording(profile, program)
     deadline = time.time() + 60
     while not started.exists() and time.time() < deadline:
         time.sleep(0.1)
@@ -458,10 +462,7 @@ def test_a_program_whose_sampler_dies_is_stopped_not_orphaned(tmp_path):
     program = tmp_path / "forever.py"
     program.write_text("while True:\n    pass\n")
     profile = tmp_path / "f.prof"
-    recorder = subprocess.Popen([sys.executable, "-m", "traces.record", "--profile",
-                                 str(profile), "--", str(program)], cwd=ROOT,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                universal_newlines=True)
+    recorder = start_recording(profile, program)
     end = time.time() + 60
     while not (tmp_path / "f.prof.pid").exists() and time.time() < end:
         time.sleep(0.05)
