@@ -196,3 +196,45 @@ def test_a_piped_matrix_prints_plain_lines_one_per_cell_round(tmp_path):
     verbose = matrix(dict(os.environ, PYTHONPATH=ROOT), "--cells", "cpython-specialized",
                      "-g", "3", "--rounds", "2", "--verbose", "--out", tmp_path / "v")
     assert sum(line.startswith("Generation") for line in verbose.stdout.splitlines()) == 6
+
+
+def test_parts_spread_each_cells_generations_and_keep_the_middle_beside_both_ends():
+    from ev.runner.plan import parts
+    steps = parts(["numpy", "fast", "c"], {"numpy": 2, "fast": 120, "c": 170}, 10)
+    totals = {}
+    for cell, count in steps:
+        totals[cell] = totals.get(cell, 0) + count
+    assert totals == {"numpy": 2, "fast": 120, "c": 170}
+    assert [n for c, n in steps if c == "fast"] == [12] * 10      # in every part, evenly
+    assert sorted(n for c, n in steps if c == "c") == [17] * 10
+    assert [n for c, n in steps if c == "numpy"] == [1, 1]        # two parts of ten
+    cells = [c for c, _ in steps]
+    for at, cell in enumerate(cells):     # the middle cell runs next to each of the others
+        if cell != "fast":
+            assert "fast" in cells[max(0, at - 1):at] + cells[at + 1:at + 2]
+
+
+def test_a_round_in_parts_reads_as_one_cell_round(tmp_path):
+    """Three parts of one warm process appended to one file (as ev matrix runs the headline's
+    cells): the report reads one run, every generation, steady from the first part's steady
+    start; the runner's end joins the parts; its figure for ratios is the steady mean."""
+    from ev.reporting.load import read_file
+    from ev.reporting.model import round_figures
+    warm, path = str(tmp_path / "r1.jsonl"), str(tmp_path / "r2.jsonl")
+    _, printed, status = serve(tmp_path, [{"results": warm, "generations": 5}] + [
+        {"results": path, "generations": n} for n in (3, 2, 4)], "-n", "12")
+    assert status == 0, printed[-800:]
+    problems = []
+    runs = read_file(path, problems)
+    assert problems == [] and len(runs) == 1
+    run = runs[0]
+    assert [g["generation"] for g in run["generations"]] == list(range(5, 14))
+    assert run["end"]["steady_first"] == 5 and run["end"]["generations"] == 9
+    joined = ends.end_of(path)
+    seconds = [g["seconds"] for g in run["generations"]]
+    assert joined["generations"] == 9 and joined["parts"] == 3
+    assert joined["steady_median"] == pytest.approx(sorted(seconds)[4])
+    run.update(round=2, position=0, exit=0, warm=True)
+    figures = round_figures(run)
+    assert figures["steady_count"] == 9
+    assert figures["mean_seconds"] == pytest.approx(sum(seconds) / 9)

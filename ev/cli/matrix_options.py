@@ -33,6 +33,9 @@ DEFAULT_SLOW_GENERATIONS = 3
 DEFAULT_MAX_MINUTES = 8.0
 DEFAULT_SLICE_SECONDS = 1.5
 SLICE_MIN_GENERATIONS = 2        # a slow cell's slice (pypy-numpy) runs 1
+# After the first round the headline's cells take turns in parts of about this many seconds
+# (ev.runner.plan.parts): a slice of --slice-seconds becomes slice_seconds / PART_SECONDS parts.
+PART_SECONDS = 0.15
 MAX_ROUNDS = 40                  # at most: a line per cell-round keeps the terminal short
                                  # (the headline's cells run every round, the others every other)
 FLY_GENERATIONS = 100

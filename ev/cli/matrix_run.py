@@ -11,10 +11,11 @@ import os
 import time
 
 from ev.cli import cells as cells_module, recording, variants
-from ev.cli.matrix_options import DEFAULT_ROUNDS, MAX_ROUNDS, SLICE_MIN_GENERATIONS
+from ev.cli.matrix_options import (DEFAULT_ROUNDS, MAX_ROUNDS, PART_SECONDS,
+                                   SLICE_MIN_GENERATIONS)
 from ev.common import machine
 from ev.runner import children, ends, noise
-from ev.runner.plan import Plan, Rounds, later_plan, slice_plan, together
+from ev.runner.plan import Plan, Rounds, later_plan, parts, slice_plan, together
 from ev.runner.signals import stopped_by_signal
 from ev.store.records import NEVER_FLEW
 
@@ -34,6 +35,7 @@ class MatrixRun(object):
         self.headline = headline
         self.failures = []
         self.cells, self.plans, self.warm, self.shown = [], {}, {}, {}
+        self.group = []         # the headline's cells, as this round's order found them
         self.done = {}          # generations each cell has run
         warmup = 0 if settings.fresh else 1     # a warm run's first round is its warm-up
         # Warm, with rounds added for the headline: the other cells run every other round
@@ -76,6 +78,7 @@ class MatrixRun(object):
             labels = self.headline.headline_cells(self.matrix.folder)
             at = dict((cell.label, cell) for cell in self.cells)
             group = [at[label] for label in labels if label in at]
+        self.group = group
         if not (self.alternate and 1 < len(group) < len(self.cells)):
             return together(self.cells, round_number, group)
         # every other round runs all cells: their order moves on once per two rounds, and
@@ -107,13 +110,21 @@ class MatrixRun(object):
                             self.settings.checkout)
 
     def run_round(self, round_number):
-        """The machine's fixed workload timed, then every cell once, in rotating order."""
+        """The machine's fixed workload timed, then every cell once, in rotating order (the
+        headline's block, warm after the first round, in alternating parts)."""
         self.matrix.noise(round_number, noise.time_workload())
         began = time.monotonic()
-        for position, cell in enumerate(self.order(round_number)):
+        order = self.order(round_number)
+        block = [c for c in order if c in self.group]
+        if self.settings.fresh or round_number == 1 or len(block) < 2:
+            block = []
+        for position, cell in enumerate(order):
             if self.stops.stopped:
                 return
-            self.run_cell(cell, round_number, position)
+            if cell not in block:
+                self.run_cell(cell, round_number, position)
+            elif cell is block[0]:
+                self.run_parts(block, round_number, position)
         self.rounds.finished(time.monotonic() - began)
 
     def run_cell(self, cell, round_number, position):
@@ -125,17 +136,48 @@ class MatrixRun(object):
             status, wall, log, argv = self.fresh(cell, plan, results, round_number)
         else:
             status, wall, log, argv = self.slice(cell, plan, results)
+        self.ran(cell, round_number, position, results, status, wall, log, argv)
+
+    def run_parts(self, block, round_number, position):
+        """The headline's block of warm cells in alternating parts (ev.runner.plan.parts),
+        each cell's parts appended to its cell-round's file; then each cell-round as one."""
+        results = dict((c.label, self.matrix.path(run_name(c, round_number, "jsonl")))
+                       for c in block)
+        at = dict((c.label, c) for c in block)
+        steps = parts([c.label for c in block],
+                      dict((c.label, self.plans[c.label].generations) for c in block),
+                      max(2, int(round(self.settings.slice_seconds / PART_SECONDS))))
+        last, walls = {}, dict((c.label, 0.0) for c in block)
+        for label, count in steps:
+            cell = at[label]
+            if self.stops.stopped or last.get(cell.label, (0,))[0]:
+                continue        # stopped, or the cell's process ended
+            self.show(cell, round_number)
+            status, wall, log, argv = self.slice(cell, Plan(count, None, None, None),
+                                                 results[cell.label])
+            walls[cell.label] += wall
+            last[cell.label] = (status, log, argv)
+        for at, cell in enumerate(block):
+            if cell.label in last:
+                status, log, argv = last[cell.label]
+                self.ran(cell, round_number, position + at, results[cell.label], status,
+                         walls[cell.label], log, argv,
+                         parts=sum(1 for label, _ in steps if label == cell.label))
+
+    def ran(self, cell, round_number, position, results, status, wall, log, argv, **more):
+        """A cell-round ran: in matrix.json, then what its records say (its median, a
+        failure if any), and its line."""
         self.matrix.run(cell=cell.label, round=round_number, position=position,
                         file=os.path.basename(results), log=os.path.basename(log),
                         command=argv, exit=status, wall_seconds=round(wall, 3),
-                        **self.slice_flags(round_number))
+                        **dict(self.slice_flags(round_number), **more))
         end = ends.end_of(results)
         if not self.completed(status, end):
             self.failures.append("cell %s round %d (ev.main exited with status %d, see %s)"
                                  % (cell.label, round_number, status, log))
         self.done[cell.label] = self.done.get(cell.label, 0) + (end or {}).get("generations", 0)
         if round_number == 1:
-            self.plan_later_rounds(cell, plan, results, end)
+            self.plan_later_rounds(cell, self.plans[cell.label], results, end)
         self.status.line(round_line(cell, round_number, end, status))
 
     def slice_flags(self, round_number):

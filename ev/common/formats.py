@@ -72,10 +72,10 @@ def _what_it_holds(data):
         "an array" if isinstance(data, list) else "null, a number or a string")
 
 
-def rows_format(name):
-    """The format of a report's ``--json`` document, {"rows": [...]} (version 1); a document
-    from before the format had a name was the bare list of rows."""
-    return Format(name, 1, unversioned=lambda data: {"rows": data}
+def rows_format(name, version=1):
+    """The format of a report's ``--json`` document, {"rows": [...]} (version 1 on); a
+    document from before the format had a name was the bare list of rows."""
+    return Format(name, version, unversioned=lambda data: {"rows": data}
                   if isinstance(data, list) else None)
 
 

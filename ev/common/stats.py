@@ -149,6 +149,12 @@ def median(values):
     return statistics.median(values) if values else None
 
 
+def mean(values):
+    """The mean, or None for no values."""
+    values = list(values)
+    return statistics.fmean(values) if values else None
+
+
 def steady_median(seconds):
     """Median seconds per generation without the first (imports, JIT warm-up); with a single
     generation, that one.  (The rule ev.cli.main prints at the end of a run.)"""

@@ -15,9 +15,10 @@ from ev.reporting.words import ratio_text
 Figure = collections.namedtuple("Figure", "name text interval")
 
 SLICES = ("Each cell ran as one warm process, the cells in short alternating slices, the "
-          "first slice its warm-up (counted in no figure over rounds); a ratio is taken slice "
-          "by slice within a round, so a slow phase of the machine hits both "
-          "sides of it, and a range widens when neighbouring rounds are alike "
+          "first slice its warm-up (counted in no figure over rounds); in each later round the "
+          "headline's cells take turns in parts of about 0.15 s, and a ratio "
+          "is of the two cells' means within the round, so a slow phase of the machine hits "
+          "both sides of it; a range widens when neighbouring rounds are alike "
           "(docs/report.md, \"How the headline is measured\").")
 
 

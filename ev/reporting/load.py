@@ -11,7 +11,7 @@ import os
 import re
 
 from ev.store import matrix_json
-from ev.store.records import END, RUN, read_records
+from ev.store.records import END, RUN, joined_end, read_records
 
 LIMIT = "c"   # the variant every other is measured against: the same evaluation in C
 ROUND_FILE = re.compile(r"^(?P<cell>.+)\.r(?P<round>\d+)\.jsonl$")
@@ -110,7 +110,9 @@ def runs_of_files(folder, paths, problems):
 def read_file(path, problems):
     """The runs of one records file: a generation or end record belongs to the run whose id
     it carries (records written before run ids existed: to the run record above it); a run's
-    end record (None when it wrote none) is its ``end``."""
+    end record (None when it wrote none) is its ``end``.  A run record whose id the file
+    has already met continues that run: a warm process's round in parts, whose ends join
+    into one (ev.store.records.joined_end)."""
     try:
         records, bad = read_records(path)
     except OSError as error:
@@ -119,6 +121,9 @@ def read_file(path, problems):
     problems.extend(str(b) for b in bad)
     runs, by_id, current = [], {}, None
     for record in records:
+        if record["type"] == RUN and record.get("run") is not None and record["run"] in by_id:
+            current = by_id[record["run"]]      # a part of a round (ev.runner.plan.parts)
+            continue
         if record["type"] == RUN:
             current = {"name": cell_name(record), "run": record, "generations": [],
                        "file": os.path.basename(path), "round": 1, "position": None,
@@ -131,11 +136,13 @@ def read_file(path, problems):
             problems.append("%s: %s record of no run record in the file (run %s)"
                             % (path, record["type"], record.get("run", "unknown")))
         elif record["type"] == END:
-            owner["end"] = record
+            owner.setdefault("ends", []).append(record)
         else:
             owner["generations"].append(record)
     for run in runs:
         run["generations"].sort(key=lambda g: g["generation"])
+        if run.get("ends"):
+            run["end"] = joined_end(run.pop("ends"), run["generations"])
     return runs
 
 

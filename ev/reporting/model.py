@@ -9,7 +9,7 @@ ev.common.stats.REPEAT_RULE; with a single round, the lowest-highest of that rou
 generations, which is said in ``spread_over`` and ``interval``).  Ratios
 between cells are added afterwards by ev.reporting.ratios, within rounds.
 """
-from ev.common.stats import Interval, median, steady_start
+from ev.common.stats import Interval, mean, median, steady_start
 from ev.reporting.load import LIMIT, group_cells
 
 
@@ -69,6 +69,8 @@ def plain_round_figures(run):
         "steady_count": len(gens) - start,
         "median_seconds": median(seconds[start:]),
         "median_evaluation_seconds": median(evaluation[start:]) if evaluation else None,
+        "mean_seconds": mean(seconds[start:]),
+        "mean_evaluation_seconds": mean(evaluation[start:]) if evaluation else None,
         "warmup_seconds": sum(seconds[:start]) if start else None,
         "first_seconds": seconds[0] if seconds and not run.get("warm") else None,
         "seconds": seconds, "evaluation": evaluation,

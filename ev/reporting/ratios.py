@@ -1,7 +1,8 @@
 """Ratios between cells, taken within each round and then summarised like any figure.
 
 A noisy minute slows every cell of its round alike, so the ratio of two cells in one round
-carries less of it than the ratio of their medians over rounds.  With several rounds a
+carries less of it than the ratio of their medians over rounds; within a round it is of the
+cells' mean seconds per steady generation (``IN_ROUND``).  With several rounds a
 ratio's interval is the repeat range (ev.common.stats.REPEAT_RULE) of the per-round
 ratios; with one round there is
 nothing to repeat, so the interval is the widest the two cells' steady generations allow
@@ -12,14 +13,22 @@ from ev.reporting.load import LIMIT
 
 SECONDS = "median_seconds"
 EVALUATION = "median_evaluation_seconds"
+# Within a round a ratio is of the two cells' means over their steady generations (their
+# seconds over their generations): a slow phase that covers part of a round moves a mean by
+# its share, the same for cells that took turns in it, where a median jumps between the
+# machine's fast and slow levels (docs/report.md, "How the headline is measured").
+IN_ROUND = {SECONDS: "mean_seconds", EVALUATION: "mean_evaluation_seconds"}
+RATIO_RULE = ("Ratios are taken within each round, of the two cells' mean s/gen over the "
+              "round's steady generations, then summarised the same way.")
 
 
 def ratio(top, bottom, key=SECONDS):
-    """Interval of top[key] / bottom[key] within rounds (rows of ev.reporting.model)."""
+    """Interval of top / bottom within rounds (rows of ev.reporting.model), by ``key``'s
+    figure in a round (IN_ROUND)."""
     if top is bottom:
         return Interval.of(1.0, 1.0, 1.0, over="rounds")
-    above = counted(top, key)
-    below = counted(bottom, key)
+    above = counted(top, IN_ROUND[key])
+    below = counted(bottom, IN_ROUND[key])
     common = sorted(set(above) & set(below))
     if len(common) > 1:
         return Interval([above[k] / below[k] for k in common], over="rounds")

@@ -11,6 +11,8 @@ module's ``--json``, ev.reporting.plots and ev.reporting.pyperf_suite.
 The ``--json`` document's format history ("format": "ev-report", "version"; ``read_json``
 reads every version):
 
+    2 - each row's "by_round" entries add "mean_seconds" and "mean_evaluation_seconds":
+        the figures of a round that ratios are taken of (ev.reporting.ratios.IN_ROUND)
     1 - {"format", "version", "rows": [one object per cell]}.  Before it had a name (ev
         at commit 6b10243 and earlier) the document was the bare list of rows.
 """
@@ -25,7 +27,8 @@ from ev.reporting.output import check_replaceable, draw, read_folder, warn, writ
 from ev.reporting.same_work import with_same_work
 
 PRIVATE = ("best_by_generation", "_rounds_best")   # in the rows, not in the JSON
-REPORT = rows_format("ev-report")
+REPORT = rows_format("ev-report", 2)
+ADDED_IN_ROUNDS = {2: ("mean_seconds", "mean_evaluation_seconds")}   # by version
 
 
 def build(path):

@@ -6,6 +6,7 @@ from ev.common.stats import NOISY_SPREAD, REPEAT_RULE, STEADY_RULE
 from ev.reporting import across, headline, machine, reading
 from ev.reporting.article import ARTICLE, ARTICLE_POPULATION, ARTICLE_SPEEDUPS
 from ev.reporting.output import fmt, plural, problem_lines
+from ev.reporting.ratios import RATIO_RULE
 from ev.reporting.words import ratio_text, spread_text
 
 SAME_WORK = {None: "-", True: "yes", False: "**NO: different results**"}
@@ -114,14 +115,14 @@ def legend(rows, base):
             "median over rounds of each round's steady-state median; spread: (highest - "
             "lowest) / median over rounds; with a single round there is nothing to repeat, so "
             "it is the spread of that round's steady generations, marked (gens). A spread "
-            "above %d%% is marked noisy. Ratios are taken within each round, then summarised "
-            "the same way. Intervals: %s; with one round, the widest ratio the two cells' "
+            "above %d%% is marked noisy. %s Intervals: %s; with one round, the widest ratio "
+            "the two cells' "
             "steady generations allow. Evaluation s/gen is the time in "
             "the fitness evaluation alone; GA share the rest of a generation (selection, "
             "mutation, new creatures). x c: the cell's s/gen over the c cell's, for the whole "
             "generation and for the evaluation alone (the distance to the limit). Cells with "
             "fewer generations compare their best fitness with the others over the "
-            "generations they share." % (STEADY_RULE, 100 * NOISY_SPREAD, REPEAT_RULE))
+            "generations they share." % (STEADY_RULE, 100 * NOISY_SPREAD, RATIO_RULE, REPEAT_RULE))
     if any(r["single_generation_median"] and not r["first_counted"] for r in rows):
         text += (" * marks a median of a single generation (a run of two generations: the "
                  "second alone), too few to trust.")

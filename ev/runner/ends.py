@@ -1,7 +1,7 @@
 """What a child's records say, read by the runner: how many generations a records file
 holds, and its last run's end record (why it ended, where its steady state began).  Read
 from the records (ev.store.records), never from what the child printed."""
-from ev.store.records import END, GENERATION, read_records
+from ev.store.records import END, GENERATION, joined_end, read_records
 
 
 def records_of(path):
@@ -14,10 +14,18 @@ def records_of(path):
 
 
 def end_of(path):
-    """The last end record in a records file (a dict), or None (none written: the child was
-    killed, or wrote no records)."""
-    ends = [r for r in records_of(path) if r["type"] == END]
-    return ends[-1] if ends else None
+    """The end of the last run in a records file (a dict), or None (none written: the child
+    was killed, or wrote no records).  A warm process that ran a round in parts wrote one
+    end per part: they are joined (ev.store.records.joined_end)."""
+    found = records_of(path)
+    ends = [r for r in found if r["type"] == END]
+    if not ends:
+        return None
+    run = ends[-1].get("run")
+    if run is None:
+        return ends[-1]
+    return joined_end([e for e in ends if e.get("run") == run],
+                      [g for g in found if g["type"] == GENERATION and g.get("run") == run])
 
 
 def generations_of(path):

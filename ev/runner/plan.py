@@ -11,6 +11,8 @@ process per cell, run in slices), a later round is a short slice, as long as the
 precision needs (``slice_plan``); run fresh (a process per cell-round), it repeats the
 first round's generations.
 
+After the first round, the headline's block runs in alternating parts (``parts``).
+
 Rounds go on while the headline figures are less precise than the target, and the run's
 wall-time cap allows one more round (``Rounds``)."""
 import collections
@@ -44,6 +46,26 @@ def together(cells, round_number, group):
         block = block[::-1]
     at = (round_number - 1) % (len(others) + 1)
     return others[:at] + block + others[at:]
+
+
+def parts(block, generations, count):
+    """A round's block of headline cells (``together``'s block, in its order) run in
+    ``count`` alternating parts instead of one slice each: [(cell, generations), ...] in
+    the order to run them.  Each cell's generations for the round (``generations[cell]``)
+    are spread over the parts as evenly as whole generations allow (a cell with fewer
+    generations than parts skips some); the block runs in its order, then reversed, and so
+    on, so that the middle cell always runs beside both ends.  Slow phases of a shared
+    machine come and go within seconds (docs/report.md): cells that take turns every few
+    tenths of a second share them, where one slice each would not."""
+    steps = []
+    for part in range(count):
+        order = block if part % 2 == 0 else block[::-1]
+        for cell in order:
+            total = generations[cell]
+            share = total * (part + 1) // count - total * part // count
+            if share:
+                steps.append((cell, share))
+    return steps
 
 
 def later_plan(plan, generations_run):

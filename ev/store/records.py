@@ -238,6 +238,26 @@ class EndRecord(Record):
 TYPES = {RUN: RunRecord, GENERATION: GenerationRecord, END: EndRecord}
 
 
+def joined_end(ends, generations):
+    """The end of a run written in parts -- one warm process's slices appended to one file
+    (a round whose cells ran in alternating parts, ev.runner.plan.parts), each part with
+    its run record and end record under the same run id -- as one end (a dict): the parts'
+    generations and seconds summed, the steady state from the first part's, its median
+    over ``generations`` (the run's generation records, dicts) from there; the reason and
+    exit status the last part's."""
+    last = dict(ends[-1])
+    if len(ends) == 1:
+        return last
+    first = next((e.get("steady_first") for e in ends if e.get("steady_first") is not None),
+                 None)
+    steady = [g["seconds"] for g in generations
+              if first is not None and g["generation"] >= first]
+    last.update(generations=sum(e.get("generations", 0) for e in ends),
+                seconds=sum(e.get("seconds", 0.0) for e in ends),
+                steady_first=first, steady_median=median(steady), parts=len(ends))
+    return last
+
+
 def from_json(data):
     """The RunRecord, GenerationRecord or EndRecord of a decoded JSON object; BadRecord
     otherwise."""
