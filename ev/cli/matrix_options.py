@@ -7,7 +7,8 @@ least 5 rounds, then more while the headline figures' 99% repeat ranges are wide
 +-10% (ev.common.stats.PRECISION_TARGET) and the wall-time cap (--max-minutes, 8) allows.
 A cell's first slice has a budget of 3 seconds of evolution (at least 5, at most 400
 generations: its warm-up); its later slices about 1.5 seconds each, at least 2 generations
-(cpython-numpy's take about 4 s); pypy-numpy runs 3 generations, then 1 a slice.
+(cpython-numpy's take about 4 s); pypy-numpy runs 3 generations, then 1 a slice.  After the
+first round the headline's three cells take turns in parts of about PART_SECONDS instead.
 ``--rounds N`` runs exactly N rounds; ``--fresh`` a fresh process per cell-round instead of
 slices.  ``--task fly`` runs 3 rounds of fresh processes by default: its cells evolve until
 a controller flies."""
@@ -58,7 +59,8 @@ venv's label, a path to any python, or a name ev.pythons provides.
 \b
 Length: each cell is a warm process, run in slices round after round: its first slice runs
 --seconds of evolution (at least --min-generations, at most --generations), its later ones
-about --slice-seconds.  Rounds: a warm-up, then at least 5, more while the repeat ranges are
+about --slice-seconds (the headline's cells: the same generations, taking turns in parts of
+about 0.15 s).  Rounds: a warm-up, then at least 5, more while the repeat ranges are
 wider than +-10% and --max-minutes allows; --rounds N runs N.  --generations alone gives
 every slice that many.  pypy-numpy runs --slow-generations, then 1 a slice.  --fresh: a
 fresh process per cell-round, the later rounds repeating the first's generations.
