@@ -2,14 +2,14 @@
 
     python -m benchmarks.call_timer -o FILE [pyperf's options]   the pyperf suite, as JSON
     python -m benchmarks.call_timer --unavailable                  {case name: why}, its answer
-                                                                   (ev.runner.result_file)
+                                                                   (ev.common.result_file)
 
 pyperf runs each case in fresh worker processes (this module again, with ``--worker``),
 calibrates the loop count, and on PyPy the warm-up, which is why the cases are statements
 rather than functions: pyperf's timeit compiles each into its own loop.
 """
 from benchmarks.call_cases import CASES
-from ev.runner import result_file
+from ev.common import result_file
 
 
 def benchmark_name(case):
@@ -31,7 +31,7 @@ def main():
     import pyperf
     runner = pyperf.Runner(program_args=("-m", "benchmarks.call_timer"))
     runner.argparser.add_argument("--unavailable", action="store_true",
-                                  help="answer the cases that cannot run here (ev.runner.result_file)")
+                                  help="answer the cases that cannot run here (ev.common.result_file)")
     args = runner.parse_args()
     unavailable = unavailable_cases()
     if args.unavailable:

@@ -16,7 +16,7 @@ from benchmarks.call_timer import benchmark_name
 from benchmarks.call_cases import CASES
 from ev.common.formats import UnknownFormat, object_format
 from ev.pythons.interpreters import ROOT, default_interpreters
-from ev.runner import result_file
+from ev.common import result_file
 
 # The --json document (read back by --report).  History: 1 - {"format", "version",
 # "pyperf_options", "interpreters"}; before it had a name (6b10243) the same object without
@@ -33,7 +33,7 @@ def failed(python, error):
 
 def unavailable_here(python):
     """{case name: why} of the cases ``python`` cannot run (benchmarks.call_timer's answer,
-    ev.runner.result_file)."""
+    ev.common.result_file)."""
     try:
         return result_file.ask([python, "-m", "benchmarks.call_timer", "--unavailable"],
                                cwd=ROOT).result

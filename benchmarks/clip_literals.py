@@ -2,7 +2,7 @@
 
 Evolves a population for a while (its controllers end up alternating between full and zero
 thrust), then times the evaluation of the same 250 creatures with two clips of the motor
-command, each in a fresh process (its answer: ev.runner.result_file) so neither inherits the other's JIT state:
+command, each in a fresh process (its answer: ev.common.result_file) so neither inherits the other's JIT state:
   literal   -- ``return 0.0`` / ``return 1.0`` in the branches (the obvious code)
   computed  -- ``return value * 0.0 + 0.0`` / ``+ 1.0`` (ev.model.quadcopter.clip_pwm: same numbers)
 Prints the median seconds of ROUNDS evaluations for each, and their ratio.
@@ -10,7 +10,7 @@ Prints the median seconds of ROUNDS evaluations for each, and their ratio.
 import sys
 import time
 
-from ev.runner import result_file
+from ev.common import result_file
 
 ROUNDS = 7
 

@@ -6,7 +6,7 @@ For each contender (a variant of ev.backends.registry, or the yardstick "lean": 
 this interpreter can run: a warm-up pass (on PyPy over every batch, so the JIT has seen them;
 elsewhere over the first), then PASSES timed passes over all batches (the median pass counts),
 whose fitness must equal ev's bit for bit.  The contenders take turns in an order rotated by
-ROUND.  Its answer (ev.runner.result_file: the file benchmarks.limits names; printed when
+ROUND.  Its answer (ev.common.result_file: the file benchmarks.limits names; printed when
 run by hand) is one JSON object: {contender: {"seconds", "mismatches", "largest_difference"}}
 (relative) or {contender: {"unavailable": reason}}.
 """
@@ -16,7 +16,7 @@ import time
 from ev.model.creature_base import DEFAULT_SHAPE
 from ev.common.stats import median
 from ev.backends.registry import Variant, VariantUnavailable, get_variant
-from ev.runner import result_file
+from ev.common import result_file
 from benchmarks.batches import load
 
 IS_PYPY = hasattr(sys, "pypy_version_info")

@@ -25,7 +25,7 @@ from benchmarks.choose import chosen_interpreters, rounds_and_interpreters
 from ev.common.formats import rows_format
 from ev.runner.plan import rotated
 from ev.pythons.interpreters import ROOT
-from ev.runner import result_file
+from ev.common import result_file
 from ev.common.stats import REPEAT_RULE, Interval, few_rounds_note, median
 
 TOLERANCE = 1e-12
@@ -41,7 +41,7 @@ CONTENDERS = {"cpython": ("c", "numba", "vectorized", "specialized", "numpy"),
 
 def run_round(interpreter, label, path, round_number, variants, passes=1):
     """One round of one interpreter's contenders: a fresh benchmarks.contenders process,
-    whose answer is a file (ev.runner.result_file)."""
+    whose answer is a file (ev.common.result_file)."""
     try:
         results = result_file.ask_interpreter(interpreter, [
             "-m", "benchmarks.contenders", interpreter.path(path), round_number,

@@ -23,7 +23,7 @@ from ev.common import atomic
 from ev.common.stats import REPEAT_RULE, median
 from ev.model.creature_base import Shape
 from ev.pythons.interpreters import ROOT
-from ev.runner import result_file
+from ev.common import result_file
 from ev.store.records import interpreter as current_interpreter, machine
 
 CHUNKS = 5     # timed chunks per measurement in a worker (its figure: the median chunk)
@@ -84,7 +84,7 @@ def measure(max_state_vars, budget):
 
 def run_worker(interpreter, label, max_state_vars, budget):
     """One round on one interpreter: a fresh process running ``--worker``; its records (its
-    answer, ev.runner.result_file)."""
+    answer, ev.common.result_file)."""
     try:
         found = result_file.ask_interpreter(interpreter, [
             "-m", "benchmarks.sweep", "--worker", "--max-state-vars", max_state_vars,

@@ -386,7 +386,9 @@ def test_names_that_ev_pythons_provides_plug_in(tmp_path, monkeypatch):
     from ev.pythons.interpreters import Interpreter, label_of
     monkeypatch.setattr(roots, "enter_prefix", lambda suite, env, cwd: ["env", "EV_ENTERED=" + cwd])
     monkeypatch.setattr(roots, "root_of", lambda suite: "/roots/" + suite)
-    monkeypatch.setattr(roots, "inside_path", lambda path: "/ev" + path)
+    seen = tmp_path / "ev"        # the root's view of the host: here a link to it
+    seen.symlink_to("/")
+    monkeypatch.setattr(roots, "inside_path", lambda path: str(seen) + path)
     monkeypatch.setattr(roots, "is_ready", lambda suite: True)
     given = Interpreter("ready", sys.executable, "sid", {"PYTHON_JIT": "0"}, "sid root",
                         workdir=ROOT)
@@ -394,7 +396,8 @@ def test_names_that_ev_pythons_provides_plug_in(tmp_path, monkeypatch):
     assert ready.missing() is None and ready.label == label_of(ready.about)
     assert ready.name == "ready"
     assert ready.argv(["-V"]) == ["env", "EV_ENTERED=" + ROOT, sys.executable, "-V"]
-    assert ready.path("/x/y.jsonl") == "/ev/x/y.jsonl" and ready.env == {"PYTHON_JIT": "0"}
+    assert ready.path("/x/y.jsonl") == str(seen) + "/x/y.jsonl"
+    assert ready.env == {"PYTHON_JIT": "0"}
     assert "in the Debian root /roots/sid: PYTHON_JIT=0 " in ready.display(["-m", "ev.main"])
     chosen = cells.select([ready], "benchmark", "ready-specialized")   # the name given works
     assert [cell.label for cell in chosen] == [ready.label + "-specialized"]

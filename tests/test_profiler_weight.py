@@ -56,4 +56,4 @@ def test_a_cell_that_cannot_run_is_not_available(tmp_path, monkeypatch):
     why = why_not(sys.executable, "numba")
     assert why.startswith("not available: ") and ("broken" in why or "PyPy" in why), why
     assert why_not(sys.executable, "specialized") is None
-    assert why_not(sys.executable, "fortran").startswith("not available: usage:")
+    assert why_not(sys.executable, "fortran").startswith("not available: exit status 2: usage:")

@@ -1,4 +1,4 @@
-"""ev.runner.result_file: a child's answer is the file its parent named, whatever the child
+"""ev.common.result_file: a child's answer is the file its parent named, whatever the child
 prints; a child that fails or does not answer is one line.  Real child processes throughout."""
 import json
 import os
@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from ev.pythons.interpreters import ROOT
-from ev.runner import result_file
+from ev.common import result_file
 
 ANSWER = {"seconds": [0.25, 0.5], "name": "cpython-c", "nested": {"unavailable": None}}
 
@@ -17,7 +17,7 @@ ANSWER = {"seconds": [0.25, 0.5], "name": "cpython-c", "nested": {"unavailable":
 # streams before and after it answers.
 CHILD = textwrap.dedent('''
     import json, random, sys
-    from ev.runner import result_file
+    from ev.common import result_file
     noise = random.Random(int(sys.argv[1]))
     def babble():
         for _ in range(noise.randrange(1, 6)):

@@ -106,8 +106,10 @@ class MatrixRun(object):
         """Why the cell's interpreter cannot run its variant (no numba, no C build), or
         None: asked of the interpreter itself (ev.cli.variants)."""
         interpreter = cell.interpreter
+        inside = interpreter.inside      # in a Debian root: the answer's file in the checkout
         return variants.ask(interpreter.argv(), cell.variant, interpreter.environ(),
-                            self.settings.checkout)
+                            self.settings.checkout, folder=self.settings.checkout if inside
+                            else None, seen_as=inside)
 
     def run_round(self, round_number):
         """The machine's fixed workload timed, then every cell once, in rotating order (the

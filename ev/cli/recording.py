@@ -20,7 +20,8 @@ warm-up included, and the summary (ev.cli.trace_summary) says so."""
 import os
 
 from ev.cli import cells as cells_module
-from ev.runner import children, ends, result_file
+from ev.common import result_file
+from ev.runner import children, ends
 from ev.runner.plan import Plan
 from ev.reporting.recordings import RECORDED_RECORDS, profile_coverage
 from ev.runner.signals import stopped_by_signal

@@ -1,15 +1,17 @@
 """``ev variants [NAME...]`` (``python -m ev.cli.variants NAME``): can this interpreter run
 the variant NAME?  "NAME runs here", or why not (no numba, no C build); exit 1 when one
 cannot.  The matrix run asks each interpreter this before it runs a cell, and reports the
-answer of a cell that cannot run.  (A module apart from the registry: run as __main__, the
+answer of a cell that cannot run (asked through a file it names: ev.common.result_file, never
+read from what the child printed).  (A module apart from the registry: run as __main__, the
 registry would be a second copy that plugins do not register into.)"""
+import os
 import platform
-import subprocess
 import sys
 
 import click
 
 from ev.backends.registry import VARIANT_NAMES, VariantUnavailable, get_variant
+from ev.common import result_file
 
 
 def why_not(name):
@@ -22,20 +24,21 @@ def why_not(name):
     return None
 
 
-def ask(argv, variant, env=None, cwd=None):
+def ask(argv, variant, env=None, cwd=None, folder=None, seen_as=None):
     """Why the interpreter of ``argv`` (its command, e.g. [python]) cannot run ``variant``,
-    asked of that interpreter itself (``-m ev.cli.variants``), or None when it can.  An
-    interpreter that cannot even answer (no ev, not a Python) cannot run it either."""
+    asked of that interpreter itself (``-m ev.cli.variants``, answering in a file:
+    ev.common.result_file; ``folder`` and ``seen_as`` as its ``ask`` takes them, for an
+    interpreter in a Debian root), or None when it can.  An interpreter that cannot even
+    answer (no ev, not a Python) cannot run it either: the reason is why."""
     try:
-        done = subprocess.run(list(argv) + ["-m", "ev.cli.variants", variant], env=env,
-                              cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, universal_newlines=True, timeout=300)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return str(error).strip().splitlines()[0]
-    if done.returncode == 0:
-        return None
-    said = done.stdout.strip().splitlines()
-    return said[-1] if said else "ev.cli.variants exited with status %d" % done.returncode
+        found = result_file.ask(list(argv) + ["-m", "ev.cli.variants", variant], env,
+                                cwd=cwd, folder=folder, seen_as=seen_as, timeout=300).result
+    except result_file.ChildFailed as error:
+        return str(error)
+    if not isinstance(found, dict) or found.get("variant") != variant:
+        return "ev.cli.variants answered something else than whether %s runs (%.80r)" % (
+            variant, found)
+    return found.get("why")
 
 
 def answer(names):
@@ -63,10 +66,14 @@ def command(names):
 
 def main(argv):
     """python -m ev.cli.variants NAME: exit 0 when the variant can run here, else say why (the
-    matrix run reports such a cell as not run)."""
+    matrix run reports such a cell as not run); asked through a result file (``ask``), write
+    the answer there and exit 0."""
     if len(argv) != 1 or argv[0] not in VARIANT_NAMES:
         print("usage: python -m ev.cli.variants {%s}" % ",".join(VARIANT_NAMES), file=sys.stderr)
         return 2
+    if os.environ.get(result_file.VARIABLE):      # asked by ``ask``: the answer is the data
+        result_file.answer({"variant": argv[0], "why": why_not(argv[0])})
+        return 0
     return answer(argv)
 
 

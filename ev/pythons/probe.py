@@ -1,16 +1,20 @@
 """Asking an interpreter what it is: implementation, versions, JIT state.  A report prints
-these, never the name it was asked for (sid's versions move)."""
-import json
-import subprocess
+these, never the name it was asked for (sid's versions move).
 
-# Runs in the interpreter asked; Python 3.6+ and PyPy alike.
+The question is a few lines of Python run with ``-c`` (the interpreter asked need not have ev
+installed); the answer comes back in a file its parent names (ev.common.result_file), never
+parsed from what the interpreter printed."""
+from ev.common import result_file
+
+# Runs in the interpreter asked; Python 3.6+ and PyPy alike.  It writes what result_file.ask
+# reads: the document of result_file.RESULT, atomically, to the file EV_RESULT_FILE names.
 CODE = r'''
-import json, platform, sys
+import json, os, platform, sys
 jit = getattr(sys, "_jit", None)
 about = {"implementation": sys.implementation.name, "python": platform.python_version(),
          "executable": sys.executable}
 if about["implementation"] == "pypy":
-    about["version"] = "%d.%d.%d" % tuple(sys.pypy_version_info[:3])
+    about["version"] = "%%d.%%d.%%d" %% tuple(sys.pypy_version_info[:3])
     try:
         import pypyjit
         about["jit"] = {"available": True, "enabled": True}
@@ -20,8 +24,15 @@ else:
     about["version"] = platform.python_version()
     about["jit"] = {"available": bool(jit and jit.is_available()),
                     "enabled": bool(jit and jit.is_enabled())}
-print(json.dumps(about))
-'''
+text = json.dumps({"format": %r, "version": %d, "result": about})
+path = os.environ.get(%r)
+if path:
+    with open(path + ".part", "w") as out:
+        out.write(text)
+    os.replace(path + ".part", path)
+else:
+    print(text)
+''' % (result_file.RESULT.name, result_file.RESULT.version, result_file.VARIABLE)
 
 
 class NotPython(Exception):
@@ -30,23 +41,29 @@ class NotPython(Exception):
 
 def describe(interpreter, timeout=120):
     """{implementation, version, python, executable, jit: {available, enabled}} of a runnable
-    interpreter (anything with ``argv(args)`` and ``environ()``)."""
-    return describe_argv(interpreter.argv(["-c", CODE]), interpreter.environ(), timeout)
+    interpreter (an ev.pythons Interpreter: in a Debian root, the answer's file is made in
+    the checkout, which the root sees)."""
+    inside = getattr(interpreter, "suite", None) is not None
+    return describe_argv(interpreter.argv(["-c", CODE]), interpreter.environ(), timeout,
+                         folder=interpreter.workdir if inside else None,
+                         seen_as=interpreter.path if inside else None)
 
 
-def describe_argv(argv, env=None, timeout=120):
+def describe_argv(argv, env=None, timeout=120, folder=None, seen_as=None):
+    """describe() of the command ``argv`` (``python -c CODE``); see result_file.ask for
+    ``folder`` and ``seen_as``."""
     try:
-        done = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, timeout=timeout, universal_newlines=True)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise NotPython("%s: %s" % (argv[-3] if len(argv) > 2 else argv[0], one_line(error)))
-    lines = done.stdout.strip().splitlines()
-    try:
-        about = json.loads(lines[-1])
+        about = result_file.ask(argv, env, folder=folder, seen_as=seen_as,
+                                timeout=timeout).result
         about["implementation"], about["version"]
-    except (IndexError, ValueError, KeyError, TypeError):
-        said = (done.stderr.strip().splitlines() or ["exit %d" % done.returncode])[-1]
-        raise NotPython("not a Python interpreter ev can ask (%s)" % said[:160])
+    except result_file.CannotStart as error:
+        raise NotPython("%s: %s" % (argv[-3] if len(argv) > 2 else argv[0],
+                                    str(error).split(": ", 1)[-1]))
+    except result_file.ChildFailed as error:
+        raise NotPython("not a Python interpreter ev can ask: %s" % str(error)[:160])
+    except (KeyError, TypeError):
+        raise NotPython("not a Python interpreter ev can ask: its answer names no "
+                        "implementation and version")
     return about
 
 
@@ -67,7 +84,3 @@ def summary(about):
     state = "JIT on" if jit["enabled"] else ("JIT off" if jit["available"] else "no JIT")
     name = "CPython" if about["implementation"] == "cpython" else about["implementation"]
     return "%s %s, %s" % (name, about["version"], state)
-
-
-def one_line(error):
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -5,7 +5,7 @@ import os
 
 from ev.backends import cell_list
 from ev.pythons.interpreters import ROOT
-from ev.runner import result_file
+from ev.common import result_file
 from ev.reporting.recordings import timed_median
 from ev.studies.profiler_weight.cases import MODES, command
 

@@ -8,7 +8,7 @@ import click
 from ev.backends import cell_list
 from ev.common.stats import median, steady_median
 from ev.pythons.interpreters import ROOT
-from ev.runner import result_file
+from ev.common import result_file
 from ev.store.records import GENERATION, read_records
 
 
@@ -36,7 +36,7 @@ def run_cell(python, variant, population, generations, seed, mode, scratch):
 
 
 def ship(python, population, workers, repeats):
-    """The ``ship`` child's measurement (its answer, ev.runner.result_file)."""
+    """The ``ship`` child's measurement (its answer, ev.common.result_file)."""
     try:
         return result_file.ask([python, "-m", "ev.studies.scaling.ship", population, workers,
                                 repeats], cwd=ROOT).result

@@ -1,5 +1,5 @@
 """python -m ev.studies.scaling.ship POPULATION WORKERS REPEATS: what shipping a generation's
-work to local workers costs apart from the work, on this interpreter (its answer: ev.runner.result_file).
+work to local workers costs apart from the work, on this interpreter (its answer: ev.common.result_file).
 
 Ships the genomes of POPULATION // 2 creatures (what a generation evaluates after the first:
 the children) to WORKERS workers in ev's chunks, with a no-op evaluation in the workers
@@ -15,7 +15,7 @@ from ev.common.rng import Rng
 from ev.evolution import chunks, executors
 from ev.model import controllers
 from ev.model.creature_base import DEFAULT_SHAPE
-from ev.runner import result_file
+from ev.common import result_file
 
 
 def shipped_bytes(pending, workers):
