@@ -136,7 +136,7 @@ check_venv() {
     # ev installed from elsewhere: the stamp goes, and the caller makes the venv anew.
     local venv="$1" header="$2" stamp="$1/$STAMP_NAME" problems line name
     if problems="$("$venv/bin/python" -I "$EV_ROOT/scripts/venv_check.py" "$EV_ROOT" \
-                   $(sed -n 's/^optional \([^ ]*\) ok$/\1/p' "$stamp"))"; then
+                   --stamp "$stamp" $(sed -n 's/^optional \([^ ]*\) ok$/\1/p' "$stamp"))"; then
         add_missing "$venv" "$header"
         say "using $venv (up to date)"
         return 0

@@ -534,3 +534,32 @@ def test_run_tests_takes_test_paths_relative_to_the_callers_folder(tmp_path):
                           text=True, timeout=600, env=dict(os.environ, EV_NO_INSTALL="1"))
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert done.stdout.count("1 passed, 1 deselected") == 2      # CPython, then PyPy
+
+
+def test_a_confirmed_stamp_skips_the_imports_until_a_module_changes(tmp_path):
+    """venv_check --stamp imports the stamp's modules only when one of their files is newer
+    than the stamp (a complete set-up must take under 2 s; numba's import alone takes one):
+    a module broken after the stamp was confirmed is found, because breaking it changed it."""
+    site = tmp_path / "site"
+    (site / "fine").mkdir(parents=True)
+    (site / "fine" / "__init__.py").write_text("raise ImportError('half-installed')\n")
+    stamp = tmp_path / "stamp"
+    stamp.write_text("")
+    env = dict(os.environ, PYTHONPATH=str(site))
+
+    def check():
+        return subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "venv_check.py"),
+                               ROOT, "--stamp", str(stamp), "fine"], env=env,
+                              stdout=subprocess.PIPE, universal_newlines=True, timeout=120)
+    past = os.stat(str(stamp)).st_mtime - 100
+    os.utime(str(site / "fine" / "__init__.py"), (past, past))
+    os.utime(str(site / "fine"), (past, past))
+    os.utime(str(stamp), (past + 50, past + 50))
+    assert "broken" not in check().stdout       # unchanged since confirmed: not imported
+    os.utime(str(site / "fine" / "__init__.py"))   # changed since (as a reinstall would)
+    said = check().stdout
+    assert "broken fine: ImportError: half-installed" in said
+    (site / "fine" / "__init__.py").write_text("")
+    assert "broken" not in check().stdout
+    confirmed = os.stat(str(stamp)).st_mtime
+    assert confirmed > past + 50                    # the import check confirmed the stamp
