@@ -158,6 +158,8 @@ class StackCorrector(object):
     def __init__(self, jit_map, registrations):
         self.jit_map = jit_map
         self.ids = code_ids(registrations)
+        self.ids.align(set(f for chains in jit_map.chains.values() for chain in chains
+                           for f in chain))
         self.counts = Counts()
 
     def name_of_block(self, block):

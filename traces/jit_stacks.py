@@ -1,6 +1,8 @@
 """Pieces of PyPy stacks as vmprof records them, for traces.jit_attribution: a sample's
 segments (JIT blocks with their chains of inlined functions, Python frames, native frames) and
 the code ids vmprof registered for the program's functions."""
+import collections
+
 from vmprof.reader import AssemblerCode, JittedCode
 
 
@@ -43,6 +45,24 @@ class CodeIds(dict):
 
     def function(self, code_id):
         return self.by_id.get(code_id, ("?", None, code_id))
+
+    def align(self, functions):
+        """Name the functions whose file name vmprof cut ('py:rayColour:266:/work/.../bm_
+        raytrace/run_bench...': it keeps ~128 characters) as the JIT log names them, where
+        one function of the log has that name, first line and start of the file name;
+        without this, no recorded chain of a program under a long path matches the log's,
+        and none is corrected."""
+        by_short = collections.defaultdict(list)
+        for function in functions:
+            by_short[(function[0], function[2])].append(function)
+        for address, (name, filename, line) in list(self.by_id.items()):
+            if not (filename or "").endswith("..."):
+                continue
+            found = [f for f in by_short.get((name, line), ())
+                     if (f[1] or "").startswith(filename[:-3])]
+            if len(found) == 1:
+                self.by_id[address] = found[0]
+                self.setdefault(found[0], address)
 
 
 def code_ids(registrations):
