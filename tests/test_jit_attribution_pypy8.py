@@ -112,3 +112,16 @@ def test_own_time_ranks_the_programs_functions_with_their_jit_code(split):
     assert abs(sum(r["own"] for r in rows) - 1.0) < 1e-6
     assert rows[0]["parts"].get("JIT code", 0) > 0.5 * rows[0]["own"]
     assert rows[0]["traces"][0]["trace"].startswith(("loop", "bridge"))
+
+
+def test_a_profile_without_jit_code_says_why(split):
+    """Recorded where vmprof cannot load libunwind, a PyPy profile has no JIT frame at all
+    (PyPy 8.0 in a root without libunwind8: 0 of 259 samples): the report says why."""
+    from traces.own_time import render_attribution
+    prof, _, _ = split
+    jit = read_profile(prof).jit.to_json()
+    assert jit["loops_ran"] >= 2
+    assert not any("No sample ran in JIT code" in line for line in render_attribution(jit))
+    jit["counts"]["in_jit"] = {"samples": 0, "weight": 0}    # as such a recording reads
+    said = " ".join(render_attribution(jit))
+    assert "No sample ran in JIT code" in said and "libunwind8" in said
