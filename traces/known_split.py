@@ -19,9 +19,10 @@ signals to a program off the CPU wait and merge into one, so the samples count (
 periods it ran.  PyPy 8.0's vmprof also stamps each sample, and its reader weights a sample
 by the time since the one before (at least one period): the weighted totals, those
 ``traces.profile`` prints, are wall-clock time, set against the parts' wall-clock time.  On
-PyPy 7.3.11 (no stamps) the two are the same.  On a machine busy with other work the wall-clock shares move with the load
-from one run to the next (the part that ran while another program had the core gets more),
-which no profiler can undo: the check is on the number of samples against CPU time.
+PyPy 7.3.11 (no stamps) the two are the same.  On a machine busy with other work the
+wall-clock shares move with the load from one run to the next (the part that ran while
+another program had the core gets more), which no profiler can undo: the check is on the
+number of samples against CPU time.
 """
 import json
 import os
