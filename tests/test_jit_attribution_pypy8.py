@@ -125,3 +125,43 @@ def test_a_profile_without_jit_code_says_why(split):
     jit["counts"]["in_jit"] = {"samples": 0, "weight": 0}    # as such a recording reads
     said = " ".join(render_attribution(jit))
     assert "No sample ran in JIT code" in said and "libunwind8" in said
+
+
+@pytest.fixture(scope="module")
+def raytrace(tmp_path_factory):
+    """pyperformance's raytrace on PyPy 8.0 (tests/fixtures/README.md says how), unpacked."""
+    folder = tmp_path_factory.mktemp("raytrace8")
+    source = os.path.join(ROOT, "tests", "fixtures", "pypy8_raytrace")
+    for name in ("raytrace.prof", "raytrace.jitlog"):
+        with gzip.open(os.path.join(source, name + ".gz")) as packed, \
+                open(str(folder / name), "wb") as out:
+            shutil.copyfileobj(packed, out)
+    for name in ("raytrace.prof.maps", "raytrace.prof.meta.json"):
+        shutil.copy(os.path.join(source, name), str(folder / name))
+    prof = str(folder / "raytrace.prof")
+    if format_version(prof) > newest_readable_version():
+        pytest.skip("PyPy 8.0's profile format is read on CPython")
+    return prof
+
+
+def test_raytrace_on_pypy8_has_no_function_above_one_it_never_calls(raytrace):
+    """On PyPy 8.0 raytrace's stacks hold stale JIT blocks whose recorded chains, kept as
+    callers when the block was dropped, put Point.__sub__ (line 113) above functions it never
+    calls (11 samples of this recording) and the list comprehension of line 271 above colourAt
+    and visibleLights (51)."""
+    from test_jit_attribution import LISTCOMP_CALLS, SUB_CALLS, bare
+    profile = read_profile(raytrace)
+    assert profile.jit.to_json()["counts"]["changed"]["samples"] > 0
+    seen = dict.fromkeys(("__sub__", "<listcomp>"), 0)
+    for frames, _ in profile.samples:
+        python = [f for f in frames if f.kind == "py"]
+        for index, frame in enumerate(python):
+            below = set(f.name.split(".")[-1] for f in python[index + 1:])
+            if frame.name.split(".")[-1] == "__sub__" and frame.line == 113:
+                seen["__sub__"] += 1
+                assert below <= bare(SUB_CALLS), [f.name for f in python]
+            if frame.name == "<listcomp>" and frame.line == 271 and "raytrace" in (
+                    frame.filename or ""):
+                seen["<listcomp>"] += 1
+                assert below <= bare(LISTCOMP_CALLS), [f.name for f in python]
+    assert seen["__sub__"] > 10 and seen["<listcomp>"] > 10
