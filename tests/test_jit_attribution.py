@@ -274,3 +274,53 @@ def test_a_dropped_stale_block_keeps_the_callers_it_was_inlined_into(tmp_path):
     callers = total["FFT_transform"] + total["FFT_inverse"]
     assert total["FFT_transform_internal"] > 0.3
     assert callers >= total["FFT_transform_internal"] - 0.02, total
+
+
+# raytrace's functions that Point.__sub__ and rayColour's list comprehension (line 271) can
+# have below them: what they call, and what those call (the benchmark's source)
+SUB_CALLS = {"Point.isPoint", "Vector.isPoint", "Vector.__init__", "Point.__init__"}
+LISTCOMP_CALLS = {"Sphere.intersectionTime", "Halfspace.intersectionTime", "Point.__sub__",
+                  "Vector.__sub__", "Vector.__init__", "Point.__init__", "Point.isPoint",
+                  "Vector.isPoint", "Vector.dot", "Vector.mustBeVector", "Vector.magnitude",
+                  "Vector.scale", "Vector.normalized", "Point.__add__", "Vector.__add__",
+                  "Vector.isVector", "Point.isVector", "Point.mustBeVector"}
+
+
+def bare(names):
+    return set(n.split(".")[-1] for n in names)
+
+
+@needs_pypy
+def test_raytrace_has_no_function_above_one_it_never_calls(tmp_path):
+    """pyperformance's raytrace: a stale JIT block dropped from a stack kept its recorded
+    chain's functions as callers (Point.__sub__ above visibleLights, the list comprehension
+    above colourAt); and under a long path (vmprof cuts file names) no recorded chain matched
+    the log's, so none was corrected."""
+    found = subprocess.run([pypy_python(), "-c", "import pyperformance, os; print(os.path."
+                            "dirname(pyperformance.__file__))"], stdout=subprocess.PIPE,
+                           universal_newlines=True)
+    bench = os.path.join(found.stdout.strip(), "data-files", "benchmarks", "bm_raytrace",
+                         "run_benchmark.py")
+    if found.returncode != 0 or not os.path.exists(bench):
+        pytest.skip("pyperformance is not installed for PyPy (./run_tests.sh installs it)")
+    prof = tmp_path / "raytrace.prof"
+    done = run_module("traces.record", "--profile", prof, "--", bench, "--worker", "-p", "1",
+                      "-l", "2", "-n", "3", "-w", "1", python=pypy_python())
+    assert done.returncode == 0, done.stderr
+    profile = read_profile(str(prof))
+    assert profile.jit.to_json()["counts"]["changed"]["samples"] > 0
+    seen = collections.Counter()
+    for frames, _ in profile.samples:
+        python = [f for f in frames if f.kind == "py"]
+        for index, frame in enumerate(python):
+            # bare names: under a long path vmprof cuts the file name, and the source that
+            # would qualify them is not found
+            below = set(f.name.split(".")[-1] for f in python[index + 1:])
+            if frame.name in ("Point.__sub__", "__sub__") and frame.line == 113:
+                seen["__sub__"] += 1
+                assert below <= bare(SUB_CALLS), [f.name for f in python]
+            if frame.name == "<listcomp>" and frame.line == 271 and "bm_raytrace" in (
+                    frame.filename or ""):
+                seen["<listcomp>"] += 1
+                assert below <= bare(LISTCOMP_CALLS), [f.name for f in python]
+    assert seen["__sub__"] and seen["<listcomp>"]

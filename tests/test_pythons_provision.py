@@ -66,7 +66,7 @@ def bootstraps(world):
 
 def test_the_steps_of_a_suite():
     steps = [name for name, _ in provision.Provisioner("sid").steps()]
-    assert steps == ["bootstrap", "network"] + [
+    assert steps == ["bootstrap", "network", "packages"] + [
         "%s-%s" % (step, venv) for venv in ("cpython3.14", "cpython3.15", "pypy8.0")
         for step in ("venv", "wheels", "install", "ev")]
 
@@ -163,6 +163,16 @@ def test_another_package_list_reinstalls_the_venvs_from_the_cache(world, monkeyp
     assert not any("-m venv" in c or "-e /ev" in c for c in reran)
     assert bootstraps(world) == 1
 
+
+def test_a_package_added_to_the_suite_is_installed_in_a_root_made_before(world, monkeypatch):
+    provision.Provisioner("trixie", say=lambda line: None, run=Recorder(), describe=describe).add()
+    monkeypatch.setitem(catalogue.PACKAGES, "trixie", catalogue.PACKAGES["trixie"] + ("six",))
+    again = Recorder()
+    provision.Provisioner("trixie", say=lambda line: None, run=again, describe=describe).add()
+    reran = [" ".join(c) for c in again.inside]
+    assert len(reran) == 1 and reran[0].startswith("apt-get install -y") and reran[0].endswith(
+        " libunwind8 six")
+    assert bootstraps(world) == 1
 
 
 def test_the_commands_of_a_step_hold_the_suites_lock(world):

@@ -26,10 +26,10 @@ import re
 
 from vmprof.reader import AssemblerCode, JittedCode
 
+from traces.jit_stacks import code_ids, common_prefix, split_segments  # noqa: F401
 from traces.trace_names import trace_label
 
 CALL_TARGET = re.compile(r"descr=<Loop(\d+)>")
-DROPPED = object()
 TRAMPOLINE = ("<JIT call into the interpreter: a JIT-to-JIT call whose target is not compiled "
               "yet>")
 RESIDUAL_CALLS = ("call_may_force_", "call_r", "call_i", "call_n", "call_f",
@@ -158,6 +158,8 @@ class StackCorrector(object):
     def __init__(self, jit_map, registrations):
         self.jit_map = jit_map
         self.ids = code_ids(registrations)
+        self.ids.align(set(f for chains in jit_map.chains.values() for chain in chains
+                           for f in chain))
         self.counts = Counts()
 
     def name_of_block(self, block):
@@ -179,14 +181,14 @@ class StackCorrector(object):
         for (kind, entries), chain in zip(segments, chosen):
             if kind != "jit":
                 out.extend(entries)
-            elif chain is not DROPPED:
+            elif not isinstance(chain, Dropped):
                 out.extend(without_twin(out, chain, self.jit_map.trace_at(int(entries[-1]))))
                 out.append(entries[-1])
             else:
                 # the block's innermost function had returned; the functions it was inlined
-                # into are still running: callers of what follows (scimark's FFT_inverse
+                # into may still be running: callers of what follows (scimark's FFT_inverse
                 # above FFT_transform_internal's loop), kept, without the block
-                out.extend(without_twin(out, list(entries[:-2]),
+                out.extend(without_twin(out, chain.callers,
                                         self.jit_map.trace_at(int(entries[-1]))))
         for what in ("unmapped", "changed", "uncertain"):
             if what in flags:
@@ -194,7 +196,7 @@ class StackCorrector(object):
         return out
 
     def choose(self, segments, flags):
-        """For each segment, innermost first, the JittedCode chain to show (DROPPED for a
+        """For each segment, innermost first, the JittedCode chain to show (Dropped for a
         block that cannot be on the stack: no call in it can lead to the frames inside)."""
         chosen, inner = [None] * len(segments), []
         for index in range(len(segments) - 1, -1, -1):
@@ -213,7 +215,7 @@ class StackCorrector(object):
             chain, verdict = self.chain_for(trace, recorded, inner)
             if verdict == "dropped":
                 flags.add("changed")
-                chosen[index] = DROPPED
+                chosen[index] = Dropped(self.callers_kept(trace, recorded))
                 continue
             if verdict != "kept":
                 flags.add(verdict)
@@ -224,7 +226,48 @@ class StackCorrector(object):
                 chosen[index] = list(recorded)
                 flags.add("uncertain")
             inner.insert(0, segments[index])
+        self.no_callers_between_jit_calls(segments, chosen)
         return chosen
+
+    @staticmethod
+    def no_callers_between_jit_calls(segments, chosen):
+        """A dropped block's callers are not kept between two JIT blocks that stay: the
+        outer one's chain was chosen as its call into the inner one (JIT to JIT), so no
+        frame lies between them (raytrace on PyPy 8.0: a stale colourAt bridge between
+        rayColour's call into the list comprehension's loop and that loop put the list
+        comprehension above colourAt)."""
+        kept = [i for i, c in enumerate(chosen) if segments[i][0] != "jit"
+                or not isinstance(c, Dropped)]
+        for outer, inner in zip(kept, kept[1:]):
+            if segments[outer][0] == "jit" and segments[inner][0] == "jit":
+                for index in range(outer + 1, inner):
+                    if isinstance(chosen[index], Dropped):
+                        chosen[index] = Dropped([])
+
+    def callers_kept(self, trace, recorded):
+        """Of a dropped block's recorded chain, the functions that can still be running: the
+        longest start of it (its innermost function left out: that one had returned) that
+        the trace is in at one of its calls that can run Python code (JIT to JIT, or
+        call_may_force).  The chain is the codemap's reading at a stale
+        return address, which keeps inlined functions open after they returned (PyPy 8.0's
+        raytrace: a rayColour bridge that only calls firstIntersection's and the list
+        comprehension's loops read 'rayColour > <listcomp> > intersectionTime > __sub__ >
+        firstIntersection', and keeping all but the last put __sub__ above visibleLights)."""
+        tmap = self.jit_map.map_of(trace)
+        names = tuple(self.ids.function(int(r)) for r in recorded[:-1])
+        at_calls = set(tmap.forcing_calls)
+        for number, chains in tmap.assembler_calls.items():
+            # a call into a loop of the function the trace is in at the call (an inlined list
+            # comprehension's own loop) runs that function: it is the callee, not a caller
+            target = self.jit_map.loops.get(number)
+            callee = header_function(target)
+            at_calls |= set(c[:-1] if c and c[-1] == callee else c for c in chains)
+        def short(chain):   # vmprof cuts long file names ('.../run_benchm...'): not compared
+            return tuple((f[0], f[2]) for f in chain)
+        longest = 0
+        for chain in at_calls:
+            longest = max(longest, len(common_prefix([short(chain), short(names)])))
+        return list(recorded[:longest])
 
     def chain_for(self, trace, recorded, inner):
         """(the chain to show for this block, "kept" | "changed" | "uncertain" |
@@ -271,6 +314,21 @@ class StackCorrector(object):
             return (tmap.forcing_calls | assembler) or tmap.residual_calls
         return (tmap.residual_calls | assembler) or None
 
+def header_function(trace):
+    """The function a loop or entry bridge was compiled for, as the log names functions."""
+    from traces.jitlog_reader import header_position
+    position = header_position(trace) if trace is not None else None
+    return function_of(position) if position is not None else None
+
+
+class Dropped(object):
+    """A block that cannot be on the stack, and the functions of its chain kept as callers."""
+    __slots__ = ("callers",)
+
+    def __init__(self, callers):
+        self.callers = callers
+
+
 def without_twin(out, chain, trace):
     """A chain whose outermost function is the frame just before it: the interpreter's frame
     of the function whose loop this is, or, where a caller's trace entered the loop by
@@ -315,56 +373,3 @@ def best_prefix(names, tmap):
         if names[:n] in tmap.chains:
             return names[:n]
     return (tmap.root,) if tmap.root else ()
-
-
-def common_prefix(chains):
-    chains = list(chains)
-    shared = chains[0]
-    for chain in chains[1:]:
-        n = 0
-        while n < min(len(shared), len(chain)) and shared[n] == chain[n]:
-            n += 1
-        shared = shared[:n]
-    return shared
-
-
-def split_segments(stack):
-    """[("jit", [JittedCode..., AssemblerCode]) | ("py", [code]) | ("native", [addr])]."""
-    segments, pending = [], []
-    for entry in stack:
-        if isinstance(entry, JittedCode):
-            pending.append(entry)
-        elif isinstance(entry, AssemblerCode):
-            segments.append(("jit", pending + [entry]))
-            pending = []
-        else:
-            if pending:                    # jitted ids without their block: keep as they are
-                segments.extend(("py", [p]) for p in pending)
-                pending = []
-            kind = "native" if type(entry).__name__ == "NativeCode" else "py"
-            segments.append((kind, [entry]))
-    segments.extend(("py", [p]) for p in pending)
-    return segments
-
-
-class CodeIds(dict):
-    """Code ids of the functions vmprof registered, by (name, file, first line)."""
-
-    def __init__(self):
-        dict.__init__(self)
-        self.by_id = {}
-
-    def function(self, code_id):
-        return self.by_id.get(code_id, ("?", None, code_id))
-
-
-def code_ids(registrations):
-    ids = CodeIds()
-    for address, name, _ in registrations:
-        if not name.startswith("py:"):
-            continue
-        _, function, line, filename = name.split(":", 3)
-        key = (function, filename, int(line) if line.isdigit() else line)
-        ids.setdefault(key, address)
-        ids.by_id[address] = key
-    return ids

@@ -39,7 +39,10 @@ class Attribution(object):
     def to_json(self):
         return {"jit_log": self.log_path, "why_not": self.why_not,
                 "counts": self.corrector.counts.to_json() if self.corrector else None,
-                "jit_summary": self.corrector.jit_map.log.summary if self.corrector else None}
+                "jit_summary": self.corrector.jit_map.log.summary if self.corrector else None,
+                "loops_ran": sum(1 for t in self.corrector.jit_map.log.traces
+                                 if t.kind == "loop" and (t.iterations or 0) > 1000)
+                if self.corrector else None}
 
 
 def attribution_for(profile_path, state, given=None):

@@ -4,8 +4,10 @@
 calling small helpers the JIT inlines; ``mix`` is called from both (once per iteration of
 ``light``, twice per iteration of ``heavy``).  ``python known_split_program.py PART N_LIGHT
 N_HEAVY [TIMES.json [ROUNDS]]`` runs ``main`` (PART ``both``) or one loop alone (``light``, ``heavy``)
-and writes the seconds each part took, measured inside the process (CPU time: the machine's
-other work does not count, as it does not in the profile's samples).  Run alone, each loop's
+and writes the seconds each part took, measured inside the process: CPU time (the machine's
+other work does not count, as it does not in the number of vmprof's samples), and under
+``"wall"`` wall-clock time (what PyPy 8.0's vmprof weights its samples by: it stamps each
+sample, and a sample stands for the time since the one before).  Run alone, each loop's
 time is its true share of the run (traces.known_split runs the parts alone and together,
 alternating, and compares the profile's shares with them).
 """
@@ -40,23 +42,25 @@ def heavy(n):
 def main(n_light, n_heavy, rounds=1):
     """Both loops, ``rounds`` times each, alternating (with several rounds main's own loop is
     compiled too, and enters the loops' code from its own: JIT-to-JIT calls)."""
-    timed = {"light": 0.0, "heavy": 0.0}
+    timed = {"light": 0.0, "heavy": 0.0, "wall": {"light": 0.0, "heavy": 0.0}}
     for _ in range(rounds):
-        start = time.process_time()
+        start, wall_start = time.process_time(), time.perf_counter()
         light(n_light // rounds)
-        middle = time.process_time()
+        middle, wall_middle = time.process_time(), time.perf_counter()
         heavy(n_heavy // rounds)
         timed["light"] += middle - start
         timed["heavy"] += time.process_time() - middle
+        timed["wall"]["light"] += wall_middle - wall_start
+        timed["wall"]["heavy"] += time.perf_counter() - wall_middle
     return timed
 
 
 def alone(part, n, rounds=1):
     function = light if part == "light" else heavy
-    start = time.process_time()
+    start, wall_start = time.process_time(), time.perf_counter()
     for _ in range(rounds):
         function(n // rounds)
-    return {part: time.process_time() - start}
+    return {part: time.process_time() - start, "wall": {part: time.perf_counter() - wall_start}}
 
 
 if __name__ == "__main__":

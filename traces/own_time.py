@@ -178,7 +178,18 @@ def render_attribution(jit):
             "codemap left open), %s uncertain (several calls could have made the frame inside: "
             "cut to what they share), %s in code the log does not locate (kept as recorded)."
             % (jit["jit_log"], share("in_jit"), share("samples"), share("changed"),
-               share("uncertain"), share("unmapped"))] + uncertainty(counts)
+               share("uncertain"), share("unmapped"))] + no_jit_code(jit) + uncertainty(counts)
+
+
+def no_jit_code(jit):
+    """A PyPy profile with no sample in JIT code although the log compiled loops that ran."""
+    if jit["counts"]["in_jit"]["samples"] or not jit.get("loops_ran"):
+        return []
+    return ["No sample ran in JIT code, though the JIT log counts %d compiled loops that ran: "
+            "vmprof on PyPy sees JIT code only through native frames, which it records only "
+            "when it can load libunwind (apt-get install libunwind8 where the program ran; "
+            "traces.record says 'no native frames' when it cannot). The JIT code's time is "
+            "charged to the Python functions it ran for, as runtime." % jit["loops_ran"]]
 
 
 def uncertainty(counts):

@@ -52,6 +52,7 @@ def analyse(profile, top=15):
         "profile": profile.path,
         "interpreter": profile.interpreter,
         "samples": profile.samples_taken,
+        "periods": stamped_periods(profile),
         "runtime_seconds": profile.runtime_seconds,
         "libraries_resolved": profile.has_maps,
         "eval_entry_folded": profile.folded_weight / all_weight,
@@ -201,9 +202,28 @@ def shown_shared(result):
     return any(SHARED in row["function"] for row in result["top_self"] + result["top_total"])
 
 
+def stamped_periods(profile):
+    """The timer periods a vmprof profile's samples stand for, when vmprof stamped them (file
+    format 7: PyPy 8.0's _vmprof, vmprof 0.6 on CPython) and its reader weighted each by the
+    time since the one before; None when every sample is one period (PyPy 7.3's format 6)."""
+    if getattr(profile, "sampler", None) != "vmprof" or profile.sample_count is not None:
+        return None
+    if all(w == 1 for _, w in profile.samples):
+        return None
+    return profile.total_weight
+
+
 def warnings(result):
     """What the recording could not see, said before the figures it distorts."""
     out = []
+    periods, samples = result.get("periods"), result["samples"]
+    if periods and samples and periods > 1.05 * samples:
+        out.append("samples weighted by wall-clock time: vmprof stamped each, and a sample "
+                   "stands for the time since the one before (at least one period): %d samples "
+                   "stand for %.0f periods (%+.0f%%), the extra being time the program waited "
+                   "for a CPU (a busy machine) or a late signal, charged to the sample after "
+                   "the wait; the shares below are of wall-clock time, not CPU time"
+                   % (samples, periods, 100.0 * (periods / samples - 1)))
     if result["cut_at_depth_limit"]:
         out.append("warning: %d samples (%.1f%% of the time) reached the recorder's depth "
                    "limit (vmprof keeps ~1,017 stack entries): their outer frames are missing, "

@@ -202,7 +202,8 @@ HEADER_OFFSET = 5 * 8  # five machine words of static header come first
 
 
 def format_version(path):
-    """The profile's format version (vmprof 0.6 on CPython 3.11 writes 7, PyPy's _vmprof 6),
+    """The profile's format version (vmprof 0.6 on CPython 3.11 and PyPy 8.0's _vmprof write 7,
+    with a time stamp per sample; PyPy 7.3's _vmprof 6),
     or None when the file does not start like a vmprof profile."""
     with open(path, "rb") as profile:
         head = profile.read(HEADER_OFFSET + 3)

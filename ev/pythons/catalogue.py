@@ -22,13 +22,15 @@ PROVIDED = (
 BY_NAME = {entry.name: entry for entry in PROVIDED}
 
 # Debian packages per suite: the interpreters, their venv and headers (vmprof and numpy build
-# from source where no wheel exists: PyPy 8.0's numpy needs g++).
+# from source where no wheel exists: PyPy 8.0's numpy needs g++); libunwind8: vmprof records
+# native frames only when it can load libunwind, and on PyPy those are how it sees JIT code
+# (without it, a PyPy profile has no JIT frame at all: traces cannot name a trace).
 PACKAGES = {
     "trixie": ("python3.13", "python3.13-venv", "python3.13-dev", "pypy3", "pypy3-venv",
-               "pypy3-dev", "gcc", "g++", "libc6-dev", "pkg-config"),
+               "pypy3-dev", "gcc", "g++", "libc6-dev", "pkg-config", "libunwind8"),
     "sid": ("python3.14", "python3.14-venv", "python3.14-dev", "python3.15", "python3.15-venv",
             "python3.15-dev", "pypy3", "pypy3-venv", "pypy3-dev", "gcc", "g++", "libc6-dev",
-            "pkg-config"),
+            "pkg-config", "libunwind8"),
 }
 
 # What each venv gets (no matplotlib: it does not build on PyPy 8.0; the host draws the plots).

@@ -88,7 +88,8 @@ class Provisioner:
 
     def steps(self):
         """(name, function) in order; names are the stamps' names."""
-        listed = [("bootstrap", self.bootstrap), ("network", self.network)]
+        listed = [("bootstrap", self.bootstrap), ("network", self.network),
+                  ("packages", self.packages)]
         for venv, binary in catalogue.venvs_of(self.suite):
             listed += [("venv-" + venv, lambda v=venv, b=binary: self.make_venv(v, b)),
                        ("wheels-" + venv, lambda v=venv: self.wheels(v)),
@@ -109,6 +110,8 @@ class Provisioner:
             return setup_cfg_digest()
         if name.startswith(("wheels-", "install-")):
             return " ".join(catalogue.VENV_PACKAGES)
+        if name == "packages":
+            return " ".join(catalogue.PACKAGES[self.suite])
         return None
 
     def stale(self, name):
@@ -196,6 +199,13 @@ class Provisioner:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(target)                       # a dangling symlink in a fresh root
             shutil.copyfile(path, target)
+
+    def packages(self):
+        """The suite's Debian packages, in a root bootstrapped before one was added to the list
+        (libunwind8: vmprof sees PyPy's JIT code only through native frames); in a new root
+        debootstrap installed them all and this finds nothing to do."""
+        self.inside(["apt-get", "install", "-y", "-q", "--no-install-recommends"]
+                    + list(catalogue.PACKAGES[self.suite]))
 
     def make_venv(self, venv, binary):
         self.inside(["rm", "-rf", "/venvs/" + venv])
