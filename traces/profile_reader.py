@@ -59,7 +59,8 @@ def read_profile(path, maps_path=None, project=None):
     if not os.path.exists(path):
         raise InputError(path, "no such file")
     if os.path.getsize(path) == 0:
-        raise InputError(path, "empty file")
+        raise InputError(path, "empty file (no samples: a program that ends before a "
+                               "sampler's first sample leaves an empty recording)")
     try:
         with open(path, "rb") as raw:
             head = raw.read(4096)

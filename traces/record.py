@@ -163,6 +163,13 @@ def record_outside(config, profile, sampler, rate, native):
         click.echo("error: %s ended before the recorded program, which was then stopped"
                    % sampler, err=True)
     status = program_status(status)
+    if code == 0 and status == 0 and os.path.exists(incomplete) and not os.path.getsize(
+            incomplete):
+        os.replace(incomplete, profile)     # whole, and empty: not the sampler's failure
+        click.echo("# no samples: the program ended before %s's first sample (it ran for "
+                   "less than about %g s at %d samples/s)" % (sampler, 1.0 / rate, rate),
+                   err=True)
+        return status, True
     if code != 0 or not os.path.exists(incomplete) or not os.path.getsize(incomplete):
         click.echo("error: %s" % samplers.problem_from(sampler, said, code), err=True)
         return (status if status else 1), False
