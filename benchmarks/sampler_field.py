@@ -5,8 +5,8 @@ hour).
 
 Each benchmark runs in one process with pyperf's worker options (``run_benchmark.py --worker
 -p 1 -l LOOPS -n 1 -w 0``), LOOPS calibrated so that a plain run takes 2-5 s.  One round is
-the plain run, then one recording by each sampler (py-spy and vmprof at their defaults, py-spy
-with --native, austin at 1,000 samples/s since it does not pause the program), back to back, so
+the plain run, then one recording by each sampler (py-spy, perf and vmprof at their defaults,
+py-spy with --native, austin at 1,000 samples/s since it does not pause the program), back to back, so
 that each recording's overhead is a ratio to a plain run taken beside it; raytrace, chaos,
 float, deltablue, nbody, richards, spectral_norm and go get 5 rounds, the others 1.  Each run
 is a record in DIR/runs.jsonl (written as it finishes: a stopped run keeps the rounds done);
@@ -38,6 +38,7 @@ NAMED = ("raytrace", "chaos", "float", "deltablue", "nbody", "richards", "spectr
 SAMPLERS = ((samplers.PY_SPY, samplers.PY_SPY, []),
             ("py-spy --native", samplers.PY_SPY, ["--native"]),
             (samplers.AUSTIN, samplers.AUSTIN, ["--rate", "1000"]),   # it does not pause
+            (samplers.PERF, samplers.PERF, []),   # CPython 3.13+: named native frames
             (samplers.VMPROF, samplers.VMPROF, []))
 LABELS = [label for label, _, _ in SAMPLERS]
 CHECKOUT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -7,6 +7,11 @@
   py-spy#484).  The default on CPython.
 - austin (out of process, PyPI's ``austin-dist``): does not pause the program; Python frames
   only.  A second, independent sampler on CPython (the tests check one against the other).
+- perf (Linux's ``perf``, out of process, from the kernel; CPython 3.13+ with ``-X perf_jit``):
+  the one that names native frames beside Python ones on CPython 3.12+ (the interpreter's
+  exported functions, numpy's, libc's).  DWARF unwinding copies 32 KB of stack per sample:
+  the dearest of the out-of-process samplers (measured in docs/own-program.md).  Only when
+  asked.  Debian: ``apt-get install linux-perf``.
 - vmprof (in process, a signal handler): the one that sees PyPy's JIT code, the default on
   PyPy.  On CPython 3.11 its handler can kill the program (vmprof 0.6.0: SIGSEGV in
   ``sigprof_handler`` -> ``unsafe_PyThreadState_GetInterpreterFrame`` during a call through
@@ -21,14 +26,18 @@ import re
 import shutil
 import sys
 
-PY_SPY, AUSTIN, VMPROF = "py-spy", "austin", "vmprof"
+from traces import perf_stacks
+
+PY_SPY, AUSTIN, VMPROF, PERF = "py-spy", "austin", "vmprof", "perf"
 AUSTIN_START_SECONDS = 5
-SAMPLERS = (PY_SPY, AUSTIN, VMPROF)
+SAMPLERS = (PY_SPY, AUSTIN, PERF, VMPROF)
 DEFAULT_RATE = 250   # samples/s of py-spy and austin: py-spy --native pauses the program per sample
-OUTSIDE = (PY_SPY, AUSTIN)      # out of process: they start the program as their child
-BINARY_ENV = {PY_SPY: "TRACES_PY_SPY", AUSTIN: "TRACES_AUSTIN"}   # tests point them elsewhere
+OUTSIDE = (PY_SPY, AUSTIN, PERF)   # out of process: they start the program as their child
+BINARY_ENV = {PY_SPY: "TRACES_PY_SPY", AUSTIN: "TRACES_AUSTIN",
+              PERF: "TRACES_PERF"}   # tests point them elsewhere
 INSTALL = {PY_SPY: "pip install py-spy",
-           AUSTIN: "pip install 'austin-dist==3.7.0' (4.0 needs glibc 2.38)"}
+           AUSTIN: "pip install 'austin-dist==3.7.0' (4.0 needs glibc 2.38)",
+           PERF: "apt-get install linux-perf (Debian; the linux-tools package elsewhere)"}
 
 VMPROF_CRASH = ("in process; on CPython its signal handler can kill the program (vmprof 0.6.0 "
                 "on 3.11: SIGSEGV in sigprof_handler, e.g. pyperformance's raytrace, chaos, "
@@ -37,6 +46,8 @@ DESCRIPTIONS = {
     PY_SPY: "out of process (cannot crash the program); CPython only; with --native names "
             "the C functions the program calls, not the eval loop's own work",
     AUSTIN: "out of process, does not pause the program; CPython only; Python frames only",
+    PERF: "Linux perf, out of process; CPython 3.13+ (-X perf_jit): names native frames "
+          "beside Python ones, no line numbers; the dearest (DWARF unwinding)",
     VMPROF: "sees PyPy's JIT code; " + VMPROF_CRASH,
 }
 
@@ -51,8 +62,9 @@ def is_pypy():
 
 
 def binary(sampler):
-    """The sampler's executable: $TRACES_PY_SPY / $TRACES_AUSTIN, else the one installed
-    beside this interpreter (pip puts it in the venv's bin), else the first on PATH; or None."""
+    """The sampler's executable: $TRACES_PY_SPY / $TRACES_AUSTIN / $TRACES_PERF, else the one
+    installed beside this interpreter (pip puts it in the venv's bin), else the first on PATH;
+    or None."""
     variable = BINARY_ENV[sampler]
     if variable in os.environ:
         path = os.environ[variable]
@@ -66,6 +78,8 @@ def binary(sampler):
 def command(sampler, output, rate, native, program=None, pid=None):
     """The command line that records ``program`` (a list), or the running process ``pid``,
     into ``output``."""
+    if sampler == PERF:   # pid: not offered (traces.attach takes py-spy and austin)
+        return perf_stacks.record_command(binary(PERF), output, rate, program)
     if sampler == PY_SPY:
         return [binary(PY_SPY), "record", "--format", "raw", "--full-filenames",
                 "--rate", str(rate), "--output", output] + (
@@ -96,6 +110,11 @@ def problem_from(sampler, said, code):
     if errors:
         lines = [errors[0][len("Error:"):].strip()]
     text = " ".join(lines)[:300] or "no samples written (exit status %s)" % code
+    if sampler == PERF and re.search(r"perf_event_paranoid|ermission|not permitted|EACCES",
+                                     text):
+        return ("perf may not sample here (as root, or lower "
+                "/proc/sys/kernel/perf_event_paranoid; in a container, --cap-add PERFMON): %s"
+                % text)
     if re.search(r"ermission|not permitted|EPERM|ptrace", text):
         return ("%s may not read the program's memory here (ptrace not permitted: in a "
                 "container, run it with --cap-add SYS_PTRACE; or see "
@@ -117,6 +136,11 @@ def missing(sampler):
     if sampler in OUTSIDE:
         if is_pypy():
             return "%s does not read PyPy's stacks: use --sampler vmprof" % sampler
+        if sampler == PERF and sys.version_info < (3, 13):
+            return ("perf names Python frames on CPython 3.13+ (-X perf_jit); this is %d.%d: "
+                    "use --sampler py-spy" % sys.version_info[:2])
+        if sampler == PERF and binary(PERF) is None:
+            return "perf is not installed: %s (or the default py-spy)" % INSTALL[PERF]
         if binary(sampler) is None:
             return ("%s is not installed for %s: %s (or --sampler vmprof, %s)"
                     % (sampler, sys.executable, INSTALL[sampler], VMPROF_CRASH))
