@@ -332,11 +332,17 @@ def test_a_crashing_programs_traceback_is_the_one_python_prints(tmp_path):
 @pytest.mark.skipif(IS_PYPY, reason="PyPy's JIT inlines the helpers into the loop's machine "
                                     "code: naming them there is issue 34's (per-function "
                                     "attribution of JIT code)")
-@pytest.mark.parametrize("sampler", ["py-spy", "austin", "vmprof"])
+@pytest.mark.parametrize("sampler", ["py-spy", "austin", "vmprof", "perf"])
 def test_one_line_helpers_show_under_their_own_names_on_every_sampler(tmp_path, sampler):
     """helpers12k.py: scale, shift and clamp, one line each, called for each of 12,000 floats,
     300 times; pickle's class bodies, freed at import, left code addresses the helpers may
-    get.  Each helper is named, by itself, on every sampler (issue 33)."""
+    get.  Each helper is named, by itself, on every sampler (issue 33); perf where it runs
+    (CPython 3.13+ with perf installed: the Debian sid root's venvs)."""
+    if sampler == "perf" and (sys.version_info < (3, 13) or not shutil.which("perf")):
+        pytest.skip("perf records CPython 3.13+ (-X perf_jit), with perf installed")
+    if sampler == "austin" and sys.version_info >= (3, 14):
+        pytest.skip("austin 3.7 cannot launch CPython 3.14+ (traces.record says so: "
+                    "test_perf_sampler.py)")
     profile, _ = record(tmp_path, "helpers12k.py", "--sampler", sampler)
     result = analyse(read_profile(profile), top=40)
     names = [row["function"] for row in result["top_total"]]

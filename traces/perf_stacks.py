@@ -14,8 +14,9 @@ trampolines' unwind tables, which 3.13's ``-X perf_jit`` writes as a jitdump:
 
 and this module turns ``perf script``'s text into ``frame;frame;... COUNT`` lines, outermost
 first: a Python frame ``py::Qual.name:/file.py`` as ``Qual.name (/file.py)`` (perf has no line
-numbers: the reader takes the line the function starts at from the source), a native one ``symbol (/path/lib.so)`` or ``[unknown] (/path/lib.so)`` (a stripped
-library: Debian's python3.X binary keeps only its exported symbols).  The first line of the
+numbers: the reader takes the line the function starts at from the source), a native one
+``symbol (/path/lib.so)`` or ``[unknown] (/path/lib.so)`` (a stripped library: Debian's
+python3.X binary keeps only its exported symbols).  The first line of the
 file says it was perf's (traces.collapsed reads that).  Kernel frames are left out: their
 time is the user-space call that entered the kernel.  Native frames outside the outermost
 Python frame (the interpreter starting the program: ``_start``, ``Py_RunMain``...) and the

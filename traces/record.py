@@ -63,9 +63,9 @@ PY_SPY_RATE = samplers.DEFAULT_RATE
 
 
 def sampler_help():
-    return ("What records the program: %s.  Default here: %s." % (
+    return ("What records the program: %s.  Defaults: %s.  Default here: %s." % (
         "; ".join("%s: %s" % (name, samplers.DESCRIPTIONS[name]) for name in samplers.SAMPLERS),
-        samplers.describe_default()))
+        samplers.DEFAULTS, samplers.describe_default()))
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"],
@@ -75,7 +75,7 @@ def sampler_help():
               help="Write the profile here [default: PROGRAM.prof].")
 @click.option("--sampler", type=click.Choice(samplers.SAMPLERS), help=sampler_help())
 @click.option("--rate", type=click.IntRange(1, 10000), default=PY_SPY_RATE, show_default=True,
-              help="py-spy, austin: samples per second (vmprof asks for ~1,000/s and gets "
+              help="py-spy, austin, perf: samples per second (vmprof asks for ~1,000/s and gets "
                    "250-600 here: its timer and the load decide; the report gives the count).")
 @click.option("--native/--no-native", default=False, show_default=True,
               help="py-spy: also name the C functions the program calls.  It pauses the "
@@ -139,8 +139,8 @@ def main(profile, sampler, rate, native, jit_log, projects, lines, command):
 
 def record_outside(config, profile, sampler, rate, native):
     """Run the program under an out-of-process sampler (it starts the program as its child,
-    so no ptrace permission beyond a parent's is needed).  The sampler writes PROFILE.incomplete, renamed once it
-    finished; the program writes its exit status as a record (the sampler does not pass it
+    so no ptrace permission beyond a parent's is needed).  The sampler writes
+    PROFILE.incomplete, renamed once it finished; the program writes its exit status as a record (the sampler does not pass it
     on) and keeps the terminal's stdout and stderr, while the sampler's own chatter is kept
     aside for its errors.  Returns (exit code, whole, the seconds the program ran).  perf's
     recording is turned into collapsed stacks once the program ended."""

@@ -24,6 +24,7 @@ import os
 import platform
 import re
 import shutil
+import subprocess
 import sys
 
 from traces import perf_stacks
@@ -45,7 +46,8 @@ VMPROF_CRASH = ("in process; on CPython its signal handler can kill the program 
 DESCRIPTIONS = {
     PY_SPY: "out of process (cannot crash the program); CPython only; with --native names "
             "the C functions the program calls, not the eval loop's own work",
-    AUSTIN: "out of process, does not pause the program; CPython only; Python frames only",
+    AUSTIN: "out of process, does not pause the program; CPython only (austin 3.7: up to "
+            "3.13); Python frames only",
     PERF: "Linux perf, out of process; CPython 3.13+ (-X perf_jit): names native frames "
           "beside Python ones, no line numbers; the dearest (DWARF unwinding)",
     VMPROF: "sees PyPy's JIT code; " + VMPROF_CRASH,
@@ -106,15 +108,18 @@ def problem_from(sampler, said, code):
     lines = [line.replace("py-spy>", "").strip() for line in said.splitlines()]
     lines = [line for line in lines if line and not line.startswith(
         ("Sampling process", "You can use", "#"))]
+    if sampler == PERF:   # perf: "Error:" alone, then what went wrong over several lines
+        told = [line for line in lines if line != "Error:"]
+        text = told[0][:300] if told else "no samples written (exit status %s)" % code
+        if re.search(r"perf_event_paranoid|ermission|CAP_PERFMON|CAP_SYS_ADMIN", said):
+            return ("perf may not sample here (%s): run as root, or lower "
+                    "/proc/sys/kernel/perf_event_paranoid (in a container: --cap-add PERFMON); "
+                    "or use the default py-spy" % text)
+        return "perf failed: %s" % text
     errors = [line for line in lines if line.startswith("Error:")]   # py-spy's, then a backtrace
     if errors:
         lines = [errors[0][len("Error:"):].strip()]
     text = " ".join(lines)[:300] or "no samples written (exit status %s)" % code
-    if sampler == PERF and re.search(r"perf_event_paranoid|ermission|not permitted|EACCES",
-                                     text):
-        return ("perf may not sample here (as root, or lower "
-                "/proc/sys/kernel/perf_event_paranoid; in a container, --cap-add PERFMON): %s"
-                % text)
     if re.search(r"ermission|not permitted|EPERM|ptrace", text):
         return ("%s may not read the program's memory here (ptrace not permitted: in a "
                 "container, run it with --cap-add SYS_PTRACE; or see "
@@ -131,16 +136,32 @@ def has_vmprof():
     return True
 
 
+def austin_version(path):
+    """austin's version ("3.7.0"), "" when it does not say."""
+    try:
+        said = subprocess.run([path, "-V"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              universal_newlines=True, errors="replace", timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    found = re.search(r"(\d+\.\d+\.\d+)", said)
+    return found.group(1) if found else ""
+
+
 def missing(sampler):
     """Why ``sampler`` cannot record under this interpreter (one line), or None."""
     if sampler in OUTSIDE:
         if is_pypy():
             return "%s does not read PyPy's stacks: use --sampler vmprof" % sampler
-        if sampler == PERF and sys.version_info < (3, 13):
-            return ("perf names Python frames on CPython 3.13+ (-X perf_jit); this is %d.%d: "
-                    "use --sampler py-spy" % sys.version_info[:2])
+        if sampler == AUSTIN and sys.version_info >= (3, 14) and binary(AUSTIN) \
+                and austin_version(binary(AUSTIN)).startswith("3."):
+            return ("austin %s cannot launch CPython %d.%d (it says 'Cannot launch the given "
+                    "command'): use the default py-spy, or --sampler perf"
+                    % ((austin_version(binary(AUSTIN)),) + sys.version_info[:2]))
         if sampler == PERF and binary(PERF) is None:
             return "perf is not installed: %s (or the default py-spy)" % INSTALL[PERF]
+        if sampler == PERF and sys.version_info < (3, 13):
+            return ("perf names Python frames on CPython 3.13+ (-X perf_jit); this is %d.%d: "
+                    "use the default py-spy" % sys.version_info[:2])
         if binary(sampler) is None:
             return ("%s is not installed for %s: %s (or --sampler vmprof, %s)"
                     % (sampler, sys.executable, INSTALL[sampler], VMPROF_CRASH))
@@ -160,6 +181,11 @@ def default_sampler():
         raise NoSampler(problem)
     return PY_SPY, ("CPython: py-spy samples from outside the process, so it cannot crash "
                     "the program, as vmprof can")
+
+
+DEFAULTS = ("py-spy on CPython (measured on 3.11, 3.14 and 3.15: no crash in any recording; "
+            "perf, which also names native frames on 3.13+, costs about twice as much), "
+            "vmprof on PyPy")
 
 
 def describe_default():
