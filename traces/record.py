@@ -75,8 +75,9 @@ def sampler_help():
               help="Write the profile here [default: PROGRAM.prof].")
 @click.option("--sampler", type=click.Choice(samplers.SAMPLERS), help=sampler_help())
 @click.option("--rate", type=click.IntRange(1, 10000), default=PY_SPY_RATE, show_default=True,
-              help="py-spy, austin, perf: samples per second (vmprof asks for ~1,000/s and gets "
-                   "250-600 here: its timer and the load decide; the report gives the count).")
+              help="py-spy, austin, perf: samples per second (vmprof asks for ~1,000/s and "
+                   "gets 250-600 here: its timer and the load decide; the report gives the "
+                   "count).")
 @click.option("--native/--no-native", default=False, show_default=True,
               help="py-spy: also name the C functions the program calls.  It pauses the "
                    "program to unwind each sample's C stack and re-reads the symbols of each "
@@ -140,10 +141,11 @@ def main(profile, sampler, rate, native, jit_log, projects, lines, command):
 def record_outside(config, profile, sampler, rate, native):
     """Run the program under an out-of-process sampler (it starts the program as its child,
     so no ptrace permission beyond a parent's is needed).  The sampler writes
-    PROFILE.incomplete, renamed once it finished; the program writes its exit status as a record (the sampler does not pass it
-    on) and keeps the terminal's stdout and stderr, while the sampler's own chatter is kept
-    aside for its errors.  Returns (exit code, whole, the seconds the program ran).  perf's
-    recording is turned into collapsed stacks once the program ended."""
+    PROFILE.incomplete, renamed once it finished; the program writes its exit status as a
+    record (the sampler does not pass it on) and keeps the terminal's stdout and stderr, while
+    the sampler's own chatter is kept aside for its errors.  Returns (exit code, whole, the
+    seconds the program ran).  perf's recording is turned into collapsed stacks once the
+    program ended."""
     incomplete = profile + ".incomplete"
     status = profile + ".status.json"
     std_fds = (os.dup(1), os.dup(2))
@@ -281,7 +283,8 @@ def say_replaced(profile):
 def remove_stale(path):
     """A recording left by an earlier run must not pass for this run's."""
     for stale in (path, path + ".maps", path + ".incomplete", path + ".status.json",
-                  path + ".pid", meta_path(path)):
+                  path + ".pid", path + ".perf.data", path + ".perf.data.jit",
+                  meta_path(path)):
         try:
             os.remove(stale)
         except FileNotFoundError:
