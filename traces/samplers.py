@@ -34,6 +34,7 @@ AUSTIN_START_SECONDS = 5
 SAMPLERS = (PY_SPY, AUSTIN, PERF, VMPROF)
 DEFAULT_RATE = 250   # samples/s of py-spy and austin: py-spy --native pauses the program per sample
 OUTSIDE = (PY_SPY, AUSTIN, PERF)   # out of process: they start the program as their child
+ATTACHABLE = (PY_SPY, AUSTIN)      # ... and can attach to a running one (traces.attach)
 BINARY_ENV = {PY_SPY: "TRACES_PY_SPY", AUSTIN: "TRACES_AUSTIN",
               PERF: "TRACES_PERF"}   # tests point them elsewhere
 INSTALL = {PY_SPY: "pip install py-spy",
