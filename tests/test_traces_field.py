@@ -553,6 +553,27 @@ def test_compare_agrees_on_a_program_of_fewer_functions_than_its_top():
     assert agreement(first, second)["agree"]
 
 
+def test_compare_ties_a_function_just_over_1_percent_on_one_side_only():
+    """spectral_norm on CPython 3.14, py-spy against perf (2,000+ samples each): eval_times_u
+    1.2% against 0.7%, the rest within 3 points: the same functions (it said NO)."""
+    from traces.compare import agreement
+    from traces.model import Frame, Profile
+
+    def frames(name):
+        return [Frame(PY, name, filename="/p/run_benchmark.py")]
+    first = Profile("a", "cpython", [(frames("eval_A"), 57.4), (frames("part_A"), 20.4),
+                                     (frames("part_At"), 19.8), (frames("eval_u"), 1.2),
+                                     (frames("x"), 1.2)], None)
+    second = Profile("b", "cpython", [(frames("eval_A"), 54.5), (frames("part_A"), 22.0),
+                                      (frames("part_At"), 22.1), (frames("eval_u"), 0.7),
+                                      (frames("x"), 0.7)], None)
+    result = agreement(first, second)
+    assert result["same_functions"] and result["agree"], result["rows"]
+    third = Profile("c", "cpython", [(frames("eval_A"), 50.0), (frames("part_A"), 22.0),
+                                     (frames("part_At"), 22.0), (frames("other"), 6.0)], None)
+    assert not agreement(first, third)["agree"]   # 6 points the first does not have
+
+
 def test_a_long_function_name_keeps_its_line_number():
     """The per-line table cut 'bench_list_unpacking (bm_unpack_sequence/run_benchmark.py:421)'
     to '...run_benchmark.py:42', one digit short of its line."""
