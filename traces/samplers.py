@@ -51,7 +51,8 @@ DESCRIPTIONS = {
             "3.13); Python frames only",
     PERF: "Linux perf, out of process; CPython 3.13+ (-X perf_jit): names native frames "
           "beside Python ones, no line numbers; the dearest (DWARF unwinding)",
-    VMPROF: "sees PyPy's JIT code; " + VMPROF_CRASH,
+    VMPROF: "sees PyPy's JIT code; " + VMPROF_CRASH + "; on 3.14 and 3.15 none of 56 "
+            "recordings crashed, but it records few native frames there",
 }
 
 
@@ -184,9 +185,10 @@ def default_sampler():
                     "the program, as vmprof can")
 
 
-DEFAULTS = ("py-spy on CPython (measured on 3.11, 3.14 and 3.15: no crash in any recording; "
-            "perf, which also names native frames on 3.13+, costs about twice as much), "
-            "vmprof on PyPy")
+DEFAULTS = ("py-spy on CPython (3.11, 3.14 and 3.15 measured: from outside, no crash in any "
+            "recording, the cheapest; perf, which also names native frames on 3.13+, costs "
+            "about twice as much; austin 3.7 cannot launch 3.14+), vmprof on PyPy (the one "
+            "sampler that sees JIT code)")
 
 
 def describe_default():
