@@ -160,3 +160,17 @@ def test_austin_3_on_cpython_3_14_is_one_line_naming_the_others(tmp_path):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "cannot launch CPython 3.1" in result.stderr and "py-spy" in result.stderr
+
+
+@pytest.mark.skipif(IS_PYPY or sys.version_info < (3, 14), reason="CPython 3.14+")
+def test_py_spy_native_on_cpython_3_14_is_refused_in_one_line_naming_perf(tmp_path):
+    """py-spy 0.4.3 --native on Debian's 3.14.10 and 3.15.2: every sample's innermost frame
+    is one libc address (a loop read "99% libc").  ev records its own runs without it there."""
+    program = tmp_path / "loop.py"
+    program.write_text("print(sum(range(1000)))\n")
+    result = run_module("traces.record", "--native", "--", program)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "--sampler perf" in errors[0], result.stderr
+    from ev.cli import profiling
+    assert profiling.NATIVE is False

@@ -104,6 +104,8 @@ def main(profile, sampler, rate, native, jit_log, projects, lines, command):
     except samplers.NoSampler as problem:
         click.echo("error: %s" % problem, err=True)
         sys.exit(1)
+    if native and sampler == samplers.PY_SPY and samplers.native_problem(sampler):
+        raise click.UsageError(samplers.native_problem(sampler))
     if lines and recording.is_pypy():
         raise click.UsageError("--lines: vmprof on PyPy records no line numbers")
     if not profile and not jit_log:

@@ -173,6 +173,18 @@ def missing(sampler):
     return "unknown sampler %s (one of: %s)" % (sampler, ", ".join(SAMPLERS))
 
 
+def native_problem(sampler):
+    """Why ``sampler``'s native frames cannot be trusted under this interpreter, or None.
+    py-spy 0.4.3 --native on Debian's CPython 3.14.10 and 3.15.2 (built without frame
+    pointers): every sample's innermost frame is one and the same address in libc (99-100%
+    of a loop's samples "in libc"); 3.12 and 3.13 are not measured."""
+    if sampler == PY_SPY and not is_pypy() and sys.version_info >= (3, 14):
+        return ("py-spy --native is not trustworthy on CPython %d.%d (measured on 3.14 and "
+                "3.15: every sample ends at one libc address): use --sampler perf to name "
+                "native frames" % sys.version_info[:2])
+    return None
+
+
 def default_sampler():
     """(sampler, why) for this interpreter; raise NoSampler when its safe sampler is missing
     (an in-process sampler that can kill the program is never taken instead)."""
