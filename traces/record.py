@@ -82,7 +82,9 @@ def sampler_help():
               help="py-spy: also name the C functions the program calls.  It pauses the "
                    "program to unwind each sample's C stack and re-reads the symbols of each "
                    "library loaded: measured here, about twice the wall time, and start-up "
-                   "(imports) over-weighted by up to 20 points (docs/own-program.md).")
+                   "(imports) over-weighted by up to 20 points (docs/own-program.md).  "
+                   "Refused on CPython 3.14+, where its native frames are wrong (every sample "
+                   "at one libc address): --sampler perf names them there.")
 @click.option("--jit-log", "jit_log", type=click.Path(dir_okay=False),
               help="Write PyPy's JIT log here (PyPy only) [default on PyPy: beside the profile, "
                    "PROGRAM.jitlog or, with --profile X.prof, X.jitlog].")
