@@ -111,7 +111,8 @@ VMPROF_NO_NATIVE = (
     "record with --sampler perf to name it.")
 PY_SPY_NO_NATIVE = (
     "note: py-spy samples from outside the process; recorded without native frames (record "
-    "with --native to name them): C time counts as the Python function that called it.")
+    "with --native to name them; on CPython 3.14+, with --sampler perf): C time counts as "
+    "the Python function that called it.")
 
 
 def shorten(name, width):

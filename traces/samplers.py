@@ -45,8 +45,8 @@ VMPROF_CRASH = ("in process; on CPython its signal handler can kill the program 
                 "on 3.11: SIGSEGV in sigprof_handler, e.g. pyperformance's raytrace, chaos, "
                 "float)")
 DESCRIPTIONS = {
-    PY_SPY: "out of process (cannot crash the program); CPython only; with --native names "
-            "the C functions the program calls, not the eval loop's own work",
+    PY_SPY: "out of process (cannot crash the program); CPython only; with --native (up to "
+            "3.13) names the C functions the program calls, not the eval loop's own work",
     AUSTIN: "out of process, does not pause the program; CPython only (austin 3.7: up to "
             "3.13); Python frames only",
     PERF: "Linux perf, out of process; CPython 3.13+ (-X perf_jit): names native frames "
