@@ -37,7 +37,8 @@ KERNEL = ("[kernel.kallsyms]", "[vdso]", "[vsyscall]")
 # perf script's frame line: "\t    7f35121a2c97 symbol+0x12 (/path/lib.so)"
 FRAME_LINE = re.compile(r"^\s+[0-9a-f]+ (?P<sym>.*?) \((?P<dso>[^()]*)\)\s*$")
 PYTHON_PREFIX = "py::"
-HEADER_PID = re.compile(r"\s(\d+)/\d+\s")
+HEADER_PID = re.compile(r"\s(\d+)/\d+\s")   # also of perf script's task events
+FORKED = re.compile(r"PERF_RECORD_FORK\((\d+):")
 INTERPRETER = re.compile(r"^(python3|libpython3)")
 STACK_BYTES = 32768   # DWARF: the stack copied per sample (perf's default 8 KB holds ~15 calls)
 
@@ -70,9 +71,11 @@ def stacks(script_lines, pids=None):
             if stack:
                 yield stack
             stack = []   # a sample's header: comm pid/tid
-            found = HEADER_PID.search(line)
-            if found and pids is not None:
-                pids.add(int(found.group(1)))
+            if pids is not None:
+                for pattern in (HEADER_PID, FORKED):
+                    found = pattern.search(line)
+                    if found:
+                        pids.add(int(found.group(1)))
             continue
         match = FRAME_LINE.match(line)
         if match is not None and stack is not None:

@@ -211,7 +211,9 @@ def perf_to_collapsed(data, out_path):
                                   universal_newlines=True, errors="replace")
             if done.returncode != 0:
                 return "perf inject --jit failed: %s" % one_line(done.stderr)
-            with subprocess.Popen([perf, "script", "-i", injected, "-F",
+            # task events: the pids of every process perf followed, sampled or not (their
+            # jitdumps and the files perf inject made of them are removed below)
+            with subprocess.Popen([perf, "script", "-i", injected, "--show-task-events", "-F",
                                    "comm,pid,tid,ip,sym,dso"], env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                   universal_newlines=True, errors="replace") as script, \
