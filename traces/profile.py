@@ -85,8 +85,8 @@ def analyse(profile, top=15):
 
 
 CPYTHON_NOTE = (
-    "note: on CPython 3.11, vmprof loses the native frame a sample interrupted.  Samples that "
-    "ended in the C call that entered the eval loop (_PyObject_Call > _PyEval_Vector), %.1f%% "
+    "note: on CPython, vmprof loses the native frame a sample interrupted (measured on "
+    "3.11).  Samples that ended in the C call that entered the eval loop (_PyObject_Call > _PyEval_Vector), %.1f%% "
     "here, are the interpreter running the Python function above: counted as its own time.  "
     "C functions called straight from the eval loop (float allocation, PyFloat_FromDouble) "
     "count as the Python function's time too, and a C function's self time is its callees' "
