@@ -5,15 +5,17 @@ hour).
 
 Each benchmark runs in one process with pyperf's worker options (``run_benchmark.py --worker
 -p 1 -l LOOPS -n 1 -w 0``), LOOPS calibrated so that a plain run takes 2-5 s.  One round is
-the plain run, then one recording by each sampler (py-spy and vmprof at their defaults, py-spy
-with --native, austin at 1,000 samples/s since it does not pause the program), back to back, so
-that each recording's overhead is a ratio to a plain run taken beside it; raytrace, chaos,
-float, deltablue, nbody, richards, spectral_norm and go get 5 rounds, the others 1.  Each run
-is a record in DIR/runs.jsonl (written as it finishes: a stopped run keeps the rounds done);
-the table (DIR/table.md, and printed) gives per benchmark and sampler: recordings that
-crashed, agreement with py-spy (top 5 by self time, C folded into its Python caller: the
-largest difference in points, and whether the functions were the same), and the overhead
-(median ratio of recorded to plain wall time, with its range).
+the plain run, then one recording by each sampler (py-spy, perf and vmprof at their
+defaults, py-spy with --native, austin at 1,000 samples/s since it does not pause the
+program), back to back, so that each recording's overhead is a ratio to a plain run taken
+beside it; raytrace, chaos, float, deltablue, nbody, richards, spectral_norm and go get 5
+rounds, the others 1.  Each run is a record in DIR/runs.jsonl (written as it finishes: a
+stopped run keeps the rounds done); the table (DIR/table.md, and printed) gives per benchmark
+and sampler: recordings that crashed (the program died of a signal or hung) and those the
+sampler failed to make, agreement with py-spy (top 5 by self time, C folded into its Python
+caller: the largest difference in points, and whether the functions were the same), and the
+overhead (median ratio of recorded to plain wall time, with its range; perf's includes turning
+its recording into stacks after the run, and each record keeps the run's own seconds too).
 """
 import glob
 import json
@@ -38,6 +40,7 @@ NAMED = ("raytrace", "chaos", "float", "deltablue", "nbody", "richards", "spectr
 SAMPLERS = ((samplers.PY_SPY, samplers.PY_SPY, []),
             ("py-spy --native", samplers.PY_SPY, ["--native"]),
             (samplers.AUSTIN, samplers.AUSTIN, ["--rate", "1000"]),   # it does not pause
+            (samplers.PERF, samplers.PERF, []),   # CPython 3.13+: named native frames
             (samplers.VMPROF, samplers.VMPROF, []))
 LABELS = [label for label, _, _ in SAMPLERS]
 CHECKOUT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -87,7 +90,9 @@ def run(command, timeout=120):
         child.communicate()
         return None, time.time() - started, "timed out after %d s" % timeout
     lines = [line for line in stderr.splitlines() if line.strip()]
-    return child.returncode, time.time() - started, lines[-1] if lines else ""
+    errors = [line for line in lines if line.startswith("error:")]
+    return child.returncode, time.time() - started, " | ".join(errors) or (
+        lines[-1] if lines else "")
 
 
 def calibrate(script):
@@ -107,8 +112,14 @@ def record(script, loops, label, sampler, options, path):
     command = [sys.executable, "-m", "traces.record", "--sampler", sampler, "--profile",
                path] + options + ["--"] + worker(script, loops)
     code, wall, said = run(command, timeout=300)
-    entry = {"sampler": label, "exit": code, "wall": wall, "said": said,
-             "crashed": code is None or "died of signal" in said or code != 0}
+    # crashed: the program died (a signal) or hung; failed: the sampler did not record it
+    crashed = code is None or "died of signal" in said or "without an exit status" in said
+    entry = {"sampler": label, "exit": code, "wall": wall, "said": said, "crashed": crashed,
+             "failed": code != 0 and not crashed}
+    meta = path + ".meta.json"
+    if os.path.exists(meta):   # the seconds the program ran under the sampler (perf converts
+        with open(meta) as written:   # its recording afterwards: the wall time includes it)
+            entry["run_seconds"] = json.load(written).get("seconds")
     try:
         profile = read_profile(path)
         entry["samples"] = profile.samples_taken
@@ -158,7 +169,8 @@ def table(entries):
     for name in names:
         cells = [cell(by.get((name, label), [])) for label in labels]
         lines.append("| %s | %s |" % (name, " | ".join(cells)))
-    lines += ["", "Each cell: recordings that crashed / recordings; agreement with py-spy "
+    lines += ["", "Each cell: recordings that crashed (the program died or hung) / recordings, "
+              "and those the sampler failed to make; agreement with py-spy "
               "(top 5 by self time, C folded into its Python caller): the largest difference "
               "in points, * where the functions differed; overhead: median of recorded / "
               "plain wall time [min-max] over the rounds, each ratio taken beside its own "
@@ -173,12 +185,16 @@ def cell(runs):
         return "not installed"
     done = [r for r in runs if "missing" not in r]
     crashed = sum(1 for r in done if r["crashed"])
+    failed = sum(1 for r in done if r.get("failed"))
     text = "%d/%d crashed" % (crashed, len(done))
+    if failed:
+        text += ", %d failed to record" % failed
     agreed = [r["agreement"] for r in done if "agreement" in r]
     if agreed:
         text += "; agree %.1f%s" % (100 * max(a["largest_difference"] for a in agreed),
                                     "" if all(a["same_functions"] for a in agreed) else "*")
-    ratios = sorted(r["overhead"] for r in done if r.get("overhead") and not r["crashed"])
+    ratios = sorted(r["overhead"] for r in done if r.get("overhead") and not r["crashed"]
+                    and not r.get("failed"))
     if ratios:
         text += "; x%.2f [%.2f-%.2f]" % (statistics.median(ratios), ratios[0], ratios[-1])
     return text
@@ -231,7 +247,8 @@ def main(out, only, repeats, chosen, as_json):
                     records.write(json.dumps(entry) + "\n")
                 click.echo("# %s round %d: %s" % (name, number, ", ".join(
                     "%s %s" % (r["sampler"], "missing" if "missing" in r else
-                               "CRASHED" if r["crashed"] else "x%.2f" % (r["overhead"] or 0))
+                               "CRASHED" if r["crashed"] else "FAILED" if r.get("failed")
+                               else "x%.2f" % (r["overhead"] or 0))
                     for r in entry["runs"])), err=True)
     text = table(entries)
     with open(os.path.join(out, "table.md"), "w") as written:

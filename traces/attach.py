@@ -49,6 +49,10 @@ def outside_recording(sampler, path, rate, native):
     for stale in (path, incomplete):
         with contextlib.suppress(FileNotFoundError):
             os.remove(stale)
+    if sampler not in samplers.ATTACHABLE:
+        raise NotRecorded(None, "%s records a program from its start, not a running one: "
+                                "python -m traces.record --sampler %s -- PROGRAM"
+                          % (sampler, sampler))
     command = samplers.command(sampler, incomplete, rate, native, pid=os.getpid())
     with tempfile.TemporaryFile() as chatter:
         process = subprocess.Popen(command, stdout=chatter, stderr=subprocess.STDOUT,

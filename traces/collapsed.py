@@ -13,7 +13,7 @@ import re
 from traces.errors import InputError
 from traces.model import NATIVE, PY, UNKNOWN, Frame, Profile, Reader, register
 from traces.project import Project, read_meta
-from traces.source_names import first_line, name_from_source
+from traces.source_names import def_line, first_line, name_from_source
 
 FRAME = re.compile(r"^(?P<name>.*?) \((?P<where>[^()]*)\)$")
 AT_LINE = re.compile(r"^(?P<file>.*):(?P<line>\d+)$")
@@ -21,6 +21,7 @@ LINE = re.compile(rb"^[^\x00]*\S \d+$")
 PARTIAL_LINE = re.compile(rb"^([^\x00\n;]+ \([^\x00\n;]*\);){2,}[^\x00\n]*$")  # frame (where);..
 NATIVE_SOURCE = (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".rs", ".pyx", ".S", ".s")
 PYTHON_SOURCE = (".py", ".pyw")
+PERF, PERF_HEADER = "perf", b"# perf collapsed stacks"   # traces.perf_stacks writes it
 
 
 def parse_frame(text):
@@ -29,6 +30,8 @@ def parse_frame(text):
     if not match:
         return Frame(UNKNOWN, text)
     name, where = match.group("name"), match.group("where")
+    if where.endswith(PYTHON_SOURCE) or (where.startswith("<") and where.endswith(">")):
+        return Frame(PY, name, where, def_line(where, name))   # perf's: no line numbers
     at = AT_LINE.match(where)
     if at and (at.group("file").endswith(PYTHON_SOURCE) or at.group("file").startswith("<")):
         filename, at_line = at.group("file"), int(at.group("line"))
@@ -38,7 +41,7 @@ def parse_frame(text):
     if at and at.group("file").endswith(NATIVE_SOURCE):
         return Frame(NATIVE, name, filename=at.group("file"))
     library = os.path.basename(where)
-    if name.startswith("0x"):
+    if name.startswith("0x") or name == "[unknown]":
         return Frame(NATIVE, "<%s>" % library, library=library)
     return Frame(NATIVE, name, library=library)
 
@@ -109,6 +112,7 @@ class CollapsedReader(Reader):
         cut_short = not data.endswith(b"\n")
         if cut_short:
             lines = lines[:-1]       # the last line is not whole
+        sampler = PERF if data.startswith(PERF_HEADER) else self.sampler
         cache, samples, count, empty = {}, [], 0, 0
         recorded_here = meta.get("recorded_by") == "traces.record"
         for number, line in enumerate(lines, 1):
@@ -125,13 +129,13 @@ class CollapsedReader(Reader):
             if (recorded_here and is_recorder_start(frames)) or is_attach_wait(frames):
                 continue
             samples.append((without_process_start(frames), parsed[1]))
-            count += 1 if self.sampler == "austin" else int(parsed[1])
+            count += 1 if sampler == "austin" else int(parsed[1])
         if not samples:
             raise InputError(path, "collapsed stacks without samples%s" % (
                 " (cut short)" if cut_short else ""))
         profile = Profile(path, meta.get("interpreter", "cpython").lower(), samples,
-                          meta.get("seconds"), sampler=self.sampler, cut_short=cut_short,
-                          has_lines=True, native=bool(meta.get("native", True)),
+                          meta.get("seconds"), sampler=sampler, cut_short=cut_short,
+                          has_lines=sampler != PERF, native=bool(meta.get("native", True)),
                           sample_count=count)
         profile.project = project
         if empty > 0.01 * (count + empty):

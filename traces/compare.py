@@ -55,7 +55,8 @@ def agreement(first, second, top=5, tolerance=TOLERANCE):
     rows = [{"function": "%s (%s)" % key, "first": a.get(key, 0.0), "second": b.get(key, 0.0),
              "difference": a.get(key, 0.0) - b.get(key, 0.0)}
             for key in top_a + [k for k in top_b if k not in top_a]]
-    same = tied(top_a, top_b, a, tolerance / 2) and tied(top_b, top_a, b, tolerance / 2)
+    same = tied(top_a, top_b, a, tolerance / 2, top) and tied(top_b, top_a, b, tolerance / 2,
+                                                                top)
     within = all(abs(row["difference"]) <= tolerance for row in rows)
     return {"first": first.path, "second": second.path,
             "first_sampler": first.sampler, "second_sampler": second.sampler,
@@ -70,10 +71,12 @@ def ranked(shares):
     return [key for key, _ in sorted(shares.items(), key=lambda item: (-item[1], item[0]))]
 
 
-def tied(mine, theirs, shares, margin):
+def tied(mine, theirs, shares, margin, top=None):
     """Every function of ``theirs`` is in ``mine``, or on ``mine``'s side within ``margin``
-    of the last listed one."""
-    floor = shares[mine[-1]] if mine else 0.0
+    of the last listed one -- of FLOOR when ``mine`` lists fewer than ``top`` (the rest
+    were under it: a function at 1.2% on one side and 0.7% on the other is a tie)."""
+    full = mine and (top is None or len(mine) >= top)
+    floor = shares[mine[-1]] if full else FLOOR
     return all(key in mine or shares.get(key, 0.0) >= floor - margin for key in theirs)
 
 

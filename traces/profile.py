@@ -86,8 +86,8 @@ def analyse(profile, top=15):
 
 
 CPYTHON_NOTE = (
-    "note: on CPython 3.11, vmprof loses the native frame a sample interrupted.  Samples that "
-    "ended in the C call that entered the eval loop (_PyObject_Call > _PyEval_Vector), %.1f%% "
+    "note: on CPython, vmprof loses the native frame a sample interrupted (measured on "
+    "3.11).  Samples that ended in the C call that entered the eval loop (_PyObject_Call > _PyEval_Vector), %.1f%% "
     "here, are the interpreter running the Python function above: counted as its own time.  "
     "C functions called straight from the eval loop (float allocation, PyFloat_FromDouble) "
     "count as the Python function's time too, and a C function's self time is its callees' "
@@ -101,9 +101,19 @@ PY_SPY_NOTE = (
     "the Python function's own time.")
 AUSTIN_NOTE = ("note: austin records Python frames only: C time counts as the Python "
                "function that called it.")
+PERF_NOTE = (
+    "note: perf samples from the kernel, outside the process: native frames are named where "
+    "their library keeps its symbols (numpy's, libc's, the interpreter's exported functions); "
+    "the interpreter's unnamed C (the eval loop running a function's bytecode, its static "
+    "functions) counts as the Python function's own time; no line numbers.")
+VMPROF_NO_NATIVE = (
+    "note: vmprof recorded no native frames (vmprof 0.6 records none on CPython 3.12+): C time "
+    "(numpy, libc, the interpreter's own) counts as the Python function that called it; "
+    "record with --sampler perf to name it.")
 PY_SPY_NO_NATIVE = (
     "note: py-spy samples from outside the process; recorded without native frames (record "
-    "with --native to name them): C time counts as the Python function that called it.")
+    "with --native to name them; on CPython 3.14+, with --sampler perf): C time counts as "
+    "the Python function that called it.")
 
 
 def shorten(name, width):
@@ -178,7 +188,10 @@ def render(result):
                 "line %s %.1f%%" % (row["line"], 100 * row["self"])
                 for row in sorted(rows, key=lambda r: -r["self"])[:6])))
     if result["interpreter"] == "cpython" and result["sampler"] == "vmprof":
-        out += ["", CPYTHON_NOTE % (100 * result["eval_entry_folded"])]
+        out += ["", CPYTHON_NOTE % (100 * result["eval_entry_folded"]) if result[
+            "native_frames"] else VMPROF_NO_NATIVE]
+    elif result["sampler"] == "perf":
+        out += ["", PERF_NOTE]
     elif result["sampler"] == "py-spy":
         out += ["", PY_SPY_NOTE if result["native_frames"] else PY_SPY_NO_NATIVE]
     elif result["sampler"] == "austin":

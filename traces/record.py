@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,7 +22,7 @@ import time
 import click
 
 from traces import atomic
-from traces import recording, samplers
+from traces import perf_stacks, recording, samplers
 from traces.profile_reader import ends_with_trailer
 from traces.project import meta_path, read_meta
 
@@ -62,9 +63,9 @@ PY_SPY_RATE = samplers.DEFAULT_RATE
 
 
 def sampler_help():
-    return ("What records the program: %s.  Default here: %s." % (
+    return ("What records the program: %s.  Defaults: %s.  Default here: %s." % (
         "; ".join("%s: %s" % (name, samplers.DESCRIPTIONS[name]) for name in samplers.SAMPLERS),
-        samplers.describe_default()))
+        samplers.DEFAULTS, samplers.describe_default()))
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"],
@@ -74,13 +75,16 @@ def sampler_help():
               help="Write the profile here [default: PROGRAM.prof].")
 @click.option("--sampler", type=click.Choice(samplers.SAMPLERS), help=sampler_help())
 @click.option("--rate", type=click.IntRange(1, 10000), default=PY_SPY_RATE, show_default=True,
-              help="py-spy, austin: samples per second (vmprof asks for ~1,000/s and gets "
-                   "250-600 here: its timer and the load decide; the report gives the count).")
+              help="py-spy, austin, perf: samples per second (vmprof asks for ~1,000/s and "
+                   "gets 250-600 here: its timer and the load decide; the report gives the "
+                   "count).")
 @click.option("--native/--no-native", default=False, show_default=True,
               help="py-spy: also name the C functions the program calls.  It pauses the "
                    "program to unwind each sample's C stack and re-reads the symbols of each "
                    "library loaded: measured here, about twice the wall time, and start-up "
-                   "(imports) over-weighted by up to 20 points (docs/own-program.md).")
+                   "(imports) over-weighted by up to 20 points (docs/own-program.md).  "
+                   "Refused on CPython 3.14+, where its native frames are wrong (every sample "
+                   "at one libc address): --sampler perf names them there.")
 @click.option("--jit-log", "jit_log", type=click.Path(dir_okay=False),
               help="Write PyPy's JIT log here (PyPy only) [default on PyPy: beside the profile, "
                    "PROGRAM.jitlog or, with --profile X.prof, X.jitlog].")
@@ -102,6 +106,8 @@ def main(profile, sampler, rate, native, jit_log, projects, lines, command):
     except samplers.NoSampler as problem:
         click.echo("error: %s" % problem, err=True)
         sys.exit(1)
+    if native and sampler == samplers.PY_SPY and samplers.native_problem(sampler):
+        raise click.UsageError(samplers.native_problem(sampler))
     if lines and recording.is_pypy():
         raise click.UsageError("--lines: vmprof on PyPy records no line numbers")
     if not profile and not jit_log:
@@ -121,7 +127,8 @@ def main(profile, sampler, rate, native, jit_log, projects, lines, command):
             remove_stale(path)
     started = time.time()
     if profile and sampler in samplers.OUTSIDE:
-        code, whole = record_outside(config, profile, sampler, rate, native)
+        code, whole, seconds = record_outside(config, profile, sampler, rate, native)
+        started = time.time() - seconds   # the run's, not the conversion's afterwards
     else:
         command = [sys.executable, "-c", BOOT % CHECKOUT, json.dumps(config)]
         code = recording.run_recorded_child(command, jit_log, what="the recorded program")
@@ -137,18 +144,21 @@ def main(profile, sampler, rate, native, jit_log, projects, lines, command):
 
 def record_outside(config, profile, sampler, rate, native):
     """Run the program under an out-of-process sampler (it starts the program as its child,
-    so no ptrace permission beyond a parent's is needed); return (the program's exit code,
-    whether the profile is whole).  The sampler writes PROFILE.incomplete, renamed once it
-    finished; the program writes its exit status as a record (the sampler does not pass it
-    on) and keeps the terminal's stdout and stderr, while the sampler's own chatter is kept
-    aside for its errors."""
+    so no ptrace permission beyond a parent's is needed).  The sampler writes
+    PROFILE.incomplete, renamed once it finished; the program writes its exit status as a
+    record (the sampler does not pass it on) and keeps the terminal's stdout and stderr, while
+    the sampler's own chatter is kept aside for its errors.  Returns (exit code, whole, the
+    seconds the program ran).  perf's recording is turned into collapsed stacks once the
+    program ended."""
     incomplete = profile + ".incomplete"
     status = profile + ".status.json"
     std_fds = (os.dup(1), os.dup(2))
     config = dict(config, status=os.path.abspath(status), std_fds=std_fds,
                   pid_file=os.path.abspath(profile + ".pid"))
     child = [sys.executable, "-c", BOOT % CHECKOUT, json.dumps(config)]
-    command = samplers.command(sampler, incomplete, rate, native, child)
+    data = profile + ".perf.data" if sampler == samplers.PERF else incomplete
+    command = samplers.command(sampler, data, rate, native, child)
+    started = time.time()
     with tempfile.TemporaryFile("w+") as chatter:
         try:
             code = recording.run_recorded_child(command, None, what=sampler, stderr=chatter,
@@ -159,27 +169,82 @@ def record_outside(config, profile, sampler, rate, native):
                 os.close(fd)
         chatter.seek(0)
         said = chatter.read()
+    seconds = time.time() - started
     if stop_orphan(profile + ".pid"):
         click.echo("error: %s ended before the recorded program, which was then stopped"
                    % sampler, err=True)
     status = program_status(status)
+    if sampler == samplers.PERF:
+        if os.path.exists(data) and code in (0, status):
+            code = 0   # perf record passes the program's exit status on: not perf failing
+        if code == 0:
+            problem = perf_to_collapsed(data, incomplete)
+            if problem:
+                code, said = 1, problem
+        for left in (data, data + ".jit"):
+            with contextlib.suppress(OSError):
+                os.remove(left)
     if code == 0 and status == 0 and os.path.exists(incomplete) and not os.path.getsize(
             incomplete):
         os.replace(incomplete, profile)     # whole, and empty: not the sampler's failure
         click.echo("# no samples: the program ended before %s's first sample (it ran for "
                    "less than about %g s at %d samples/s)" % (sampler, 1.0 / rate, rate),
                    err=True)
-        return status, True
+        return status, True, seconds
     if code != 0 or not os.path.exists(incomplete) or not os.path.getsize(incomplete):
         click.echo("error: %s" % samplers.problem_from(sampler, said, code), err=True)
-        return (status if status else 1), False
+        return (status if status else 1), False, seconds
     os.replace(incomplete, profile)
     if status is None:
         click.echo("error: the recorded program ended without an exit status (killed by a "
                    "signal, or it crashed); %s's recording of what ran is kept" % sampler,
                    err=True)
         status = 1
-    return status, True
+    return status, True, seconds
+
+
+def perf_to_collapsed(data, out_path):
+    """perf's recording (``data``) as collapsed stacks in ``out_path``: the jitdump of the
+    trampolines injected (``perf inject --jit``), the stacks read back (``perf script``);
+    the files -X perf_jit left in /tmp removed.  None, or what went wrong (one line)."""
+    perf = samplers.binary(samplers.PERF)
+    injected = data + ".jit"
+    pids = set()
+    with tempfile.TemporaryDirectory(prefix="traces-perf-") as cache:
+        env = dict(os.environ, PERF_BUILDID_DIR=cache)   # not the user's ~/.debug
+        try:
+            done = subprocess.run([perf, "inject", "--jit", "-i", data, "-o", injected],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  universal_newlines=True, errors="replace")
+            if done.returncode != 0:
+                return "perf inject --jit failed: %s" % one_line(done.stderr)
+            # task events: the pids of every process perf followed, sampled or not (their
+            # jitdumps and the files perf inject made of them are removed below)
+            with subprocess.Popen([perf, "script", "-i", injected, "--show-task-events", "-F",
+                                   "comm,pid,tid,ip,sym,dso"], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  universal_newlines=True, errors="replace") as script, \
+                    open(out_path, "w") as out:
+                samples = perf_stacks.write_collapsed(script.stdout, out, pids)
+                said = script.stderr.read()
+            if script.returncode != 0 or not samples:
+                with contextlib.suppress(OSError):
+                    os.remove(out_path)
+                return "perf script read no samples: %s" % (one_line(said) or
+                                                            "exit status %s" % script.returncode)
+        except OSError as error:
+            return "perf could not be run: %s" % error
+        finally:
+            for pid in pids:
+                for left in perf_stacks.jit_files(pid):
+                    with contextlib.suppress(OSError):
+                        os.remove(left)
+    return None
+
+
+def one_line(text):
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""
 
 
 def stop_orphan(pid_file):
@@ -231,7 +296,8 @@ def say_replaced(profile):
 def remove_stale(path):
     """A recording left by an earlier run must not pass for this run's."""
     for stale in (path, path + ".maps", path + ".incomplete", path + ".status.json",
-                  path + ".pid", meta_path(path)):
+                  path + ".pid", path + ".perf.data", path + ".perf.data.jit",
+                  meta_path(path)):
         try:
             os.remove(stale)
         except FileNotFoundError:
@@ -247,7 +313,8 @@ def write_meta(profile, script, module, args, roots, jit_log, sampler, rate, sec
             "jit_log_bytes": os.path.getsize(jit_log) if jit_log and os.path.exists(jit_log)
             else None,
             "sampler": sampler, "rate": rate if sampler in samplers.OUTSIDE else None,
-            "seconds": round(seconds, 3), "native": native and sampler != samplers.AUSTIN,
+            "seconds": round(seconds, 3), "native": sampler == samplers.PERF or (
+                native and sampler == samplers.PY_SPY),
             "python_version": platform.python_version()}
     try:
         atomic.write_text(meta_path(profile), json.dumps(meta, indent=1))

@@ -7,6 +7,11 @@
   py-spy#484).  The default on CPython.
 - austin (out of process, PyPI's ``austin-dist``): does not pause the program; Python frames
   only.  A second, independent sampler on CPython (the tests check one against the other).
+- perf (Linux's ``perf``, out of process, from the kernel; CPython 3.13+ with ``-X perf_jit``):
+  the one that names native frames beside Python ones on CPython 3.12+ (the interpreter's
+  exported functions, numpy's, libc's).  DWARF unwinding copies 32 KB of stack per sample:
+  the dearest of the out-of-process samplers (measured in docs/own-program.md).  Only when
+  asked.  Debian: ``apt-get install linux-perf``.
 - vmprof (in process, a signal handler): the one that sees PyPy's JIT code, the default on
   PyPy.  On CPython 3.11 its handler can kill the program (vmprof 0.6.0: SIGSEGV in
   ``sigprof_handler`` -> ``unsafe_PyThreadState_GetInterpreterFrame`` during a call through
@@ -19,25 +24,35 @@ import os
 import platform
 import re
 import shutil
+import subprocess
 import sys
 
-PY_SPY, AUSTIN, VMPROF = "py-spy", "austin", "vmprof"
+from traces import perf_stacks
+
+PY_SPY, AUSTIN, VMPROF, PERF = "py-spy", "austin", "vmprof", "perf"
 AUSTIN_START_SECONDS = 5
-SAMPLERS = (PY_SPY, AUSTIN, VMPROF)
+SAMPLERS = (PY_SPY, AUSTIN, PERF, VMPROF)
 DEFAULT_RATE = 250   # samples/s of py-spy and austin: py-spy --native pauses the program per sample
-OUTSIDE = (PY_SPY, AUSTIN)      # out of process: they start the program as their child
-BINARY_ENV = {PY_SPY: "TRACES_PY_SPY", AUSTIN: "TRACES_AUSTIN"}   # tests point them elsewhere
+OUTSIDE = (PY_SPY, AUSTIN, PERF)   # out of process: they start the program as their child
+ATTACHABLE = (PY_SPY, AUSTIN)      # ... and can attach to a running one (traces.attach)
+BINARY_ENV = {PY_SPY: "TRACES_PY_SPY", AUSTIN: "TRACES_AUSTIN",
+              PERF: "TRACES_PERF"}   # tests point them elsewhere
 INSTALL = {PY_SPY: "pip install py-spy",
-           AUSTIN: "pip install 'austin-dist==3.7.0' (4.0 needs glibc 2.38)"}
+           AUSTIN: "pip install 'austin-dist==3.7.0' (4.0 needs glibc 2.38)",
+           PERF: "apt-get install linux-perf (Debian; the linux-tools package elsewhere)"}
 
 VMPROF_CRASH = ("in process; on CPython its signal handler can kill the program (vmprof 0.6.0 "
                 "on 3.11: SIGSEGV in sigprof_handler, e.g. pyperformance's raytrace, chaos, "
                 "float)")
 DESCRIPTIONS = {
-    PY_SPY: "out of process (cannot crash the program); CPython only; with --native names "
-            "the C functions the program calls, not the eval loop's own work",
-    AUSTIN: "out of process, does not pause the program; CPython only; Python frames only",
-    VMPROF: "sees PyPy's JIT code; " + VMPROF_CRASH,
+    PY_SPY: "out of process (cannot crash the program); CPython only; with --native (up to "
+            "3.13) names the C functions the program calls, not the eval loop's own work",
+    AUSTIN: "out of process, does not pause the program; CPython only (austin 3.7: up to "
+            "3.13); Python frames only",
+    PERF: "Linux perf, out of process; CPython 3.13+ (-X perf_jit): names native frames "
+          "beside Python ones, no line numbers; the dearest (DWARF unwinding)",
+    VMPROF: "sees PyPy's JIT code; " + VMPROF_CRASH + "; on 3.14 and 3.15 none of 56 "
+            "recordings crashed, but it records few native frames there",
 }
 
 
@@ -51,8 +66,9 @@ def is_pypy():
 
 
 def binary(sampler):
-    """The sampler's executable: $TRACES_PY_SPY / $TRACES_AUSTIN, else the one installed
-    beside this interpreter (pip puts it in the venv's bin), else the first on PATH; or None."""
+    """The sampler's executable: $TRACES_PY_SPY / $TRACES_AUSTIN / $TRACES_PERF, else the one
+    installed beside this interpreter (pip puts it in the venv's bin), else the first on PATH;
+    or None."""
     variable = BINARY_ENV[sampler]
     if variable in os.environ:
         path = os.environ[variable]
@@ -66,6 +82,8 @@ def binary(sampler):
 def command(sampler, output, rate, native, program=None, pid=None):
     """The command line that records ``program`` (a list), or the running process ``pid``,
     into ``output``."""
+    if sampler == PERF:   # pid: not offered (traces.attach takes py-spy and austin)
+        return perf_stacks.record_command(binary(PERF), output, rate, program)
     if sampler == PY_SPY:
         return [binary(PY_SPY), "record", "--format", "raw", "--full-filenames",
                 "--rate", str(rate), "--output", output] + (
@@ -92,6 +110,14 @@ def problem_from(sampler, said, code):
     lines = [line.replace("py-spy>", "").strip() for line in said.splitlines()]
     lines = [line for line in lines if line and not line.startswith(
         ("Sampling process", "You can use", "#"))]
+    if sampler == PERF:   # perf: "Error:" alone, then what went wrong over several lines
+        told = [line for line in lines if line != "Error:"]
+        text = told[0][:300] if told else "no samples written (exit status %s)" % code
+        if re.search(r"perf_event_paranoid|ermission|CAP_PERFMON|CAP_SYS_ADMIN", said):
+            return ("perf may not sample here (%s): run as root, or lower "
+                    "/proc/sys/kernel/perf_event_paranoid (in a container: --cap-add PERFMON); "
+                    "or use the default py-spy" % text)
+        return "perf failed: %s" % text
     errors = [line for line in lines if line.startswith("Error:")]   # py-spy's, then a backtrace
     if errors:
         lines = [errors[0][len("Error:"):].strip()]
@@ -112,11 +138,32 @@ def has_vmprof():
     return True
 
 
+def austin_version(path):
+    """austin's version ("3.7.0"), "" when it does not say."""
+    try:
+        said = subprocess.run([path, "-V"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              universal_newlines=True, errors="replace", timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    found = re.search(r"(\d+\.\d+\.\d+)", said)
+    return found.group(1) if found else ""
+
+
 def missing(sampler):
     """Why ``sampler`` cannot record under this interpreter (one line), or None."""
     if sampler in OUTSIDE:
         if is_pypy():
             return "%s does not read PyPy's stacks: use --sampler vmprof" % sampler
+        if sampler == AUSTIN and sys.version_info >= (3, 14) and binary(AUSTIN) \
+                and austin_version(binary(AUSTIN)).startswith("3."):
+            return ("austin %s cannot launch CPython %d.%d (it says 'Cannot launch the given "
+                    "command'): use the default py-spy, or --sampler perf"
+                    % ((austin_version(binary(AUSTIN)),) + sys.version_info[:2]))
+        if sampler == PERF and binary(PERF) is None:
+            return "perf is not installed: %s (or the default py-spy)" % INSTALL[PERF]
+        if sampler == PERF and sys.version_info < (3, 13):
+            return ("perf names Python frames on CPython 3.13+ (-X perf_jit); this is %d.%d: "
+                    "use the default py-spy" % sys.version_info[:2])
         if binary(sampler) is None:
             return ("%s is not installed for %s: %s (or --sampler vmprof, %s)"
                     % (sampler, sys.executable, INSTALL[sampler], VMPROF_CRASH))
@@ -124,6 +171,18 @@ def missing(sampler):
     if sampler == VMPROF:
         return None if has_vmprof() else "vmprof is not installed: pip install vmprof"
     return "unknown sampler %s (one of: %s)" % (sampler, ", ".join(SAMPLERS))
+
+
+def native_problem(sampler):
+    """Why ``sampler``'s native frames cannot be trusted under this interpreter, or None.
+    py-spy 0.4.3 --native on Debian's CPython 3.14.10 and 3.15.2 (built without frame
+    pointers): every sample's innermost frame is one and the same address in libc (99-100%
+    of a loop's samples "in libc"); 3.12 and 3.13 are not measured."""
+    if sampler == PY_SPY and not is_pypy() and sys.version_info >= (3, 14):
+        return ("py-spy --native is not trustworthy on CPython %d.%d (measured on 3.14 and "
+                "3.15: every sample ends at one libc address): use --sampler perf to name "
+                "native frames" % sys.version_info[:2])
+    return None
 
 
 def default_sampler():
@@ -136,6 +195,12 @@ def default_sampler():
         raise NoSampler(problem)
     return PY_SPY, ("CPython: py-spy samples from outside the process, so it cannot crash "
                     "the program, as vmprof can")
+
+
+DEFAULTS = ("py-spy on CPython (3.11, 3.14 and 3.15 measured: from outside, no crash in any "
+            "recording, the cheapest; perf, which also names native frames on 3.13+, costs "
+            "about twice as much; austin 3.7 cannot launch 3.14+), vmprof on PyPy (the one "
+            "sampler that sees JIT code)")
 
 
 def describe_default():

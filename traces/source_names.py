@@ -98,6 +98,20 @@ def first_line(filename, name, at_line):
     return None
 
 
+def def_line(filename, qualname):
+    """The line the function ``qualname`` starts at in ``filename`` (its ``def``, or its first
+    decorator), or None when the source does not say (1 for a module's body)."""
+    if qualname == "<module>":
+        return 1
+    functions = functions_of(filename)
+    if functions is None:
+        return None
+    for first, _, name in functions.spans:
+        if name == qualname:
+            return first
+    return None
+
+
 def qualified_name(filename, name, line):
     """``name`` qualified from the source when the function starts at ``line``, else ``name``."""
     functions = functions_of(filename)

@@ -18,11 +18,14 @@ from traces.recording import exit_child, in_child, is_pypy, signal_name
 __all__ = ["exit_child", "in_child", "is_pypy", "run_recorded_child", "signal_name",
            "recording", "choose_sampler", "sampler_help", "SAMPLERS"]
 
-SAMPLERS = samplers.SAMPLERS
+# ev records itself from inside (traces.attach): perf records a program from its start only
+SAMPLERS = tuple(name for name in samplers.SAMPLERS if name != samplers.PERF)
 # py-spy with native frames: ev's reports split the time by what runs it (numpy's C, the c
 # cell's C, libc); without them C time counts as its Python caller.  The recorded run is never
 # timed (its cost is reported beside it: ev.reporting.recordings.recording_cost).
-NATIVE = True
+# Not on CPython 3.14+: there py-spy --native puts every sample at one libc address
+# (traces.samplers.native_problem), and ev's report would read "100% libc".
+NATIVE = samplers.native_problem(samplers.PY_SPY) is None
 DESCRIPTION = {"recorded_by": "ev.main", "categories": [PROFILE_CATEGORY.to_json()]}
 
 

@@ -30,13 +30,16 @@ PACKAGES = {
                "pypy3-dev", "gcc", "g++", "libc6-dev", "pkg-config", "libunwind8"),
     "sid": ("python3.14", "python3.14-venv", "python3.14-dev", "python3.15", "python3.15-venv",
             "python3.15-dev", "pypy3", "pypy3-venv", "pypy3-dev", "gcc", "g++", "libc6-dev",
-            "pkg-config", "libunwind8"),
+            "pkg-config", "libunwind8",
+            "linux-perf"),   # perf: traces.record --sampler perf (3.13+)
 }
 
 # What each venv gets (no matplotlib: it does not build on PyPy 8.0; the host draws the plots).
 # setuptools: vmprof compiles with it on 3.12+, and the checkout's editable install needs it;
-# pyperf: the benchmarks.  Changing this list reinstalls every root's venvs on the next add.
-VENV_PACKAGES = ("numpy", "vmprof", "click", "pytest", "setuptools", "pyperf")
+# pyperf: the benchmarks; py-spy: traces.record's default sampler on CPython (0.4.3 reads
+# 3.14 and 3.15; on PyPy it is not used).  Changing this list reinstalls every root's venvs on
+# the next add.
+VENV_PACKAGES = ("numpy", "vmprof", "click", "pytest", "setuptools", "pyperf", "py-spy")
 
 SUITES = tuple(PACKAGES)
 
