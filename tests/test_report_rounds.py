@@ -384,3 +384,11 @@ def test_the_steady_generations_of_many_slices_show_the_first_two_and_the_last()
     assert steady_text({"steady_generations": slices}) == "1-10 / 11-20 / ... (30 rounds) / 291-300"
     assert steady_text({"steady_generations": slices[:3]}) == "1-10 / 11-20 / 21-30"
     assert steady_text({"steady_generations": [[2, 3, 4]] * 9}) == "2-4"
+
+
+def test_a_width_just_over_the_target_does_not_read_as_the_target():
+    from ev.common.stats import Interval
+    from ev.reporting.headline import width
+    assert width(Interval.of(100.0, 90.0, 110.4, over="rounds")) == "10.4%"
+    assert width(Interval.of(100.0, 80.0, 115.0, over="rounds")) == "20%"
+    assert width(Interval.of(100.0, 97.0, 103.0, over="rounds")) == "3%"

@@ -102,10 +102,16 @@ def lines(folder, rows, base):
 
 
 def width(found):
+    """A figure's half-width for "not within": whole percent, but one decimal where whole
+    would read as the target itself (10.4% is not within 10%)."""
     half = relative_half_width(found)
     if half is None:
         return "?"
-    return "%.0f%%" % (100 * half) if half < 10 else "over 1000%"
+    if half >= 10:
+        return "over 1000%"
+    if round(100 * half) == round(100 * PRECISION_TARGET):
+        return "%.1f%%" % (100 * half)
+    return "%.0f%%" % (100 * half)
 
 
 def why(folder):
