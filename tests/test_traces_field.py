@@ -94,8 +94,10 @@ def test_a_code_address_reused_by_other_functions_is_named_or_warned(tmp_path):
         return
     groups = [row["functions"] for row in result["reused_addresses"]]
     assert any(sum(":kernel_" in n for n in names) == 12 for names in groups), groups
-    assert kernels and all("functions shared this code address]" in k and "kernel_11" in k
-                           for k in kernels), kernels
+    # every kernel row is a group of the functions of its address (one address for all
+    # twelve, or, as on Debian's 3.11.2, a second one for the last few)
+    assert kernels and all("functions shared this code address]" in k for k in kernels), kernels
+    assert any("kernel_11" in k for k in kernels), kernels
     assert "belonged to several functions one after another" in render(result)
 
 
@@ -251,15 +253,33 @@ def test_record_keeps_the_programs_exit_code_and_says_when_it_was_killed(tmp_pat
     assert read_profile(str(tmp_path / "s.prof")).samples_taken > 0
 
 
-def test_a_program_shorter_than_one_sample_is_an_empty_recording_not_a_failure(run, tmp_path):
-    """py-spy at 1 sample/s on a program that prints and ends: no sample, exit 0 (a loaded
-    machine gets this at 250/s for a short enough program); the reader says why it is empty."""
-    if sys.implementation.name != "cpython" or not shutil.which("py-spy", path=os.path.dirname(
-            sys.executable)):
-        pytest.skip("py-spy records CPython; it is not in this venv")
+FAKE_PY_SPY = """#!/bin/sh
+# py-spy as it is when the program ends before its first sample: it runs the program, writes an
+# empty recording, says "Samples: 0" and exits 0 (a real py-spy did so in this suite once, on a
+# loaded machine; it cannot be made to happen on purpose)
+while [ $# -gt 0 ]; do
+    case "$1" in --output) out="$2"; shift 2 ;; --) shift; break ;; *) shift ;; esac
+done
+"$@"
+: > "$out"
+echo "py-spy> Wrote raw flamegraph data to '$out'. Samples: 0 Errors: 0"
+"""
+
+
+def test_a_program_shorter_than_one_sample_is_an_empty_recording_not_a_failure(run, tmp_path,
+                                                                              monkeypatch):
+    """No sample, exit 0: a whole, empty recording and a note, not "py-spy failed"; the reader
+    says why the profile is empty."""
+    if IS_PYPY:
+        pytest.skip("py-spy records CPython only (traces.record refuses it on PyPy)")
+    fake = tmp_path / "py-spy"
+    fake.write_text(FAKE_PY_SPY)
+    fake.chmod(0o755)
+    monkeypatch.setenv("TRACES_PY_SPY", str(fake))
     quick = tmp_path / "quick.py"
     quick.write_text("print('done')\n")
-    result = run("traces.record", "--rate", "1", "--profile", tmp_path / "q.prof", "--", quick)
+    result = run("traces.record", "--sampler", "py-spy", "--profile", tmp_path / "q.prof", "--",
+                 quick)
     assert result.returncode == 0 and "done" in result.stdout, result.stderr
     assert "# no samples: the program ended before py-spy's first sample" in result.stderr
     assert (tmp_path / "q.prof").exists() and not (tmp_path / "q.prof.incomplete").exists()
@@ -362,10 +382,18 @@ def test_one_line_helpers_show_under_their_own_names_on_every_sampler(tmp_path, 
     profile, _ = record(tmp_path, "helpers12k.py", "--sampler", sampler)
     result = analyse(read_profile(profile), top=40)
     names = [row["function"] for row in result["top_total"]]
+    shared = [f for g in result["reused_addresses"] for f in g["functions"]]
+    warned = sampler == "vmprof" and sys.version_info < (3, 12)
     for helper in ("scale", "shift", "clamp"):
         found = [n for n in names if n.split(" (")[0] == helper]
+        if not found and warned and any(":%s:" % helper in f for f in shared):
+            # CPython 3.11's vmprof writes names after the samples: a helper whose code
+            # address a freed function had (pickle's, typing's class bodies) is named as the
+            # group of that address's functions, and the report warns (fault 2); seen on
+            # Debian's 3.11.2, not on 3.11.7
+            continue
         assert found and found[0].startswith("%s (user/helpers12k.py" % helper), names
-    assert not any("shared this code address" in n for n in names), names
+    assert warned or not any("shared this code address" in n for n in names), names
     assert not any("_Pickle" in n or "Typing" in n for n in names), names
 
 
