@@ -145,24 +145,25 @@ class MatrixRun(object):
         each cell's parts appended to its cell-round's file; then each cell-round as one."""
         results = dict((c.label, self.matrix.path(run_name(c, round_number, "jsonl")))
                        for c in block)
-        at = dict((c.label, c) for c in block)
+        by_label = dict((c.label, c) for c in block)
         steps = parts([c.label for c in block],
                       dict((c.label, self.plans[c.label].generations) for c in block),
                       max(2, int(round(self.settings.slice_seconds / PART_SECONDS))))
         last, walls = {}, dict((c.label, 0.0) for c in block)
         for label, count in steps:
-            cell = at[label]
-            if self.stops.stopped or last.get(cell.label, (0,))[0]:
-                continue        # stopped, or the cell's process ended
+            cell = by_label[label]
+            ended = cell.label in last and last[cell.label][0]     # its process exited
+            if self.stops.stopped or ended:
+                continue
             self.show(cell, round_number)
             status, wall, log, argv = self.slice(cell, Plan(count, None, None, None),
                                                  results[cell.label])
             walls[cell.label] += wall
             last[cell.label] = (status, log, argv)
-        for at, cell in enumerate(block):
+        for offset, cell in enumerate(block):
             if cell.label in last:
                 status, log, argv = last[cell.label]
-                self.ran(cell, round_number, position + at, results[cell.label], status,
+                self.ran(cell, round_number, position + offset, results[cell.label], status,
                          walls[cell.label], log, argv,
                          parts=sum(1 for label, _ in steps if label == cell.label))
 
