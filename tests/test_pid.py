@@ -15,7 +15,7 @@ from ev.model.step_response import flies, step_info
 from test_cli import fitness_lines, other_interpreters
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
-# Saved by `ev.cli.main --controller pid -n 500 --seed 1 --until-flies --save-best` (flies), and by
+# Saved by `ev.cli.evolve --controller pid -n 500 --seed 1 --until-flies --save-best` (flies), and by
 # the same run with -g 400 --seed 4 and no --until-flies: a better fitness, and it does not fly.
 FLYING = FIXTURES / "flying_pid.json"
 FIT_BUT_NOT_FLYING = FIXTURES / "fit_pid_that_does_not_fly.json"

@@ -154,7 +154,7 @@ def test_the_summary_and_the_profile_text_say_which_generations_a_profile_covers
     assert [row["profile_covers"] for row in rows] == [covers]
     text = run_module("ev.cli.trace_summary", tmp_path).stdout
     assert "- c1 (%s), profile: %s" % (rows[0]["python"], covers) in text
-    from ev.cli.recording import profile_args          # what the matrix's recording runs
+    from ev.cli.profile_cells import profile_args          # what the matrix's recording runs
     args = profile_args(str(tmp_path), "c1")
     assert args[args.index("--covers") + 1] == covers
     profile_text = run_module(*args[1:]).stdout

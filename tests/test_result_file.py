@@ -113,7 +113,7 @@ def test_a_benchmark_child_answers_the_same_through_startup_and_exit_noise(tmp_p
 
 
 def test_a_failed_childs_log_gives_its_last_line(tmp_path):
-    """What ev matrix --profile says of a recording that failed (ev.cli.recording): the last
+    """What ev matrix --profile says of a recording that failed (ev.cli.profile_cells): the last
     line of the log ev.runner.children.run wrote."""
     import types
     from ev.runner import children

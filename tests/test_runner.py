@@ -219,7 +219,7 @@ def test_a_round_in_parts_reads_as_one_cell_round(tmp_path):
     cells): the report reads one run, every generation, steady from the first part's steady
     start; the runner's end joins the parts; its figure for ratios is the steady mean."""
     from ev.reporting.load import read_file
-    from ev.reporting.model import round_figures
+    from ev.reporting.rows import round_figures
     warm, path = str(tmp_path / "r1.jsonl"), str(tmp_path / "r2.jsonl")
     _, printed, status = serve(tmp_path, [{"results": warm, "generations": 5}] + [
         {"results": path, "generations": n} for n in (3, 2, 4)], "-n", "12")

@@ -18,7 +18,7 @@ RUN = ["-n", "16", "--seed", "7"]
 
 
 def line_of(generation):
-    """A generation row of the store as ev.cli.main prints it (without its seconds)."""
+    """A generation row of the store as ev.cli.evolve prints it (without its seconds)."""
     return ("%d" % generation["generation"], "%.2f" % generation["min"],
             "%.2f" % generation["avg"], "%.2f" % generation["max"], "16")
 

@@ -29,7 +29,7 @@ needs_pypy = pytest.mark.skipif(pypy_python() is None,
 
 
 def record_both_creatures(folder, option, population, python=sys.executable, more=()):
-    """{variant: path} of a short evolution with each creature, recorded by ev.cli.main itself
+    """{variant: path} of a short evolution with each creature, recorded by ev.cli.evolve itself
     with ``option`` (--jit-log or --profile) and ``more`` options."""
     paths = {}
     for variant in ("numpy", "specialized"):

@@ -9,7 +9,7 @@ ENTRY_FILES = (os.path.join("ev", "main.py"), os.path.join("ev", "cli", "main.py
 
 
 def without_launcher(frames):
-    """The stack from the innermost frame of the command line (ev/cli/main.py) inwards, or else from
+    """The stack from the innermost frame of the command line (ev/cli/evolve.py) inwards, or else from
     the outermost project frame: the frames outside (runpy, click) only launched the run and
     would otherwise show as ~100% total time."""
     files = [project_file(f) for f in frames]

@@ -1,7 +1,7 @@
 """Read a vmprof profile (from CPython or PyPy) into plain samples of named frames.
 
 vmprof names Python frames ('py:func:line:file') and, on CPython, most native ones
-('n:symbol:0:-').  PyPy leaves native frames unnamed; ev.cli.main --profile keeps the recording
+('n:symbol:0:-').  PyPy leaves native frames unnamed; ev.cli.evolve --profile keeps the recording
 process's memory map beside the profile (PROFILE.maps), which lets us name the library of any
 native address, and recognise machine code the JIT generated (anonymous executable memory).
 """

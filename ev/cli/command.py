@@ -15,7 +15,7 @@ from ev import __version__
 
 # name: (module, its click command, the line ``ev --help`` shows)
 SUBCOMMANDS = (
-    ("evolve", "ev.cli.main", "main",
+    ("evolve", "ev.cli.evolve", "main",
      "Evolve a quadcopter controller and time every generation (python -m ev.main)."),
     ("matrix", "ev.cli.matrix", "main",
      "Every interpreter x variant in rounds, then the report (./run_all.sh calls it)."),

@@ -10,7 +10,7 @@ read from its records (ev.runner.ends), never from what it printed."""
 import os
 import time
 
-from ev.cli import cells as cells_module, recording, variants
+from ev.cli import cells as cells_module, profile_cells, variants
 from ev.cli.matrix_options import (DEFAULT_ROUNDS, MAX_ROUNDS, PART_SECONDS,
                                    SLICE_MIN_GENERATIONS)
 from ev.common import machine
@@ -57,11 +57,11 @@ class MatrixRun(object):
         finally:
             self.end_warm()
         if self.settings.profile and not self.stops.stopped:
-            recording.record_all(self)
+            profile_cells.record_all(self)
         self.matrix.machine("after", machine.machine_facts())
         self.mark_never_run()
         if self.settings.profile and not self.stops.stopped:
-            recording.summarize(self)
+            profile_cells.summarize(self)
         self.matrix.finish(self.rounds.done, self.rounds.why_stopped,
                            interrupted=self.stops.stopped)
 

@@ -45,7 +45,7 @@ def commands():
 
 
 def serve(universe, first, run, evolve):
-    """Evolve slice after slice as commanded (``evolve``: ev.cli.main.evolve); return the exit
+    """Evolve slice after slice as commanded (``evolve``: ev.cli.evolve.evolve); return the exit
     status.  A Ctrl-C or SIGTERM (KeyboardInterrupt) ends the slice's records first."""
     lived = []          # every generation's seconds, this process's whole life
     generation = first

@@ -157,12 +157,12 @@ def mean(values):
 
 def steady_median(seconds):
     """Median seconds per generation without the first (imports, JIT warm-up); with a single
-    generation, that one.  (The rule ev.cli.main prints at the end of a run.)"""
+    generation, that one.  (The rule ev.cli.evolve prints at the end of a run.)"""
     return median(seconds[1:] if len(seconds) > 1 else seconds)
 
 
 def median_line(seconds):
-    """ev.cli.main's closing line: what the median is of, said as it is."""
+    """ev.cli.evolve's closing line: what the median is of, said as it is."""
     count = len(seconds)
     if count == 1:
         return ("# 1 generation, median %.3f secs/generation (of the first and only "

@@ -148,7 +148,7 @@ def of(creature):
 
 def can_fly(controller, variant):
     """None when the back end called ``variant`` can fly the ``controller`` (a name or a
-    controller), else the reason in words (ev.cli.main refuses the run, a matrix marks the
+    controller), else the reason in words (ev.cli.evolve refuses the run, a matrix marks the
     cell not run)."""
     if isinstance(controller, str) or controller is None:
         controller = get(controller)

@@ -1,6 +1,6 @@
 """python -m ev.reporting.fly_report RESULTS_DIR [--json] [--no-plots]: time to a flying controller.
 
-Reads the records of ``./run_all.sh --task fly`` (every cell ran ``ev.cli.main --controller pid
+Reads the records of ``./run_all.sh --task fly`` (every cell ran ``ev.cli.evolve --controller pid
 --until-flies``: each generation record says whether its best creature flies) and gives, per
 cell, the generations, evaluations and seconds of evolution until the first flying
 controller.  Same seed, same work: every cell must fly at the same generation with the same
@@ -88,7 +88,7 @@ def what_it_holds(folder, runs):
             "say whether they fly; read it with python -m ev.reporting.report, or make a fly "
             "run with ./run_all.sh --task fly" % (
                 folder.path, len(runs), ", ".join(cells[:6]) + (" ..." if len(cells) > 6 else ""),
-                folder.task or "a benchmark, ev.cli.main without --until-flies"))
+                folder.task or "a benchmark, ev.cli.evolve without --until-flies"))
 
 
 def add_ratios(rows):

@@ -91,7 +91,7 @@ def plot(data, path):
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False),
               help="Plot best and average fitness per generation (PNG).")
 def main(store_path, as_json, plot_path):
-    """Tell the story of a run kept with ev.cli.main --store."""
+    """Tell the story of a run kept with ev.cli.evolve --store."""
     try:
         store = Store.open_for_reading(store_path)
         data = history(store)

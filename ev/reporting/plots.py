@@ -1,4 +1,4 @@
-"""PNG plots of a matrix run's rows (see ev.reporting.model), and ``save``, the one way this
+"""PNG plots of a matrix run's rows (see ev.reporting.rows), and ``save``, the one way this
 project writes a figure (headless: the Agg backend is chosen here, before pyplot loads)."""
 import os
 

@@ -5,7 +5,7 @@ check ev's reading with it rather than take ev's word: ``python -m pyperf compar
 run1.json run2.json`` (two runs of the matrix: significant or not, by pyperf's own test),
 ``python -m pyperf stats run1.json`` (mean, standard deviation, percentiles).
 
-The mapping, one cell at a time (rows of ev.reporting.model):
+The mapping, one cell at a time (rows of ev.reporting.rows):
 - a cell is a pyperf *benchmark* named after the cell;
 - a round is a pyperf *run*: a fresh process with ``ev matrix --fresh`` (as pyperf's worker
   processes are); by default a slice of the cell's warm process, the first slice carrying
@@ -22,7 +22,7 @@ Metadata say where it was measured (the interpreter the cell ran on, not the one
 file): python_implementation, python_version, cpu_model_name, cpu_count, plus ev's
 ``ev_cell``, ``ev_variant``, ``ev_population`` and ``ev_seed``.
 """
-from ev.reporting import machine
+from ev.reporting import machine_state
 
 # What a bare ImportError means here: pyperf is one of the set-up's optional packages.
 MISSING = ("pyperf is not installed in this Python: ./run_all.sh installs it in .venv/cpython "
@@ -40,7 +40,7 @@ def suite(folder, rows):
         import pyperf
     except ImportError:
         raise PyperfMissing(MISSING)
-    facts = machine.facts(folder) or {}
+    facts = machine_state.facts(folder) or {}
     before = facts.get("before") or {}
     benchmarks = []
     for row in rows:
@@ -58,7 +58,7 @@ def rounds_of(row):
     for one in row["by_round"]:
         seconds, count = one.get("seconds") or [], one.get("steady_count") or 0
         figure = one.get("median_seconds")
-        if count and figure and figure > 0:   # steady: the last ``count`` (ev.reporting.model)
+        if count and figure and figure > 0:   # steady: the last ``count`` (ev.reporting.rows)
             found.append((seconds[:-count], [figure]))
     return found
 

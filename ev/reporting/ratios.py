@@ -23,7 +23,7 @@ RATIO_RULE = ("Ratios are taken within each round, of the two cells' mean s/gen 
 
 
 def ratio(top, bottom, key=SECONDS):
-    """Interval of top / bottom within rounds (rows of ev.reporting.model), by ``key``'s
+    """Interval of top / bottom within rounds (rows of ev.reporting.rows), by ``key``'s
     figure in a round (IN_ROUND)."""
     if top is bottom:
         return Interval.of(1.0, 1.0, 1.0, over="rounds")

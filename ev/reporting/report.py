@@ -2,10 +2,10 @@
 (and plots) of a matrix run; with --pyperf, also its rounds in pyperf's format.
 
 The stages, each a module: ev.reporting.load reads the folder (matrix.json and its rounds,
-or an older folder's ``*.jsonl`` and ``not_run.txt``); ev.reporting.model makes one row per
+or an older folder's ``*.jsonl`` and ``not_run.txt``); ev.reporting.rows makes one row per
 cell (steady state, median over rounds, spread); the processors ev.reporting.ratios (within
 rounds) and ev.reporting.same_work add to the rows; the renderers are ev.reporting.table
-(markdown, with ev.reporting.reading, ev.reporting.across and ev.reporting.machine), this
+(markdown, with ev.reporting.reading, ev.reporting.across and ev.reporting.machine_state), this
 module's ``--json``, ev.reporting.plots and ev.reporting.pyperf_suite.
 
 The ``--json`` document's format history ("format": "ev-report", "version"; ``read_json``
@@ -21,7 +21,8 @@ import sys
 
 import click
 
-from ev.reporting import headline, machine, model, ratios, table
+from ev.reporting import headline, machine_state, ratios, table
+from ev.reporting.rows import rows_of
 from ev.common.formats import rows_format
 from ev.reporting.output import check_replaceable, draw, read_folder, warn, write_report
 from ev.reporting.same_work import with_same_work
@@ -34,7 +35,7 @@ ADDED_IN_ROUNDS = {2: ("mean_seconds", "mean_evaluation_seconds")}   # by versio
 def build(path):
     """(folder, rows, baseline row): the folder read and every processor applied."""
     folder = read_folder(path)
-    rows = model.rows_of(folder)
+    rows = rows_of(folder)
     order = [i.get("label") for i in folder.listed("interpreters")]
     rows, base, _ = ratios.with_ratios(rows, order)
     rows = with_same_work(rows)
@@ -51,7 +52,7 @@ def read_json(path):
 def as_json(folder, rows):
     """The rows for scripts: every key of the table and more; the machine facts (the same
     for every row) in each, so that a row read alone still says where it was measured."""
-    facts = machine.facts(folder)
+    facts = machine_state.facts(folder)
     return [dict([(k, v) for k, v in r.items() if k not in PRIVATE] + [("machine", facts)])
             for r in rows]
 
@@ -67,7 +68,7 @@ def as_json(folder, rows):
               help="Also write the rounds as a pyperf benchmark suite (JSON) to this file, for "
                    "python -m pyperf compare_to / stats.")
 def main(folder, json_out, no_plots, headline_only, pyperf_file):
-    """Summarize the results of a matrix run (ev matrix, run_all.sh) or of any ev.cli.main
+    """Summarize the results of a matrix run (ev matrix, run_all.sh) or of any ev.cli.evolve
     --results files: per cell the steady-state s/gen over rounds with its spread, ratios
     taken within rounds, and a reading worded by the intervals."""
     found, rows, base = build(folder)

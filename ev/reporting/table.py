@@ -3,7 +3,7 @@ that says how each figure was made, the reading, the plots that exist, the artic
 import os
 
 from ev.common.stats import NOISY_SPREAD, REPEAT_RULE, STEADY_RULE
-from ev.reporting import across, headline, machine, reading
+from ev.reporting import across, headline, machine_state, reading
 from ev.reporting.article import ARTICLE, ARTICLE_POPULATION, ARTICLE_SPEEDUPS
 from ev.reporting.output import fmt, plural, problem_lines
 from ev.reporting.ratios import RATIO_RULE
@@ -17,7 +17,7 @@ def markdown(folder, rows, base, written=()):
     """The whole report.  ``written``: the plot files drawn for it (only those are linked)."""
     warm = (folder.matrix or {}).get("processes") == "warm"
     lines = headline_lines(folder, rows, base) + run_line(rows, warm)
-    lines += machine.lines(folder, rows)
+    lines += machine_state.lines(folder, rows)
     lines += header(base) + [
         table_row(r) for r in rows]
     lines += ["| %s | not run: %s |%s" % (name, why, " |" * 13) for name, why in folder.skipped]

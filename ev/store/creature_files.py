@@ -1,4 +1,4 @@
-"""Creatures saved as JSON (``ev.cli.main --save-best``), read back as the kind they were
+"""Creatures saved as JSON (``ev.cli.evolve --save-best``), read back as the kind they were
 saved as.
 
 Format history (ev.common.formats): version 1 added "format": "ev-creature" and "version"

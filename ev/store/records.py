@@ -1,7 +1,7 @@
 """A run's records, written as JSON lines: one run record, one per generation, then an end
 record that says why the run ended and where its steady state began.
 
-Data flows one way: ev.cli.main writes these, ev.reporting.report and the plots read them.
+Data flows one way: ev.cli.evolve writes these, ev.reporting.report and the plots read them.
 ``RunRecord`` and ``GenerationRecord`` are the records as Python sees them; ``to_json`` and
 ``from_json`` are the only places that know how they look on disk, and ``from_json`` reads
 every format below (what an older file lacks gets the value it meant then).

@@ -2,7 +2,7 @@
 it measures.
 
 Every cell of the matrix (the cells of run_all.sh) runs the same seeded evolution three times,
-one run after another: plain, under vmprof (ev.cli.main --profile: sampling, ~1,000 samples/s, and
+one run after another: plain, under vmprof (ev.cli.evolve --profile: sampling, ~1,000 samples/s, and
 its native frames), and under cProfile (``python -m cProfile``: a hook on every call and
 return).  Each run writes its records; the steady median seconds per generation (without the
 first) of each is compared with the plain run's.  A profiler that adds a fixed cost per call
