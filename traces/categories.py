@@ -202,8 +202,10 @@ def categorize_unplaced(frame, in_project, extra=()):
         return PROJECT if in_project else categorize_python(frame.filename or "")
     if frame.kind == "jit":
         return JIT_CODE
-    if frame.kind == "unknown":
+    if frame.kind in ("unknown", "marker"):   # marker: a sampler's unnamed <native>
         return UNKNOWN
+    if frame.kind == "gc":
+        return ALLOC_GC
     return categorize_native(frame.name or "", frame.library or "", extra,
                              frame.filename or "")
 

@@ -11,7 +11,8 @@ import os
 import re
 
 from traces.errors import InputError
-from traces.model import NATIVE, PY, UNKNOWN, Frame, Profile, Reader, register
+from traces import sampling_stacks
+from traces.model import GC, MARKER, NATIVE, PY, UNKNOWN, Frame, Profile, Reader, register
 from traces.project import Project, read_meta
 from traces.source_names import def_line, first_line, name_from_source
 
@@ -22,10 +23,15 @@ PARTIAL_LINE = re.compile(rb"^([^\x00\n;]+ \([^\x00\n;]*\);){2,}[^\x00\n]*$")  #
 NATIVE_SOURCE = (".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".rs", ".pyx", ".S", ".s")
 PYTHON_SOURCE = (".py", ".pyw")
 PERF, PERF_HEADER = "perf", b"# perf collapsed stacks"   # traces.perf_stacks writes it
+STDLIB, STDLIB_HEADER = sampling_stacks.NAME, b"# profiling.sampling collapsed stacks"
+UNREAD_SAID = 1.0   # percent of samples a sampler could not read, from which a report says it
+MARKS = {sampling_stacks.GC_MARK: GC, sampling_stacks.NATIVE_MARK: MARKER}  # its pseudo-frames
 
 
 def parse_frame(text):
     """A Frame from one py-spy frame name (its ``at_line`` set for Python frames)."""
+    if text in MARKS:   # profiling.sampling's: the GC running, a call out of Python
+        return Frame(MARKS[text], text)
     match = FRAME.match(text)
     if not match:
         return Frame(UNKNOWN, text)
@@ -61,10 +67,13 @@ def is_recorder_start(frames):
     finding and compiling the program (it imports pkgutil, and that typing), writing the
     exit status: the recorder's time, not the program's.  The program runs inside runpy's
     ``_run_code`` (a script and -m alike)."""
-    if not any(f.kind == PY and f.filename == "<string>" for f in frames):
+    boot = next((i for i, f in enumerate(frames) if f.kind == PY and (
+        f.filename == "<string>" or sampling_stacks.is_boot(f.filename))), None)
+    if boot is None:
         return False
+    # (profiling.sampling runs the start-up script itself through runpy: its runner is above)
     runner = next((i for i, f in enumerate(frames)
-                   if f.kind == PY and f.name in PROGRAM_RUNNERS), None)
+                   if i > boot and f.kind == PY and f.name in PROGRAM_RUNNERS), None)
     # runpy itself innermost (the program's code not yet running, or done) counts too
     return runner is None or not any(f.kind == PY for f in frames[runner + 1:])
 
@@ -112,7 +121,10 @@ class CollapsedReader(Reader):
         cut_short = not data.endswith(b"\n")
         if cut_short:
             lines = lines[:-1]       # the last line is not whole
-        sampler = PERF if data.startswith(PERF_HEADER) else self.sampler
+        sampler = (PERF if data.startswith(PERF_HEADER) else
+                   STDLIB if data.startswith(STDLIB_HEADER) else self.sampler)
+        unread = next((float(m.group(1)) for m in map(sampling_stacks.UNREAD_LINE.match,
+                                                       lines[:3]) if m), None)
         cache, samples, count, empty = {}, [], 0, 0
         recorded_here = meta.get("recorded_by") == "traces.record"
         for number, line in enumerate(lines, 1):
@@ -142,6 +154,9 @@ class CollapsedReader(Reader):
             profile.notes.append("%d samples (%.1f%%) had no frame at all (py-spy could not "
                                  "read a stack): left out" % (empty, 100.0 * empty
                                                              / (count + empty)))
+        if unread and unread >= UNREAD_SAID:
+            profile.notes.append("%s could not read %.1f%% of the samples it took (left out: "
+                                 "the shares are of the samples it read)" % (sampler, unread))
         if profile.runtime_seconds is None and meta.get("rate"):
             profile.runtime_seconds = count / float(meta["rate"])
         return profile

@@ -2,6 +2,7 @@
 runs of unnamed frames, name frames for people, scale weights to time."""
 import os
 
+from traces import sampling_stacks
 from traces.categories import categorize, project_file
 from traces.model import NATIVE, PY, location
 
@@ -63,6 +64,7 @@ def is_launcher(frame):
     traces.record's main."""
     filename = frame.filename or ""
     return frame.kind == PY and (filename == "<string>"   # traces.record's child starts so
+                                 or sampling_stacks.is_boot(filename)   # or so
                                  or any(part in filename for part in LAUNCHERS))
 
 

@@ -115,6 +115,11 @@ PY_SPY_NO_NATIVE = (
     "with --native to name them; on CPython 3.14+, with --sampler perf): C time counts as "
     "the Python function that called it.")
 
+STDLIB_NOTE = (
+    "note: profiling.sampling (CPython 3.15's own sampler) samples from outside the process; "
+    "it names no C function: C time counts as the Python function that called it; <GC> is "
+    "the garbage collector running.")
+
 
 def shorten(name, width):
     """'function (path:line)' in ``width`` characters: the function and the end of its path
@@ -196,6 +201,8 @@ def render(result):
         out += ["", PY_SPY_NOTE if result["native_frames"] else PY_SPY_NO_NATIVE]
     elif result["sampler"] == "austin":
         out += ["", AUSTIN_NOTE]
+    elif result["sampler"] == "profiling.sampling":
+        out += ["", STDLIB_NOTE]
     out += ["note: %s" % note for note in result["notes"]]
     return "\n".join(out)
 

@@ -22,7 +22,7 @@ import time
 import click
 
 from traces import atomic
-from traces import perf_stacks, recording, samplers
+from traces import perf_stacks, recording, samplers, sampling_stacks
 from traces.profile_reader import ends_with_trailer
 from traces.project import meta_path, read_meta
 
@@ -75,7 +75,7 @@ def sampler_help():
               help="Write the profile here [default: PROGRAM.prof].")
 @click.option("--sampler", type=click.Choice(samplers.SAMPLERS), help=sampler_help())
 @click.option("--rate", type=click.IntRange(1, 10000), default=PY_SPY_RATE, show_default=True,
-              help="py-spy, austin, perf: samples per second (vmprof asks for ~1,000/s and "
+              help="py-spy, austin, perf, profiling.sampling: samples per second (vmprof asks for ~1,000/s and "
                    "gets 250-600 here: its timer and the load decide; the report gives the "
                    "count).")
 @click.option("--native/--no-native", default=False, show_default=True,
@@ -106,7 +106,7 @@ def main(profile, sampler, rate, native, jit_log, projects, lines, command):
     except samplers.NoSampler as problem:
         click.echo("error: %s" % problem, err=True)
         sys.exit(1)
-    if native and sampler == samplers.PY_SPY and samplers.native_problem(sampler):
+    if native and samplers.native_problem(sampler):
         raise click.UsageError(samplers.native_problem(sampler))
     if lines and recording.is_pypy():
         raise click.UsageError("--lines: vmprof on PyPy records no line numbers")
@@ -155,11 +155,16 @@ def record_outside(config, profile, sampler, rate, native):
     std_fds = (os.dup(1), os.dup(2))
     config = dict(config, status=os.path.abspath(status), std_fds=std_fds,
                   pid_file=os.path.abspath(profile + ".pid"))
-    child = [sys.executable, "-c", BOOT % CHECKOUT, json.dumps(config)]
-    data = profile + ".perf.data" if sampler == samplers.PERF else incomplete
-    command = samplers.command(sampler, data, rate, native, child)
+    data = {samplers.PERF: profile + ".perf.data",
+            samplers.STDLIB: profile + ".sampling.bin"}.get(sampler, incomplete)
     started = time.time()
-    with tempfile.TemporaryFile("w+") as chatter:
+    with tempfile.TemporaryFile("w+") as chatter, \
+            tempfile.TemporaryDirectory(prefix="traces-boot-") as boot:
+        if sampler == samplers.STDLIB:   # it runs a script, not -c code
+            child = [sys.executable, sampling_stacks.write_boot(boot, BOOT % CHECKOUT)]
+        else:
+            child = [sys.executable, "-c", BOOT % CHECKOUT]
+        command = samplers.command(sampler, data, rate, native, child + [json.dumps(config)])
         try:
             code = recording.run_recorded_child(command, None, what=sampler, stderr=chatter,
                                                 stdout=chatter, pass_fds=std_fds,
@@ -184,6 +189,13 @@ def record_outside(config, profile, sampler, rate, native):
         for left in (data, data + ".jit"):
             with contextlib.suppress(OSError):
                 os.remove(left)
+    if sampler == samplers.STDLIB:
+        if code == 0 and os.path.exists(data):
+            problem = stdlib_to_collapsed(data, incomplete)
+            if problem:
+                code, said = 1, problem
+        with contextlib.suppress(OSError):
+            os.remove(data)
     if code == 0 and status == 0 and os.path.exists(incomplete) and not os.path.getsize(
             incomplete):
         os.replace(incomplete, profile)     # whole, and empty: not the sampler's failure
@@ -240,6 +252,22 @@ def perf_to_collapsed(data, out_path):
                     with contextlib.suppress(OSError):
                         os.remove(left)
     return None
+
+
+def stdlib_to_collapsed(data, out_path):
+    """profiling.sampling's binary recording (``data``) as collapsed stacks in ``out_path``.
+    None, or what went wrong (one line)."""
+    try:
+        written, error_rate = sampling_stacks.write_collapsed(
+            data, out_path, "%d.%d.%d" % sys.version_info[:3])
+    except (OSError, ValueError, RuntimeError) as error:
+        with contextlib.suppress(OSError):
+            os.remove(out_path)
+        return "profiling.sampling's recording could not be read: %s" % error
+    if error_rate:
+        click.echo("# profiling.sampling could not read %.1f%% of its samples (left out)"
+                   % error_rate, err=True)
+    return None if written else "profiling.sampling recorded no samples"
 
 
 def one_line(text):

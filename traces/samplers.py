@@ -12,6 +12,10 @@
   exported functions, numpy's, libc's).  DWARF unwinding copies 32 KB of stack per sample:
   the dearest of the out-of-process samplers (measured in docs/own-program.md).  Only when
   asked.  Debian: ``apt-get install linux-perf``.
+- profiling.sampling (CPython 3.15's own sampler, in the standard library; out of process):
+  nothing to install; names Python functions by qualified name with their line and marks the
+  garbage collector running (``<GC>``); it names no C function (its ``--native`` marks only
+  where C code called Python again).  Only when asked (traces.sampling_stacks).
 - vmprof (in process, a signal handler): the one that sees PyPy's JIT code, the default on
   PyPy.  On CPython 3.11 its handler can kill the program (vmprof 0.6.0: SIGSEGV in
   ``sigprof_handler`` -> ``unsafe_PyThreadState_GetInterpreterFrame`` during a call through
@@ -27,13 +31,14 @@ import shutil
 import subprocess
 import sys
 
-from traces import perf_stacks
+from traces import perf_stacks, sampling_stacks
 
 PY_SPY, AUSTIN, VMPROF, PERF = "py-spy", "austin", "vmprof", "perf"
+STDLIB = sampling_stacks.NAME   # "profiling.sampling"
 AUSTIN_START_SECONDS = 5
-SAMPLERS = (PY_SPY, AUSTIN, PERF, VMPROF)
+SAMPLERS = (PY_SPY, AUSTIN, PERF, STDLIB, VMPROF)
 DEFAULT_RATE = 250   # samples/s of py-spy and austin: py-spy --native pauses the program per sample
-OUTSIDE = (PY_SPY, AUSTIN, PERF)   # out of process: they start the program as their child
+OUTSIDE = (PY_SPY, AUSTIN, PERF, STDLIB)   # out of process: they start the program as their child
 ATTACHABLE = (PY_SPY, AUSTIN)      # ... and can attach to a running one (traces.attach)
 BINARY_ENV = {PY_SPY: "TRACES_PY_SPY", AUSTIN: "TRACES_AUSTIN",
               PERF: "TRACES_PERF"}   # tests point them elsewhere
@@ -51,6 +56,8 @@ DESCRIPTIONS = {
             "3.13); Python frames only",
     PERF: "Linux perf, out of process; CPython 3.13+ (-X perf_jit): names native frames "
           "beside Python ones, no line numbers; the dearest (DWARF unwinding)",
+    STDLIB: "CPython 3.15's own, in the standard library: out of process, nothing to install; "
+            "Python frames, and the garbage collector as <GC>; no C function named",
     VMPROF: "sees PyPy's JIT code; " + VMPROF_CRASH + "; on 3.14 and 3.15 none of 56 "
             "recordings crashed, but it records few native frames there",
 }
@@ -84,6 +91,8 @@ def command(sampler, output, rate, native, program=None, pid=None):
     into ``output``."""
     if sampler == PERF:   # pid: not offered (traces.attach takes py-spy and austin)
         return perf_stacks.record_command(binary(PERF), output, rate, program)
+    if sampler == STDLIB:  # program: [python, the start-up script, its config]
+        return sampling_stacks.record_command(sys.executable, output, rate, program)
     if sampler == PY_SPY:
         return [binary(PY_SPY), "record", "--format", "raw", "--full-filenames",
                 "--rate", str(rate), "--output", output] + (
@@ -130,6 +139,18 @@ def problem_from(sampler, said, code):
     return "%s failed: %s" % (sampler, text)
 
 
+def stdlib_missing():
+    """Why profiling.sampling cannot record under this CPython (one line), or None."""
+    if sys.version_info < (3, 15):
+        return ("profiling.sampling is CPython 3.15's (this is %d.%d): use the default py-spy"
+                % sys.version_info[:2])
+    try:
+        import profiling.sampling.binary_reader  # noqa: F401
+    except ImportError as error:
+        return "profiling.sampling cannot be imported here (%s): use the default py-spy" % error
+    return None
+
+
 def has_vmprof():
     try:
         import vmprof  # noqa: F401
@@ -159,6 +180,8 @@ def missing(sampler):
             return ("austin %s cannot launch CPython %d.%d (it says 'Cannot launch the given "
                     "command'): use the default py-spy, or --sampler perf"
                     % ((austin_version(binary(AUSTIN)),) + sys.version_info[:2]))
+        if sampler == STDLIB:
+            return stdlib_missing()
         if sampler == PERF and binary(PERF) is None:
             return "perf is not installed: %s (or the default py-spy)" % INSTALL[PERF]
         if sampler == PERF and sys.version_info < (3, 13):
@@ -178,6 +201,9 @@ def native_problem(sampler):
     py-spy 0.4.3 --native on Debian's CPython 3.14.10 and 3.15.2 (built without frame
     pointers): every sample's innermost frame is one and the same address in libc (99-100%
     of a loop's samples "in libc"); 3.12 and 3.13 are not measured."""
+    if sampler == STDLIB:
+        return ("profiling.sampling names no C function (its --native marks only where C code "
+                "called Python again): use --sampler perf to name native frames")
     if sampler == PY_SPY and not is_pypy() and sys.version_info >= (3, 14):
         return ("py-spy --native is not trustworthy on CPython %d.%d (measured on 3.14 and "
                 "3.15: every sample ends at one libc address): use --sampler perf to name "
