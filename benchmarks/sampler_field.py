@@ -41,6 +41,7 @@ SAMPLERS = ((samplers.PY_SPY, samplers.PY_SPY, []),
             ("py-spy --native", samplers.PY_SPY, ["--native"]),
             (samplers.AUSTIN, samplers.AUSTIN, ["--rate", "1000"]),   # it does not pause
             (samplers.PERF, samplers.PERF, []),   # CPython 3.13+: named native frames
+            (samplers.STDLIB, samplers.STDLIB, []),   # CPython 3.15+: the stdlib's own
             (samplers.VMPROF, samplers.VMPROF, []))
 LABELS = [label for label, _, _ in SAMPLERS]
 CHECKOUT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
