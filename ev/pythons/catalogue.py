@@ -37,9 +37,11 @@ PACKAGES = {
 # What each venv gets (no matplotlib: it does not build on PyPy 8.0; the host draws the plots).
 # setuptools: vmprof compiles with it on 3.12+, and the checkout's editable install needs it;
 # pyperf: the benchmarks; py-spy: traces.record's default sampler on CPython (0.4.3 reads
-# 3.14 and 3.15; on PyPy it is not used).  Changing this list reinstalls every root's venvs on
-# the next add.
-VENV_PACKAGES = ("numpy", "vmprof", "click", "pytest", "setuptools", "pyperf", "py-spy")
+# 3.14 and 3.15; on PyPy it is not used); pyperformance: the public programs the trace tools
+# are checked on (ev bench sampler_field, the samplers' agreement test, PyPy's raytrace test).
+# Changing this list reinstalls every root's venvs on the next add.
+VENV_PACKAGES = ("numpy", "vmprof", "click", "pytest", "setuptools", "pyperf", "py-spy",
+                 "pyperformance")
 
 SUITES = tuple(PACKAGES)
 
