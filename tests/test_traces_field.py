@@ -637,3 +637,19 @@ def test_a_py_spy_file_whose_first_stack_is_longer_than_the_head_is_recognised(t
     path.write_text(stack + " 7\nf0 (/p/prog.py:1) 3\n")
     profile = read_profile(str(path))
     assert profile.sampler == "py-spy" and profile.samples_taken == 10
+
+
+def test_a_file_name_vmprof_cut_is_the_one_file_it_begins(tmp_path):
+    """vmprof keeps about 128 characters of a file name and ends it with '...' (a venv's
+    pyperformance benchmarks): the source that qualifies the function's name is still found."""
+    from traces.source_names import qualified_name, whole_filename
+    folder = tmp_path / ("deep" * 30)
+    folder.mkdir()
+    program = folder / "run_benchmark.py"
+    program.write_text("class Point:\n    def __sub__(self, other):\n        return 0\n")
+    cut = str(program)[:120] + "..."
+    assert whole_filename(cut) == str(program)
+    assert qualified_name(whole_filename(cut), "__sub__", 2) == "Point.__sub__"
+    (folder / "run_benchmark_two.py").write_text("")
+    assert whole_filename(str(folder / "run_bench") + "...").endswith("...")   # two: kept
+    assert whole_filename(str(program)) == str(program)

@@ -14,7 +14,7 @@ from traces.elf_symbols import ElfSymbols
 from traces.errors import InputError
 from traces.eval_frames import fold_eval_entry_frames
 from traces.project import Project
-from traces.source_names import qualified_name
+from traces.source_names import qualified_name, whole_filename
 from traces.model import JIT, NATIVE, PY, READERS, UNKNOWN, Frame, Profile, Reader, register
 from traces.jit_profile import attribution_for
 from traces.runtime_names import RuntimeNamer, cpyext_only_traces
@@ -264,6 +264,7 @@ class FrameResolver(object):
         if name and name.startswith("py:"):
             _, func, line, filename = (name.split(":", 3) + ["", "", ""])[:4]
             line = int(line) if line.isdigit() and int(line) else None
+            filename = whole_filename(filename)
             return Frame(PY, qualified_name(filename, func, line), filename, line)
         symbol = name.split(":")[1] if name and name.startswith("n:") else None
         found = self.memory.lookup(address) if self.memory else None

@@ -9,6 +9,7 @@ that cannot be read or parsed leaves the names as recorded.
 import ast
 import bisect
 import functools
+import os
 
 
 class SourceFunctions:
@@ -110,6 +111,32 @@ def def_line(filename, qualname):
         if name == qualname:
             return first
     return None
+
+
+CUT = "..."   # how vmprof ends a file name it cut (it keeps about 128 characters)
+
+
+@functools.lru_cache(maxsize=256)
+def whole_filename(filename):
+    """The file a name vmprof cut stands for (``/long/.../bm_raytrace/run_benchma...``): the
+    one Python file whose path begins with what was kept (the cut may fall inside a folder's
+    name); else the name as recorded (then the source cannot name the function's class)."""
+    if not filename or not filename.endswith(CUT):
+        return filename
+    kept = filename[:-len(CUT)]
+    found = []
+    for folder, folders, files in os.walk(os.path.dirname(kept) or "."):
+        # only down the folders the kept part can still lead to
+        folders[:] = [name for name in folders if is_on_the_way(os.path.join(folder, name), kept)]
+        found += [path for path in (os.path.join(folder, name) for name in files)
+                  if path.startswith(kept) and path.endswith(".py")]
+        if len(found) > 1:
+            break
+    return found[0] if len(found) == 1 else filename
+
+
+def is_on_the_way(path, kept):
+    return path.startswith(kept) or kept.startswith(path + os.sep)
 
 
 def qualified_name(filename, name, line):
