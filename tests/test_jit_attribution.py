@@ -332,3 +332,22 @@ def test_raytrace_has_no_function_above_one_it_never_calls(tmp_path):
     # from normalAt): issue 34 stays open on it.  Bound, not zero, so that the test says
     # whether the corrections hold, not whether one recording was lucky.
     assert len(impossible) <= 0.01 * len(profile.samples), impossible[:3]
+
+
+@needs_pypy
+def test_a_program_kept_in_site_packages_is_the_programs_own_code(tmp_path):
+    """pyperformance's benchmarks live in a venv's site-packages: the recording says the
+    program's folder, so its loop is the one the report breaks down, not PyPy's or a library's."""
+    from traces.trace_choice import choose_trace
+    folder = tmp_path / "lib" / "site-packages" / "bench"
+    folder.mkdir(parents=True)
+    program = folder / "rounds.py"
+    program.write_text(ROUNDS)
+    prof, log = tmp_path / "rounds.prof", tmp_path / "rounds.jitlog"
+    done = run_module("traces.record", "--profile", prof, "--jit-log", log, "--", program,
+                      "2000", "2000", python=pypy_python())
+    assert done.returncode == 0, done.stderr
+    trace, why = choose_trace(read_jitlog(str(log)))
+    assert why is None and "site-packages/bench/rounds.py" in trace.name, (trace.name, why)
+    report = run_module("traces.jitlog", log)
+    assert report.returncode == 0 and "no trace of the program's own code" not in report.stdout

@@ -68,11 +68,14 @@ def per_loop_iteration(trace):
     return float(trace.iterations) / root.iterations
 
 
-def is_user_code(trace):
-    """A trace of the program's own code, not of PyPy's builtins, stdlib or site-packages:
-    a loop or entry bridge by its name, a bridge by the first source position in it (else by
-    the loop it leaves)."""
+def is_user_code(trace, roots=()):
+    """A trace of the program's own code: under one of ``roots`` (the project's folders, when
+    the recording says them), else not PyPy's builtins, stdlib or site-packages; a loop or
+    entry bridge by its name, a bridge by the first source position in it (else by the loop it
+    leaves)."""
     filename = source_file(trace)
+    if filename and any(filename.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
+        return True   # a program kept in a venv's site-packages (pyperformance's benchmarks)
     return bool(filename) and not (filename.startswith("<") or "site-packages" in filename
                                    or "dist-packages" in filename or "/lib/pypy" in filename
                                    or "/lib/python" in filename)
