@@ -1,5 +1,4 @@
 """``ev bench interleave``: the study's command (see the package's docstring)."""
-import json
 import os
 import tempfile
 import time
