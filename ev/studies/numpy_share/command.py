@@ -5,6 +5,7 @@ import sys
 
 import click
 
+from ev.common import result_file
 from ev.studies.calls.cases import CALL_ONLY, NUMPY_GLUE, NUMPY_SETUP, STEP
 from ev.studies.numpy_share.cases import calls_per_generation, per_call, seconds_per_generation
 
@@ -14,12 +15,14 @@ from ev.studies.numpy_share.cases import calls_per_generation, per_call, seconds
 @click.option("-g", "--generations", type=click.IntRange(min=2), default=3, show_default=True)
 @click.option("--seed", type=int, default=42, show_default=True)
 @click.option("--generations-only", is_flag=True,
-              help="Only the seeded generations, and the EV-WINDOW line (what perf records).")
+              help="Only the seeded generations (what ev.pythons.native_share records with "
+                   "perf: it is given their window in the answer file it names).")
 def main(population, generations, seed, generations_only):
     """numpy's share of a numpy-cell generation by timing (one JSON line)."""
     s_per_gen, times, window = seconds_per_generation(population, generations, seed)
     if generations_only:
-        print("EV-WINDOW %.6f %.6f" % window)
+        if result_file.asked():
+            result_file.answer({"window": list(window)})
         print(json.dumps({"python": sys.version.split()[0], "s_per_gen": round(s_per_gen, 4)}))
         return
     calls = calls_per_generation(population, generations, seed)
