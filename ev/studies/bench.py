@@ -62,7 +62,8 @@ def command(show_list, name, args):
 def run_study(argv, env):
     """Run a study's process, its output on this terminal; Ctrl-C, SIGTERM and SIGHUP are
     passed to it once (ev.runner.signals: it runs in a session of its own, so it hears them
-    from here only and stops cleanly).  Its exit status, or 128 + the signal that stopped it."""
+    from here only and stops cleanly).  Its exit status; 128 + the signal when one stopped
+    it (130 for Ctrl-C, whatever the study then exited with)."""
     with Stops() as stops:
         child = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
                                  start_new_session=True)
@@ -73,4 +74,4 @@ def run_study(argv, env):
             if child.poll() is None:     # this process itself failed: leave no orphan
                 child.kill()
                 child.wait()
-    return status or stops.exit_status()
+    return stops.exit_status() if stops.stopped else status
