@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from ev.studies.limits.batches import full_thrust_batches
-from ev.studies.limits.contenders import creatures_of
+from ev.studies.limits.timer import creatures_of
 from ev.studies.limits.lean_flight import creature_class, evaluate_all as lean_evaluate_all
 from ev.studies.limits.model import summarize
 from ev.model.creature_base import DEFAULT_SHAPE

@@ -1,10 +1,11 @@
-"""The studies: each a question about where Python's time goes, answered by measurement, run
-as ``ev bench NAME`` (``ev bench --list`` says what each answers, its docs page and the time
-a run took there).  A study's home is a package here (its cases, its model, its report, its
-command: ev.studies.profiler_weight); ``python -m benchmarks.NAME`` is its old name, kept as a
-shim.  What several studies share: ``options`` (the options of a cross-interpreter study).  The
-studies sit above every layer of ev: they may import any of it, and nothing of ev imports them
-(ev.cli.command names ev.studies.bench by its module name, imported when ``ev bench`` runs)."""
+"""The studies: each a question about where Python's time goes, answered by measurement, run as
+``ev bench NAME`` (``ev bench --list`` says what each answers, its docs page and the time a
+run took there). A study's home is a package here (its cases, its model, its report, its
+command: ev.studies.profiler_weight); ``python -m benchmarks.NAME`` is its old name, kept as
+a shim. What several studies share: ``interpreter_options`` (the options of a
+cross-interpreter study). The studies sit above every layer of ev: they may import any of it,
+and nothing of ev imports them (ev.cli.command names ev.studies.bench by its module name,
+imported when ``ev bench`` runs)."""
 import collections
 
 Study = collections.namedtuple("Study", "name module question docs")

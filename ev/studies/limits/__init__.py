@@ -3,7 +3,7 @@ creatures.
 
 Records the batches of a seeded run (``batches``: every creature ev evaluated, with
 its fitness), then, round after round, has each interpreter evaluate them through every
-contender it can run (``contenders``, a fresh process per interpreter and round;
+contender it can run (``timer``, a fresh process per interpreter and round;
 the interpreters, and the contenders within each, take turns in an order rotated each
 round).  Each contender's fitness must equal ev's bit for bit, or within 1e-12 relative (the
 numpy creature's BLAS dot may round the last bit differently).  Reports milliseconds per 250
@@ -15,9 +15,9 @@ stay on the path PyPy compiled the flight loop for: the distance to C of the loo
 There, pypy-lean (``lean_flight``, the leanest loop the source can give PyPy) is the
 floor of that distance for any rewrite of the Python code.
 
-Its parts: ``batches`` (the creatures and the fitness ev gave them), ``contenders`` (the child
-that times one interpreter's contenders), ``lean_flight`` (the yardstick), ``cases`` (which
+Its parts: ``batches`` (the creatures and the fitness ev gave them), ``timer`` (the child that
+times one interpreter's contenders), ``lean_flight`` (the yardstick), ``cases`` (which
 contenders each interpreter runs, one round of one interpreter), ``model`` (the rows over
-rounds), ``report`` (the table), ``command`` (the options).  Its measured time and findings:
+rounds), ``report`` (the table), ``command`` (the options). Its measured time and findings:
 docs/how-far-from-c.md.
 """

@@ -1,6 +1,6 @@
 """The cases of the limits study: which contenders each interpreter runs (the matrix's cells,
 ev.backends.cell_list, and where this list differs, why), the batches they evaluate, and one
-round of one interpreter (a fresh ``contenders`` process, its answer in a file)."""
+round of one interpreter (a fresh ``timer`` process, its answer in a file)."""
 import click
 
 from ev.backends import cell_list
@@ -26,11 +26,11 @@ def contenders(implementation):
 
 
 def run_round(interpreter, label, path, round_number, variants, passes=1):
-    """One round of one interpreter's contenders: a fresh ``contenders`` process, whose
+    """One round of one interpreter's contenders: a fresh ``timer`` process, whose
     answer is a file (ev.common.result_file)."""
     try:
         results = result_file.ask_interpreter(interpreter, [
-            "-m", "ev.studies.limits.contenders", interpreter.path(path), round_number,
+            "-m", "ev.studies.limits.timer", interpreter.path(path), round_number,
             passes] + list(variants), ROOT).result
     except result_file.ChildFailed as error:
         raise click.ClickException("%s failed: %s" % (label, error))

@@ -12,7 +12,7 @@ from ev.studies.limits.batches import creature_count, save
 from ev.studies.limits.cases import contenders, full_thrust_like, record_batches_of, run_round
 from ev.studies.limits.model import summarize
 from ev.studies.limits.report import markdown
-from ev.studies.options import chosen_interpreters, rounds_and_interpreters
+from ev.studies.interpreter_options import chosen_interpreters, rounds_and_interpreters
 
 # The --json document.  History: 1 - {"format", "version", "rows"}; before it had a name
 # (6b10243) the bare list of rows.

@@ -7,7 +7,7 @@ import click
 from ev.common import atomic, result_file
 from ev.common.stats import REPEAT_RULE
 from ev.store.records import machine
-from ev.studies.options import chosen_interpreters, rounds_and_interpreters
+from ev.studies.interpreter_options import chosen_interpreters, rounds_and_interpreters
 from ev.studies.sweep import report, sweep_file
 from ev.studies.sweep.cases import CHUNKS, measure, run_rounds
 from ev.studies.sweep.model import combine

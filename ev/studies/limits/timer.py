@@ -1,6 +1,6 @@
 """One interpreter's contenders, timed on the limits study's batches (run by its command).
 
-    python -m ev.studies.limits.contenders BATCHES.json ROUND PASSES CONTENDER...
+    python -m ev.studies.limits.timer BATCHES.json ROUND PASSES CONTENDER...
 
 For each contender (a variant of ev.backends.registry, or the yardstick "lean":
 ev.studies.limits.lean_flight) this interpreter can run: a warm-up pass (on PyPy over every
