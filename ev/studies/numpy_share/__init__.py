@@ -14,5 +14,5 @@ method is an upper bound on numpy's own code, perf's self share a lower one).  P
 line.  Runs in the interpreter it measures (inside a root too: no pyperf needed).
 
 Its parts: ``cases`` (the seeded generations, the counted calls, the timed statements: the
-calls study's), ``command`` (the options, the line it prints).  Its findings:
-docs/pythons.md."""
+calls study's), ``model`` (the share, the row), ``command`` (the options, the line it prints).
+Its findings: docs/pythons.md."""

@@ -1,6 +1,5 @@
 """``ev bench numpy_share`` (``python -m benchmarks.numpy_share``): the study's command."""
 import json
-import statistics
 import sys
 
 import click
@@ -8,6 +7,7 @@ import click
 from ev.common import result_file
 from ev.studies.calls.cases import CALL_ONLY, NUMPY_GLUE, NUMPY_SETUP, STEP
 from ev.studies.numpy_share.cases import calls_per_generation, per_call, seconds_per_generation
+from ev.studies.numpy_share.model import share_row
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,13 +28,4 @@ def main(population, generations, seed, generations_only):
     calls = calls_per_generation(population, generations, seed)
     whole = per_call(STEP, NUMPY_SETUP)
     glue = per_call(CALL_ONLY, NUMPY_SETUP + "; " + NUMPY_GLUE)
-    timed_calls = statistics.median(calls[1:])
-    share = 100.0 * timed_calls * (whole - glue) / s_per_gen
-    print(json.dumps({"python": sys.version.split()[0], "s_per_gen": round(s_per_gen, 4),
-                      "generation_seconds": [round(t, 4) for t in times],
-                      "run_step_calls_per_gen": timed_calls,
-                      "run_step_whole_us": round(whole * 1e6, 3),
-                      "run_step_glue_us": round(glue * 1e6, 3),
-                      "numpy_statements_share_pct": round(share, 1),
-                      "run_step_share_pct": round(100.0 * timed_calls * whole / s_per_gen, 1)}))
-
+    print(json.dumps(share_row(s_per_gen, times, calls, whole, glue)))
