@@ -1,1 +1,2 @@
-"""Focused benchmarks behind the README's explanations (not part of the tests)."""
+"""The studies' old names: ``python -m benchmarks.NAME`` runs ``ev bench NAME`` (the study's
+code is the package ev.studies.NAME)."""

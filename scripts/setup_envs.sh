@@ -315,13 +315,13 @@ ensure_mpich() {
 
 build_c() {
     # What is compiled with the system's C compiler, rebuilt when its source changed: the c
-    # cell's evaluation (cffi) and benchmarks.calls' trivial C-API functions.  Both need a
+    # cell's evaluation (cffi) and the calls study's trivial C-API functions.  Both need a
     # compiler and the interpreter's headers: a fresh Debian has neither, so when a build
     # fails they are installed (as root) and it is tried once more.  Without them the c cell
-    # is reported as not run, and the C-extension rows of benchmarks.calls as not measured.
+    # is reported as not run, and the C-extension rows of ev bench calls as not measured.
     local venv="$1"
     build_native "$venv" ev.backends.c_build "the c cell will not run"
-    build_native "$venv" benchmarks.callee_build "benchmarks.calls will not time C-API calls"
+    build_native "$venv" ev.studies.calls.callee_build "ev bench calls will not time C-API calls"
 }
 
 build_native() {
@@ -384,7 +384,7 @@ setup_pypy() {
 debian_packages_missing() {
     # The Debian packages a first set-up of both venvs will need and the machine lacks, by
     # what is missing: venv/ensurepip, a C compiler and the interpreters' headers (the c
-    # cell's and benchmarks.calls' builds), PyPy, MPICH (only with the extra mpi).
+    # cell's and the calls study's builds), PyPy, MPICH (only with the extra mpi).
     local python="${EV_CPYTHON:-python3}" pypy="${EV_PYPY:-pypy3}"
     if command -v "$python" >/dev/null 2>&1; then
         "$python" -c 'import venv, ensurepip' >/dev/null 2>&1 || echo python3-venv

@@ -44,19 +44,19 @@ SKIP = {
     "source .venv/pypy/bin/activate": "changes the calling shell; the next command needs it",
     "pypy -m ev.main --no-specialized": "runs until Ctrl-C",
     "deactivate": "changes the calling shell",
-    ".venv/cpython/bin/python -m benchmarks.limits --rounds 3 --passes 3": MINUTES,
-    ".venv/cpython/bin/python -m benchmarks.limits --batches full-thrust --rounds 3 --passes 3":
+    ".venv/cpython/bin/ev bench limits --rounds 3 --passes 3": MINUTES,
+    ".venv/cpython/bin/ev bench limits --batches full-thrust --rounds 3 --passes 3":
         MINUTES,
-    ".venv/cpython/bin/python -m benchmarks.calls": MINUTES,
-    ".venv/cpython/bin/python -m benchmarks.calls --json > calls.json": MINUTES,
-    ".venv/cpython/bin/python -m benchmarks.calls --report calls.json":
+    ".venv/cpython/bin/ev bench calls": MINUTES,
+    ".venv/cpython/bin/ev bench calls --json > calls.json": MINUTES,
+    ".venv/cpython/bin/ev bench calls --report calls.json":
         "reads the output of the benchmark above",
-    ".venv/cpython/bin/python -m benchmarks.sweep --budget 0.1": MINUTES,
-    ".venv/cpython/bin/python -m benchmarks.sweep --budget 0.1 --rounds 5 --out sweep": MINUTES,
-    ".venv/cpython/bin/python -m benchmarks.profiler_weight": MINUTES,
-    ".venv/pypy/bin/python -m benchmarks.pid_vs_cma --seeds 5 -g 100": MINUTES,
-    ".venv/cpython/bin/python -m benchmarks.clip_literals": MINUTES,
-    ".venv/cpython/bin/python -m benchmarks.scaling --out scaling.json": MINUTES,
+    ".venv/cpython/bin/ev bench sweep --budget 0.1": MINUTES,
+    ".venv/cpython/bin/ev bench sweep --budget 0.1 --rounds 5 --out sweep": MINUTES,
+    ".venv/cpython/bin/ev bench profiler_weight": MINUTES,
+    ".venv/pypy/bin/ev bench pid_vs_cma --seeds 5 -g 100": MINUTES,
+    ".venv/cpython/bin/ev bench clip_literals": MINUTES,
+    ".venv/cpython/bin/ev bench scaling --out scaling.json": MINUTES,
     ".venv/pypy/bin/python -m ev.main -n 500 -g 150 --seed 42 --results ga.jsonl":
         "150 generations: half a minute, a measurement",
     "perf record -F 1999 -o numpy.data .venv/cpython/bin/python -m ev.main -n 500 -g 10 "

@@ -377,27 +377,27 @@ def test_sweep_with_a_python_that_measures_nothing_fails(tmp_path):
     fake = tmp_path / "python"
     fake.write_text('#!/bin/sh\n[ "$1" = "-c" ] && exec %s "$@"\nexit 0\n' % sys.executable)
     fake.chmod(0o755)
-    result = run_module("benchmarks.sweep", "--python", fake, "--max-state-vars", 1,
+    result = run_module("ev.studies.sweep", "--python", fake, "--max-state-vars", 1,
                         "--rounds", 1, "--out", tmp_path / "out")
     assert_one_line_failure(result)
     assert "wrote no answer" in result.stderr   # it measured nothing
 
 
 def test_sweep_with_something_that_is_no_python_is_a_usage_error(tmp_path):
-    result = run_module("benchmarks.sweep", "--python", "/bin/echo", "--out", tmp_path)
+    result = run_module("ev.studies.sweep", "--python", "/bin/echo", "--out", tmp_path)
     assert_one_line_failure(result, status=2)
     assert "not a Python interpreter" in result.stderr and os.listdir(str(tmp_path)) == []
 
 
 def test_sweep_into_an_impossible_folder_is_one_line():
-    result = run_module("benchmarks.sweep", "--python", sys.executable, "--out", "/proc/x")
+    result = run_module("ev.studies.sweep", "--python", sys.executable, "--out", "/proc/x")
     assert_one_line_failure(result)
     assert "cannot create /proc/x" in result.stderr
 
 
 def test_sweep_on_an_interpreter_not_provisioned_says_how_to_provision_it(tmp_path):
     env = dict(os.environ, EV_ROOTS=str(tmp_path / "no-roots"))
-    result = run_module("benchmarks.sweep", "--interpreters", "pypy8.0", "--out",
+    result = run_module("ev.studies.sweep", "--interpreters", "pypy8.0", "--out",
                         tmp_path / "out", env=env)
     assert_one_line_failure(result)
     assert result.stderr.strip().splitlines() == [
@@ -410,7 +410,7 @@ def test_sweep_on_an_interpreter_not_provisioned_says_how_to_provision_it(tmp_pa
 def test_sweep_report_of_a_file_that_is_no_sweep_is_one_line(tmp_path, content):
     path = tmp_path / "sweep.jsonl"
     path.write_text(content)
-    result = run_module("benchmarks.sweep", "--report", path)
+    result = run_module("ev.studies.sweep", "--report", path)
     assert_one_line_failure(result)
     assert str(path) in result.stderr
 

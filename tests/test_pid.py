@@ -183,7 +183,7 @@ def test_a_pid_seed_prints_the_same_lines_on_cpython_and_pypy():
 
 def test_the_cma_benchmark_runs_both_on_the_same_budget_and_fitness():
     pytest.importorskip("cma", reason="pycma is installed by the project's set-up")
-    result = run_module("benchmarks.pid_vs_cma", "--seeds", 1, "-n", 8, "-g", 3, "--json")
+    result = run_module("ev.studies.pid_vs_cma", "--seeds", 1, "-n", 8, "-g", 3, "--json")
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(result.stdout)["rows"]
     assert row["evaluations"] == 8 + 2 * 4 and row["cma_evaluations"] >= row["evaluations"]

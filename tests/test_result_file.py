@@ -90,10 +90,10 @@ def test_a_missing_interpreter_is_one_line():
 
 def test_a_benchmark_child_answers_the_same_through_startup_and_exit_noise(tmp_path,
                                                                            monkeypatch):
-    """benchmarks.calls asks benchmarks.call_timer which cases cannot run; a sitecustomize
+    """the calls study asks its timer which cases cannot run; a sitecustomize
     that prints random text when the child starts and when it exits changes nothing."""
     pytest.importorskip("pyperf")
-    from benchmarks.calls import unavailable_here
+    from ev.studies.calls.command import unavailable_here
     quiet = unavailable_here(sys.executable)
     noise = random.Random(5)
     lines = [json.dumps({"case: %d" % i: "noise"}) for i in range(3)] + [
@@ -107,7 +107,7 @@ def test_a_benchmark_child_answers_the_same_through_startup_and_exit_noise(tmp_p
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
         [str(tmp_path)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
     assert unavailable_here(sys.executable) == quiet
-    heard = result_file.ask([sys.executable, "-m", "benchmarks.call_timer", "--unavailable"],
+    heard = result_file.ask([sys.executable, "-m", "ev.studies.calls.timer", "--unavailable"],
                             cwd=ROOT)
     assert heard.stdout.splitlines() == [lines[0], lines[2], lines[3]]   # the noise ran
 

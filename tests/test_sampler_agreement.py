@@ -22,7 +22,7 @@ IS_PYPY = hasattr(sys, "pypy_version_info")
 # second) then takes the 2,000 samples the comparison asks for (these loops' 40% gave it
 # 1,000-1,400 on a fresh machine).  py-spy at 1,000/s is not the default, and it moved nbody's
 # advance from 98% to 76% (start-up over-weighted): the default rate is what is checked.
-# raytrace is left to benchmarks.sampler_field: one of its recordings here hung (killed after
+# raytrace is left to ev bench sampler_field: one of its recordings here hung (killed after
 # 5 min, 2026-12-07), not yet understood.
 BENCHMARKS = {"nbody": 90, "richards": 160, "spectral_norm": 75}
 # The independent sampler: austin where it runs (austin 3.7 cannot launch CPython 3.14+); on

@@ -1,6 +1,6 @@
 """The one list of the matrix's cells: which variants each implementation runs, and which
 cells are not recorded.  ev.cli.cells makes the matrix's cells (interpreter x variant) from
-it; the studies (benchmarks.profiler_weight, benchmarks.scaling) name their cells from it, as
+it; the studies (ev.studies: profiler_weight, scaling, limits) name their cells from it, as
 the matrix's short names (``cpython-numpy``, ``pypy-specialized``, ``c``)."""
 from ev.backends.registry import VARIANT_NAMES
 

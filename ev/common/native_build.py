@@ -1,6 +1,6 @@
-"""What the project's two C builds share (ev.backends.c_build, benchmarks.callee_build): only a
-finished library is put in place, a build is skipped while it is newer than its sources, and
-a failed build is one line and exit status 1."""
+"""What the project's two C builds share (ev.backends.c_build,
+ev.studies.calls.callee_build): only a finished library is put in place, a build is skipped
+while it is newer than its sources, and a failed build is one line and exit status 1."""
 import importlib.machinery
 import os
 import shutil

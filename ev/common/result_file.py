@@ -14,6 +14,7 @@ The file is a small document of its own format, ``{"format": "ev-child-result", 
 rather than misreading each other.  History: 1 - the first (before it, children printed their
 answer as their last line of standard output)."""
 import collections
+import contextlib
 import os
 import subprocess
 import sys
@@ -79,10 +80,7 @@ def ask(argv, env=None, cwd=None, folder=None, seen_as=None, timeout=None):
     a Debian root needs one inside the checkout); ``seen_as``: how the child sees a host path
     (Interpreter.path), when not as the host does.  Raises ChildFailed when the child cannot
     start, exits non-zero, or leaves no readable answer."""
-    with tempfile.TemporaryDirectory(prefix=".ev-result-", dir=folder) as scratch:
-        path = os.path.join(scratch, "result.json")
-        environ = dict(os.environ if env is None else env)
-        environ[VARIABLE] = seen_as(path) if seen_as else path
+    with answer_file(env, folder, seen_as) as (path, environ):
         done = run_captured(argv, environ, cwd, timeout)
         try:
             document = RESULT.load(path)
@@ -94,11 +92,36 @@ def ask(argv, env=None, cwd=None, folder=None, seen_as=None, timeout=None):
     return Answer(document.get("result"), done.stdout, done.stderr)
 
 
+@contextlib.contextmanager
+def answer_file(env=None, folder=None, seen_as=None):
+    """(the host path of a fresh answer file, ``env`` with EV_RESULT_FILE naming it to the
+    child); the file and its folder are removed afterwards.  For ``ask``, and for a parent
+    whose child may answer or not (a program run under a tool: ``optional_answer``)."""
+    with tempfile.TemporaryDirectory(prefix=".ev-result-", dir=folder) as scratch:
+        path = os.path.join(scratch, "result.json")
+        environ = dict(os.environ if env is None else env)
+        environ[VARIABLE] = seen_as(path) if seen_as else path
+        yield path, environ
+
+
+def optional_answer(path):
+    """The answer in ``path`` when the child wrote one this ev reads, else None."""
+    try:
+        return RESULT.load(path).get("result")
+    except (OSError, UnknownFormat):
+        return None
+
+
 def ask_interpreter(interpreter, args, cwd):
     """``ask`` of ``python ARGS`` run by an ev.pythons Interpreter from ``cwd`` (a folder of
     the checkout); the answer's file is made in ``cwd``, which a Debian root sees too."""
     return ask(interpreter.argv(args, cwd), interpreter.environ(), cwd=cwd, folder=cwd,
                seen_as=interpreter.path)
+
+
+def asked():
+    """Whether a parent named a file for this process's answer."""
+    return bool(os.environ.get(VARIABLE))
 
 
 def answer(result):

@@ -119,7 +119,7 @@ def _evaluate(genomes):
 
 
 def nothing(slot, genomes):
-    """A no-op evaluation with evaluate_chunk's signature and reply (benchmarks.scaling
+    """A no-op evaluation with evaluate_chunk's signature and reply (ev.studies.scaling
     measures the round trip with it)."""
     return os.getpid(), 0.0, array("d", bytes(8 * (len(genomes) // _worker.genome_length)))
 

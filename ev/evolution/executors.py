@@ -72,7 +72,7 @@ class SerialEvaluation(object):
 
 class PoolEvaluation(SerialEvaluation):
     """evaluate_all on a pool of workers (see the module's docstring)."""
-    task = staticmethod(chunks.evaluate_chunk)   # benchmarks.scaling_ship sends chunks.nothing
+    task = staticmethod(chunks.evaluate_chunk)   # ev.studies.scaling.ship sends chunks.nothing
     stopping = "the workers were stopped"
 
     def __init__(self, spec, count, min_timeout=MIN_TIMEOUT):

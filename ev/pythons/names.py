@@ -15,6 +15,10 @@ class InterpreterError(ValueError):
     """A name or path ev cannot run; str() is one line for the user."""
 
 
+class MissingInterpreter(Exception):
+    """A well-named interpreter that cannot run here (no venv, no root); str() is one line."""
+
+
 def provided(name):
     """The interpreter ``name`` of the catalogue (provisioned or not); its commands run from
     the checkout (mounted at /ev in its root)."""
@@ -150,3 +154,24 @@ def unique(interpreters):
                                                                 labels[interpreter.label]))
         kept.append(interpreter)
     return kept
+
+
+def measured(paths, text):
+    """The interpreters a cross-interpreter study measures, in the order given: (label,
+    implementation, Interpreter) each.  ``paths`` (``--python PATH`` ...) replace ``text``
+    (``--interpreters``).  Paths and the default ``host`` keep the short labels "cpython" /
+    "pypy"; other names carry their version ("cpython3.14-jit"), so that several CPythons can
+    sit in one table.  Host venvs that do not exist are left out (the set-up may have found
+    no PyPy).  InterpreterError for a wrong name or path; MissingInterpreter when none is
+    left, or one cannot run (an unprovisioned Debian root: its line says what to run)."""
+    chosen = [from_path(path) for path in paths] if paths else parse(text)
+    chosen = [i for i in chosen if i.where != "host" or i.python is not None]
+    if not chosen:
+        raise MissingInterpreter("host: the set-up's venvs (.venv/cpython, .venv/pypy) do not "
+                                 "exist; run the set-up or give paths")
+    missing = [i.missing() for i in chosen if i.missing()]
+    if missing:
+        raise MissingInterpreter(missing[0])
+    short = bool(paths) or text == "host"
+    return [(i.implementation if short else i.label, i.implementation, i) for i in chosen]
+

@@ -23,7 +23,9 @@ import sys
 import tempfile
 import time
 
+from ev.common import result_file
 from ev.pythons import names, probe, roots
+from ev.pythons.interpreters import ROOT
 
 KINDS = (   # (kind, substrings of a shared object's path), first match wins
     ("numpy", ("/numpy/", "numpy.libs", "openblas", "_multiarray_umath")),
@@ -82,11 +84,12 @@ def record(interpreter, args, data, frequency=999, about=None):
     command = (["perf", "record", "-q", "-k", "CLOCK_MONOTONIC", "-F", str(frequency), "-g",
                 "-o", data, "--"] + interpreter.argv(perf_flags(about) + list(args)))
     started = time.time()
-    done = subprocess.run(command, env=interpreter.environ(), stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, universal_newlines=True)
-    sys.stdout.write(done.stdout)
-    seconds = time.time() - started
-    return done.returncode, seconds, about, window(done.stdout)
+    # The answer file is made in the checkout, which a Debian root sees too (at /ev).
+    with result_file.answer_file(interpreter.environ(), ROOT, interpreter.path) as (path, env):
+        done = subprocess.run(command, env=env, stdin=subprocess.DEVNULL)
+        seconds = time.time() - started
+        between = window(result_file.optional_answer(path))
+    return done.returncode, seconds, about, between
 
 
 @contextlib.contextmanager
@@ -110,13 +113,14 @@ def perf_maps_out_of(interpreter, since):
                 os.remove(target)
 
 
-def window(stdout):
-    """(start, end) CLOCK_MONOTONIC seconds from an ``EV-WINDOW start end`` line the program
-    printed (benchmarks.numpy_share does: its timed generations only), else None."""
-    for line in stdout.splitlines():
-        if line.startswith("EV-WINDOW "):
-            start, end = line.split()[1:3]
-            return float(start), float(end)
+def window(answer):
+    """(start, end) CLOCK_MONOTONIC seconds of the part of the run to attribute, when the
+    program answered {"window": [start, end]} in the file ev.common.result_file names (``ev
+    bench numpy_share --generations-only`` does: its timed generations only), else None."""
+    found = answer.get("window") if isinstance(answer, dict) else None
+    if (isinstance(found, list) and len(found) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in found)):
+        return float(found[0]), float(found[1])
     return None
 
 
@@ -189,7 +193,7 @@ def measure(interpreter, args, frequency=999, keep=None):
                  if kind in ("numpy", "libc/libm", OTHER))
     return {"interpreter": interpreter.label, "ran": probe.summary(about), "command": list(args),
             "exit_status": status, "seconds": round(seconds, 2), "samples": count,
-            "window": "the program's EV-WINDOW" if between else "the whole run (start-up included)",
+            "window": "the program's window" if between else "the whole run (start-up included)",
             "frequency_hz": frequency, "kinds": table, "native_self_excluding_interpreter":
             round(native, 1), "vmprof_would_say": vmprof_note(about)}
 

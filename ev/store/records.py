@@ -29,7 +29,7 @@ from typing import Optional
 
 from ev.common.stats import median, steady_start
 from ev.model import controllers
-from ev.store.provenance import interpreter, machine  # noqa: F401 (interpreter: benchmarks)
+from ev.store.provenance import interpreter, machine  # noqa: F401 (interpreter: the studies)
 
 FORMAT = 3
 FORMATS = (1, 2, 3)

@@ -11,6 +11,7 @@ import sys
 import click
 
 from ev.pythons.interpreters import ROOT
+from ev.runner.signals import Stops, exit_status
 from ev.studies import BY_NAME, STUDIES
 
 TIMES = "docs/studies.md"
@@ -55,8 +56,22 @@ def command(show_list, name, args):
             name, ", ".join(BY_NAME)))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
-    try:
-        status = subprocess.call([sys.executable, "-m", study.module] + list(args), env=env)
-    except KeyboardInterrupt:
-        status = 130
-    sys.exit(128 - status if status < 0 else status)
+    sys.exit(run_study([sys.executable, "-m", study.module] + list(args), env))
+
+
+def run_study(argv, env):
+    """Run a study's process, its output on this terminal; Ctrl-C, SIGTERM and SIGHUP are
+    passed to it once (ev.runner.signals: it runs in a session of its own, so it hears them
+    from here only and stops cleanly).  Its exit status; 128 + the signal when one stopped
+    it (130 for Ctrl-C, whatever the study then exited with)."""
+    with Stops() as stops:
+        child = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL,
+                                 start_new_session=True)
+        stops.child = child
+        try:
+            status = exit_status(child.wait())
+        finally:
+            if child.poll() is None:     # this process itself failed: leave no orphan
+                child.kill()
+                child.wait()
+    return stops.exit_status() if stops.stopped else status

@@ -1,5 +1,4 @@
 """``ev bench interleave``: the study's command (see the package's docstring)."""
-import json
 import os
 import tempfile
 import time
@@ -11,7 +10,7 @@ from ev.common.stats import Interval, mean, median, relative_half_width
 from ev.pythons.interpreters import venv_python
 from ev.runner.children import Warm
 from ev.runner.ends import generations_of
-from ev.runner.plan import parts
+from ev.runner.plan import parts, rotated
 from ev.runner.signals import Stops
 
 # The --json document.  History: 1 - {"format", "version", "rounds", "series"}.
@@ -53,7 +52,7 @@ class Pair(object):
 
 def one_round(pair, layout, generations, count, turn):
     """{creature: evaluation seconds} of one round in ``layout``."""
-    order = [c for _, c in CELLS][::1 if turn % 2 else -1]
+    order = rotated([c for _, c in CELLS], turn)
     steps = (parts(order, generations, count) if layout == "parts"
              else [(c, generations[c]) for c in order])
     found = dict((c, []) for c in order)
@@ -85,7 +84,7 @@ def main(minutes, slice_seconds, part_seconds, population, seed, as_json):
             began, turn = time.monotonic(), 0
             while time.monotonic() - began < 60 * minutes:
                 turn += 1
-                for layout in (LAYOUTS if turn % 2 else LAYOUTS[::-1]):
+                for layout in rotated(LAYOUTS, turn):
                     found = one_round(pair, layout, generations, count, turn)
                     fast, limit = (found[c] for _, c in CELLS)
                     for name, statistic in STATISTICS:

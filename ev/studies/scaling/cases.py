@@ -8,6 +8,7 @@ import click
 from ev.backends import cell_list
 from ev.common.stats import median, steady_median
 from ev.pythons.interpreters import ROOT
+from ev.runner.plan import rotated
 from ev.common import result_file
 from ev.store.records import GENERATION, read_records
 
@@ -50,7 +51,7 @@ def measure_cell(cell, python, population, options, scratch):
     rounds, lines = [], None
     for number in range(options["rounds"]):
         measured = {}
-        for mode in MODES[number % 3:] + MODES[:number % 3]:
+        for mode in rotated(MODES, number + 1):
             click.echo("  %s n=%d round %d: %s" % (cell, population, number + 1, mode),
                        err=True)
             run = run_cell(python, variant, population, options["generations"],

@@ -1,13 +1,13 @@
 """A yardstick, not a way ev runs: the leanest flight loop the Python source can give PyPy.
 
 The same fitness as ``ev.model.fitness.evaluate`` for the article's controller, bit for bit
-(tests/test_benchmarks_limits.py checks it), written as a JIT would wish: every value of the
+(tests/test_study_limits.py checks it), written as a JIT would wish: every value of the
 flight in a local variable (no quadcopter object, nothing stored to the heap), the controller's
 coefficients read once per flight and its step inlined, one motor command instead of four
 equal ones, and nothing computed that the fitness does not read (no x, y or clock).  The physics
 is ``ev.model.quadcopter.rates`` and ``clip_pwm`` themselves.
 
-``benchmarks.limits --batches full-thrust`` times it against C on flights that stay on the
+``ev bench limits --batches full-thrust`` times it against C on flights that stay on the
 loop's path: what remains there is the distance between PyPy's machine code and GCC's for the
 same arithmetic, which no rewrite of the source can close.  On the creatures of a real run it
 is slower than ev's own loop: PyPy compiles the bridges out of its branches as whole further

@@ -1,4 +1,4 @@
-"""What benchmarks.calls times: plain records of a statement and its set-up, grouped.
+"""What the calls study times: plain records of a statement and its set-up, grouped.
 
 Three groups.  ``calls``: what one call costs before any work is done (an empty Python function,
 a builtin, a C-extension function with 0, 1 and 2 arguments).  ``numpy run_step`` and
@@ -22,6 +22,10 @@ Case = namedtuple("Case", "group name role stmt setup index", defaults=(None,))
 # as the altitude: eigenvalues 0.2 +- 0.17, a stable loop with a non-zero fixed point.
 GENOME = ([0.5, 0.1, -0.2, 0.3, 0.2, -0.1], [0.05, 0.5])
 INPUTS = [1.0, 0.0]   # setpoint, altitude
+# A run_step as the flight loop calls it (its output fed back), and its call alone on a stand-in
+# whose run_step has no body (``callee``: NumpyGlue, EmptyMethod).
+STEP = "inputs[1] = self.run_step(inputs)[0]"
+CALL_ONLY = "callee.run_step(inputs)"
 
 
 def numpy_creature():
@@ -58,12 +62,12 @@ def empty_function():
     pass
 
 
-CALLEE_SETUP = "from benchmarks import _callee"
+CALLEE_SETUP = "from ev.studies.calls import _callee"
 
 CALLS = [
     Case("calls", "the timing loop alone (pass)", LOOP, "pass", ""),
     Case("calls", "empty Python function f()", CALL, "f()",
-         "from benchmarks.call_cases import empty_function as f"),
+         "from ev.studies.calls.cases import empty_function as f"),
     Case("calls", "builtin math.sqrt(x)", CALL, "sqrt(x)", "from math import sqrt; x = 2.0"),
     Case("calls", "C extension, 0 args (METH_NOARGS)", CALL, "f()",
          CALLEE_SETUP + "; f = _callee.no_args"),
@@ -78,9 +82,8 @@ def run_step_cases(group, setup, statements, call_name, call_setup):
     """The whole run_step; each statement alone; the first 1, 2, ... statements in one loop
     (the last is the whole body inline): in sequence, statement k costs what the first k
     statements cost more than the first k - 1, which may differ from its cost alone."""
-    cases = [Case(group, "whole: inputs[1] = self.run_step(inputs)[0]", WHOLE,
-                  "inputs[1] = self.run_step(inputs)[0]", setup),
-             Case(group, call_name, PART, "callee.run_step(inputs)", setup + "; " + call_setup)]
+    cases = [Case(group, "whole: " + STEP, WHOLE, STEP, setup),
+             Case(group, call_name, PART, CALL_ONLY, setup + "; " + call_setup)]
     for index, (name, stmt) in enumerate(statements, 1):
         cases.append(Case(group, name, PART, stmt, setup, index))
     for count in range(1, len(statements) + 1):
@@ -89,10 +92,12 @@ def run_step_cases(group, setup, statements, call_name, call_setup):
     return cases
 
 
-NUMPY_SETUP = ("from benchmarks.call_cases import numpy_creature, NumpyGlue, INPUTS; "
+NUMPY_SETUP = ("from ev.studies.calls.cases import numpy_creature, NumpyGlue, INPUTS; "
                "self = numpy_creature(); inputs = list(INPUTS); state_vars = 1; "
                "dotted = self.matrix.dot(self.state); out_values = dotted + self.constant; "
                "outputs = out_values[1:].tolist()")
+
+NUMPY_GLUE = "callee = NumpyGlue(self)"
 
 NUMPY_RUN_STEP = run_step_cases("numpy run_step", NUMPY_SETUP, [
     ("state[1:] = inputs", "self.state[state_vars:] = inputs"),
@@ -101,9 +106,9 @@ NUMPY_RUN_STEP = run_step_cases("numpy run_step", NUMPY_SETUP, [
     ("state[:1] = out_values[:1]", "self.state[:state_vars] = out_values[:state_vars]"),
     ("out_values[1:].tolist()", "outputs = out_values[state_vars:].tolist()"),
     ("feed back: inputs[1] = outputs[0]", "inputs[1] = outputs[0]"),
-], "the call, attribute reads", "callee = NumpyGlue(self)")
+], "the call, attribute reads", NUMPY_GLUE)
 
-SPECIALIZED_SETUP = ("from benchmarks.call_cases import specialized_creature, EmptyMethod, "
+SPECIALIZED_SETUP = ("from ev.studies.calls.cases import specialized_creature, EmptyMethod, "
                      "INPUTS; self = specialized_creature(); inputs = list(INPUTS); "
                      "setpoint, altitude = inputs; state0 = self.state0; output = 0.5; "
                      "outputs = [output]")

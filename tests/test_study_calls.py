@@ -1,19 +1,20 @@
-"""benchmarks.calls on a tiny budget: it runs every case, and its decomposition is arithmetic."""
+"""The calls study (ev bench calls) on a tiny budget: it runs every case, and its decomposition is arithmetic."""
 import json
 import re
 import sys
 
 import pytest
 
-from benchmarks.call_cases import CASES, LOOP, PART, SEQUENCE, WHOLE, specialized_creature
-from benchmarks.call_table import decomposition, markdown, with_net, with_spread
+from ev.studies.calls.cases import CASES, LOOP, PART, SEQUENCE, WHOLE, specialized_creature
+from ev.studies.calls.model import decomposition, with_net
+from ev.studies.calls.report import markdown, with_spread
 
 TINY = ("--processes", 1, "--values", 2, "--min-time", 0.0001, "--warmups", 1)
 
 
 def test_the_benchmark_times_every_case_in_this_interpreter(run):
     pytest.importorskip("pyperf")
-    result = run("benchmarks.calls", "--python", sys.executable, "--json", *TINY)
+    result = run("ev.studies.calls", "--python", sys.executable, "--json", *TINY)
     assert result.returncode == 0, result.stderr
     interpreter, = json.loads(result.stdout)["interpreters"]
     records = interpreter["records"]
@@ -27,7 +28,8 @@ def test_the_benchmark_times_every_case_in_this_interpreter(run):
 
 
 def test_the_c_extension_rows_time_real_c_api_functions():
-    callee = pytest.importorskip("benchmarks._callee", reason="benchmarks.callee_build not run")
+    callee = pytest.importorskip("ev.studies.calls._callee",
+                                 reason="ev.studies.calls.callee_build not run")
     marker = object()
     assert callee.no_args() is None
     assert callee.one_arg(marker) is marker
@@ -77,7 +79,7 @@ def test_within_20_percent_adds_up():
 
 
 def test_an_interpreter_that_does_not_run_is_one_line(run):
-    result = run("benchmarks.calls", "--python", "/nonexistent/python")
+    result = run("ev.studies.calls", "--python", "/nonexistent/python")
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         "Error: cannot run /nonexistent/python: No such file or directory")
@@ -86,7 +88,7 @@ def test_an_interpreter_that_does_not_run_is_one_line(run):
 
 @pytest.mark.parametrize("values", [1, 0, -3])
 def test_settings_that_cannot_give_a_spread_are_refused_in_one_line(run, values):
-    result = run("benchmarks.calls", "--python", sys.executable, "--values", values)
+    result = run("ev.studies.calls", "--python", sys.executable, "--values", values)
     assert result.returncode == 2, result.stderr
     assert result.stderr.strip() == (
         "Error: --values %d cannot give a spread (each median needs at least two values per "
@@ -98,7 +100,7 @@ def test_a_saved_output_made_without_a_spread_is_refused(run, tmp_path):
     saved = tmp_path / "calls.json"
     saved.write_text(json.dumps({"pyperf_options": ["--processes", "1", "--values", "1"],
                                  "interpreters": []}))
-    result = run("benchmarks.calls", "--report", saved)
+    result = run("ev.studies.calls", "--report", saved)
     assert result.returncode == 2
     assert "--values 1 cannot give a spread" in result.stderr
     assert "Traceback" not in result.stderr

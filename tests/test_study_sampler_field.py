@@ -1,6 +1,6 @@
-"""benchmarks.sampler_field's table: a sampler that failed to record (austin 3.7 on CPython
+"""The sampler_field study's table: a sampler that failed to record (austin 3.7 on CPython
 3.14: "Cannot launch the given command") is not a crash of the program."""
-from benchmarks.sampler_field import cell
+from ev.studies.sampler_field.report import cell
 
 
 def test_a_sampler_that_failed_to_record_is_not_a_crash():

@@ -1,5 +1,5 @@
-/* The cheapest functions a C extension can offer, one per calling convention, for
-   benchmarks.calls: what crossing from Python into C costs before any work is done.
+/* The cheapest functions a C extension can offer, one per calling convention, for the
+   calls study (ev bench calls): what crossing from Python into C costs before any work is done.
    On CPython the call goes through the C-API; on PyPy through cpyext. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

@@ -1,14 +1,14 @@
-"""Times benchmarks.call_cases in this interpreter with pyperf (run by benchmarks.calls).
+"""Times the calls study's cases in this interpreter with pyperf (run by its command).
 
-    python -m benchmarks.call_timer -o FILE [pyperf's options]   the pyperf suite, as JSON
-    python -m benchmarks.call_timer --unavailable                  {case name: why}, its answer
+    python -m ev.studies.calls.timer -o FILE [pyperf's options]   the pyperf suite, as JSON
+    python -m ev.studies.calls.timer --unavailable                 {case name: why}, its answer
                                                                    (ev.common.result_file)
 
 pyperf runs each case in fresh worker processes (this module again, with ``--worker``),
 calibrates the loop count, and on PyPy the warm-up, which is why the cases are statements
 rather than functions: pyperf's timeit compiles each into its own loop.
 """
-from benchmarks.call_cases import CASES
+from ev.studies.calls.cases import CASES
 from ev.common import result_file
 
 
@@ -29,7 +29,7 @@ def unavailable_cases():
 
 def main():
     import pyperf
-    runner = pyperf.Runner(program_args=("-m", "benchmarks.call_timer"))
+    runner = pyperf.Runner(program_args=("-m", "ev.studies.calls.timer"))
     runner.argparser.add_argument("--unavailable", action="store_true",
                                   help="answer the cases that cannot run here (ev.common.result_file)")
     args = runner.parse_args()

@@ -1,7 +1,8 @@
-"""Compile benchmarks/callee.c into benchmarks/_callee (a C-API extension) for benchmarks.calls.
+"""Compile ev/studies/calls/callee.c into ev.studies.calls._callee (a C-API extension) for the
+calls study.
 
-Run by the set-up (scripts/setup_envs.sh) in each venv: ``python -m benchmarks.callee_build
-[--if-stale]``.  Exits 1 with one line when it cannot compile; benchmarks.calls then reports the
+Run by the set-up (scripts/setup_envs.sh) in each venv: ``python -m ev.studies.calls.callee_build
+[--if-stale]``.  Exits 1 with one line when it cannot compile; the calls study then reports the
 C-extension rows as not measured.
 """
 import os
@@ -33,7 +34,7 @@ def build():
 
 
 def main():
-    native_build.run("benchmarks.callee_build", build, built_path(), (SOURCE, __file__))
+    native_build.run("ev.studies.calls.callee_build", build, built_path(), (SOURCE, __file__))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""benchmarks.limits on a tiny budget: it runs, checks fitness, and its ratios are arithmetic;
+"""The limits study (ev bench limits) on a tiny budget: it runs, checks fitness, and its ratios are arithmetic;
 its yardstick (the lean flight loop) and its full-thrust batches are what they say."""
 import json
 import re
@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from benchmarks.batches import full_thrust_batches
-from benchmarks.contenders import creatures_of
-from benchmarks.lean_flight import creature_class, evaluate_all as lean_evaluate_all
-from benchmarks.limits import summarize
+from ev.studies.limits.batches import full_thrust_batches
+from ev.studies.limits.timer import creatures_of
+from ev.studies.limits.lean_flight import creature_class, evaluate_all as lean_evaluate_all
+from ev.studies.limits.model import summarize
 from ev.model.creature_base import DEFAULT_SHAPE
 from ev.model.fitness import FAILED, evaluate
 from ev.model.quadcopter import Quadcopter
@@ -20,7 +20,7 @@ IS_PYPY = hasattr(sys, "pypy_version_info")
 
 
 def test_the_benchmark_runs_every_contender_of_this_interpreter(run):
-    result = run("benchmarks.limits", "-n", 8, "-g", 2, "--rounds", 2, "--python",
+    result = run("ev.studies.limits", "-n", 8, "-g", 2, "--rounds", 2, "--python",
                  sys.executable, "--json")
     assert result.returncode == 0, result.stderr
     rows = dict((r["contender"], r) for r in json.loads(result.stdout)["rows"])
@@ -33,7 +33,7 @@ def test_the_benchmark_runs_every_contender_of_this_interpreter(run):
 
 
 def test_full_thrust_batches_say_which_creatures_they_hold_and_check_them(run):
-    result = run("benchmarks.limits", "-n", 8, "-g", 2, "--rounds", 1, "--python",
+    result = run("ev.studies.limits", "-n", 8, "-g", 2, "--rounds", 1, "--python",
                  sys.executable, "--batches", "full-thrust")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("12 controllers at full thrust, 1 interleaved rounds")
@@ -62,13 +62,13 @@ def test_full_thrust_controllers_fly_at_full_thrust_and_carry_ev_s_fitness():
 
 
 def test_several_timed_passes_are_each_checked_and_named_in_the_table(run):
-    result = run("benchmarks.limits", "-n", 8, "-g", 1, "--rounds", 1, "--passes", 3,
+    result = run("ev.studies.limits", "-n", 8, "-g", 1, "--rounds", 1, "--passes", 3,
                  "--python", sys.executable)
     assert result.returncode == 0, result.stderr
     assert "1 interleaved rounds of 3 timed pass(es)" in result.stdout
     specialized = ("pypy-" if IS_PYPY else "cpython-") + "specialized"
     assert re.search(r"\| %s \| [0-9.]+ \|.*\| bit for bit \|" % specialized, result.stdout)
-    assert run("benchmarks.limits", "--passes", 0).returncode == 2
+    assert run("ev.studies.limits", "--passes", 0).returncode == 2
 
 
 def round_of(**seconds):

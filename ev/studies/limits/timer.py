@@ -1,14 +1,15 @@
-"""One interpreter's contenders, timed on benchmarks.batches (run by benchmarks.limits).
+"""One interpreter's contenders, timed on the limits study's batches (run by its command).
 
-    python -m benchmarks.contenders BATCHES.json ROUND PASSES CONTENDER...
+    python -m ev.studies.limits.timer BATCHES.json ROUND PASSES CONTENDER...
 
-For each contender (a variant of ev.backends.registry, or the yardstick "lean": benchmarks.lean_flight)
-this interpreter can run: a warm-up pass (on PyPy over every batch, so the JIT has seen them;
-elsewhere over the first), then PASSES timed passes over all batches (the median pass counts),
-whose fitness must equal ev's bit for bit.  The contenders take turns in an order rotated by
-ROUND.  Its answer (ev.common.result_file: the file benchmarks.limits names; printed when
-run by hand) is one JSON object: {contender: {"seconds", "mismatches", "largest_difference"}}
-(relative) or {contender: {"unavailable": reason}}.
+For each contender (a variant of ev.backends.registry, or the yardstick "lean":
+ev.studies.limits.lean_flight) this interpreter can run: a warm-up pass (on PyPy over every
+batch, so the JIT has seen them; elsewhere over the first), then PASSES timed passes over all
+batches (the median pass counts), whose fitness must equal ev's bit for bit.  The contenders
+take turns in an order rotated by ROUND (ev.runner.plan.rotated).  Its answer
+(ev.common.result_file: the file the study names; printed when run by hand) is one JSON
+object: {contender: {"seconds", "mismatches", "largest_difference"}} (relative) or
+{contender: {"unavailable": reason}}.
 """
 import sys
 import time
@@ -17,7 +18,8 @@ from ev.model.creature_base import DEFAULT_SHAPE
 from ev.common.stats import median
 from ev.backends.registry import Variant, VariantUnavailable, get_variant
 from ev.common import result_file
-from benchmarks.batches import load
+from ev.runner.plan import rotated
+from ev.studies.limits.batches import load
 
 IS_PYPY = hasattr(sys, "pypy_version_info")
 
@@ -54,7 +56,7 @@ def timed_pass(variant, batches):
 def contender(name):
     """The variant called ``name``, or the lean flight loop (a yardstick ev does not run)."""
     if name == "lean":
-        from benchmarks import lean_flight
+        from ev.studies.limits import lean_flight
         return Variant(name, lean_flight.creature_class, lean_flight.evaluate_all,
                        "the leanest flight loop the Python source can give (a yardstick)")
     return get_variant(name, DEFAULT_SHAPE)
@@ -77,9 +79,8 @@ def measure(name, batches, passes=1):
 def main(argv):
     path, round_number, passes, names = argv[0], int(argv[1]), int(argv[2]), argv[3:]
     batches = load(path)
-    turn = round_number % len(names)
     results = {}
-    for name in names[turn:] + names[:turn]:
+    for name in rotated(names, round_number + 1):   # ROUND counts from 0
         results[name] = measure(name, batches, passes)
     result_file.answer(results)
 

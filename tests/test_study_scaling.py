@@ -1,4 +1,4 @@
-"""benchmarks.scaling (issue 28): a tiny run gives every table, and Amdahl's arithmetic."""
+"""The scaling study (ev bench scaling, issue 28): a tiny run gives every table, and Amdahl's arithmetic."""
 import json
 import math
 import platform
@@ -17,7 +17,7 @@ def test_amdahl_cores_to_match():
 
 def test_a_tiny_scaling_run_measures_every_mode_and_the_shipping():
     cell = "%s-specialized" % platform.python_implementation().lower()
-    result = run_module("benchmarks.scaling", "--populations", "12,20", "-g", "2",
+    result = run_module("ev.studies.scaling", "--populations", "12,20", "-g", "2",
                         "--rounds", "1", "--cells", cell, "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
@@ -34,5 +34,5 @@ def test_a_tiny_scaling_run_measures_every_mode_and_the_shipping():
 
 def test_bad_populations_are_one_line_usage_errors():
     for bad in ("many", "2", ""):
-        result = run_module("benchmarks.scaling", "--populations", bad)
+        result = run_module("ev.studies.scaling", "--populations", bad)
         assert result.returncode == 2 and "Traceback" not in result.stderr

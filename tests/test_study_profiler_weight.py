@@ -1,18 +1,20 @@
-"""benchmarks.profiler_weight on a tiny budget: every mode runs, and the ratios are arithmetic."""
+"""The profiler_weight study (ev bench profiler_weight) on a tiny budget: every mode runs, and the ratios are arithmetic."""
 import json
 
 import pytest
 
 import sys
 
-from benchmarks.profiler_weight import distortions, markdown, why_not, with_overheads
+from ev.studies.profiler_weight.cases import why_not
+from ev.studies.profiler_weight.model import distortions, with_overheads
+from ev.studies.profiler_weight.report import markdown
 from ev.pythons.interpreters import ROOT, venv_python
 
 
 def test_a_cell_runs_plain_under_vmprof_and_under_cprofile(run):
     if venv_python("cpython") is None:
         pytest.skip("no CPython venv (run the set-up)")
-    result = run("benchmarks.profiler_weight", "--cells", "cpython-specialized", "-n", 6,
+    result = run("ev.studies.profiler_weight", "--cells", "cpython-specialized", "-n", 6,
                  "-g", 2, "--json")
     assert result.returncode == 0, result.stderr
     row, = json.loads(result.stdout)["cells"]
@@ -42,7 +44,7 @@ def test_the_distortion_is_the_numpy_over_specialized_ratio_in_each_mode():
 
 
 def test_an_unknown_cell_is_one_line(run):
-    result = run("benchmarks.profiler_weight", "--cells", "cpython-fortran")
+    result = run("ev.studies.profiler_weight", "--cells", "cpython-fortran")
     assert result.returncode == 2
     assert "unknown cell cpython-fortran" in result.stderr
     assert "Traceback" not in result.stderr

@@ -1,0 +1,31 @@
+"""``ev bench numpy_share`` (``python -m benchmarks.numpy_share``): the study's command."""
+import json
+import sys
+
+import click
+
+from ev.common import result_file
+from ev.studies.calls.cases import CALL_ONLY, NUMPY_GLUE, NUMPY_SETUP, STEP
+from ev.studies.numpy_share.cases import calls_per_generation, per_call, seconds_per_generation
+from ev.studies.numpy_share.model import share_row
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-n", "--population", type=click.IntRange(min=4), default=200, show_default=True)
+@click.option("-g", "--generations", type=click.IntRange(min=2), default=3, show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.option("--generations-only", is_flag=True,
+              help="Only the seeded generations (what ev.pythons.native_share records with "
+                   "perf: it is given their window in the answer file it names).")
+def main(population, generations, seed, generations_only):
+    """numpy's share of a numpy-cell generation by timing (one JSON line)."""
+    s_per_gen, times, window = seconds_per_generation(population, generations, seed)
+    if generations_only:
+        if result_file.asked():
+            result_file.answer({"window": list(window)})
+        print(json.dumps({"python": sys.version.split()[0], "s_per_gen": round(s_per_gen, 4)}))
+        return
+    calls = calls_per_generation(population, generations, seed)
+    whole = per_call(STEP, NUMPY_SETUP)
+    glue = per_call(CALL_ONLY, NUMPY_SETUP + "; " + NUMPY_GLUE)
+    print(json.dumps(share_row(s_per_gen, times, calls, whole, glue)))
