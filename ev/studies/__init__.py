@@ -37,7 +37,8 @@ STUDIES = (
           "What share of a numpy cell's generation is numpy, measured without a profiler?",
           "docs/pythons.md"),
     Study("sampler_field", "ev.studies.sampler_field",
-          "Do the samplers (py-spy, austin, perf, vmprof) crash, agree and cost the same on "
-          "programs nobody here wrote (pyperformance's)?", "docs/own-program.md"),
+          "Do the samplers (py-spy, austin, perf, profiling.sampling, vmprof) crash, agree "
+          "and cost the same on programs nobody here wrote (pyperformance's)?",
+          "docs/own-program.md"),
 )
 BY_NAME = dict((study.name, study) for study in STUDIES)
