@@ -12,7 +12,7 @@ from test_traces import needs_pypy, pypy_python
 from traces.jitlog_reader import read_jitlog
 from traces.jit_attribution import JitMap, TRAMPOLINE
 from traces.trace_names import trace_label
-from traces.own_time import OUTSIDE, own_time
+from traces.own_time import OUTSIDE, own_time, render_attribution
 from traces.processors import under_function
 from traces.profile_reader import read_profile
 from traces.project import Project
@@ -324,6 +324,11 @@ def test_raytrace_has_no_function_above_one_it_never_calls(tmp_path):
                 if not below <= bare(LISTCOMP_CALLS):
                     impossible.append([f.name for f in python])
     assert seen["__sub__"] and seen["<listcomp>"]
+    # what the correction could not restore is counted against the program's source, and said
+    missing = profile.jit.to_json()["missing"]
+    text = render_attribution(profile.jit.to_json())
+    assert missing is not None and missing["samples"] <= len(profile.samples)
+    assert any("Still missing a frame" in line for line in text) == (missing["samples"] > 0)
     # named by qualified name, from the source, even where vmprof cut the file's name
     named = set(f.name for frames, _ in profile.samples for f in frames if f.kind == "py")
     assert {"Point.__sub__", "Scene.rayColour"} <= named, sorted(named)[:20]

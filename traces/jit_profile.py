@@ -35,9 +35,32 @@ class Attribution(object):
         self.log_path = log_path
         self.corrector = corrector
         self.why_not = why_not       # a sentence when the log could not be used
+        self.missing = None          # frames still missing after the correction (below)
+
+    def check_against_source(self, samples):
+        """Count the corrected samples that still have a Python function directly above one
+        its source never mentions, across JIT code (traces.source_calls): a frame is missing
+        there (an inlined function the stack does not show)."""
+        import collections
+        from traces.model import JIT, PY
+        from traces.source_calls import can_call
+        pairs, count, weight = collections.Counter(), 0, 0.0
+        for frames, sample_weight in samples:
+            python = [i for i, f in enumerate(frames) if f.kind == PY]
+            for outer, inner in zip(python, python[1:]):
+                caller, callee = frames[outer], frames[inner]
+                if caller.name.startswith("<") or not any(
+                        f.kind == JIT for f in frames[outer + 1:inner]):
+                    continue
+                if not can_call(caller, callee):
+                    pairs[(caller.name, callee.name)] += 1
+                    count, weight = count + 1, weight + sample_weight
+                    break
+        self.missing = {"samples": count, "weight": weight,
+                        "pairs": [[a, b, n] for (a, b), n in pairs.most_common(3)]}
 
     def to_json(self):
-        return {"jit_log": self.log_path, "why_not": self.why_not,
+        return {"jit_log": self.log_path, "why_not": self.why_not, "missing": self.missing,
                 "counts": self.corrector.counts.to_json() if self.corrector else None,
                 "jit_summary": self.corrector.jit_map.log.summary if self.corrector else None,
                 "loops_ran": sum(1 for t in self.corrector.jit_map.log.traces

@@ -178,7 +178,23 @@ def render_attribution(jit):
             "codemap left open), %s uncertain (several calls could have made the frame inside: "
             "cut to what they share), %s in code the log does not locate (kept as recorded)."
             % (jit["jit_log"], share("in_jit"), share("samples"), share("changed"),
-               share("uncertain"), share("unmapped"))] + no_jit_code(jit) + uncertainty(counts)
+               share("uncertain"), share("unmapped"))] + no_jit_code(jit) + \
+        uncertainty(counts) + missing_frames(jit, counts)
+
+
+def missing_frames(jit, counts):
+    """The corrected samples whose stacks still lack a frame, by the program's source."""
+    missing = jit.get("missing")
+    if not missing or not missing["samples"]:
+        return []
+    total = float(counts["samples"]["samples"] or 1)
+    caller, callee, _ = missing["pairs"][0]
+    return ["Still missing a frame, by the program's source: %d samples (%.0f%%) have a "
+            "function directly above one its body never mentions (most: %s above %s): a "
+            "function the JIT inlined or entered through a call into code not compiled yet is "
+            "missing between them, so that function's total is low by up to that share (an "
+            "upper bound: a call the source makes under another name counts too)."
+            % (missing["samples"], 100 * missing["samples"] / total, caller, callee)]
 
 
 def no_jit_code(jit):

@@ -144,6 +144,8 @@ def read_raw_profile(path, maps_path=None, project=None, jit_log=None):
         runtime *= kept / (kept + recorder) if kept else 1.0
     except Exception:
         runtime = None
+    if correct:
+        jit.check_against_source(samples)
     profile = Profile(path, stats.interp or "unknown", samples, runtime, memory is not None)
     profile.project, profile.cut_weight, profile.has_lines = project, cut, state.profile_lines
     profile.cut_samples = cut_count
