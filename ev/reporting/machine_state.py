@@ -74,14 +74,14 @@ def interpreter_lines(folder, rows):
     seen, text = set(), []
     numpy = dict((r["name"], r["run"].get("numpy")) for r in folder.runs)
     for row in rows:
-        key = row["interpreter_label"]
+        key = row.interpreter_label
         if key in seen:
             continue
         seen.add(key)
-        jit = {True: ", JIT on", False: ", JIT off", None: ""}[row["jit"]]
+        jit = {True: ", JIT on", False: ", JIT off", None: ""}[row.jit]
         text.append("- %s: %s %s (Python %s)%s, numpy %s" % (
-            key, row["implementation"], row["interpreter_version"],
-            row["interpreter"].split(" ", 1)[-1], jit, numpy.get(row["cell"]) or "-"))
+            key, row.implementation, row.interpreter_version,
+            row.interpreter.split(" ", 1)[-1], jit, numpy.get(row.cell) or "-"))
     return text
 
 

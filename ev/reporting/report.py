@@ -27,20 +27,19 @@ from ev.common.formats import rows_format
 from ev.reporting.output import check_replaceable, draw, read_folder, warn, write_report
 from ev.reporting.same_work import with_same_work
 
-PRIVATE = ("best_by_generation", "_rounds_best")   # in the rows, not in the JSON
 REPORT = rows_format("ev-report", 2)
 ADDED_IN_ROUNDS = {2: ("mean_seconds", "mean_evaluation_seconds")}   # by version
 
 
 def build(path):
-    """(folder, rows, baseline row): the folder read and every processor applied."""
+    """(folder, rows, baseline row): the folder read, its rows (ev.reporting.rows.Row) made
+    and every processor applied."""
     folder = read_folder(path)
     rows = rows_of(folder)
     order = [i.get("label") for i in folder.listed("interpreters")]
     rows, base, _ = ratios.with_ratios(rows, order)
     rows = with_same_work(rows)
-    base = next((row for row in rows if base is not None and row["cell"] == base["cell"]),
-                None)
+    base = next((row for row in rows if base is not None and row.cell == base.cell), None)
     return folder, rows, base
 
 
@@ -50,11 +49,11 @@ def read_json(path):
 
 
 def as_json(folder, rows):
-    """The rows for scripts: every key of the table and more; the machine facts (the same
-    for every row) in each, so that a row read alone still says where it was measured."""
+    """The rows for scripts: every key of the table and more (Row.to_json); the machine
+    facts (the same for every row) in each, so that a row read alone still says where it
+    was measured."""
     facts = machine_state.facts(folder)
-    return [dict([(k, v) for k, v in r.items() if k not in PRIVATE] + [("machine", facts)])
-            for r in rows]
+    return [dict(r.to_json(), machine=facts) for r in rows]
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
