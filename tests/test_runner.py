@@ -236,5 +236,5 @@ def test_a_round_in_parts_reads_as_one_cell_round(tmp_path):
     assert joined["steady_median"] == pytest.approx(sorted(seconds)[4])
     run.update(round=2, position=0, exit=0, warm=True)
     figures = round_figures(run)
-    assert figures["steady_count"] == 9
-    assert figures["mean_seconds"] == pytest.approx(sum(seconds) / 9)
+    assert figures.steady_count == 9
+    assert figures.mean_seconds == pytest.approx(sum(seconds) / 9)

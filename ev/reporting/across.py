@@ -26,7 +26,7 @@ def ordered_interpreters(rows):
     found = {}
     for r in rows:
         found.setdefault(r.interpreter_label, (r.interpreter_label, r.implementation,
-                                                  r.interpreter_version, r.jit))
+                                               r.interpreter_version, r.jit))
     rank = {"CPython": 0, "PyPy": 1}
     return sorted(found.values(), key=lambda i: (rank.get(i[1], 2), version_key(i[2]),
                                                  bool(i[3]), i[0]))

@@ -72,7 +72,8 @@ def reading(rows, flying):
         return lines
     fastest = min(flying, key=lambda r: r.seconds)
     slowest = max(flying, key=lambda r: r.seconds)
-    apart = bool(slowest.x_fastest) and slowest.x_fastest.low > 1   # the ratio within rounds decides
+    # the ratio within rounds decides
+    apart = bool(slowest.x_fastest) and slowest.x_fastest.low > 1
     if slowest is fastest:
         lines.append("%s found a flying controller after %s s of evolution."
                      % (fastest.cell, seconds_text(fastest)))

@@ -3,10 +3,13 @@
 
 The stages, each a module: ev.reporting.load reads the folder (matrix.json and its rounds,
 or an older folder's ``*.jsonl`` and ``not_run.txt``); ev.reporting.rows makes one row per
-cell (steady state, median over rounds, spread); the processors ev.reporting.ratios (within
-rounds) and ev.reporting.same_work add to the rows; the renderers are ev.reporting.table
-(markdown, with ev.reporting.reading, ev.reporting.across and ev.reporting.machine_state), this
-module's ``--json``, ev.reporting.plots and ev.reporting.pyperf_suite.
+cell (steady state, median over rounds, spread: a frozen ``Row``, its rounds
+``RoundFigures``); the processors ev.reporting.ratios (within rounds) and
+ev.reporting.same_work return new rows with their figures filled in; the renderers, which
+read the rows' attributes, are ev.reporting.table (markdown, with ev.reporting.reading,
+ev.reporting.across and ev.reporting.machine_state), this module's ``--json`` (``Row.to_json``),
+ev.reporting.plots and ev.reporting.pyperf_suite.  The fly report (ev.reporting.fly_report)
+is the same pipeline with rows of its own.
 
 The ``--json`` document's format history ("format": "ev-report", "version"; ``read_json``
 reads every version):

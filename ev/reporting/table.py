@@ -77,7 +77,8 @@ def header(base):
 def table_row(r):
     mark = "†" if r.first_counted else "*" if r.single_generation_median else ""
     return "| %s |" % " | ".join([
-        r.cell, r.interpreter, str(r.rounds), generations_done(r), steady_text(r),
+        r.cell, r.interpreter, str(r.rounds), generations_done(r),
+        steady_text(r.steady_generations),
         fmt(r.first_seconds, "%.3f"), fmt(r.warmup_seconds, "%.3f"),
         fmt(r.median_seconds, "%.4f") + mark, spread_text(r),
         fmt(r.median_evaluation_seconds, "%.4f"), fmt(r.ga_share, "%.0f%%", 100),
@@ -93,11 +94,11 @@ def generations_done(row):
     return "%d" % row.generations
 
 
-def steady_text(row):
+def steady_text(steady_generations):
     """'1-9' (the same in every round) or '1-9 / 3-9 / 2-9' (round by round); of many rounds
     (a warm run's slices), the first two and the last: '20-156 / 157-251 / ... / 3197-3291'."""
     spans = ["%d-%d" % (g[0], g[-1]) if len(g) > 1 else "%d" % g[0] if g else "-"
-             for g in row.steady_generations]
+             for g in steady_generations]
     if len(set(spans)) == 1:
         return spans[0]
     if len(spans) > MANY_ROUNDS:
