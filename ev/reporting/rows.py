@@ -18,7 +18,7 @@ import dataclasses
 from typing import Any, Dict, Mapping, Optional, Tuple
 
 from ev.common.stats import Interval, mean, median, steady_start
-from ev.reporting.load import LIMIT, group_cells
+from ev.reporting.load import group_cells
 
 
 def interpreters(folder):
