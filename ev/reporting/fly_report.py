@@ -49,12 +49,12 @@ def build(runs):
 def holds_fly_records(folder, runs):
     """True when the folder is a fly run: matrix.json says so, or a generation record says
     whether its best creature flies."""
-    return folder.task == "fly" or any("flies" in g for r in runs for g in r["generations"])
+    return folder.task == "fly" or any("flies" in g for r in runs for g in r.generations)
 
 
 def what_it_holds(folder, runs):
     """The one-line refusal for a folder that is not a fly run: what it holds instead."""
-    cells = sorted(set(r["name"] for r in runs))
+    cells = sorted(set(r.name for r in runs))
     return ("%s holds no fly-task records: %d run(s) of %s (task: %s), whose generations do not "
             "say whether they fly; read it with python -m ev.reporting.report, or make a fly "
             "run with ./run_all.sh --task fly" % (
@@ -77,7 +77,7 @@ def main(folder, as_json, no_plots):
     `./run_all.sh --task fly` run."""
     found = read_folder(folder)
     warn(found.problems)
-    runs = [r for r in found.runs if r["generations"]]
+    runs = [r for r in found.runs if r.generations]
     if not runs:
         raise click.ClickException("%s: no results (*.jsonl with generations) found" % folder)
     if not holds_fly_records(found, runs):

@@ -34,12 +34,12 @@ class FirstFlight(object):
 
 
 def first_flight(run):
-    """The FirstFlight of a run of ev.reporting.load."""
-    gens = run["generations"]
+    """The FirstFlight of a Run (ev.reporting.load)."""
+    gens = run.generations
     flown = next((i for i, g in enumerate(gens) if g.get("flies")), None)
     until = gens[:flown + 1] if flown is not None else gens
     return FirstFlight(
-        round=run["round"],
+        round=run.round,
         checked=all("flies" in g for g in gens) and bool(gens),
         flies=flown is not None,
         generations=len(until),
@@ -99,9 +99,9 @@ class FlyRow(object):
 
 
 def fly_row(name, runs):
-    """A cell's FlyRow over its rounds (runs of ev.reporting.load, by round)."""
+    """A cell's FlyRow over its rounds (Runs of ev.reporting.load, by round)."""
     rounds = tuple(first_flight(r) for r in runs)
-    first, record = rounds[0], runs[0]["run"]
+    first, record = rounds[0], runs[0].record
     seconds = Interval([r.seconds for r in rounds])
     return FlyRow(
         cell=name, interpreter="%s %s" % (record["implementation"], record["version"]),

@@ -45,7 +45,7 @@ def cell_interpreter(name, runs, folder, known):
     label = cell_entry(folder, name).get("interpreter")
     if isinstance(label, str) and label in known:
         return known[label]
-    run = runs[0]["run"]
+    run = runs[0].record
     implementation = run["implementation"]
     return {"label": implementation, "implementation": implementation_name(implementation),
             "version": run.get("pypy_version") or run["version"], "jit": None}
@@ -94,14 +94,14 @@ class RoundFigures(object):
 
 
 def round_figures(run):
-    """One cell-round's figures (a run of ev.reporting.load)."""
-    gens = run["generations"]
+    """One cell-round's figures (an ev.reporting.load.Run)."""
+    gens = run.generations
     seconds = tuple(g["seconds"] for g in gens)
     evaluation = tuple(g.get("evaluation_seconds") for g in gens)
     evaluation = evaluation if None not in evaluation else ()   # older records lack it
     start = steady_index(run, gens, seconds)
     return RoundFigures(
-        round=run["round"], position=run["position"], file=run["file"], exit=run["exit"],
+        round=run.round, position=run.position, file=run.file, exit=run.exit,
         steady_first=gens[start]["generation"] if gens else None,
         steady_generations=tuple(g["generation"] for g in gens[start:]),
         steady_count=len(gens) - start,
@@ -110,18 +110,18 @@ def round_figures(run):
         mean_seconds=mean(seconds[start:]),
         mean_evaluation_seconds=mean(evaluation[start:]) if evaluation else None,
         warmup_seconds=sum(seconds[:start]) if start else None,
-        first_seconds=seconds[0] if seconds and not run.get("warm") else None,
+        first_seconds=seconds[0] if seconds and not run.warm else None,
         seconds=seconds, evaluation=evaluation,
         steady_seconds=seconds[start:], steady_evaluation=evaluation[start:],
         best_by_generation=dict((g["generation"], g["min"]) for g in gens),
-        warmup=bool(run.get("warmup")))
+        warmup=run.warmup)
 
 
 def steady_index(run, gens, seconds):
     """Where the round's steady state starts: where its end record says (the run's own
     reading of ev.common.stats.steady_start; a warm slice's counts the whole process), else,
     for records written before end records, by the same rule on the round's seconds."""
-    first = (run.get("end") or {}).get("steady_first")
+    first = (run.end or {}).get("steady_first")
     numbers = [g["generation"] for g in gens]
     if isinstance(first, int) and first in numbers:
         return numbers.index(first)
@@ -243,9 +243,9 @@ def planned(entry, run):
 
 
 def cell_row(name, runs, interpreter, entry=None):
-    """The Row of one cell over its rounds (runs of ev.reporting.load); ``entry``: its
+    """The Row of one cell over its rounds (ev.reporting.load.Run); ``entry``: its
     matrix.json entry."""
-    first = runs[0]["run"]
+    first = runs[0].record
     generations_planned, budget = planned(entry or {}, first)
     rounds = [round_figures(r) for r in runs]
     timed = [r for r in rounds if r.median_seconds is not None]
