@@ -8,6 +8,7 @@ import pytest
 
 from conftest import ROOT, run_module
 from ev.common.stats import repeat_range
+from ev.reporting.words import ratio_text
 from test_report import run_all
 
 needs_venv = pytest.mark.skipif(
@@ -124,3 +125,42 @@ def test_an_empty_folder_is_a_one_line_error(tmp_path):
     result = run_module("ev.reporting.fly_report", tmp_path)
     assert result.returncode == 1 and "no results" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_x_fastest_is_a_ratio_within_rounds_of_the_matrix_reports_rule(tmp_path):
+    """The fly report's rows go through the matrix report's processors: x fastest is
+    ev.reporting.ratios' ratio within rounds (the median of the rounds' ratios), the rows the
+    processors were given are left as they were, and the same-work check holds."""
+    import statistics
+    from matrix_folders import real_records
+    from ev.reporting.fly_report import build
+    from ev.reporting.fly_rows import fly_rows_of
+    from ev.reporting.load import load_folder
+    run, generation = real_records(tmp_path)
+    rounds = {"cpython3.11-specialized": ([1.0, 2.0], [1.5, 2.5], [1.2, 2.0]),
+              "pypy7.3.11-specialized": ([0.5, 0.2], [0.4, 0.5], [0.6, 0.2])}
+    for cell, seconds_of_rounds in rounds.items():
+        for k, seconds in enumerate(seconds_of_rounds, 1):
+            with open(str(tmp_path / ("%s.r%d.jsonl" % (cell, k))), "w") as out:
+                out.write(json.dumps(run) + "\n")
+                for g, secs in enumerate(seconds):
+                    out.write(json.dumps(dict(generation, generation=g, seconds=secs,
+                                              flies=g == 1)) + "\n")
+    runs = load_folder(str(tmp_path)).runs
+    before = fly_rows_of(runs)
+    slow, fast = build(runs)
+    # seconds to fly 3.0, 4.0, 3.2 against 0.7, 0.9, 0.8: within rounds 4.29, where the
+    # ratio of the medians would be 4.0
+    to_fly = dict((cell, [sum(s) for s in found]) for cell, found in rounds.items())
+    ratios = [a / b for a, b in zip(to_fly["cpython3.11-specialized"],
+                                    to_fly["pypy7.3.11-specialized"])]
+    assert (slow.cell, fast.cell) == tuple(rounds)
+    assert slow.x_fastest.median == pytest.approx(statistics.median(ratios))
+    assert (slow.x_fastest.low, slow.x_fastest.high) == pytest.approx(repeat_range(ratios))
+    assert (fast.x_fastest.median, fast.x_fastest.low, fast.x_fastest.high) == (1.0, 1.0, 1.0)
+    assert slow.same_work is True and fast.same_work is True
+    assert all(r.x_fastest is None and r.same_work is None for r in before)
+    text = run_module("ev.reporting.fly_report", tmp_path, "--no-plots").stdout
+    line = [line for line in text.splitlines() if line.startswith("| %s |" % slow.cell)][0]
+    assert "| 3.20 (%.2f-%.2f) | %s |" % (repeat_range(to_fly[slow.cell]) + (
+        ratio_text(slow.x_fastest.median, slow.x_fastest.low, slow.x_fastest.high),)) in line

@@ -296,18 +296,27 @@ def test_a_run_whose_flights_all_fail_writes_json_not_infinity(tmp_path):
     assert record["min"] == float("inf") and not bad
 
 
+def experiment_row(best_by_generation, shape, controller=None):
+    """A report row (ev.reporting.rows.Row) of seed 1, population 8: what the same-work
+    check reads; its other fields empty."""
+    import dataclasses
+    from ev.reporting.rows import Row
+    fields = dict.fromkeys((f.name for f in dataclasses.fields(Row)), None)
+    fields.update(seed=1, population=8, shape=shape, controller=controller, rounds_best=(),
+                  best_by_generation=best_by_generation)
+    return Row(**fields)
+
+
 def test_same_work_compares_like_with_like_and_accepts_two_failed_runs():
     from ev.reporting.same_work import with_same_work
     shape1 = {"inputs": 2, "outputs": 1, "state_vars": 1}
     shape2 = dict(shape1, state_vars=2)
-    rows = [{"seed": 1, "population": 8, "shape": shape1,
-             "best_by_generation": {0: inf, 1: 5.0}} for inf in (float("inf"), float("inf"))]
-    rows.append({"seed": 1, "population": 8, "shape": shape2, "best_by_generation": {0: 7.0}})
-    rows.append({"seed": 1, "population": 8, "shape": shape2, "controller": "pid",
-                 "best_by_generation": {0: 9.0}})
+    rows = [experiment_row({0: inf, 1: 5.0}, shape1) for inf in (float("inf"), float("inf"))]
+    rows.append(experiment_row({0: 7.0}, shape2))
+    rows.append(experiment_row({0: 9.0}, shape2, controller="pid"))
     checked = with_same_work(rows)
-    assert [r["same_work"] for r in checked] == [True, True, None, None]
-    assert not any("same_work" in r for r in rows)      # a processor returns new rows
+    assert [r.same_work for r in checked] == [True, True, None, None]
+    assert all(r.same_work is None for r in rows)      # a processor returns new rows
 
 
 def test_same_work_compares_warm_slices_by_generation_number():
@@ -315,14 +324,13 @@ def test_same_work_compares_warm_slices_by_generation_number():
     the generations two cells share, by number, and finds a difference where there is one."""
     from ev.reporting.same_work import with_same_work
     shape = {"inputs": 2, "outputs": 1, "state_vars": 1}
-    slow = {"seed": 1, "population": 8, "shape": shape,
-            "best_by_generation": {0: 9.0, 1: 8.5, 2: 8.0}}
-    fast = dict(slow, best_by_generation=dict((g, 9.0 - g * 0.5 if g < 3 else 6.0)
-                                              for g in range(40)))
-    assert [r["same_work"] for r in with_same_work([slow, fast])] == [True, True]
-    wrong = dict(fast, best_by_generation=dict(fast["best_by_generation"]))
-    wrong["best_by_generation"][2] = 7.0
-    assert [r["same_work"] for r in with_same_work([slow, wrong])] == [False, False]
+    slow = experiment_row({0: 9.0, 1: 8.5, 2: 8.0}, shape)
+    fast = experiment_row(dict((g, 9.0 - g * 0.5 if g < 3 else 6.0) for g in range(40)), shape)
+    assert [r.same_work for r in with_same_work([slow, fast])] == [True, True]
+    wrong = dict(fast.best_by_generation)
+    wrong[2] = 7.0
+    assert [r.same_work for r in with_same_work([slow, experiment_row(wrong, shape)])] == \
+        [False, False]
 
 
 def test_a_jit_log_without_backend_counts_says_what_it_analysed(tmp_path):

@@ -381,9 +381,9 @@ def test_a_report_md_of_the_users_is_not_replaced(tmp_path):
 def test_the_steady_generations_of_many_slices_show_the_first_two_and_the_last():
     from ev.reporting.table import steady_text
     slices = [list(range(1 + 10 * k, 11 + 10 * k)) for k in range(30)]
-    assert steady_text({"steady_generations": slices}) == "1-10 / 11-20 / ... (30 rounds) / 291-300"
-    assert steady_text({"steady_generations": slices[:3]}) == "1-10 / 11-20 / 21-30"
-    assert steady_text({"steady_generations": [[2, 3, 4]] * 9}) == "2-4"
+    assert steady_text(slices) == "1-10 / 11-20 / ... (30 rounds) / 291-300"
+    assert steady_text(slices[:3]) == "1-10 / 11-20 / 21-30"
+    assert steady_text([[2, 3, 4]] * 9) == "2-4"
 
 
 def test_a_width_just_over_the_target_does_not_read_as_the_target():
@@ -392,3 +392,27 @@ def test_a_width_just_over_the_target_does_not_read_as_the_target():
     assert width(Interval.of(100.0, 90.0, 110.4, over="rounds")) == "10.4%"
     assert width(Interval.of(100.0, 80.0, 115.0, over="rounds")) == "20%"
     assert width(Interval.of(100.0, 97.0, 103.0, over="rounds")) == "3%"
+
+
+def test_the_processors_return_new_rows_and_leave_the_old_alone(disagreeing):
+    """The rows are values (ev.reporting.rows): a processor returns new rows with its figures
+    in them; the rows it was given keep none, and no renderer can change a row in place."""
+    import dataclasses
+    from ev.reporting.load import load_folder
+    from ev.reporting.ratios import with_ratios
+    from ev.reporting.rows import rows_of
+    from ev.reporting.same_work import with_same_work
+    rows = rows_of(load_folder(str(disagreeing)))
+    found, base, _ = with_ratios(rows)
+    checked = with_same_work(found)
+    assert base.cell == NUMPY and any(r is base for r in found)
+    assert all(r.speedup is None for r in rows) and all(r.speedup for r in found)
+    assert all(r.same_work is None for r in rows + found)
+    unrolled = [r for r in checked if r.cell == UNROLLED][0]
+    assert unrolled.speedup.median == pytest.approx(statistics.median(
+        within_rounds(NUMPY_ROUNDS, UNROLLED_ROUNDS)))
+    assert unrolled.same_work is True
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        unrolled.median_seconds = 0.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        unrolled.by_round[0].median_seconds = 0.0

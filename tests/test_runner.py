@@ -1,6 +1,7 @@
 """ev.runner and the warm processes it drives: slices that continue one evolution, end
 records that say where a slice's steady state begins, a terminal of plain lines when piped,
 and no component that reads a child's printed lines for data."""
+import dataclasses
 import io
 import json
 import os
@@ -228,13 +229,12 @@ def test_a_round_in_parts_reads_as_one_cell_round(tmp_path):
     runs = read_file(path, problems)
     assert problems == [] and len(runs) == 1
     run = runs[0]
-    assert [g["generation"] for g in run["generations"]] == list(range(5, 14))
-    assert run["end"]["steady_first"] == 5 and run["end"]["generations"] == 9
+    assert [g["generation"] for g in run.generations] == list(range(5, 14))
+    assert run.end["steady_first"] == 5 and run.end["generations"] == 9
     joined = ends.end_of(path)
-    seconds = [g["seconds"] for g in run["generations"]]
+    seconds = [g["seconds"] for g in run.generations]
     assert joined["generations"] == 9 and joined["parts"] == 3
     assert joined["steady_median"] == pytest.approx(sorted(seconds)[4])
-    run.update(round=2, position=0, exit=0, warm=True)
-    figures = round_figures(run)
-    assert figures["steady_count"] == 9
-    assert figures["mean_seconds"] == pytest.approx(sum(seconds) / 9)
+    figures = round_figures(dataclasses.replace(run, round=2, position=0, exit=0, warm=True))
+    assert figures.steady_count == 9
+    assert figures.mean_seconds == pytest.approx(sum(seconds) / 9)

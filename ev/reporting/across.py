@@ -25,8 +25,8 @@ def ordered_interpreters(rows):
     then PyPys oldest first, then anything else."""
     found = {}
     for r in rows:
-        found.setdefault(r["interpreter_label"], (r["interpreter_label"], r["implementation"],
-                                                  r["interpreter_version"], r["jit"]))
+        found.setdefault(r.interpreter_label, (r.interpreter_label, r.implementation,
+                                               r.interpreter_version, r.jit))
     rank = {"CPython": 0, "PyPy": 1}
     return sorted(found.values(), key=lambda i: (rank.get(i[1], 2), version_key(i[2]),
                                                  bool(i[3]), i[0]))
@@ -34,9 +34,9 @@ def ordered_interpreters(rows):
 
 def best_cpython(rows):
     """The fastest CPython cell that is not the c cell, or None."""
-    cpython = [r for r in rows if r["implementation"] == "CPython" and r["variant"] != LIMIT
-               and r["median_seconds"]]
-    return min(cpython, key=lambda r: r["median_seconds"]) if cpython else None
+    cpython = [r for r in rows if r.implementation == "CPython" and r.variant != LIMIT
+               and r.median_seconds]
+    return min(cpython, key=lambda r: r.median_seconds) if cpython else None
 
 
 def section(rows, base):
@@ -48,14 +48,14 @@ def section(rows, base):
     labels = [i[0] for i in interpreters]
     variants = []
     for r in rows:
-        if r["variant"] not in variants:
-            variants.append(r["variant"])
+        if r.variant not in variants:
+            variants.append(r.variant)
     lines = ["Across interpreters: s/gen (spread) and, below it, the speed-up over the fastest "
              "Python cell on CPython by median%s (within rounds; the c cell, C driven by CPython, is "
-             "the limit, not one of them)." % (" (%s)" % best["cell"] if best else ""), "",
+             "the limit, not one of them)." % (" (%s)" % best.cell if best else ""), "",
              "| variant | %s |" % " | ".join(interpreter_heading(i) for i in interpreters),
              "| --- |%s" % (" ---: |" * len(labels))]
-    cells = dict(((r["variant"], r["interpreter_label"]), r) for r in rows)
+    cells = dict(((r.variant, r.interpreter_label), r) for r in rows)
     for variant in variants:
         lines.append("| %s | %s |" % (variant, " | ".join(
             entry(cells.get((variant, label)), best) for label in labels)))
@@ -69,9 +69,9 @@ def interpreter_heading(interpreter):
 
 
 def entry(row, best):
-    if row is None or not row["median_seconds"]:
+    if row is None or not row.median_seconds:
         return "-"
-    text = "%s s (%s)" % (seconds_text(row["median_seconds"]), spread_text(row))
+    text = "%s s (%s)" % (seconds_text(row.median_seconds), spread_text(row))
     if best is not None:
         text += "<br>%s" % ratio_of(ratio(best, row))
     return text
@@ -79,7 +79,7 @@ def entry(row, best):
 
 def sentences(rows, interpreters, best):
     """The answers, each a sentence; a question the folder cannot answer says so."""
-    cells = dict(((r["variant"], r["interpreter_label"]), r) for r in rows)
+    cells = dict(((r.variant, r.interpreter_label), r) for r in rows)
     cpythons = [i for i in interpreters if i[1] == "CPython"]
     pypys = [i for i in interpreters if i[1] == "PyPy"]
     return (pypy_ahead(cells, pypys, cpythons, best) + cpython_gains(cells, cpythons)
@@ -91,21 +91,21 @@ def pypy_ahead(cells, pypys, cpythons, best):
     CPython running the same unrolled creature."""
     text = []
     same_code = [cells[("specialized", i[0])] for i in cpythons
-                 if ("specialized", i[0]) in cells and cells[("specialized", i[0])]["median_seconds"]]
-    best_same = min(same_code, key=lambda r: r["median_seconds"]) if same_code else None
+                 if ("specialized", i[0]) in cells and cells[("specialized", i[0])].median_seconds]
+    best_same = min(same_code, key=lambda r: r.median_seconds) if same_code else None
     if best is not None:
-        tied = [r for r in cells.values() if r is not best and r["implementation"] == "CPython"
-                and r["variant"] != LIMIT and r["median_seconds"]
+        tied = [r for r in cells.values() if r is not best and r.implementation == "CPython"
+                and r.variant != LIMIT and r.median_seconds
                 and contains_one(ratio(r, best))]
         if tied:
             text.append("The best CPython cell by median is %s, with no measurable difference "
                         "from %s (within rounds: %s)." % (
-                            best["cell"], join(r["cell"] for r in tied),
-                            join("%s %s" % (r["cell"], ratio_of(ratio(r, best)))
+                            best.cell, join(r.cell for r in tied),
+                            join("%s %s" % (r.cell, ratio_of(ratio(r, best)))
                                  for r in tied)))
     for interpreter in pypys:
         row = cells.get(("specialized", interpreter[0]))
-        if row is None or not row["median_seconds"]:
+        if row is None or not row.median_seconds:
             continue
         for other in [best] + ([best_same] if best_same is not best else []):
             if other is not None:
@@ -157,7 +157,7 @@ def gain(cells, variant, newer, older):
     """['cpython3.14-numpy is faster than cpython3.11-numpy: 1.3x (...)'] or [] when a
     cell is missing."""
     a, b = cells.get((variant, newer[0])), cells.get((variant, older[0]))
-    if a is None or b is None or not a["median_seconds"] or not b["median_seconds"]:
+    if a is None or b is None or not a.median_seconds or not b.median_seconds:
         return []
     return [compare(a, b, ratio(b, a))]
 

@@ -10,7 +10,7 @@ import collections
 from ev.common.stats import (PRECISION_TARGET, Interval, precise, relative_half_width,
                              variation)
 from ev.reporting.load import LIMIT
-from ev.reporting.words import ratio_text
+from ev.reporting.words import ratio_of
 
 Figure = collections.namedtuple("Figure", "name text interval")
 
@@ -30,16 +30,16 @@ COMPILED = (LIMIT, "numba")
 def figures(rows, base):
     """The headline figures (Figure: name, sentence, Interval), [] without a baseline: the
     fastest cell that runs its evaluation as Python, against the baseline and against C."""
-    timed = [r for r in rows if r["median_seconds"] and r["variant"] not in COMPILED]
+    timed = [r for r in rows if r.median_seconds and r.variant not in COMPILED]
     if base is None or not timed:
         return []
-    fastest = min(timed, key=lambda r: r["median_seconds"])
+    fastest = min(timed, key=lambda r: r.median_seconds)
     found = []
-    if fastest is not base and fastest["speedup"]:
+    if fastest is not base and fastest.speedup:
         found.append(Figure("speed-up", "%s is %s as fast as %s per generation" % (
-            fastest["cell"], text(fastest, "speedup"), base["cell"]),
+            fastest.cell, text(fastest, "speedup"), base.cell),
             interval(fastest, "speedup")))
-    if fastest["x_c_evaluation"]:
+    if fastest.x_c_evaluation:
         found.append(Figure("distance to C", "its evaluation takes %s the time of the c "
                                              "cell's (the same evaluation in C)" % text(
                                                  fastest, "x_c_evaluation"),
@@ -48,17 +48,19 @@ def figures(rows, base):
 
 
 def interval(row, key):
-    return Interval.of(row[key], row[key + "_low"], row[key + "_high"], "rounds",
+    """The row's ratio ``key`` as a figure over the rounds it counts."""
+    found = getattr(row, key)
+    return Interval.of(found.median, found.low, found.high, "rounds",
                        repeats=counted_rounds(row))
 
 
 def counted_rounds(row):
     """The rounds a figure over rounds counts: all but a warm process's warm-up slice."""
-    return sum(1 for r in row["by_round"] if not r.get("warmup")) or row["rounds"]
+    return sum(1 for r in row.by_round if not r.warmup) or row.rounds
 
 
 def text(row, key):
-    return ratio_text(row[key], row[key + "_low"], row[key + "_high"])
+    return ratio_of(getattr(row, key))
 
 
 def machine_noise(folder):
@@ -87,7 +89,7 @@ def lines(folder, rows, base):
     noise = machine_noise(folder)
     if noise:
         said.append("  Beside them: %s." % noise)
-    loud = [r["cell"] for r in rows if r.get("noisy")]
+    loud = [r.cell for r in rows if r.noisy]
     if loud:
         said.append("  Noisy cells (their rounds spread over more than 10%%): %s."
                     % ", ".join(loud))
@@ -132,13 +134,13 @@ def headline_cells(path):
     next to each other in time."""
     from ev.reporting.report import build
     _, rows, base = build(path)
-    timed = [r for r in rows if r["median_seconds"] and r["variant"] not in COMPILED]
+    timed = [r for r in rows if r.median_seconds and r.variant not in COMPILED]
     if base is None or not timed:
         return []
-    fastest = min(timed, key=lambda r: r["median_seconds"])
-    limits = [r for r in rows if r["variant"] == LIMIT and r["median_seconds"]]
-    limits.sort(key=lambda r: r["interpreter_label"] != base["interpreter_label"])
-    found = [base["cell"], fastest["cell"]] + [r["cell"] for r in limits[:1]]
+    fastest = min(timed, key=lambda r: r.median_seconds)
+    limits = [r for r in rows if r.variant == LIMIT and r.median_seconds]
+    limits.sort(key=lambda r: r.interpreter_label != base.interpreter_label)
+    found = [base.cell, fastest.cell] + [r.cell for r in limits[:1]]
     return [label for i, label in enumerate(found) if label not in found[:i]]
 
 

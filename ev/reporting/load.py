@@ -3,12 +3,14 @@
 A folder written by ``ev matrix`` (see docs/matrix.md, "The results folder") has ``matrix.json``,
 which lists every cell-round's file, round and position, the interpreters and the machine; a
 folder from before it holds ``<cell>.jsonl`` files (one round) and maybe ``not_run.txt``.
-Both read into the same thing: a ``Folder`` of runs, one per cell-round.
+Both read into the same thing: a ``Folder`` of runs (``Run``), one per cell-round.
 """
 import collections
+import dataclasses
 import glob
 import os
 import re
+from typing import Any, Dict, Optional, Tuple
 
 from ev.store import matrix_json
 from ev.store.records import END, RUN, joined_end, read_records
@@ -17,10 +19,27 @@ LIMIT = "c"   # the variant every other is measured against: the same evaluation
 ROUND_FILE = re.compile(r"^(?P<cell>.+)\.r(?P<round>\d+)\.jsonl$")
 
 
+@dataclasses.dataclass(frozen=True)
+class Run(object):
+    """One cell-round: its records (the run record, its generation records by generation
+    number, its end record or None: dicts as ev.store.records.read_records gives them) and
+    where matrix.json places it (an older folder: round 1, no position)."""
+    name: str                       # the cell's name
+    record: Dict[str, Any]          # the run record
+    generations: Tuple[Dict[str, Any], ...]
+    end: Optional[Dict[str, Any]]   # the end record (a round in parts: its parts' joined)
+    file: str                       # the records file's name in the folder
+    round: int = 1
+    position: Optional[int] = None  # its place in the round's order
+    exit: Optional[int] = None      # the process's exit status, as matrix.json says
+    warm: bool = False              # a slice of a warm process
+    warmup: bool = False            # a warm process's first slice
+
+
 class Folder(object):
-    """What a results folder holds: ``runs`` (dicts: name, round, position, file, run,
-    generations), ``matrix`` (matrix.json's content, or None for an older folder),
-    ``skipped`` ((cell, why) pairs) and ``problems`` (what could not be read)."""
+    """What a results folder holds: ``runs`` (Run, one per cell-round), ``matrix``
+    (matrix.json's content, or None for an older folder), ``skipped`` ((cell, why) pairs)
+    and ``problems`` (what could not be read)."""
 
     def __init__(self, path, runs, matrix, skipped, problems):
         self.path, self.runs, self.matrix = path, runs, matrix
@@ -54,8 +73,7 @@ def load_folder(folder):
         runs = runs_of_files(folder, sorted(glob.glob(os.path.join(folder, "*.jsonl"))),
                              problems)
         skipped = not_run(folder)
-    name_runs_apart(runs)
-    return Folder(folder, runs, matrix, skipped, problems)
+    return Folder(folder, named_apart(runs), matrix, skipped, problems)
 
 
 def read_matrix(folder, problems):
@@ -86,11 +104,11 @@ def runs_of_matrix(folder, matrix, problems):
                             "a cell name (%.80r)" % (entry,))
             continue
         path = os.path.join(folder, os.path.basename(entry["file"]))
-        for run in read_file(path, problems):
-            run.update(name=entry.get("cell") or run["name"], round=entry.get("round", 1),
-                       position=entry.get("position"), exit=entry.get("exit"),
-                       warm=entry.get("warm") is True, warmup=entry.get("warmup") is True)
-            runs.append(run)
+        runs.extend(dataclasses.replace(
+            run, name=entry.get("cell") or run.name, round=entry.get("round", 1),
+            position=entry.get("position"), exit=entry.get("exit"),
+            warm=entry.get("warm") is True, warmup=entry.get("warmup") is True)
+            for run in read_file(path, problems))
     return runs
 
 
@@ -100,50 +118,50 @@ def runs_of_files(folder, paths, problems):
     runs = []
     for path in paths:
         match = ROUND_FILE.match(os.path.basename(path))
-        for run in read_file(path, problems):
-            if match:
-                run.update(name=match.group("cell"), round=int(match.group("round")))
-            runs.append(run)
+        runs.extend(dataclasses.replace(run, name=match.group("cell"),
+                                        round=int(match.group("round"))) if match else run
+                    for run in read_file(path, problems))
     return runs
 
 
 def read_file(path, problems):
-    """The runs of one records file: a generation or end record belongs to the run whose id
-    it carries (records written before run ids existed: to the run record above it); a run's
-    end record (None when it wrote none) is its ``end``.  A run record whose id the file
-    has already met continues that run: a warm process's round in parts, whose ends join
-    into one (ev.store.records.joined_end)."""
+    """The Runs of one records file (round 1 of the cell its run record names, until
+    matrix.json or the file's name says otherwise): a generation or end record belongs to
+    the run whose id it carries (records written before run ids existed: to the run record
+    above it); a run's end record (None when it wrote none) is its ``end``.  A run record
+    whose id the file has already met continues that run: a warm process's round in parts,
+    whose ends join into one (ev.store.records.joined_end)."""
     try:
         records, bad = read_records(path)
     except OSError as error:
         problems.append("%s: cannot read (%s)" % (path, error.strerror or error))
         return []
     problems.extend(str(b) for b in bad)
-    runs, by_id, current = [], {}, None
+    found, by_id, current = [], {}, None     # found: (run record, generations, ends)
     for record in records:
         if record["type"] == RUN and record.get("run") is not None and record["run"] in by_id:
             current = by_id[record["run"]]      # a part of a round (ev.runner.plan.parts)
             continue
         if record["type"] == RUN:
-            current = {"name": cell_name(record), "run": record, "generations": [],
-                       "file": os.path.basename(path), "round": 1, "position": None,
-                       "exit": None, "end": None}
-            runs.append(current)
+            current = (record, [], [])
+            found.append(current)
             by_id[record.get("run")] = current
             continue
         owner = by_id.get(record["run"]) if "run" in record else current
         if owner is None:
             problems.append("%s: %s record of no run record in the file (run %s)"
                             % (path, record["type"], record.get("run", "unknown")))
-        elif record["type"] == END:
-            owner.setdefault("ends", []).append(record)
         else:
-            owner["generations"].append(record)
-    for run in runs:
-        run["generations"].sort(key=lambda g: g["generation"])
-        if run.get("ends"):
-            run["end"] = joined_end(run.pop("ends"), run["generations"])
-    return runs
+            owner[2 if record["type"] == END else 1].append(record)
+    return [run_of(record, generations, ends, os.path.basename(path))
+            for record, generations, ends in found]
+
+
+def run_of(record, generations, ends, file):
+    """The Run of a run record and the generation and end records that belong to it."""
+    generations = sorted(generations, key=lambda g: g["generation"])
+    return Run(name=cell_name(record), record=record, generations=tuple(generations),
+               end=joined_end(ends, generations) if ends else None, file=file)
 
 
 def cell_name(run):
@@ -154,15 +172,14 @@ def cell_name(run):
     return "%s-%s" % (run["implementation"], run["variant"])
 
 
-def name_runs_apart(runs):
-    """Several runs of one cell in one round (two runs appending to one file, a killed run
-    and its re-run) are reported as what they are: each run its own cell, named by file and
-    run id."""
-    counts = collections.Counter((r["name"], r["round"]) for r in runs)
-    for run in runs:
-        if counts[(run["name"], run["round"])] > 1:
-            run["name"] = "%s [%s run %s]" % (run["name"], run["file"],
-                                              run["run"].get("run", "?"))
+def named_apart(runs):
+    """The runs, several runs of one cell in one round (two runs appending to one file, a
+    killed run and its re-run) renamed as what they are: each run its own cell, named by file
+    and run id."""
+    counts = collections.Counter((r.name, r.round) for r in runs)
+    return [dataclasses.replace(run, name="%s [%s run %s]" % (
+        run.name, run.file, run.record.get("run", "?")))
+        if counts[(run.name, run.round)] > 1 else run for run in runs]
 
 
 def not_run(folder):
@@ -179,7 +196,7 @@ def group_cells(runs):
     """{cell name: [its runs, by round]}, cells in the order they first appear."""
     cells = collections.OrderedDict()
     for run in runs:
-        cells.setdefault(run["name"], []).append(run)
+        cells.setdefault(run.name, []).append(run)
     for rounds in cells.values():
-        rounds.sort(key=lambda r: r["round"])
+        rounds.sort(key=lambda r: r.round)
     return cells

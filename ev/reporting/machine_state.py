@@ -62,7 +62,7 @@ def record_machine(folder):
     """An older folder: the first run record's CPU, cores, node and git revision."""
     if not folder.runs:
         return []
-    first = folder.runs[0]["run"]
+    first = folder.runs[0].record
     return ["Machine: %s, %s cores (%s); git %s; no load average recorded (a folder from "
             "before matrix.json)." % (first.get("cpu") or "unknown CPU",
                                      first.get("cpu_count") or "?", first.get("node") or "?",
@@ -72,16 +72,16 @@ def record_machine(folder):
 def interpreter_lines(folder, rows):
     """One line per interpreter: label, implementation and version, JIT, numpy."""
     seen, text = set(), []
-    numpy = dict((r["name"], r["run"].get("numpy")) for r in folder.runs)
+    numpy = dict((r.name, r.record.get("numpy")) for r in folder.runs)
     for row in rows:
-        key = row["interpreter_label"]
+        key = row.interpreter_label
         if key in seen:
             continue
         seen.add(key)
-        jit = {True: ", JIT on", False: ", JIT off", None: ""}[row["jit"]]
+        jit = {True: ", JIT on", False: ", JIT off", None: ""}[row.jit]
         text.append("- %s: %s %s (Python %s)%s, numpy %s" % (
-            key, row["implementation"], row["interpreter_version"],
-            row["interpreter"].split(" ", 1)[-1], jit, numpy.get(row["cell"]) or "-"))
+            key, row.implementation, row.interpreter_version,
+            row.interpreter.split(" ", 1)[-1], jit, numpy.get(row.cell) or "-"))
     return text
 
 

@@ -55,20 +55,20 @@ def suite(folder, rows):
 def rounds_of(row):
     """[(warm-up seconds, [the round's steady median])] per round of a row, in round order."""
     found = []
-    for one in row["by_round"]:
-        seconds, count = one.get("seconds") or [], one.get("steady_count") or 0
-        figure = one.get("median_seconds")
+    for one in row.by_round:
+        seconds, count = one.seconds or [], one.steady_count or 0
+        figure = one.median_seconds
         if count and figure and figure > 0:   # steady: the last ``count`` (ev.reporting.rows)
             found.append((seconds[:-count], [figure]))
     return found
 
 
 def metadata(row, before):
-    found = {"name": row["cell"], "unit": "second", "loops": 1,
-             "python_implementation": str(row["implementation"]).lower(),
-             "python_version": str(row["interpreter_version"]),
-             "ev_cell": row["cell"], "ev_variant": row["variant"],
-             "ev_population": row["population"], "ev_seed": row["seed"]}
+    found = {"name": row.cell, "unit": "second", "loops": 1,
+             "python_implementation": str(row.implementation).lower(),
+             "python_version": str(row.interpreter_version),
+             "ev_cell": row.cell, "ev_variant": row.variant,
+             "ev_population": row.population, "ev_seed": row.seed}
     if before.get("cpu_model"):
         found["cpu_model_name"] = before["cpu_model"]
     if before.get("cores"):

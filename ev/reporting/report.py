@@ -3,10 +3,13 @@
 
 The stages, each a module: ev.reporting.load reads the folder (matrix.json and its rounds,
 or an older folder's ``*.jsonl`` and ``not_run.txt``); ev.reporting.rows makes one row per
-cell (steady state, median over rounds, spread); the processors ev.reporting.ratios (within
-rounds) and ev.reporting.same_work add to the rows; the renderers are ev.reporting.table
-(markdown, with ev.reporting.reading, ev.reporting.across and ev.reporting.machine_state), this
-module's ``--json``, ev.reporting.plots and ev.reporting.pyperf_suite.
+cell (steady state, median over rounds, spread: a frozen ``Row``, its rounds
+``RoundFigures``); the processors ev.reporting.ratios (within rounds) and
+ev.reporting.same_work return new rows with their figures filled in; the renderers, which
+read the rows' attributes, are ev.reporting.table (markdown, with ev.reporting.reading,
+ev.reporting.across and ev.reporting.machine_state), this module's ``--json`` (``Row.to_json``),
+ev.reporting.plots and ev.reporting.pyperf_suite.  The fly report (ev.reporting.fly_report)
+is the same pipeline with rows of its own.
 
 The ``--json`` document's format history ("format": "ev-report", "version"; ``read_json``
 reads every version):
@@ -27,20 +30,19 @@ from ev.common.formats import rows_format
 from ev.reporting.output import check_replaceable, draw, read_folder, warn, write_report
 from ev.reporting.same_work import with_same_work
 
-PRIVATE = ("best_by_generation", "_rounds_best")   # in the rows, not in the JSON
 REPORT = rows_format("ev-report", 2)
 ADDED_IN_ROUNDS = {2: ("mean_seconds", "mean_evaluation_seconds")}   # by version
 
 
 def build(path):
-    """(folder, rows, baseline row): the folder read and every processor applied."""
+    """(folder, rows, baseline row): the folder read, its rows (ev.reporting.rows.Row) made
+    and every processor applied."""
     folder = read_folder(path)
     rows = rows_of(folder)
     order = [i.get("label") for i in folder.listed("interpreters")]
     rows, base, _ = ratios.with_ratios(rows, order)
     rows = with_same_work(rows)
-    base = next((row for row in rows if base is not None and row["cell"] == base["cell"]),
-                None)
+    base = next((row for row in rows if base is not None and row.cell == base.cell), None)
     return folder, rows, base
 
 
@@ -50,11 +52,11 @@ def read_json(path):
 
 
 def as_json(folder, rows):
-    """The rows for scripts: every key of the table and more; the machine facts (the same
-    for every row) in each, so that a row read alone still says where it was measured."""
+    """The rows for scripts: every key of the table and more (Row.to_json); the machine
+    facts (the same for every row) in each, so that a row read alone still says where it
+    was measured."""
     facts = machine_state.facts(folder)
-    return [dict([(k, v) for k, v in r.items() if k not in PRIVATE] + [("machine", facts)])
-            for r in rows]
+    return [dict(r.to_json(), machine=facts) for r in rows]
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})

@@ -7,7 +7,7 @@ from ev.reporting import across, headline, machine_state, reading
 from ev.reporting.article import ARTICLE, ARTICLE_POPULATION, ARTICLE_SPEEDUPS
 from ev.reporting.output import fmt, plural, problem_lines
 from ev.reporting.ratios import RATIO_RULE
-from ev.reporting.words import ratio_text, spread_text
+from ev.reporting.words import ratio_of, spread_text
 
 SAME_WORK = {None: "-", True: "yes", False: "**NO: different results**"}
 MANY_ROUNDS = 4   # more rounds than this: the steady generations column shows three
@@ -42,10 +42,10 @@ def headline_lines(folder, rows, base):
 def run_line(rows, warm=False):
     """What was run: population, rounds, generations, seed (as the cells' records say)."""
     def values(key):
-        return ", ".join(str(v) for v in sorted(set(r[key] for r in rows), key=str))
-    planned = sorted(set(r["generations_planned"] or r["generations"] for r in rows))
-    rounds = sorted(set(r["rounds"] for r in rows))
-    budgets = sorted(set(r["budget_seconds"] for r in rows if r["budget_seconds"]))
+        return ", ".join(str(v) for v in sorted(set(getattr(r, key) for r in rows), key=str))
+    planned = sorted(set(r.generations_planned or r.generations for r in rows))
+    rounds = sorted(set(r.rounds for r in rows))
+    budgets = sorted(set(r.budget_seconds for r in rows if r.budget_seconds))
     if budgets and warm:
         length = ("one warm process per cell: a first slice of %s s of evolution (its warm-up), "
                   "then slices of %s" % (" / ".join("%g" % b for b in budgets), plural(
@@ -69,37 +69,36 @@ def header(base):
         "| cell | interpreter | rounds | generations | steady generations | 1st gen s "
         "| warm-up s | median s/gen | spread | evaluation s/gen | GA share | speedup vs %s "
         "| x c (gen) | x c (evaluation) | final best fitness | same work |"
-        % (base["cell"] if base else "CPython + numpy (not run)"),
+        % (base.cell if base else "CPython + numpy (not run)"),
         "| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
         "| ---: | ---: | ---: | --- |"]
 
 
 def table_row(r):
-    mark = "†" if r["first_counted"] else "*" if r["single_generation_median"] else ""
+    mark = "†" if r.first_counted else "*" if r.single_generation_median else ""
     return "| %s |" % " | ".join([
-        r["cell"], r["interpreter"], str(r["rounds"]), generations_done(r), steady_text(r),
-        fmt(r["first_seconds"], "%.3f"), fmt(r["warmup_seconds"], "%.3f"),
-        fmt(r["median_seconds"], "%.4f") + mark, spread_text(r),
-        fmt(r["median_evaluation_seconds"], "%.4f"), fmt(r["ga_share"], "%.0f%%", 100),
-        ratio_text(r["speedup"], r["speedup_low"], r["speedup_high"]),
-        ratio_text(r["x_c_generation"], r["x_c_generation_low"], r["x_c_generation_high"]),
-        ratio_text(r["x_c_evaluation"], r["x_c_evaluation_low"], r["x_c_evaluation_high"]),
-        fmt(r["final_best_fitness"], "%.2f"), SAME_WORK[r["same_work"]]])
+        r.cell, r.interpreter, str(r.rounds), generations_done(r),
+        steady_text(r.steady_generations),
+        fmt(r.first_seconds, "%.3f"), fmt(r.warmup_seconds, "%.3f"),
+        fmt(r.median_seconds, "%.4f") + mark, spread_text(r),
+        fmt(r.median_evaluation_seconds, "%.4f"), fmt(r.ga_share, "%.0f%%", 100),
+        ratio_of(r.speedup), ratio_of(r.x_c_generation), ratio_of(r.x_c_evaluation),
+        fmt(r.final_best_fitness, "%.2f"), SAME_WORK[r.same_work]])
 
 
 def generations_done(row):
     """'10', or '3 of 10 (stopped)' for a run that ended before its planned generations."""
-    planned = row["generations_planned"]
-    if isinstance(planned, int) and row["generations"] < planned:
-        return "%d of %d (stopped)" % (row["generations"], planned)
-    return "%d" % row["generations"]
+    planned = row.generations_planned
+    if isinstance(planned, int) and row.generations < planned:
+        return "%d of %d (stopped)" % (row.generations, planned)
+    return "%d" % row.generations
 
 
-def steady_text(row):
+def steady_text(steady_generations):
     """'1-9' (the same in every round) or '1-9 / 3-9 / 2-9' (round by round); of many rounds
     (a warm run's slices), the first two and the last: '20-156 / 157-251 / ... / 3197-3291'."""
     spans = ["%d-%d" % (g[0], g[-1]) if len(g) > 1 else "%d" % g[0] if g else "-"
-             for g in row["steady_generations"]]
+             for g in steady_generations]
     if len(set(spans)) == 1:
         return spans[0]
     if len(spans) > MANY_ROUNDS:
@@ -123,10 +122,10 @@ def legend(rows, base):
             "generation and for the evaluation alone (the distance to the limit). Cells with "
             "fewer generations compare their best fitness with the others over the "
             "generations they share." % (STEADY_RULE, 100 * NOISY_SPREAD, RATIO_RULE, REPEAT_RULE))
-    if any(r["single_generation_median"] and not r["first_counted"] for r in rows):
+    if any(r.single_generation_median and not r.first_counted for r in rows):
         text += (" * marks a median of a single generation (a run of two generations: the "
                  "second alone), too few to trust.")
-    if any(r["first_counted"] for r in rows):
+    if any(r.first_counted for r in rows):
         text += (" † marks a run of one generation: its figure is that first generation, "
                  "warm-up included.")
     return [text]

@@ -14,8 +14,9 @@ from ev.common.stats import Interval
 
 def seconds_interval(row, key="median_seconds"):
     """A row's s/gen (or evaluation s/gen) as an Interval."""
-    return Interval.of(row.get(key), row.get(key + "_low"), row.get(key + "_high"),
-                       row.get("spread_over") or "rounds")
+    return Interval.of(getattr(row, key), getattr(row, key + "_low"),
+                       getattr(row, key + "_high"),
+                       row.spread_over or "rounds")
 
 
 def ratio_text(middle, low, high, digits=None):
@@ -42,6 +43,9 @@ def decimals(value):
 
 
 def ratio_of(interval):
+    """An Interval of a ratio as ratio_text prints it; '-' for None (a ratio not taken)."""
+    if not interval:
+        return "-"
     return ratio_text(interval.median, interval.low, interval.high)
 
 
@@ -64,13 +68,13 @@ def compare(a, b, ratio):
     difference between a and b (1.04x, 0.95-1.12x)'."""
     found = verdict(a, b, ratio)
     if found is None:
-        return "%s and %s cannot be compared (no timings)" % (a["cell"], b["cell"])
+        return "%s and %s cannot be compared (no timings)" % (a.cell, b.cell)
     if found == "faster":
-        return "%s is faster than %s: %s" % (a["cell"], b["cell"], ratio_of(ratio))
+        return "%s is faster than %s: %s" % (a.cell, b.cell, ratio_of(ratio))
     if found == "slower":
-        return "%s is slower than %s: it takes %s as long" % (a["cell"], b["cell"],
+        return "%s is slower than %s: it takes %s as long" % (a.cell, b.cell,
                                                                ratio_of(inverse(ratio)))
-    return "no measurable difference between %s and %s (%s)" % (a["cell"], b["cell"],
+    return "no measurable difference between %s and %s (%s)" % (a.cell, b.cell,
                                                                  ratio_of(ratio))
 
 
@@ -102,12 +106,12 @@ def interval_text(row, key="median_seconds"):
 
 def spread_text(row):
     """'7%', '**14% noisy**', or '-' (no spread: no timings, or a single value)."""
-    if row.get("spread") is None:
+    if row.spread is None:
         return "-"
-    text = "%.0f%%" % (100 * row["spread"])
-    if row["spread_over"] == "generations":
+    text = "%.0f%%" % (100 * row.spread)
+    if row.spread_over == "generations":
         text += " (gens)"
-    return "**%s noisy**" % text if row.get("noisy") else text
+    return "**%s noisy**" % text if row.noisy else text
 
 
 def join(names):
