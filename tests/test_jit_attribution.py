@@ -18,32 +18,25 @@ from traces.profile_reader import read_profile
 from traces.project import Project
 from traces.trace_counts import body_operations, operations, work, work_with_bridges
 
-# Two sibling loops called from main's own loop, each calling a helper the JIT inlines: main's
-# trace enters light's and heavy's loops by call_assembler, and the heavy loop's exit bridge
-# returns into main -- the shape whose stale return addresses put heavy above light.
-ROUNDS = '''
-import sys
-def scale(x):
-    return x * 1.000001 + 0.25
-def mix(x, k):
-    return (x * 31 + k) % 1000003
-def light(n):
-    total = 0.0
-    for i in range(n):
-        total += scale(i) + mix(i, 7)
-    return total
-def heavy(n):
-    total = 0
-    for i in range(n):
-        total += mix(i, 3) + mix(total & 1023, i)
-        total &= 0xFFFFFFF
-    return total
-def main(rounds, n):
-    for r in range(rounds):
-        light(n)
-        heavy(n)
-main(int(sys.argv[1]), int(sys.argv[2]))
-'''
+# The known-split program (traces/known_split_program.py), its "untimed" part: two sibling
+# loops called from a loop of its own, each calling a helper the JIT inlines; that loop's trace
+# enters light's and heavy's loops by call_assembler, and the heavy loop's exit bridge returns
+# into it -- the shape whose stale return addresses put heavy above light.  Run as rounds.py.
+PROGRAM = os.path.join(ROOT, "traces", "known_split_program.py")
+
+
+def rounds_program(folder):
+    program = folder / "rounds.py"
+    shutil.copy(PROGRAM, str(program))
+    return program
+
+
+def line_of(name, body=False):
+    """The line of ``def name`` in the program (or of its body's first line)."""
+    with open(PROGRAM) as source:
+        found = next(number for number, line in enumerate(source, 1)
+                     if line.startswith("def %s(" % name))
+    return found + 1 if body else found
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +45,10 @@ def rounds(tmp_path_factory):
     if pypy_python() is None:
         pytest.skip("needs PyPy (EV_PYPY_PY, set by run_tests.sh)")
     folder = tmp_path_factory.mktemp("rounds")
-    program = folder / "rounds.py"
-    program.write_text(ROUNDS)
+    program = rounds_program(folder)
     prof, log = folder / "rounds.prof", folder / "rounds.jitlog"
     done = run_module("traces.record", "--profile", prof, "--jit-log", log, "--", program,
-                      "8000", "2000", python=pypy_python())
+                      "untimed", "8000", "2000", python=pypy_python())
     assert done.returncode == 0, done.stderr
     return str(prof), str(log), str(program)
 
@@ -94,7 +86,7 @@ def test_no_sample_has_a_sibling_above_the_other_and_siblings_stay_within_the_wh
     both = [names for names in (python_names(frames) for frames, _ in profile.samples)
             if "light" in names and "heavy" in names]
     assert both == []
-    under = [f for f in (under_function(frames, "main") for frames, _ in profile.samples) if f]
+    under = [f for f in (under_function(frames, "untimed") for frames, _ in profile.samples) if f]
     share = collections.Counter()
     for frames in under:
         for name in set(python_names(frames)):
@@ -148,14 +140,14 @@ def test_a_stale_bridge_between_two_jit_frames_is_dropped(rounds):
     state, _ = read_state(prof)
     log = read_jitlog(log_path)
     corrector = StackCorrector(JitMap(log), state.registrations)
-    main = next(t for t in log.traces if t.kind == "loop" and t.name.startswith("main;"))
+    main = next(t for t in log.traces if t.kind == "loop" and t.name.startswith("untimed;"))
     light = next(t for t in log.traces if t.kind == "loop" and t.name.startswith("light;"))
     exit_bridge = next(t for t in log.traces if t.kind == "bridge"
                        and t.root.name.startswith("heavy;")
                        and not any(op.name.startswith("call") for op in t.ops))
     ids = corrector.ids
     key = dict((k[0], v) for k, v in ids.items() if k[1] and k[1].endswith("rounds.py"))
-    stack = [JittedCode(key["main"]), JittedCode(key["light"]), AssemblerCode(main.code.block),
+    stack = [JittedCode(key["untimed"]), JittedCode(key["light"]), AssemblerCode(main.code.block),
              JittedCode(key["heavy"]), AssemblerCode(exit_bridge.code.block),
              JittedCode(key["light"]), AssemblerCode(light.code.block)]
     corrected = corrector.correct(stack)
@@ -180,11 +172,10 @@ def perf_works():
 @needs_pypy
 @pytest.mark.skipif(not perf_works(), reason="needs perf with the cpu-clock event")
 def test_perf_places_jit_time_on_source_lines(tmp_path):
-    program = tmp_path / "rounds.py"
-    program.write_text(ROUNDS)
+    program = rounds_program(tmp_path)
     stem = tmp_path / "rounds"
     done = subprocess.run([pypy_python(), "-m", "traces.jit_perf", "--out", str(stem), "--json",
-                           "--", str(program), "2000", "20000"], cwd=ROOT,
+                           "--", str(program), "untimed", "2000", "20000"], cwd=ROOT,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -193,16 +184,16 @@ def test_perf_places_jit_time_on_source_lines(tmp_path):
     assert result["jit"] > 0.5 * result["samples"]
     assert result["unlocated"] <= 0.05 * result["jit"]
     mix = next(v for k, v in result["functions"].items() if k.startswith("mix ("))
-    # mix is one line: every sample in it that has a line has line 6 of the program
+    # mix is one line: every sample in it that has a line has that line of the program
     lines = set(int(line) for line in mix["lines"] if line not in (None, "null"))
-    assert lines == {6}
+    assert lines == {line_of("mix", body=True)}
     assert not os.path.exists(str(stem) + ".perf.data")   # perf.data turned into text
     page = tmp_path / "page.html"
     done = run_module("traces.jitlog", str(stem) + ".jitlog", "--html", page,
                       "--perf", str(stem) + ".perf")
     assert done.returncode == 0, done.stderr
     text = page.read_text()
-    assert "class='b time'" in text and "rounds.py:5)</h3>" in text
+    assert "class='b time'" in text and "rounds.py:%d)</h3>" % line_of("mix") in text
 
 
 def test_uncertain_samples_are_said_to_move_the_shares_when_they_matter():
@@ -346,11 +337,10 @@ def test_a_program_kept_in_site_packages_is_the_programs_own_code(tmp_path):
     from traces.trace_choice import choose_trace
     folder = tmp_path / "lib" / "site-packages" / "bench"
     folder.mkdir(parents=True)
-    program = folder / "rounds.py"
-    program.write_text(ROUNDS)
+    program = rounds_program(folder)
     prof, log = tmp_path / "rounds.prof", tmp_path / "rounds.jitlog"
     done = run_module("traces.record", "--profile", prof, "--jit-log", log, "--", program,
-                      "2000", "2000", python=pypy_python())
+                      "untimed", "2000", "2000", python=pypy_python())
     assert done.returncode == 0, done.stderr
     trace, why = choose_trace(read_jitlog(str(log)))
     assert why is None and "site-packages/bench/rounds.py" in trace.name, (trace.name, why)

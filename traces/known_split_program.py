@@ -63,7 +63,18 @@ def alone(part, n, rounds=1):
     return {part: time.process_time() - start, "wall": {part: time.perf_counter() - wall_start}}
 
 
+def untimed(rounds, n):
+    """Both loops ``rounds`` times, ``n`` iterations each, with no clock read between them:
+    the shape tests/test_jit_attribution.py checks the JIT log's corrections on."""
+    for _ in range(rounds):
+        light(n)
+        heavy(n)
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "untimed":
+        untimed(int(sys.argv[2]), int(sys.argv[3]))
+        sys.exit(0)
     part, n_light, n_heavy = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     rounds = int(sys.argv[5]) if len(sys.argv) > 5 else 1
     timed = main(n_light, n_heavy, rounds) if part == "both" else alone(

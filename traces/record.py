@@ -127,17 +127,19 @@ def main(profile, sampler, rate, native, jit_log, projects, lines, command):
             remove_stale(path)
     started = time.time()
     if profile and sampler in samplers.OUTSIDE:
-        code, whole, seconds = record_outside(config, profile, sampler, rate, native)
+        code, whole, seconds, program_exit = record_outside(config, profile, sampler, rate,
+                                                            native)
         started = time.time() - seconds   # the run's, not the conversion's afterwards
     else:
         command = [sys.executable, "-c", BOOT % CHECKOUT, json.dumps(config)]
-        code = recording.run_recorded_child(command, jit_log, what="the recorded program")
+        code = program_exit = recording.run_recorded_child(command, jit_log,
+                                                           what="the recorded program")
         whole = bool(profile) and os.path.exists(profile) and ends_with_trailer(profile)
     if profile and not whole and os.path.exists(profile):
         os.replace(profile, profile + ".incomplete")   # never taken for a whole one
     if whole:
         write_meta(profile, script, module, args, roots, jit_log, sampler, rate,
-                   time.time() - started, native)
+                   time.time() - started, native, program_exit)
     report(profile, jit_log, whole)
     sys.exit(code)
 
@@ -148,8 +150,8 @@ def record_outside(config, profile, sampler, rate, native):
     PROFILE.incomplete, renamed once it finished; the program writes its exit status as a
     record (the sampler does not pass it on) and keeps the terminal's stdout and stderr, while
     the sampler's own chatter is kept aside for its errors.  Returns (exit code, whole, the
-    seconds the program ran).  perf's recording is turned into collapsed stacks once the
-    program ended."""
+    seconds the program ran, the program's own exit status or None).  perf's recording is
+    turned into collapsed stacks once the program ended."""
     incomplete = profile + ".incomplete"
     status = profile + ".status.json"
     std_fds = (os.dup(1), os.dup(2))
@@ -202,17 +204,17 @@ def record_outside(config, profile, sampler, rate, native):
         click.echo("# no samples: the program ended before %s's first sample (it ran for "
                    "less than about %g s at %d samples/s)" % (sampler, 1.0 / rate, rate),
                    err=True)
-        return status, True, seconds
+        return status, True, seconds, status
     if code != 0 or not os.path.exists(incomplete) or not os.path.getsize(incomplete):
         click.echo("error: %s" % samplers.problem_from(sampler, said, code), err=True)
-        return (status if status else 1), False, seconds
+        return (status if status else 1), False, seconds, status
     os.replace(incomplete, profile)
     if status is None:
         click.echo("error: the recorded program ended without an exit status (killed by a "
                    "signal, or it crashed); %s's recording of what ran is kept" % sampler,
                    err=True)
-        status = 1
-    return status, True, seconds
+        return 1, True, seconds, None
+    return status, True, seconds, status
 
 
 def perf_to_collapsed(data, out_path):
@@ -334,7 +336,8 @@ def remove_stale(path):
             raise click.ClickException(atomic.describe(error))
 
 
-def write_meta(profile, script, module, args, roots, jit_log, sampler, rate, seconds, native):
+def write_meta(profile, script, module, args, roots, jit_log, sampler, rate, seconds, native,
+               program_exit):
     meta = {"recorded_by": "traces.record", "program": script or "-m " + module,
             "args": args, "project": roots, "interpreter": platform.python_implementation(),
             "python": sys.executable, "jit_log": os.path.abspath(jit_log) if jit_log else None,
@@ -343,7 +346,10 @@ def write_meta(profile, script, module, args, roots, jit_log, sampler, rate, sec
             "sampler": sampler, "rate": rate if sampler in samplers.OUTSIDE else None,
             "seconds": round(seconds, 3), "native": sampler == samplers.PERF or (
                 native and sampler == samplers.PY_SPY),
-            "python_version": platform.python_version()}
+            "python_version": platform.python_version(),
+            # the program's exit status; None: it ended without one (killed by a signal, or
+            # it crashed) -- what a caller reads, rather than this command's messages
+            "program_exit": program_exit}
     try:
         atomic.write_text(meta_path(profile), json.dumps(meta, indent=1))
     except OSError as error:

@@ -104,7 +104,7 @@ def run_recorded_child(command, jit_log, what="the recorded run", stderr=None, s
         sys.stderr.write("error: %s died of signal %s (a crash inside the profiler or a C "
                          "extension, or killed); what was written so far is kept\n"
                          % (what, signal_name(-code)))
-        return 1
+        return 128 - code   # as a shell says it: a caller tells a crash by the status alone
     return code
 
 

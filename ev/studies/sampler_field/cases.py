@@ -93,14 +93,19 @@ def record(script, loops, label, sampler, options, path):
     command = [sys.executable, "-m", "traces.record", "--sampler", sampler, "--profile",
                path] + options + ["--"] + worker(script, loops)
     code, wall, said = run(command, timeout=300)
-    # crashed: the program died (a signal) or hung; failed: the sampler did not record it
-    crashed = code is None or "died of signal" in said or "without an exit status" in said
+    meta = {}
+    if os.path.exists(path + ".meta.json"):   # what traces.record wrote beside the profile
+        with open(path + ".meta.json") as written:
+            meta = json.load(written)
+    # crashed: the program hung (no code), died of a signal (traces.record exits 128 + it), or
+    # ended without an exit status under a sampler outside it (the description says None);
+    # failed: the sampler did not record it.  Its messages (said) are kept for people only.
+    crashed = code is None or code > 128 or ("program_exit" in meta and
+                                             meta["program_exit"] is None)
     entry = {"sampler": label, "exit": code, "wall": wall, "said": said, "crashed": crashed,
              "failed": code != 0 and not crashed}
-    meta = path + ".meta.json"
-    if os.path.exists(meta):   # the seconds the program ran under the sampler (perf converts
-        with open(meta) as written:   # its recording afterwards: the wall time includes it)
-            entry["run_seconds"] = json.load(written).get("seconds")
+    if meta:   # the seconds the program ran under the sampler (perf converts its recording
+        entry["run_seconds"] = meta.get("seconds")   # afterwards: the wall time includes it)
     try:
         profile = read_profile(path)
         entry["samples"] = profile.samples_taken

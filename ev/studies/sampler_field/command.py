@@ -1,5 +1,10 @@
-"""``ev bench sampler_field`` (``python -m benchmarks.sampler_field``): the study's command."""
-import json
+"""``ev bench sampler_field`` (``python -m benchmarks.sampler_field``): the study's command.
+
+Its records, each named and versioned (ev.common.formats).  History: 1 - a line of
+DIR/runs.jsonl is {"format": "ev-sampler-field-round", "version", "benchmark", "loops",
+"round", "plain", "plain_exit", "load", "runs": [...]}; ``--json`` prints {"format":
+"ev-sampler-field", "version", "rows": [those rounds]}.  Before they had names (ev before
+2026-12-07) the same objects without "format" and "version", and ``--json`` the bare list."""
 import os
 import sys
 import tempfile
@@ -7,9 +12,14 @@ import tempfile
 import click
 
 from ev.common import atomic
+from ev.common.formats import object_format, rows_format
 from ev.studies.sampler_field.cases import (LABELS, NAMED, SAMPLERS, benchmark_scripts,
                                             calibrate, round_of)
 from ev.studies.sampler_field.report import table
+
+
+FIELD = rows_format("ev-sampler-field")
+RUN = object_format("ev-sampler-field-round", "runs")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,7 +66,7 @@ def main(out, only, repeats, chosen, as_json):
                 entry = round_of(name, scripts[name], loops, scratch, number, chosen)
                 entries.append(entry)
                 with open(runs_path, "a") as records:
-                    records.write(json.dumps(entry) + "\n")
+                    records.write(RUN.dumps(entry) + "\n")
                 click.echo("# %s round %d: %s" % (name, number, ", ".join(
                     "%s %s" % (r["sampler"], "missing" if "missing" in r else
                                "CRASHED" if r["crashed"] else "FAILED" if r.get("failed")
@@ -64,5 +74,5 @@ def main(out, only, repeats, chosen, as_json):
                     for r in entry["runs"])), err=True)
     text = table(entries)
     atomic.write_text(os.path.join(out, "table.md"), text)
-    click.echo(json.dumps(entries, indent=1) if as_json else text)
+    click.echo(FIELD.dumps({"rows": entries}, indent=1) if as_json else text)
 
