@@ -59,3 +59,14 @@ def test_a_source_that_cannot_be_read_says_nothing(tmp_path):
     path = tmp_path / "program.py"
     path.write_text(PROGRAM)
     assert mentioned(str(path), 4) is None    # no function starts there
+
+
+def test_what_a_line_calls_is_read_from_its_source(tmp_path):
+    from traces.source_calls import called_on_line
+    path = tmp_path / "program.py"
+    path.write_text(PROGRAM)
+    assert called_on_line(str(path), 6) == {"Point"}              # Point(self.x - other.x)
+    assert called_on_line(str(path), 22) == {"apply"}             # apply(points, helper)
+    assert called_on_line(str(path), 23) == {"sorted"}            # the lambda is not called here
+    assert called_on_line(str(path), 2) == frozenset()
+    assert called_on_line(str(tmp_path / "gone.py"), 3) is None

@@ -27,9 +27,10 @@ import re
 from vmprof.reader import AssemblerCode, JittedCode
 
 from traces.jit_stacks import code_ids, common_prefix, split_segments  # noqa: F401
+from traces.source_calls import called_on_line
 from traces.trace_names import trace_label
 
-CALL_TARGET = re.compile(r"descr=<Loop(\d+)>")
+CALL_TARGET = re.compile(r"descr=<Loop(-?\d+)>")   # -1: a target not compiled yet
 TRAMPOLINE = ("<JIT call into the interpreter: a JIT-to-JIT call whose target is not compiled "
               "yet>")
 RESIDUAL_CALLS = ("call_may_force_", "call_r", "call_i", "call_n", "call_f",
@@ -67,15 +68,28 @@ class TraceMap(object):
         self.assembler_calls = collections.defaultdict(set)   # loop number: {chain}
         self.residual_calls = set()
         self.forcing_calls = set()      # calls that may run Python code
+        # calls into code not compiled yet (descr=<Loop-1>): {the function the call is in:
+        # {(its line, bytecode offset)}}, and the calls the trace inlined, by (function,
+        # line): what called_through_trampoline needs to name the callee
+        self.uncompiled_sites = collections.defaultdict(set)
+        at, inlined = None, collections.defaultdict(set)   # (function, line): {callee name}
         for op, chain in zip(trace.ops, chains):
+            if op.position is not None:
+                if at is not None and at.opname.startswith("CALL") and \
+                        op.position.depth == at.depth + 1:
+                    inlined[(function_of(at), at.lineno)].add(op.position.function)
+                at = op.position
             if op.name.startswith("call_assembler"):
                 target = CALL_TARGET.search(op.args)
                 if target:
                     self.assembler_calls[int(target.group(1))].add(chain)
+                if target and target.group(1) == "-1" and at is not None:
+                    self.uncompiled_sites[function_of(at)].add((at.lineno, at.offset))
             elif op.name.startswith(RESIDUAL_CALLS):
                 self.residual_calls.add(chain)
                 if op.name.startswith("call_may_force"):
                     self.forcing_calls.add(chain)
+        self.inlined_at = inlined
         self.root = next((c[0] for c in chains if c), None)
 
 
@@ -184,6 +198,7 @@ class StackCorrector(object):
             elif not isinstance(chain, Dropped):
                 out.extend(without_twin(out, chain, self.jit_map.trace_at(int(entries[-1]))))
                 out.append(entries[-1])
+                out.extend(self.called_through_trampoline(out, flags))
             else:
                 # the block's innermost function had returned; the functions it was inlined
                 # into may still be running: callers of what follows (scimark's FFT_inverse
@@ -194,6 +209,43 @@ class StackCorrector(object):
             if what in flags:
                 self.counts.add(what, weight)
         return out
+
+    def called_through_trampoline(self, out, flags):
+        """[the frame of the function called into code not compiled yet], to follow the
+        trampoline block just appended to ``out``; [] when the log and the source do not name
+        one.  vmprof records no frame for it: the interpreter runs it beneath the trampoline,
+        and the stack goes on with what it called (raytrace: rayColour calls colourAt at line
+        279, not compiled yet; the next frame vmprof has is visibleLights, which rayColour
+        never calls).  The caller's trace says the call's line; the line's source says what it
+        calls, less the calls on it the trace inlined; one name left, of one function vmprof
+        registered, names it."""
+        block = int(out[-1])
+        if self.jit_map.trace_at(block) is not None or block not in self.jit_map.stray or \
+                len(out) < 3 or not isinstance(out[-2], AssemblerCode):
+            return []
+        caller_trace = self.jit_map.trace_at(int(out[-2]))
+        caller = next((e for e in reversed(out[:-2]) if not isinstance(e, AssemblerCode)),
+                      None)
+        if caller_trace is None or caller is None:
+            return []
+        name, filename, line = self.ids.function(int(caller))
+        tmap = self.jit_map.map_of(caller_trace)
+        sites = [(function, site) for function, sites in tmap.uncompiled_sites.items()
+                 for site in sites if (function[0], function[2]) == (name, line)]
+        callees = set()
+        for function, (lineno, _) in sites:
+            called = called_on_line(function[1], lineno)
+            if called is None:
+                return []
+            callees |= called - tmap.inlined_at.get((function, lineno), set())
+        if len(callees) != 1:
+            return []
+        callee = next(iter(callees))
+        found = set(int(address) for key, address in self.ids.items() if key[0] == callee)
+        if len(found) != 1:
+            return []
+        flags.add("changed")
+        return [JittedCode(found.pop())]
 
     def choose(self, segments, flags):
         """For each segment, innermost first, the JittedCode chain to show (Dropped for a

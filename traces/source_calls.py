@@ -85,3 +85,21 @@ def can_call(caller, callee):
     if names is None:
         return True
     return callee.name.rsplit(".", 1)[-1] in names
+
+
+@functools.lru_cache(maxsize=1024)
+def called_on_line(filename, line):
+    """The names of the functions the calls on ``line`` of ``filename`` call (``f(...)``:
+    f; ``o.m(...)``: m), or None when the source cannot be read."""
+    tree = parsed(filename)
+    if tree is None:
+        return None
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "end_lineno",
+                                                  node.lineno) == line:
+            if isinstance(node.func, ast.Name):
+                found.add(node.func.id)
+            elif isinstance(node.func, ast.Attribute):
+                found.add(node.func.attr)
+    return frozenset(found)
