@@ -175,7 +175,8 @@ def render_attribution(jit):
             "bridge; their chains of inlined functions were checked against the log: %s "
             "corrected (a frame the log says could not be there: a return address read past "
             "its call, a stale frame of code that had returned, an inlined function the "
-            "codemap left open), %s uncertain (several calls could have made the frame inside: "
+            "codemap left open, or a missing frame put back where the source names the call), "
+            "%s uncertain (several calls could have made the frame inside: "
             "cut to what they share), %s in code the log does not locate (kept as recorded)."
             % (jit["jit_log"], share("in_jit"), share("samples"), share("changed"),
                share("uncertain"), share("unmapped"))] + no_jit_code(jit) + \
