@@ -51,6 +51,10 @@ def test_evs_c_evaluation_is_its_own_category_in_evs_profiles(tmp_path):
     assert meta["categories"] == [PROFILE_CATEGORY.to_json()]
     result = json.loads(run_module("traces.profile", profile, "--json").stdout)
     shares = dict((c["category"], c["self"]) for c in result["categories"])
-    assert shares[PROFILE_CATEGORY.name] > 0.3, (result["sampler"], shares)
+    # the C's samples carry ev's category, not an unnamed one: on PyPy this short run's share
+    # of C was 27-33% over three recordings (the rest mostly the interpreter warming up), so
+    # the bound is below that spread, and the unnamed categories must stay under it
+    unnamed = shares.get("unknown native", 0) + shares.get("PyPy runtime, unnamed", 0)
+    assert shares[PROFILE_CATEGORY.name] > max(0.15, unnamed), (result["sampler"], shares)
     (row,) = json.loads(run_module("ev.cli.trace_summary", tmp_path, "--json").stdout)
     assert row["compiled C"] == shares[PROFILE_CATEGORY.name]
