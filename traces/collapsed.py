@@ -12,7 +12,7 @@ import re
 
 from traces.errors import InputError
 from traces import sampling_stacks
-from traces.model import GC, MARKER, NATIVE, PY, UNKNOWN, Frame, Profile, Reader, register
+from traces.model import GC, NATIVE, PY, UNKNOWN, Frame, Profile, Reader, register
 from traces.project import Project, read_meta
 from traces.source_names import def_line, first_line, name_from_source
 
@@ -25,12 +25,12 @@ PYTHON_SOURCE = (".py", ".pyw")
 PERF, PERF_HEADER = "perf", b"# perf collapsed stacks"   # traces.perf_stacks writes it
 STDLIB, STDLIB_HEADER = sampling_stacks.NAME, b"# profiling.sampling collapsed stacks"
 UNREAD_SAID = 1.0   # percent of samples a sampler could not read, from which a report says it
-MARKS = {sampling_stacks.GC_MARK: GC, sampling_stacks.NATIVE_MARK: MARKER}  # its pseudo-frames
+MARKS = {sampling_stacks.GC_MARK: GC}  # profiling.sampling's pseudo-frame: the collector running
 
 
 def parse_frame(text):
     """A Frame from one py-spy frame name (its ``at_line`` set for Python frames)."""
-    if text in MARKS:   # profiling.sampling's: the GC running, a call out of Python
+    if text in MARKS:
         return Frame(MARKS[text], text)
     match = FRAME.match(text)
     if not match:

@@ -30,7 +30,8 @@ from traces.jit_stacks import code_ids, common_prefix, split_segments  # noqa: F
 from traces.source_calls import called_on_line
 from traces.trace_names import trace_label
 
-CALL_TARGET = re.compile(r"descr=<Loop(-?\d+)>")   # -1: a target not compiled yet
+CALL_TARGET = re.compile(r"descr=<Loop(-?\d+)>")
+UNCOMPILED = -1   # descr=<Loop-1>: a call whose target is not compiled yet (a trampoline)
 TRAMPOLINE = ("<JIT call into the interpreter: a JIT-to-JIT call whose target is not compiled "
               "yet>")
 RESIDUAL_CALLS = ("call_may_force_", "call_r", "call_i", "call_n", "call_f",
@@ -68,9 +69,9 @@ class TraceMap(object):
         self.assembler_calls = collections.defaultdict(set)   # loop number: {chain}
         self.residual_calls = set()
         self.forcing_calls = set()      # calls that may run Python code
-        # calls into code not compiled yet (descr=<Loop-1>): {the function the call is in:
-        # {(its line, bytecode offset)}}, and the calls the trace inlined, by (function,
-        # line): what called_through_trampoline needs to name the callee
+        # calls into code not compiled yet: {the function the call is in: {its lines}}, and
+        # the calls the trace inlined, by (function, line): what called_through_trampoline
+        # needs to name the callee
         self.uncompiled_sites = collections.defaultdict(set)
         at, inlined = None, collections.defaultdict(set)   # (function, line): {callee name}
         for op, chain in zip(trace.ops, chains):
@@ -83,8 +84,8 @@ class TraceMap(object):
                 target = CALL_TARGET.search(op.args)
                 if target:
                     self.assembler_calls[int(target.group(1))].add(chain)
-                if target and target.group(1) == "-1" and at is not None:
-                    self.uncompiled_sites[function_of(at)].add((at.lineno, at.offset))
+                if target and int(target.group(1)) == UNCOMPILED and at is not None:
+                    self.uncompiled_sites[function_of(at)].add(at.lineno)
             elif op.name.startswith(RESIDUAL_CALLS):
                 self.residual_calls.add(chain)
                 if op.name.startswith("call_may_force"):
@@ -175,6 +176,7 @@ class StackCorrector(object):
         self.ids.align(set(f for chains in jit_map.chains.values() for chain in chains
                            for f in chain))
         self.counts = Counts()
+        self.trampoline_callees = {}   # (caller's block, caller's code id): callee's or None
 
     def name_of_block(self, block):
         """'jit:' + the trace's name, for a block address; None when the log lacks it."""
@@ -228,24 +230,34 @@ class StackCorrector(object):
                       None)
         if caller_trace is None or caller is None:
             return []
-        name, filename, line = self.ids.function(int(caller))
-        tmap = self.jit_map.map_of(caller_trace)
-        sites = [(function, site) for function, sites in tmap.uncompiled_sites.items()
-                 for site in sites if (function[0], function[2]) == (name, line)]
-        callees = set()
-        for function, (lineno, _) in sites:
-            called = called_on_line(function[1], lineno)
-            if called is None:
-                return []
-            callees |= called - tmap.inlined_at.get((function, lineno), set())
-        if len(callees) != 1:
-            return []
-        callee = next(iter(callees))
-        found = set(int(address) for key, address in self.ids.items() if key[0] == callee)
-        if len(found) != 1:
+        key = (int(out[-2]), int(caller))
+        if key not in self.trampoline_callees:
+            self.trampoline_callees[key] = self.callee_at(caller_trace, int(caller))
+        address = self.trampoline_callees[key]
+        if address is None:
             return []
         flags.add("changed")
-        return [JittedCode(found.pop())]
+        return [JittedCode(address)]
+
+    def callee_at(self, caller_trace, caller):
+        """The code id of the one function the caller's calls into code not compiled yet
+        can call, by their lines' source (less what the trace inlined there), or None."""
+        name, _, line = self.ids.function(caller)
+        tmap = self.jit_map.map_of(caller_trace)
+        callees = set()
+        for function, lines in tmap.uncompiled_sites.items():
+            if (function[0], function[2]) != (name, line):
+                continue
+            for lineno in lines:
+                called = called_on_line(function[1], lineno)
+                if called is None:
+                    return None
+                callees |= called - tmap.inlined_at.get((function, lineno), set())
+        if len(callees) != 1:
+            return None
+        callee = callees.pop()
+        found = set(int(address) for key, address in self.ids.items() if key[0] == callee)
+        return found.pop() if len(found) == 1 else None
 
     def choose(self, segments, flags):
         """For each segment, innermost first, the JittedCode chain to show (Dropped for a

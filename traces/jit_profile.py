@@ -5,12 +5,15 @@ keeps CELL.jitlog beside CELL.prof.  The reader (traces.profile_reader) asks her
 StackCorrector (traces.jit_attribution) and keeps the Attribution on the profile, so that the
 reports say how many samples the log named, corrected or left uncertain.
 """
+import collections
 import os
 
 from traces.errors import InputError
 from traces.jit_attribution import JitMap, StackCorrector
 from traces.jitlog_reader import read_jitlog
+from traces.model import JIT, PY
 from traces.project import read_meta
+from traces.source_calls import can_call
 
 
 def jit_log_for(profile_path, given=None):
@@ -41,9 +44,6 @@ class Attribution(object):
         """Count the corrected samples that still have a Python function directly above one
         its source never mentions, across JIT code (traces.source_calls): a frame is missing
         there (an inlined function the stack does not show)."""
-        import collections
-        from traces.model import JIT, PY
-        from traces.source_calls import can_call
         pairs, count, weight = collections.Counter(), 0, 0.0
         for frames, sample_weight in samples:
             python = [i for i, f in enumerate(frames) if f.kind == PY]

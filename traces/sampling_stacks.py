@@ -28,7 +28,7 @@ HEADER = "# profiling.sampling collapsed stacks (traces.record; CPython %s)\n"
 UNREAD = "# unread samples: %.2f%%\n"   # the share it tried to take and could not read
 UNREAD_LINE = re.compile(rb"^# unread samples: ([0-9.]+)%$")
 BOOT_SCRIPT = "traces_record_boot.py"   # traces.collapsed and traces.processors know it
-GC_MARK, NATIVE_MARK = "<GC>", "<native>"
+GC_MARK = "<GC>"
 SYNTHETIC_FILE = "~"   # the file name profiling.sampling gives a marker frame
 
 

@@ -12,7 +12,7 @@ from vmprof's stacks (traces.jit_attribution corrects what the JIT log can tell)
 import ast
 import functools
 
-from traces.source_names import functions_of
+from traces.source_names import parsed
 
 OPERATORS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "truediv",
              ast.FloorDiv: "floordiv", ast.Mod: "mod", ast.Pow: "pow", ast.MatMult: "matmul",
@@ -55,27 +55,14 @@ def names_of(node):
 def mentioned(filename, first_line):
     """The names the body of the function starting at ``first_line`` in ``filename``
     mentions, or None when the source does not say (unreadable, or no function there)."""
-    functions = functions_of(filename)
-    if functions is None or not first_line:
-        return None
-    span = next((s for s in functions.spans if s[0] == first_line), None)
-    if span is None:
-        return None
     tree = parsed(filename)
+    if tree is None or not first_line:
+        return None
     node = next((n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef,
                                                              ast.AsyncFunctionDef))
                  and min([n.lineno] + [d.lineno for d in n.decorator_list]) == first_line),
-                None) if tree is not None else None
+                None)
     return frozenset(names_of(node)) if node is not None else None
-
-
-@functools.lru_cache(maxsize=64)
-def parsed(filename):
-    try:
-        with open(filename, "rb") as source:
-            return ast.parse(source.read(), filename)
-    except (OSError, SyntaxError, ValueError):
-        return None
 
 
 def can_call(caller, callee):

@@ -55,14 +55,22 @@ class SourceFunctions:
 
 
 @functools.lru_cache(maxsize=256)
-def functions_of(filename):
-    """The SourceFunctions of ``filename``, or None when it cannot be read or parsed."""
+def parsed(filename):
+    """The syntax tree of ``filename``, or None when it cannot be read or parsed."""
     if not filename or filename.startswith("<"):
         return None
     try:
         with open(filename, "rb") as source:
-            tree = ast.parse(source.read(), filename)
+            return ast.parse(source.read(), filename)
     except (OSError, SyntaxError, ValueError):
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def functions_of(filename):
+    """The SourceFunctions of ``filename``, or None when it cannot be read or parsed."""
+    tree = parsed(filename)
+    if tree is None:
         return None
     spans, classes = [], []
 
