@@ -112,9 +112,9 @@ def one_round(folder, sizes, index, rounds):
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--rounds", default=3, show_default=True)
-@click.option("--light", "n_light", default=30000000, show_default=True,
+@click.option("--light", "n_light", default=100000000, show_default=True,
               help="Iterations of the light loop.")
-@click.option("--heavy", "n_heavy", default=30000000, show_default=True,
+@click.option("--heavy", "n_heavy", default=200000000, show_default=True,
               help="Iterations of the heavy loop.")
 @click.option("--in-main", "in_main", default=1, show_default=True,
               help="Rounds of the two loops in main (more than one: main's loop is compiled "
@@ -177,9 +177,18 @@ def main(rounds, n_light, n_heavy, in_main, keep, as_json):
                                            for kv in sorted(r["alone_seconds"].items())),
                           percents(r["in_run_truth"]), percents(r["totals"]),
                           percents(r["weighted_totals"]),
-                          "JIT log: %s" % (r["jit_attribution"] or {}).get("counts")))
+                          jit_counts(r["jit_attribution"])))
         click.echo("recordings in %s" % folder)
     sys.exit(0 if ok else 1)
+
+
+def jit_counts(attribution):
+    """The JIT log's mapping of the round's samples, in words."""
+    counts = (attribution or {}).get("counts")
+    if not counts:
+        return "no JIT log read"
+    return "of %d samples %d in JIT code, %d not mapped, %d corrected, %d uncertain" % tuple(
+        counts[k]["samples"] for k in ("samples", "in_jit", "unmapped", "changed", "uncertain"))
 
 
 def percents(shares):

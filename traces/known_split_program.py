@@ -10,6 +10,12 @@ other work does not count, as it does not in the number of vmprof's samples), an
 sample, and a sample stands for the time since the one before).  Run alone, each loop's
 time is its true share of the run (traces.known_split runs the parts alone and together,
 alternating, and compares the profile's shares with them).
+
+Each loop carries a value from one iteration to the next (``k``, ``total``), so its speed is
+set by that chain of dependent operations, not by how the processor's front end meets the JIT's
+code: a loop of independent iterations (``light`` was one) runs faster or slower from one
+process to the next with where its code lands (docs/reading-traces.md), and its time alone then
+says little about its share of another process.
 """
 import json
 import sys
@@ -25,9 +31,10 @@ def mix(x, k):
 
 
 def light(n):
-    total = 0.0
+    total, k = 0.0, 7
     for i in range(n):
-        total += scale(i) + mix(i, 7)
+        k = mix(k, i)
+        total += scale(k)
     return total
 
 
