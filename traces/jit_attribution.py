@@ -27,7 +27,7 @@ import re
 from vmprof.reader import AssemblerCode, JittedCode
 
 from traces.jit_stacks import code_ids, common_prefix, split_segments  # noqa: F401
-from traces.source_calls import called_on_line
+from traces.source_calls import called_on_line, mentions
 from traces.trace_names import trace_label
 
 CALL_TARGET = re.compile(r"descr=<Loop(-?\d+)>")
@@ -114,6 +114,10 @@ class JitMap(object):
             if trace.code is not None:
                 self.by_block[trace.code.block] = trace
         self.loops = dict((t.number, t) for t in log.traces if t.kind != "bridge")
+        self.callers_of = collections.defaultdict(set)   # loop number: {chain calling it}
+        for tmap in self.maps.values():
+            for number, chains in tmap.assembler_calls.items():
+                self.callers_of[number] |= chains
         self.stray = dict((r.block, r) for r in getattr(log, "stray_code", []))
 
         self.chains = chains_of
@@ -151,7 +155,7 @@ def ordered_for_chains(traces):
 
 class Counts(object):
     """How many samples (and their weight) the correction saw, mapped, changed, left unsure."""
-    FIELDS = ("samples", "in_jit", "unmapped", "changed", "uncertain")
+    FIELDS = ("samples", "in_jit", "unmapped", "changed", "uncertain", "put_back")
 
     def __init__(self):
         self.samples = collections.Counter()
@@ -207,7 +211,7 @@ class StackCorrector(object):
                 # above FFT_transform_internal's loop), kept, without the block
                 out.extend(without_twin(out, chain.callers,
                                         self.jit_map.trace_at(int(entries[-1]))))
-        for what in ("unmapped", "changed", "uncertain"):
+        for what in ("unmapped", "changed", "uncertain", "put_back"):
             if what in flags:
                 self.counts.add(what, weight)
         return out
@@ -236,7 +240,7 @@ class StackCorrector(object):
         address = self.trampoline_callees[key]
         if address is None:
             return []
-        flags.add("changed")
+        flags.update(("changed", "put_back"))
         return [JittedCode(address)]
 
     def callee_at(self, caller_trace, caller):
@@ -283,6 +287,12 @@ class StackCorrector(object):
                 continue
             if verdict != "kept":
                 flags.add(verdict)
+            outer = segments[index - 1] if index else None
+            before, after = self.caller_between(trace, chain, outer), \
+                self.called_between(trace, chain, inner)
+            if before or after:
+                chain, verdict = before + chain + after, "changed"
+                flags.update(("changed", "put_back"))
             ids = [self.ids.get(f) for f in chain]
             if chain and all(ids):
                 chosen[index] = [JittedCode(i) for i in ids]
@@ -291,7 +301,85 @@ class StackCorrector(object):
                 flags.add("uncertain")
             inner.insert(0, segments[index])
         self.no_callers_between_jit_calls(segments, chosen)
+        self.no_callers_before_the_same_loop(segments, chosen)
         return chosen
+
+    def called_between(self, trace, chain, inner):
+        """(the function missing between this block's chain and the Python frame inside it,)
+        or ().  A call out of a block into another function's compiled code
+        (call_assembler) can leave no frame of that function on vmprof's stack: raytrace's
+        render loop calls rayColour's code, which calls colourAt, and the stack reads
+        'render > colourAt', a call render never makes.  When the chain's own function does
+        not mention the frame inside, and of the functions whose code the block calls from
+        that chain exactly one mentions it (by their source), that one is put back."""
+        if not chain or not inner or inner[0][0] != "py":
+            return ()
+        callee = self.ids.function(int(inner[0][1][0]))
+        if callee[1] is None or mentions(chain[-1], callee[0]):
+            return ()
+        tmap = self.jit_map.map_of(trace)
+        targets = set()
+        for number, at in tmap.assembler_calls.items():
+            if chain not in at:
+                continue
+            if number == UNCOMPILED:
+                targets |= self.trampoline_targets(tmap, chain[-1])
+            else:
+                targets.add(header_function(self.jit_map.loops.get(number)))
+        if None in targets or any((t[0], t[2]) == (callee[0], callee[2]) for t in targets):
+            return ()
+        through = [t for t in targets if t != chain[-1] and mentions(t, callee[0])]
+        if len(through) != 1 or not self.ids.get(through[0]):
+            return ()
+        return (through[0],)
+
+    def caller_between(self, trace, chain, outer):
+        """(the function missing between the Python frame above this block and the block's
+        chain,) or ().  The other side of called_between: raytrace's rayColour, interpreted,
+        calls colourAt's compiled code, which calls visibleLights' loop, and the stack reads
+        'rayColour > visibleLights'.  When the frame above does not mention the chain's first
+        function, and of the functions whose traces call this block's loop (call_assembler)
+        or into code not compiled yet (the interpreter then runs the function whose loop this
+        is), exactly one is mentioned by the frame above and mentions that first function,
+        that one is put back."""
+        if not chain or outer is None or outer[0] != "py":
+            return ()
+        caller, first = self.ids.function(int(outer[1][-1])), chain[0]
+        if caller[1] is None or (caller[0], caller[2]) == (first[0], first[2]) or \
+                mentions(caller, first[0]):
+            return ()
+        loop = trace.root if trace.root is not None else trace
+        callers = self.jit_map.callers_of
+        through = set(c[-1] for c in callers.get(loop.number, set()) | callers.get(UNCOMPILED,
+                                                                                  set()) if c)
+        through = [g for g in through if (g[0], g[2]) not in ((caller[0], caller[2]),
+                                                              (first[0], first[2]))
+                   and mentions(caller, g[0]) and mentions(g, first[0])]
+        if len(through) != 1 or not self.ids.get(through[0]):
+            return ()
+        return (through[0],)
+
+    def through_interpreter(self, tmap, function):
+        """The chains of this trace's calls into code not compiled yet whose lines call
+        ``function`` by name: the interpreter runs it, and its own loop's compiled code can be
+        the next block on the stack (raytrace: colourAt calls visibleLights, not compiled yet,
+        whose loop is)."""
+        if function is None:
+            return set()
+        return set(c for c in tmap.assembler_calls.get(UNCOMPILED, ()) if c and any(
+            t is not None and t[0] == function[0] for t in self.trampoline_targets(tmap, c[-1])))
+
+    def trampoline_targets(self, tmap, function):
+        """The functions ``function``'s calls into code not compiled yet can call, by their
+        lines' source less what the trace inlined there ({None}: the source does not say)."""
+        found = set()
+        for lineno in tmap.uncompiled_sites.get(function, ()):
+            called = called_on_line(function[1], lineno)
+            if called is None:
+                return {None}
+            for name in called - tmap.inlined_at.get((function, lineno), set()):
+                found |= set(f for f in self.ids.by_id.values() if f[0] == name) or {None}
+        return found
 
     @staticmethod
     def no_callers_between_jit_calls(segments, chosen):
@@ -307,6 +395,23 @@ class StackCorrector(object):
                 for index in range(outer + 1, inner):
                     if isinstance(chosen[index], Dropped):
                         chosen[index] = Dropped([])
+
+    def no_callers_before_the_same_loop(self, segments, chosen):
+        """A dropped block right before a block of the same loop that stays is a stale
+        return address into that loop's own code: its callers are the frames the inner
+        block's chain already shows, and kept would show them twice (pyperformance's go:
+        'random_playout > random_move' kept from a stale address in loop 68, then loop 68's
+        'random_playout > random_move > random_choice': random_move above random_playout)."""
+        for index in range(len(segments) - 1):
+            inner = index + 1
+            if not isinstance(chosen[index], Dropped) or segments[inner][0] != "jit" or \
+                    isinstance(chosen[inner], Dropped):
+                continue
+            stale, kept = (self.jit_map.trace_at(int(segments[i][1][-1])) for i in
+                           (index, inner))
+            if stale is not None and kept is not None and stale.root is not None and \
+                    kept.root is not None and stale.root.number == kept.root.number:
+                chosen[index] = Dropped([])
 
     def callers_kept(self, trace, recorded):
         """Of a dropped block's recorded chain, the functions that can still be running: the
@@ -372,7 +477,8 @@ class StackCorrector(object):
         if kind == "jit":
             target = self.jit_map.trace_at(int(entries[-1]))
             if target is not None:       # none of its calls enters that loop: a stale frame
-                return tmap.assembler_calls.get(target.root.number, set())
+                return tmap.assembler_calls.get(target.root.number, set()) | \
+                    self.through_interpreter(tmap, header_function(target.root))
             return assembler
         if kind == "py":
             return (tmap.forcing_calls | assembler) or tmap.residual_calls

@@ -41,16 +41,19 @@ class Attribution(object):
         self.missing = None          # frames still missing after the correction (below)
 
     def check_against_source(self, samples):
-        """Count the corrected samples that still have a Python function directly above one
-        its source never mentions, across JIT code (traces.source_calls): a frame is missing
-        there (an inlined function the stack does not show)."""
+        """Count the corrected samples that still have one of the program's functions directly
+        above a function its source never mentions (traces.source_calls): a frame is missing
+        there (an inlined function the stack does not show).  A callee outside the program
+        counts only across JIT code: PyPy implements some built-ins in Python under other
+        names (``print`` is ``print_``), which the caller's source cannot mention."""
         pairs, count, weight = collections.Counter(), 0, 0.0
         for frames, sample_weight in samples:
             python = [i for i, f in enumerate(frames) if f.kind == PY]
             for outer, inner in zip(python, python[1:]):
                 caller, callee = frames[outer], frames[inner]
-                if caller.name.startswith("<") or not any(
-                        f.kind == JIT for f in frames[outer + 1:inner]):
+                if caller.name.startswith("<") or caller.where is None or (
+                        callee.where is None and not any(
+                            f.kind == JIT for f in frames[outer + 1:inner])):
                     continue
                 if not can_call(caller, callee):
                     pairs[(caller.name, callee.name)] += 1

@@ -170,22 +170,28 @@ def render_attribution(jit):
         return ["JIT code is one blob here: %s." % jit["why_not"]]
     counts = jit["counts"]
     def share(what):
-        return "%d samples" % counts[what]["samples"]
+        return "%d samples" % counts.get(what, {"samples": 0})["samples"]
     return ["JIT code named through %s: %s of %s ran in JIT code, each named by its loop or "
             "bridge; their chains of inlined functions were checked against the log: %s "
             "corrected (a frame the log says could not be there: a return address read past "
             "its call, a stale frame of code that had returned, an inlined function the "
-            "codemap left open, or a missing frame put back where the source names the call), "
-            "%s uncertain (several calls could have made the frame inside: "
-            "cut to what they share), %s in code the log does not locate (kept as recorded)."
+            "codemap left open; or a frame missing where the log shows a call, put back by "
+            "the program's source: %s), %s uncertain (several calls could have made the frame "
+            "inside: cut to what they share), %s in code the log does not locate (kept as "
+            "recorded)."
             % (jit["jit_log"], share("in_jit"), share("samples"), share("changed"),
-               share("uncertain"), share("unmapped"))] + no_jit_code(jit) + \
-        uncertainty(counts) + missing_frames(jit, counts)
+               share("put_back"), share("uncertain"), share("unmapped"))] + \
+        no_jit_code(jit) + uncertainty(counts) + missing_frames(jit, counts)
 
 
 def missing_frames(jit, counts):
     """The corrected samples whose stacks still lack a frame, by the program's source."""
     missing = jit.get("missing")
+    put_back = counts.get("put_back", {"samples": 0})["samples"]
+    if missing and not missing["samples"] and put_back:
+        return ["No frame still missing by the program's source; the %d samples that had one "
+                "put back by it are not checked by it again (checked against another "
+                "sampler: docs/reading-traces.md)." % put_back]
     if not missing or not missing["samples"]:
         return []
     total = float(counts["samples"]["samples"] or 1)

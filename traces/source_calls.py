@@ -65,6 +65,13 @@ def mentioned(filename, first_line):
     return frozenset(names_of(node)) if node is not None else None
 
 
+def mentions(function, name):
+    """Whether the source of ``function`` ((name, file, first line), as the JIT log names
+    functions) mentions ``name``; True when the source does not say."""
+    names = mentioned(function[1], function[2])
+    return names is None or name in names
+
+
 def can_call(caller, callee):
     """False when ``caller``'s source shows no way to call ``callee`` (Frames); True when it
     does, or when the source does not say."""
