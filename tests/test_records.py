@@ -119,12 +119,15 @@ def test_a_record_of_a_newer_format_or_without_its_keys_is_a_bad_line(tmp_path):
     old = json.loads(BEFORE_PID.read_text().splitlines()[0])
     path.write_text("\n".join(json.dumps(r) for r in (
         dict(old, format=records.FORMAT + 1), dict(old, population="8"),
-        {"type": "generation", "generation": 0}, dict(old))) + "\n")
+        {"type": "generation", "generation": 0}, dict(old, run={"id": 1}),
+        dict(old, variant=["numpy"]), dict(old))) + "\n")
     found, bad = records.read_records(str(path))
-    assert len(found) == 1 and [b.lineno for b in bad] == [1, 2, 3]
+    assert len(found) == 1 and [b.lineno for b in bad] == [1, 2, 3, 4, 5]
     assert "format %d" % (records.FORMAT + 1) in bad[0].reason
     assert "population is not an integer" in bad[1].reason
     assert "generation record without seconds, min, avg, max" in bad[2].reason
+    assert "run record: run is not a string" in bad[3].reason   # a reader's key
+    assert "run record: variant is not a string" in bad[4].reason
 
 
 def test_a_store_of_the_last_unversioned_format_reads_and_resumes_exactly(tmp_path):

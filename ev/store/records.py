@@ -95,6 +95,7 @@ class Record(object):
     TYPE = None
     REQUIRED = ()
     NUMBERS = {}       # key: int or float, checked on reading
+    TEXTS = ("run",)   # keys that are strings when present (the run id: a reader's key)
     NULLABLE = ()      # numbers that may be null on disk: not finite (read back as inf)
     OMITTED = ()       # keys left out of the JSON when None (as the older files did)
 
@@ -119,6 +120,9 @@ class Record(object):
             elif (value is not None or key in cls.REQUIRED) and not is_number(value, kind):
                 raise BadRecord("%s record: %s is not %s" % (
                     cls.TYPE, key, "an integer" if kind is int else "a number"))
+        for key in cls.TEXTS:
+            if values.get(key) is not None and not isinstance(values[key], str):
+                raise BadRecord("%s record: %s is not a string" % (cls.TYPE, key))
         names = set(field.name for field in dataclasses.fields(cls)) - {"extra", "format"}
         known = dict((key, values.pop(key)) for key in list(values) if key in names)
         for key in ("type", "format"):
@@ -177,6 +181,7 @@ class RunRecord(Record):
     TYPE = RUN
     REQUIRED = ("implementation", "version", "variant", "population", "seed")
     NUMBERS = {"population": int, "seed": int}
+    TEXTS = ("run", "implementation", "version", "variant", "controller")
     OMITTED = ("run", "gains", "pypy_version", "profile_from")
 
     @classmethod
@@ -253,6 +258,7 @@ class EndRecord(Record):
     TYPE = END
     REQUIRED = ("reason", "exit", "generations", "seconds")
     NUMBERS = {"exit": int, "generations": int, "seconds": float}
+    TEXTS = ("run", "reason")
     OMITTED = ("steady_first", "steady_median", "flew", "message", "parts")
 
     @classmethod
