@@ -63,17 +63,35 @@ apt_install() {
 #     checkout PATH                 the folder ev is installed from (editable)
 #     venv PATH                     the venv's own folder
 # so that a venv copied from another checkout, or moved, is made anew rather than taken for
-# this one.  Then a line per optional package: "optional NAME ok" or "optional NAME absent:
-# WHY" (or "broken: WHY" when reinstalling did not mend it).
+# this one.  Both are real paths, and compared as such (``same_place``): the venv reached
+# through a link (.venv -> a folder made with EV_VENV_ROOT) is the same venv, not a copy.
+# Then a line per optional package: "optional NAME ok" or "optional NAME absent: WHY" (or
+# "broken: WHY" when reinstalling did not mend it).
 STAMP_NAME=".ev-installed"
+
+real_path() {
+    # real_path PATH: PATH with every link resolved (its last parts may not exist yet).
+    realpath -m -- "$1" 2>/dev/null || echo "$1"
+}
 
 stamp_header() {
     local python="$1" venv="$2" version
     version="$("$python" -c 'import sys; print(sys.version.split()[0])')" || return 1
     echo "inputs $(cat "$EV_ROOT/setup.cfg" "$EV_ROOT/pyproject.toml" "${BASH_SOURCE[0]}" \
                    "$EV_ROOT/scripts/venv_check.py" | cksum | cut -d' ' -f1) python $version"
-    echo "checkout $EV_ROOT"
-    echo "venv $venv"
+    echo "checkout $(real_path "$EV_ROOT")"
+    echo "venv $(real_path "$venv")"
+}
+
+same_place() {
+    # same_place STAMP HEADER: do the stamp's checkout and venv lines name the header's
+    # folders?  Compared as real paths, so that a stamp written before they were resolved
+    # (or through another link to the same folder) still fits.
+    local line
+    for line in checkout venv; do
+        [ "$(real_path "$(sed -n "s/^$line //p" "$1")")" = \
+          "$(real_path "$(echo "$2" | sed -n "s/^$line //p")")" ] || return 1
+    done
 }
 
 write_stamp() {
@@ -122,7 +140,7 @@ stale_reason() {
         echo "$venv was never completed (interrupted?): making it anew"
     elif ! head -1 "$stamp" | grep -q '^inputs '; then
         echo "$venv was made by an older set-up: making it anew"
-    elif [ "$(sed -n 2,3p "$stamp")" != "$(echo "$header" | sed -n 2,3p)" ]; then
+    elif ! same_place "$stamp" "$header"; then
         echo "$venv was made for the checkout $(sed -n 's/^checkout //p' "$stamp") at $(sed -n 's/^venv //p' "$stamp") (copied?): making it anew"
     elif [ "$(head -1 "$stamp")" != "$(echo "$header" | head -1)" ]; then
         echo "$venv was made from another setup.cfg, set-up script or interpreter: making it anew"

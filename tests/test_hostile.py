@@ -293,7 +293,7 @@ def test_a_run_whose_flights_all_fail_writes_json_not_infinity(tmp_path):
     writer.close()
     assert "Infinity" not in path.read_text() and "NaN" not in path.read_text()
     (record,), bad = read_records(str(path))
-    assert record["min"] == float("inf") and not bad
+    assert record.min == float("inf") and not bad
 
 
 def experiment_row(best_by_generation, shape, controller=None):

@@ -370,8 +370,8 @@ def test_the_recording_starts_where_the_timed_runs_end_record_says(tmp_path):
     assert run_module("ev.main", "-n", 8, "-g", 8, "--seed", 2, "--results",
                       made).returncode == 0
     end = ends.end_of(str(made))
-    seconds = [g["seconds"] for g in ends.generations_of(str(made))]
-    assert end["reason"] == "budget" and end["steady_first"] == steady_start(seconds)
+    seconds = [g.seconds for g in ends.generations_of(str(made))]
+    assert end.reason == "budget" and end.steady_first == steady_start(seconds)
     run = records.RunRecord.from_json(json.loads(made.read_text().splitlines()[0]))
     warm = [1.0, 0.9, 0.5, 0.1, 0.1, 0.1, 0.1, 0.1]
     assert records.EndRecord.of(run, 0, warm, records.BUDGET, 0).steady_first == 3

@@ -1,6 +1,6 @@
 """What the tools that tell the truth about native time and the JIT say: perf samples sorted
 into kinds of code, the window a program marks, the note for a profile without native frames,
-and the EV-JIT line."""
+and the JIT state record (ev.pythons.jit_state)."""
 import os
 import shutil
 import subprocess
@@ -90,17 +90,42 @@ def run_jit_state(*args):
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
 
 
-def test_the_jit_state_line_leaves_stdout_alone(tmp_path):
+def test_the_jit_state_is_a_record_and_leaves_stdout_alone(tmp_path):
+    """The state goes to the record file it is given, the program's exit status and stdout
+    stay its own, and a false state line the program prints is not taken for it."""
     script = tmp_path / "loop.py"
-    script.write_text("import sys\nprint(sum(i * 0.5 for i in range(1000)))\nsys.exit(3)\n")
-    done = run_jit_state(str(script))
+    script.write_text("import sys\nprint(sum(i * 0.5 for i in range(1000)))\n"
+                      "print('EV-JIT {\"jit\": \"false\"}', file=sys.stderr)\nsys.exit(3)\n")
+    record = tmp_path / "jit.json"
+    done = run_jit_state("--record", str(record), str(script))
     assert done.returncode == 3 and done.stdout == "249750.0\n"
-    about = jit_state.from_stderr(done.stderr)
+    about = jit_state.read_record(str(record))
+    assert (about["format"], about["version"]) == ("ev-jit-state", 1)
     if hasattr(sys, "pypy_version_info"):
-        assert about["jit"] == "PyPy tracing JIT, on"
+        assert about["jit"] == "PyPy tracing JIT, on" and about["executors"] is None
     elif not hasattr(sys, "_jit"):
         assert about["jit"].startswith("no JIT in this CPython")
-    assert jit_state.summary(about)
+    else:
+        assert about["jit"] in ("available", "not built in")
+    assert "# JIT: %s\n" % jit_state.summary(about) in done.stderr   # the line for people
+
+
+def test_a_jit_state_record_that_cannot_be_written_is_one_line_and_a_failure(tmp_path):
+    script = tmp_path / "ok.py"
+    script.write_text("print('ran')\n")
+    done = run_jit_state("--record", str(tmp_path / "missing" / "jit.json"), str(script))
+    assert done.returncode == 1 and done.stdout == "ran\n"
+    assert "error: cannot write the JIT state record" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_file_that_is_not_a_jit_state_record_is_refused_in_one_line(tmp_path):
+    from ev.common.formats import UnknownFormat
+    other = tmp_path / "other.json"
+    other.write_text('{"format": "ev-jit-state", "version": 2}')
+    with pytest.raises(UnknownFormat) as refused:
+        jit_state.read_record(str(other))
+    assert "version 2" in str(refused.value) and "\n" not in str(refused.value)
 
 
 def test_the_jit_state_refuses_what_it_cannot_run():

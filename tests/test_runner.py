@@ -62,7 +62,7 @@ def test_slices_print_the_same_fitness_lines_as_a_plain_run(tmp_path, variant):
                            universal_newlines=True, timeout=300)
     assert fitness_lines(printed) == fitness_lines(whole.stdout) and len(
         fitness_lines(printed)) == 7
-    numbers = [[g["generation"] for g in ends.generations_of(p)] for p in paths]
+    numbers = [[g.generation for g in ends.generations_of(p)] for p in paths]
     assert numbers == [[0, 1, 2], [3, 4], [5, 6]]
 
 
@@ -72,10 +72,10 @@ def test_a_slice_after_the_warm_up_is_steady_from_its_first_generation(tmp_path)
                                           {"results": paths[1], "generations": 3}], "-n", "12")
     assert status == 0, printed[-800:]
     first, later = ends.end_of(paths[0]), ends.end_of(paths[1])
-    assert first["reason"] == later["reason"] == "budget"
-    assert 1 <= first["steady_first"] <= 3 and later["steady_first"] == 6
-    seconds = [g["seconds"] for g in ends.generations_of(paths[1])]
-    assert later["steady_median"] == pytest.approx(sorted(seconds)[1])
+    assert first.reason == later.reason == "budget"
+    assert 1 <= first.steady_first <= 3 and later.steady_first == 6
+    seconds = [g.seconds for g in ends.generations_of(paths[1])]
+    assert later.steady_median == pytest.approx(sorted(seconds)[1])
 
 
 def test_plain_status_is_lines_without_control_characters():
@@ -171,7 +171,7 @@ def test_children_printing_random_text_still_give_a_complete_identical_report(tm
     flown = matrix(env, "--task", "fly", "--cells", "cpython-specialized", "-g", "1",
                    "--seed", "2", "--rounds", "1", "--out", fly)
     assert flown.returncode == 0, flown.stderr[-2000:]       # never flew: a result, not a failure
-    assert ends.end_of(str(next(fly.glob("*.r1.jsonl"))))["reason"] == "never-flew"
+    assert ends.end_of(str(next(fly.glob("*.r1.jsonl")))).reason == "never-flew"
 
 
 def test_a_piped_matrix_prints_plain_lines_one_per_cell_round(tmp_path):
@@ -229,12 +229,12 @@ def test_a_round_in_parts_reads_as_one_cell_round(tmp_path):
     runs = read_file(path, problems)
     assert problems == [] and len(runs) == 1
     run = runs[0]
-    assert [g["generation"] for g in run.generations] == list(range(5, 14))
-    assert run.end["steady_first"] == 5 and run.end["generations"] == 9
+    assert [g.generation for g in run.generations] == list(range(5, 14))
+    assert run.end.steady_first == 5 and run.end.generations == 9
     joined = ends.end_of(path)
-    seconds = [g["seconds"] for g in run.generations]
-    assert joined["generations"] == 9 and joined["parts"] == 3
-    assert joined["steady_median"] == pytest.approx(sorted(seconds)[4])
+    seconds = [g.seconds for g in run.generations]
+    assert joined == run.end and joined.parts == 3
+    assert joined.steady_median == pytest.approx(sorted(seconds)[4])
     figures = round_figures(dataclasses.replace(run, round=2, position=0, exit=0, warm=True))
     assert figures.steady_count == 9
     assert figures.mean_seconds == pytest.approx(sum(seconds) / 9)

@@ -272,6 +272,31 @@ def test_a_venv_copied_from_another_checkout_is_made_anew(world):
 
 @needs_bash
 @once
+def test_the_same_venv_reached_through_a_link_is_used_not_made_anew(world):
+    """``EV_VENV_ROOT=DIR ./setup.sh test`` then ``ln -s DIR .venv``: a later ``./run_all.sh``
+    (no EV_VENV_ROOT: the checkout's .venv) finds the same venv by another path.  It keeps
+    it, with what the first set-up installed, whether its stamp names the real folder or
+    (a stamp written before paths were resolved) the link."""
+    venvs = world["tmp"] / "venvs"
+    assert setup(world, world["a"], venvs)[0] == 0
+    (world["a"] / ".venv").symlink_to(venvs)
+    kept = venvs / "cpython" / "kept-by-the-first-set-up"
+    kept.write_text("")
+    assert "venv %s" % (venvs / "cpython") in stamp(venvs).splitlines()
+    for written_as in (venvs, world["a"] / ".venv"):
+        path = venvs / "cpython" / ".ev-installed"
+        lines = path.read_text().splitlines()
+        lines[2] = "venv %s" % (written_as / "cpython")
+        path.write_text("\n".join(lines) + "\n")
+        status, out, err = setup(world, world["a"], world["a"] / ".venv", EV_EXTRAS="")
+        assert status == 0, err
+        assert "anew" not in err and "(up to date)" in err, err
+        assert kept.exists() and "optional mpi4py" in stamp(venvs)
+        assert out.strip() == "PY=%s" % (world["a"] / ".venv" / "cpython" / "bin" / "python")
+
+
+@needs_bash
+@once
 def test_a_venv_whose_ev_comes_from_elsewhere_is_made_anew(world):
     """The stamp fits but the editable install points at another checkout (say, someone ran
     ``pip install -e ../other`` in it)."""

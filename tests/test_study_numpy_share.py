@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from ev.common import result_file
+from ev.studies.numpy_share.command import NUMPY_SHARE
 from ev.studies.numpy_share.model import share_row
 
 
@@ -27,7 +28,8 @@ def test_a_tiny_run_prints_one_row(run):
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     assert len(lines) == 1
-    row = json.loads(lines[0])
+    row = NUMPY_SHARE.read(json.loads(lines[0]))
+    assert (row["format"], row["version"]) == ("ev-numpy-share", 1)
     assert row["run_step_calls_per_gen"] > 0 and len(row["generation_seconds"]) == 2
     assert 0 < row["numpy_statements_share_pct"] <= row["run_step_share_pct"]
 
@@ -40,3 +42,4 @@ def test_the_window_of_the_timed_generations_is_an_answer_not_a_line(run):
     assert "EV-WINDOW" not in asked.stdout and len(asked.stdout.strip().splitlines()) == 1
     by_hand = run("ev.studies.numpy_share", "-n", 8, "-g", 2, "--generations-only")
     assert by_hand.returncode == 0 and "window" not in by_hand.stdout
+    assert NUMPY_SHARE.read(json.loads(by_hand.stdout))["s_per_gen"] > 0

@@ -17,7 +17,7 @@ from ev.common import machine
 from ev.runner import children, ends, noise
 from ev.runner.plan import Plan, Rounds, later_plan, parts, slice_plan, together
 from ev.runner.signals import stopped_by_signal
-from ev.store.records import NEVER_FLEW
+from ev.store.records import BUDGET, NEVER_FLEW
 
 
 def run_name(cell, round_number, extension):
@@ -178,7 +178,7 @@ class MatrixRun(object):
         if not self.completed(status, end):
             self.failures.append("cell %s round %d (ev.main exited with status %d, see %s)"
                                  % (cell.label, round_number, status, log))
-        self.done[cell.label] = self.done.get(cell.label, 0) + (end or {}).get("generations", 0)
+        self.done[cell.label] = self.done.get(cell.label, 0) + (end.generations if end else 0)
         if round_number == 1:
             self.plan_later_rounds(cell, self.plans[cell.label], results, end)
         self.status.line(round_line(cell, round_number, end, status))
@@ -226,13 +226,13 @@ class MatrixRun(object):
     def plan_later_rounds(self, cell, plan, results, end):
         """After a cell's first round: its later rounds' generations (fresh: the same as
         the first's; warm: a slice as long as --slice-seconds)."""
-        count = (end or {}).get("generations") or len(ends.generations_of(results))
+        count = (end and end.generations) or len(ends.generations_of(results))
         if self.settings.fresh:
             later = later_plan(plan, count)
         elif cell.slow and self.settings.seconds is not None:
             later = Plan(1, None, None, None)
         else:
-            later = slice_plan(plan, (end or {}).get("steady_median"),
+            later = slice_plan(plan, end.steady_median if end else None,
                                self.settings.slice_seconds, SLICE_MIN_GENERATIONS)
         self.plans[cell.label] = later
         self.matrix.planned(cell.label, plan._replace(generations=later.generations))
@@ -243,7 +243,7 @@ class MatrixRun(object):
         if status == 0 or stopped_by_signal(status):
             return True
         return (self.settings.task == "fly" and status == 1 and end is not None
-                and end.get("reason") == NEVER_FLEW)
+                and end.reason == NEVER_FLEW)
 
     def end_warm(self):
         """End every warm process (between slices they exit 0 when their input closes)."""
@@ -269,7 +269,7 @@ class MatrixRun(object):
         if results:
             generations = ends.generations_of(results)
             done += len(generations)
-            rate = ", %.4g s/gen" % generations[-1]["seconds"] if generations else ""
+            rate = ", %.4g s/gen" % generations[-1].seconds if generations else ""
         left = self.rounds.left()
         self.status.show("round %d · %s (%d of %d) · %d generations done%s%s" % (
             round_number or self.rounds.done + 1, cell.label, self.cells.index(cell) + 1,
@@ -291,10 +291,8 @@ def round_line(cell, round_number, end, status):
     if end is None:
         return "round %d  %s: no end record (exit status %d)" % (round_number, cell.label,
                                                                  status)
-    rate = end.get("steady_median")
+    rate, count = end.steady_median, end.generations
     said = "%.4g s/gen" % rate if rate else "no steady generation"
-    reason = end.get("reason")
-    count = end.get("generations", 0)
     return "round %d  %s: %s, %d generation%s%s" % (
         round_number, cell.label, said, count, "" if count == 1 else "s",
-        "" if reason == "budget" else " (%s)" % reason)
+        "" if end.reason == BUDGET else " (%s)" % end.reason)

@@ -56,11 +56,11 @@ def record_cell(run, cell):
     log = os.path.join(folder, cell.label + ".recorded.log")
     round_number = timed_round(run)
     timed = matrix.path("%s.r%d.jsonl" % (cell.label, round_number))
-    end = ends.end_of(timed) or {}
-    steady = end.get("steady_first")
+    end = ends.end_of(timed)
+    steady = end.steady_first if end else None
     plan = run.plans[cell.label]
-    if not settings.fresh and end.get("generations"):
-        plan = Plan(end["generations"], None, None, None)
+    if not settings.fresh and end and end.generations:
+        plan = Plan(end.generations, None, None, None)
     records = os.path.join(folder, RECORDED_RECORDS % cell.label)
     args = cells_module.command(cell, settings, plan) + [
         "--profile", interpreter.path(prof), "--results", interpreter.path(records)]

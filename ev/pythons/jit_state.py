@@ -1,9 +1,15 @@
-"""What CPython's JIT did in a run: run a module or script as ``python -m`` would, then (on
-stderr, one ``EV-JIT {json}`` line, so the run's stdout is unchanged) say whether the JIT was
-available and on, and the executors it attached: how many, their micro-ops, their machine code,
-and the functions that hold most of them.
+"""What CPython's JIT did in a run: run a module or script as ``python -m`` would, then say
+whether the JIT was available and on, and the executors it attached: how many, their
+micro-ops, their machine code, and the functions that hold most of them -- as a record in the
+file ``--record FILE`` names (for programs: ``read_record``), and as one line on stderr for
+people (``# JIT: ...``, ``summary``; stderr, so that the run's stdout is unchanged).
 
-    PYTHON_JIT=1 python -m ev.pythons.jit_state -m ev.main -n 100 -g 3 --seed 42
+    PYTHON_JIT=1 python -m ev.pythons.jit_state --record jit.json -m ev.main -n 100 -g 3 --seed 42
+
+The record is a JSON document of its own format (ev.common.formats): ``{"format":
+"ev-jit-state", "version": 1, "jit": ..., "enabled": ..., "executors": ...}`` (``state``'s
+keys).  History: 1 - the first (before it, the state was an ``EV-JIT {json}`` line on stderr
+that callers had to find among the program's own lines).
 
 Executors are visible on CPython 3.13+ (``_opcode.get_executor`` on ENTER_EXECUTOR
 instructions).  CPython frees cold or invalidated executors as it runs, so a look at the end
@@ -15,12 +21,17 @@ of this module's own code are left out.  PyPy: its tracing JIT is always on; wha
 import collections
 import dis
 import gc
-import json
 import os
 import runpy
 import sys
 import threading
 import time
+
+from ev.common import atomic
+from ev.common.formats import Format
+
+JIT_STATE = Format("ev-jit-state", 1, noun="a JIT state record (python -m ev.pythons.jit_state)")
+USAGE = "usage: python -m ev.pythons.jit_state [--record FILE] (-m MODULE | SCRIPT) [ARGS...]"
 
 
 def code_objects():
@@ -102,6 +113,11 @@ def state():
 
 
 def main(argv):
+    """Run the program ``argv`` names; its exit status.  The JIT's state goes to the record
+    file (``--record FILE``) and, in a line, to stderr."""
+    record = None
+    if argv[:1] == ["--record"] and len(argv) >= 2:
+        record, argv = argv[1], argv[2:]
     if len(argv) >= 2 and argv[0] == "-m":
         sys.argv = [argv[1]] + argv[2:]
         run = lambda: runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
@@ -109,7 +125,7 @@ def main(argv):
         sys.argv = list(argv)
         run = lambda: runpy.run_path(argv[0], run_name="__main__")
     else:
-        sys.exit("usage: python -m ev.pythons.jit_state (-m MODULE | SCRIPT) [ARGS...]")
+        sys.exit(USAGE)
     jit = getattr(sys, "_jit", None)
     if jit is not None and jit.is_enabled():
         threading.Thread(target=keep_looking, args=(float(os.environ.get("EV_JIT_EVERY", "2")),),
@@ -120,18 +136,29 @@ def main(argv):
     except SystemExit as stop:
         status = stop.code
     finally:
-        print("EV-JIT " + json.dumps(state()), file=sys.stderr, flush=True)
+        about = state()
+        print("# JIT: " + summary(about), file=sys.stderr, flush=True)
+        if record is not None and not write_record(record, about):
+            status = status or 1
     return status
 
 
+def write_record(path, about):
+    """Write the state ``about`` to ``path`` as a JIT state record (whole or not at all);
+    False, with a line on stderr, when it cannot be written."""
+    try:
+        atomic.write_text(path, JIT_STATE.dumps(about, indent=1) + "\n")
+        return True
+    except OSError as error:
+        print("error: cannot write the JIT state record %s (%s)" % (
+            path, error.strerror or error), file=sys.stderr, flush=True)
+        return False
 
-def from_stderr(text):
-    """The state a run printed (its last ``EV-JIT`` line), or None."""
-    found = None
-    for line in text.splitlines():
-        if line.startswith("EV-JIT "):
-            found = json.loads(line[len("EV-JIT "):])
-    return found
+
+def read_record(path):
+    """The state in a JIT state record (``state``'s keys); OSError when the file cannot be
+    read, ev.common.formats.UnknownFormat (one line) when it is not such a record."""
+    return JIT_STATE.load(path)
 
 
 def summary(about):

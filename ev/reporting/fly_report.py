@@ -49,7 +49,8 @@ def build(runs):
 def holds_fly_records(folder, runs):
     """True when the folder is a fly run: matrix.json says so, or a generation record says
     whether its best creature flies."""
-    return folder.task == "fly" or any("flies" in g for r in runs for g in r.generations)
+    return folder.task == "fly" or any(g.flies is not None for r in runs
+                                         for g in r.generations)
 
 
 def what_it_holds(folder, runs):

@@ -36,17 +36,17 @@ class FirstFlight(object):
 def first_flight(run):
     """The FirstFlight of a Run (ev.reporting.load)."""
     gens = run.generations
-    flown = next((i for i, g in enumerate(gens) if g.get("flies")), None)
+    flown = next((i for i, g in enumerate(gens) if g.flies), None)
     until = gens[:flown + 1] if flown is not None else gens
     return FirstFlight(
         round=run.round,
-        checked=all("flies" in g for g in gens) and bool(gens),
+        checked=all(g.flies is not None for g in gens) and bool(gens),
         flies=flown is not None,
         generations=len(until),
-        evaluations=sum(g["evaluated"] for g in until),
-        seconds=sum(g["seconds"] for g in until),
-        first_generation_seconds=gens[0]["seconds"] if gens else None,
-        best_fitness=until[-1]["min"] if until else None)
+        evaluations=sum(g.evaluated for g in until),
+        seconds=sum(g.seconds for g in until),
+        first_generation_seconds=gens[0].seconds if gens else None,
+        best_fitness=until[-1].min if until else None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,9 +104,9 @@ def fly_row(name, runs):
     first, record = rounds[0], runs[0].record
     seconds = Interval([r.seconds for r in rounds])
     return FlyRow(
-        cell=name, interpreter="%s %s" % (record["implementation"], record["version"]),
-        variant=record["variant"], population=record["population"], seed=record["seed"],
-        budget=record.get("generations"), checked=first.checked, flies=first.flies,
+        cell=name, interpreter="%s %s" % (record.implementation, record.version),
+        variant=record.variant, population=record.population, seed=record.seed,
+        budget=record.generations, checked=first.checked, flies=first.flies,
         generations=first.generations, evaluations=first.evaluations, seconds=seconds.median,
         first_generation_seconds=first.first_generation_seconds,
         best_fitness=first.best_fitness, rounds=len(rounds), seconds_low=seconds.low,

@@ -10,10 +10,11 @@ import dataclasses
 import glob
 import os
 import re
-from typing import Any, Dict, Optional, Tuple
+from typing import Optional, Tuple
 
 from ev.store import matrix_json
-from ev.store.records import END, RUN, joined_end, read_records
+from ev.store.records import (EndRecord, GenerationRecord, RunRecord, joined_end,
+                              read_records)
 
 LIMIT = "c"   # the variant every other is measured against: the same evaluation in C
 ROUND_FILE = re.compile(r"^(?P<cell>.+)\.r(?P<round>\d+)\.jsonl$")
@@ -22,12 +23,12 @@ ROUND_FILE = re.compile(r"^(?P<cell>.+)\.r(?P<round>\d+)\.jsonl$")
 @dataclasses.dataclass(frozen=True)
 class Run(object):
     """One cell-round: its records (the run record, its generation records by generation
-    number, its end record or None: dicts as ev.store.records.read_records gives them) and
-    where matrix.json places it (an older folder: round 1, no position)."""
+    number, its end record or None: ev.store.records' frozen records, as read_records gives
+    them) and where matrix.json places it (an older folder: round 1, no position)."""
     name: str                       # the cell's name
-    record: Dict[str, Any]          # the run record
-    generations: Tuple[Dict[str, Any], ...]
-    end: Optional[Dict[str, Any]]   # the end record (a round in parts: its parts' joined)
+    record: RunRecord
+    generations: Tuple[GenerationRecord, ...]
+    end: Optional[EndRecord]        # the end record (a round in parts: its parts' joined)
     file: str                       # the records file's name in the folder
     round: int = 1
     position: Optional[int] = None  # its place in the round's order
@@ -139,27 +140,28 @@ def read_file(path, problems):
     problems.extend(str(b) for b in bad)
     found, by_id, current = [], {}, None     # found: (run record, generations, ends)
     for record in records:
-        if record["type"] == RUN and record.get("run") is not None and record["run"] in by_id:
-            current = by_id[record["run"]]      # a part of a round (ev.runner.plan.parts)
+        if isinstance(record, RunRecord) and record.run is not None and record.run in by_id:
+            current = by_id[record.run]         # a part of a round (ev.runner.plan.parts)
             continue
-        if record["type"] == RUN:
+        if isinstance(record, RunRecord):
             current = (record, [], [])
             found.append(current)
-            by_id[record.get("run")] = current
+            by_id[record.run] = current
             continue
-        owner = by_id.get(record["run"]) if "run" in record else current
+        owner = by_id.get(record.run) if record.run is not None else current
         if owner is None:
             problems.append("%s: %s record of no run record in the file (run %s)"
-                            % (path, record["type"], record.get("run", "unknown")))
+                            % (path, record.TYPE,
+                               "unknown" if record.run is None else record.run))
         else:
-            owner[2 if record["type"] == END else 1].append(record)
+            owner[2 if isinstance(record, EndRecord) else 1].append(record)
     return [run_of(record, generations, ends, os.path.basename(path))
             for record, generations, ends in found]
 
 
 def run_of(record, generations, ends, file):
     """The Run of a run record and the generation and end records that belong to it."""
-    generations = sorted(generations, key=lambda g: g["generation"])
+    generations = sorted(generations, key=lambda g: g.generation)
     return Run(name=cell_name(record), record=record, generations=tuple(generations),
                end=joined_end(ends, generations) if ends else None, file=file)
 
@@ -167,9 +169,9 @@ def run_of(record, generations, ends, file):
 def cell_name(run):
     """implementation-variant, as run_all.sh named its files; the C cell of an older folder
     is plain "c" (its interpreter only runs the GA)."""
-    if run["variant"] == LIMIT:
+    if run.variant == LIMIT:
         return LIMIT
-    return "%s-%s" % (run["implementation"], run["variant"])
+    return "%s-%s" % (run.implementation, run.variant)
 
 
 def named_apart(runs):
@@ -178,7 +180,7 @@ def named_apart(runs):
     and run id."""
     counts = collections.Counter((r.name, r.round) for r in runs)
     return [dataclasses.replace(run, name="%s [%s run %s]" % (
-        run.name, run.file, run.record.get("run", "?")))
+        run.name, run.file, "?" if run.record.run is None else run.record.run))
         if counts[(run.name, run.round)] > 1 else run for run in runs]
 
 

@@ -64,15 +64,14 @@ def record_machine(folder):
         return []
     first = folder.runs[0].record
     return ["Machine: %s, %s cores (%s); git %s; no load average recorded (a folder from "
-            "before matrix.json)." % (first.get("cpu") or "unknown CPU",
-                                     first.get("cpu_count") or "?", first.get("node") or "?",
-                                     first.get("git") or "unknown")]
+            "before matrix.json)." % (first.cpu or "unknown CPU", first.cpu_count or "?",
+                                     first.node or "?", first.git or "unknown")]
 
 
 def interpreter_lines(folder, rows):
     """One line per interpreter: label, implementation and version, JIT, numpy."""
     seen, text = set(), []
-    numpy = dict((r.name, r.record.get("numpy")) for r in folder.runs)
+    numpy = dict((r.name, r.record.numpy) for r in folder.runs)
     for row in rows:
         key = row.interpreter_label
         if key in seen:

@@ -17,7 +17,7 @@ import re
 from ev.common.formats import UnknownFormat
 from ev.common.stats import steady_median
 from ev.store import matrix_json
-from ev.store.records import GENERATION, RUN, read_records
+from ev.store.records import GenerationRecord, RunRecord, read_records
 
 WHOLE_RUN = "the whole run, warm-up included"
 RECORDED_RECORDS = "%s.recorded.jsonl"   # a cell's recorded run's records
@@ -36,22 +36,22 @@ def recording_entry(folder, cell):
 
 
 def last_run(path):
-    """(run record, its generation records) of the last run in a records file; (None, [])
+    """(RunRecord, its GenerationRecords) of the last run in a records file; (None, [])
     when there is none or the file cannot be read."""
     try:
         records, _ = read_records(path)
     except OSError:
         return None, []
-    runs = [r for r in records if r["type"] == RUN]
+    runs = [r for r in records if isinstance(r, RunRecord)]
     if not runs:
         return None, []
-    last = runs[-1].get("run")
-    return runs[-1], [r for r in records if r["type"] == GENERATION and r.get("run") == last]
+    last = runs[-1].run
+    return runs[-1], [r for r in records if isinstance(r, GenerationRecord) and r.run == last]
 
 
 def timed_median(path):
     """The steady median seconds per generation of the last run in a records file, or None."""
-    seconds = [g["seconds"] for g in last_run(path)[1]]
+    seconds = [g.seconds for g in last_run(path)[1]]
     return steady_median(seconds) if seconds else None
 
 
@@ -60,8 +60,8 @@ def recorded_span(folder, cell):
     run: from its records, or from an older folder's log."""
     run, generations = last_run(os.path.join(folder, RECORDED_RECORDS % cell))
     if run is not None:
-        last = generations[-1]["generation"] if generations else None
-        return run.get("profile_from") or None, last
+        last = generations[-1].generation if generations else None
+        return run.profile_from or None, last
     return old_log_span(os.path.join(folder, RECORDED_LOG % cell))
 
 

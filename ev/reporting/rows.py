@@ -19,6 +19,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 
 from ev.common.stats import Interval, mean, median, steady_start
 from ev.reporting.load import group_cells
+from ev.store.records import thawed
 
 
 def interpreters(folder):
@@ -46,9 +47,9 @@ def cell_interpreter(name, runs, folder, known):
     if isinstance(label, str) and label in known:
         return known[label]
     run = runs[0].record
-    implementation = run["implementation"]
-    return {"label": implementation, "implementation": implementation_name(implementation),
-            "version": run.get("pypy_version") or run["version"], "jit": None}
+    return {"label": run.implementation,
+            "implementation": implementation_name(run.implementation),
+            "version": run.pypy_version or run.version, "jit": None}
 
 
 def implementation_name(implementation):
@@ -96,14 +97,14 @@ class RoundFigures(object):
 def round_figures(run):
     """One cell-round's figures (an ev.reporting.load.Run)."""
     gens = run.generations
-    seconds = tuple(g["seconds"] for g in gens)
-    evaluation = tuple(g.get("evaluation_seconds") for g in gens)
+    seconds = tuple(g.seconds for g in gens)
+    evaluation = tuple(g.evaluation_seconds for g in gens)
     evaluation = evaluation if None not in evaluation else ()   # older records lack it
     start = steady_index(run, gens, seconds)
     return RoundFigures(
         round=run.round, position=run.position, file=run.file, exit=run.exit,
-        steady_first=gens[start]["generation"] if gens else None,
-        steady_generations=tuple(g["generation"] for g in gens[start:]),
+        steady_first=gens[start].generation if gens else None,
+        steady_generations=tuple(g.generation for g in gens[start:]),
         steady_count=len(gens) - start,
         median_seconds=median(seconds[start:]),
         median_evaluation_seconds=median(evaluation[start:]) if evaluation else None,
@@ -113,7 +114,7 @@ def round_figures(run):
         first_seconds=seconds[0] if seconds and not run.warm else None,
         seconds=seconds, evaluation=evaluation,
         steady_seconds=seconds[start:], steady_evaluation=evaluation[start:],
-        best_by_generation=dict((g["generation"], g["min"]) for g in gens),
+        best_by_generation=dict((g.generation, g.min) for g in gens),
         warmup=run.warmup)
 
 
@@ -121,8 +122,8 @@ def steady_index(run, gens, seconds):
     """Where the round's steady state starts: where its end record says (the run's own
     reading of ev.common.stats.steady_start; a warm slice's counts the whole process), else,
     for records written before end records, by the same rule on the round's seconds."""
-    first = (run.end or {}).get("steady_first")
-    numbers = [g["generation"] for g in gens]
+    first = run.end.steady_first if run.end else None
+    numbers = [g.generation for g in gens]
     if isinstance(first, int) and first in numbers:
         return numbers.index(first)
     return steady_start(list(seconds))
@@ -234,11 +235,11 @@ def counted(by_round, figure):
 def planned(entry, run):
     """(generations planned, seconds of budget): matrix.json's cell entry says them (with a
     time budget, the generations its first round ran, which every later round repeats; the
-    run record then holds only the cap); else the run record."""
+    run record then holds only the cap); else the run record (a RunRecord)."""
     generations = entry.get("generations")
     budget = entry.get("budget_seconds")
     if not isinstance(generations, int) or isinstance(generations, bool) or generations < 1:
-        generations = run.get("generations")
+        generations = run.generations
     return generations, budget if isinstance(budget, (int, float)) else None
 
 
@@ -257,22 +258,22 @@ def cell_row(name, runs, interpreter, entry=None):
     best = best_by_generation(timed + rounds)
     return Row(
         cell=name,
-        interpreter="%s %s" % (first["implementation"], first["version"]),
+        interpreter="%s %s" % (first.implementation, first.version),
         interpreter_label=interpreter["label"],
         implementation=interpreter["implementation"],
         interpreter_version=interpreter["version"],
         jit=interpreter["jit"],
-        variant=first["variant"],
-        population=first["population"],
-        seed=first["seed"],
+        variant=first.variant,
+        population=first.population,
+        seed=first.seed,
         rounds=len(rounds),
         # a warm cell's warm-up slice runs for its time budget, not the later slices' length
         generations=min(len(r.seconds) for r in (
             [r for r in rounds if not r.warmup] or rounds)),
         generations_planned=generations_planned,
         budget_seconds=budget,
-        shape=first.get("shape"),
-        controller=first["controller"],
+        shape=thawed(first.shape),
+        controller=first.controller,
         steady_generations=tuple(r.steady_generations for r in rounds),
         single_generation_median=any(len(r.steady_generations) == 1 for r in timed),
         first_counted=any(r.steady_first == 0 for r in timed),

@@ -1,10 +1,13 @@
 """A run's records, written as JSON lines: one run record, one per generation, then an end
 record that says why the run ended and where its steady state began.
 
-Data flows one way: ev.cli.evolve writes these, ev.reporting.report and the plots read them.
-``RunRecord`` and ``GenerationRecord`` are the records as Python sees them; ``to_json`` and
-``from_json`` are the only places that know how they look on disk, and ``from_json`` reads
-every format below (what an older file lacks gets the value it meant then).
+Data flows one way: ev.cli.evolve writes these; the runner (ev.runner.ends), the report
+(ev.reporting.load and what reads its Runs) and the studies read them, as these records:
+``RunRecord``, ``GenerationRecord`` and ``EndRecord`` are frozen values, read by their
+attributes, from the writer to the renderer (a list in one is a tuple, an object a read-only
+mapping: no reader changes what another reads).  ``to_json`` and ``from_json`` are the only
+places that know how they look on disk, and ``from_json`` reads every format below (what an
+older file lacks gets the value it meant then).
 
 Format history ("format" in each record; none before format 2):
 
@@ -24,6 +27,7 @@ import datetime
 import json
 import math
 import os
+import types
 import uuid
 from typing import Optional
 
@@ -65,12 +69,33 @@ def is_number(value, kind):
     return isinstance(value, (int, float))
 
 
+def frozen(value):
+    """A JSON value that no reader can change: lists as tuples, objects as read-only mappings."""
+    if isinstance(value, (list, tuple)):
+        return tuple(frozen(item) for item in value)
+    if isinstance(value, (dict, types.MappingProxyType)):
+        return types.MappingProxyType(dict((key, frozen(item)) for key, item in value.items()))
+    return value
+
+
+def thawed(value):
+    """A frozen value as JSON's again (tuples as lists, mappings as dicts), for writing."""
+    if isinstance(value, tuple):
+        return [thawed(item) for item in value]
+    if isinstance(value, (dict, types.MappingProxyType)):
+        return dict((key, thawed(item)) for key, item in value.items())
+    return value
+
+
 class Record(object):
-    """What both records share: their JSON keys are their fields (plus ``extra``, the keys
-    this ev does not know, kept as they were), required ones first."""
+    """What the three records share: their JSON keys are their fields (plus ``extra``, the
+    keys this ev does not know, kept as they were), required ones first.  A record is a
+    frozen value (``frozen``): a reader that wants another makes it with
+    ``dataclasses.replace``."""
     TYPE = None
     REQUIRED = ()
     NUMBERS = {}       # key: int or float, checked on reading
+    TEXTS = ("run",)   # keys that are strings when present (the run id: a reader's key)
     NULLABLE = ()      # numbers that may be null on disk: not finite (read back as inf)
     OMITTED = ()       # keys left out of the JSON when None (as the older files did)
 
@@ -95,11 +120,20 @@ class Record(object):
             elif (value is not None or key in cls.REQUIRED) and not is_number(value, kind):
                 raise BadRecord("%s record: %s is not %s" % (
                     cls.TYPE, key, "an integer" if kind is int else "a number"))
+        for key in cls.TEXTS:
+            if values.get(key) is not None and not isinstance(values[key], str):
+                raise BadRecord("%s record: %s is not a string" % (cls.TYPE, key))
         names = set(field.name for field in dataclasses.fields(cls)) - {"extra", "format"}
         known = dict((key, values.pop(key)) for key in list(values) if key in names)
         for key in ("type", "format"):
             values.pop(key, None)
         return cls(extra=values, format=version, **known)
+
+    def __post_init__(self):
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, (list, dict)):
+                object.__setattr__(self, field.name, frozen(value))
 
     def to_dict(self):
         """The record as its JSON object, before JSON: a fitness that was not finite is inf."""
@@ -108,8 +142,8 @@ class Record(object):
             value = getattr(self, field.name)
             if field.name in ("extra", "format") or (value is None and field.name in self.OMITTED):
                 continue
-            data[field.name] = value
-        data.update(self.extra)
+            data[field.name] = thawed(value)
+        data.update(thawed(self.extra))
         return data
 
     def to_json(self):
@@ -117,7 +151,7 @@ class Record(object):
         return dict((key, finite_or_none(value)) for key, value in self.to_dict().items())
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class RunRecord(Record):
     """A run's parameters, and where and with what it ran."""
     implementation: str
@@ -147,6 +181,7 @@ class RunRecord(Record):
     TYPE = RUN
     REQUIRED = ("implementation", "version", "variant", "population", "seed")
     NUMBERS = {"population": int, "seed": int}
+    TEXTS = ("run", "implementation", "version", "variant", "controller")
     OMITTED = ("run", "gains", "pypy_version", "profile_from")
 
     @classmethod
@@ -163,7 +198,7 @@ class RunRecord(Record):
                    **fields)
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class GenerationRecord(Record):
     """One generation of a run: its time and fitness (inf: every flight failed)."""
     generation: int
@@ -202,7 +237,7 @@ class GenerationRecord(Record):
                    flies=flies)
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class EndRecord(Record):
     """How a run ended, written last by the run itself: a reader learns why it stopped and
     where its steady state began from this record, never from the run's printed lines.
@@ -216,13 +251,15 @@ class EndRecord(Record):
     steady_median: Optional[float] = None   # median seconds per steady-state generation
     flew: Optional[int] = None              # with --until-flies: the generation that flew
     message: Optional[str] = None           # with "failed": why, in one line
+    parts: Optional[int] = None             # a round in parts: how many ends joined_end joined
     extra: dict = dataclasses.field(default_factory=dict)
     format: int = FORMAT
 
     TYPE = END
     REQUIRED = ("reason", "exit", "generations", "seconds")
     NUMBERS = {"exit": int, "generations": int, "seconds": float}
-    OMITTED = ("steady_first", "steady_median", "flew", "message")
+    TEXTS = ("run", "reason")
+    OMITTED = ("steady_first", "steady_median", "flew", "message", "parts")
 
     @classmethod
     def of(cls, run, first, seconds, reason, status, flew=None, message=None):
@@ -241,21 +278,18 @@ TYPES = {RUN: RunRecord, GENERATION: GenerationRecord, END: EndRecord}
 def joined_end(ends, generations):
     """The end of a run written in parts -- one warm process's slices appended to one file
     (a round whose cells ran in alternating parts, ev.runner.plan.parts), each part with
-    its run record and end record under the same run id -- as one end (a dict): the parts'
+    its run record and end record under the same run id -- as one EndRecord: the parts'
     generations and seconds summed, the steady state from the first part's, its median
-    over ``generations`` (the run's generation records, dicts) from there; the reason and
-    exit status the last part's."""
-    last = dict(ends[-1])
+    over ``generations`` (the run's GenerationRecords) from there, ``parts`` their number;
+    the reason and exit status the last part's."""
     if len(ends) == 1:
-        return last
-    first = next((e.get("steady_first") for e in ends if e.get("steady_first") is not None),
-                 None)
-    steady = [g["seconds"] for g in generations
-              if first is not None and g["generation"] >= first]
-    last.update(generations=sum(e.get("generations", 0) for e in ends),
-                seconds=sum(e.get("seconds", 0.0) for e in ends),
-                steady_first=first, steady_median=median(steady), parts=len(ends))
-    return last
+        return ends[0]
+    first = next((e.steady_first for e in ends if e.steady_first is not None), None)
+    steady = [g.seconds for g in generations if first is not None and g.generation >= first]
+    return dataclasses.replace(
+        ends[-1], generations=sum(e.generations for e in ends),
+        seconds=sum(e.seconds for e in ends), steady_first=first,
+        steady_median=median(steady), parts=len(ends))
 
 
 def from_json(data):
@@ -318,10 +352,10 @@ class BadLine(object):
 
 
 def read_records(path):
-    """(records, bad_lines): every line that is a record of a format this ev reads, as the
-    dict of its Record (``to_dict``: every key, old files' missing
-    ones filled in as from_json reads them); corrupt, truncated or binary lines are
-    reported, not fatal.  A file that cannot be read at all raises OSError."""
+    """(records, bad_lines): every line that is a record of a format this ev reads, as its
+    RunRecord, GenerationRecord or EndRecord (old files' missing keys filled in as
+    from_json reads them); corrupt, truncated or binary lines are reported, not fatal.
+    A file that cannot be read at all raises OSError."""
     records, bad = [], []
     with open(path, "rb") as lines:
         for lineno, raw in enumerate(lines, 1):
@@ -329,7 +363,7 @@ def read_records(path):
             if problem:
                 bad.append(BadLine(path, lineno, problem))
             elif record is not None:
-                records.append(record.to_dict())
+                records.append(record)
     return records, bad
 
 
@@ -342,12 +376,10 @@ def parse_line(raw):
     if not line.strip():
         return None, None
     try:
-        data = json.loads(line)
-    except ValueError as error:
-        return None, "not JSON (%s)" % error
-    except RecursionError:
-        return None, "not a record (JSON nested too deeply)"
-    try:
-        return from_json(data), None
+        return from_json(json.loads(line)), None
     except BadRecord as problem:
         return None, str(problem)
+    except RecursionError:      # in the parser, or freezing what it made
+        return None, "not a record (JSON nested too deeply)"
+    except ValueError as error:
+        return None, "not JSON (%s)" % error

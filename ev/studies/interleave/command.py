@@ -43,7 +43,7 @@ class Pair(object):
         if status or self.stops.stopped:
             raise click.ClickException("the %s cell stopped (status %s; its log: %s.log)"
                                        % (creature, status, creature))
-        return [g["evaluation_seconds"] for g in generations_of(path)]
+        return [g.evaluation_seconds for g in generations_of(path)]
 
     def finish(self):
         for warm in self.cells.values():

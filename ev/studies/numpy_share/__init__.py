@@ -11,7 +11,7 @@ timeit of the whole ``run_step`` and of its glue alone (the call and attribute r
 ev.studies.calls.cases.NumpyGlue), best of 5; the difference is what the numpy statements cost,
 the interpreter's work to issue them included (perf counts that as the interpreter's: this
 method is an upper bound on numpy's own code, perf's self share a lower one).  Prints one JSON
-line.  Runs in the interpreter it measures (inside a root too: no pyperf needed).
+line, named and versioned (``ev-numpy-share``, its history in ``command``).  Runs in the interpreter it measures (inside a root too: no pyperf needed).
 
 Its parts: ``cases`` (the seeded generations, the counted calls, the timed statements: the
 calls study's), ``model`` (the share, the row), ``command`` (the options, the line it prints).

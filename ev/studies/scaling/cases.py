@@ -10,7 +10,7 @@ from ev.common.stats import median, steady_median
 from ev.pythons.interpreters import ROOT
 from ev.runner.plan import rotated
 from ev.common import result_file
-from ev.store.records import GENERATION, read_records
+from ev.store.records import GenerationRecord, read_records
 
 
 CELLS = ("cpython-specialized", "cpython-numpy", "pypy-specialized")   # studied by default
@@ -30,10 +30,10 @@ def run_cell(python, variant, population, generations, seed, mode, scratch):
         result_file.run_captured(args, cwd=ROOT)
     except result_file.ChildFailed as error:
         raise click.ClickException("%s failed: %s" % (" ".join(args[1:]), error))
-    rows = [r for r in read_records(results)[0] if r["type"] == GENERATION]
-    return {"seconds": [r["seconds"] for r in rows],
-            "evaluation": [r["evaluation_seconds"] for r in rows],
-            "lines": [(r["min"], r["avg"], r["max"]) for r in rows]}
+    rows = [r for r in read_records(results)[0] if isinstance(r, GenerationRecord)]
+    return {"seconds": [r.seconds for r in rows],
+            "evaluation": [r.evaluation_seconds for r in rows],
+            "lines": [(r.min, r.avg, r.max) for r in rows]}
 
 
 def ship(python, population, workers, repeats):
