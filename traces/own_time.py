@@ -196,7 +196,7 @@ def missing_frames(jit, counts):
         return []
     total = float(counts["samples"]["samples"] or 1)
     caller, callee, _ = missing["pairs"][0]
-    return ["Still missing a frame, by the program's source: %d samples (%.0f%%) have a "
+    return ["Still missing a frame, by the program's source: %d samples (%.1f%%) have a "
             "function directly above one its body never mentions (most: %s above %s): a "
             "function the JIT inlined or entered through a call into code not compiled yet is "
             "missing between them, so that function's total is low by up to that share (an "
