@@ -355,7 +355,7 @@ def test_profile_records_each_cell_after_the_rounds(tmp_path, mode):
             % (steady, timed_round)) in (out / (recorded[0]["cell"] + ".profile.txt")).read_text()
     assert (out / "traces.md").exists()
     summary = run_module("ev.cli.trace_summary", out, "--json")
-    (row,) = [r for r in json.loads(summary.stdout) if r["cell"] == recorded[0]["cell"]]
+    (row,) = [r for r in json.loads(summary.stdout)["rows"] if r["cell"] == recorded[0]["cell"]]
     assert row["recording_overhead"] == pytest.approx(row["recorded_median"] /
                                                       row["timed_median"])
 

@@ -150,7 +150,7 @@ def recorded_folder(folder, cell, profile_from, entry):
 def test_the_summary_and_the_profile_text_say_which_generations_a_profile_covers(
         tmp_path, profile_from, entry, covers):
     recorded_folder(tmp_path, "c1", profile_from, entry)
-    rows = json.loads(run_module("ev.cli.trace_summary", tmp_path, "--json").stdout)
+    rows = json.loads(run_module("ev.cli.trace_summary", tmp_path, "--json").stdout)["rows"]
     assert [row["profile_covers"] for row in rows] == [covers]
     text = run_module("ev.cli.trace_summary", tmp_path).stdout
     assert "- c1 (%s), profile: %s" % (rows[0]["python"], covers) in text
@@ -172,7 +172,7 @@ def test_a_jit_log_is_said_to_cover_the_whole_run_beside_a_late_profile(tmp_path
     assert result.returncode == 0, result.stderr
     assert "from generation 3 (" in result.stdout
     (tmp_path / "p1.recorded.log").write_text(result.stdout + result.stderr)
-    (row,) = json.loads(run_module("ev.cli.trace_summary", tmp_path, "--json").stdout)
+    (row,) = json.loads(run_module("ev.cli.trace_summary", tmp_path, "--json").stdout)["rows"]
     assert row["python"] == "pypy" and not row["problems"]
     assert row["profile_covers"] == "generations 3-4 (recorded from --profile-from 3)"
     assert row["jit_log_covers"].startswith("totals over the whole run, warm-up included")

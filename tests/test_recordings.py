@@ -56,5 +56,5 @@ def test_evs_c_evaluation_is_its_own_category_in_evs_profiles(tmp_path):
     # the bound is below that spread, and the unnamed categories must stay under it
     unnamed = shares.get("unknown native", 0) + shares.get("PyPy runtime, unnamed", 0)
     assert shares[PROFILE_CATEGORY.name] > max(0.15, unnamed), (result["sampler"], shares)
-    (row,) = json.loads(run_module("ev.cli.trace_summary", tmp_path, "--json").stdout)
+    (row,) = json.loads(run_module("ev.cli.trace_summary", tmp_path, "--json").stdout)["rows"]
     assert row["compiled C"] == shares[PROFILE_CATEGORY.name]

@@ -454,7 +454,7 @@ def test_summary_keeps_the_good_recordings_beside_a_bad_one(profiles, tmp_path, 
     (tmp_path / "bad.prof").write_bytes(real[:int(len(real) * 0.97)])
     result = run("ev.cli.trace_summary", tmp_path, "--json")
     assert result.returncode == 0, result.stderr
-    rows = dict((r["cell"], r) for r in json.loads(result.stdout))
+    rows = dict((r["cell"], r) for r in json.loads(result.stdout)["rows"])
     assert rows["good"]["samples"] > 0 and not rows["good"]["problems"]
     assert rows["bad"]["problems"]
 
@@ -510,7 +510,7 @@ def test_summary_gives_the_recording_cost_of_each_cell(tmp_path):
                                                                recorded.stderr)
     result = run_module("ev.cli.trace_summary", tmp_path, "--json")
     assert result.returncode == 0, result.stderr
-    (row,) = json.loads(result.stdout)
+    (row,) = json.loads(result.stdout)["rows"]
     assert row["timed_median"] > 0 and row["recorded_median"] > 0
     assert row["recording_overhead"] == pytest.approx(
         row["recorded_median"] / row["timed_median"])

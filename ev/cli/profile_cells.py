@@ -27,6 +27,7 @@ from ev.reporting.recordings import RECORDED_RECORDS, profile_coverage
 from ev.runner.signals import stopped_by_signal
 
 TRACES_HTML = "traces.html"
+LINES = "lines"      # the PyPy cells' runs under perf (record_lines)
 
 
 def record_all(run):
@@ -90,6 +91,32 @@ def record_cell(run, cell):
     if os.path.exists(jitlog):
         tool(run, ["-m", "traces.jitlog", jitlog], os.path.join(folder, cell.label + ".jitlog.txt"),
              "traces.jitlog of %s" % cell.label)
+    if interpreter.implementation == "pypy":
+        record_lines(run, cell, cells_module.command(cell, settings, plan))
+
+
+def lines_stem(folder, label):
+    """Where a PyPy cell's run under perf goes: LINES/CELL.jitlog, .perf, .json, .log (a
+    folder of its own, so that no reader of the results folder takes its JIT log for a
+    cell's)."""
+    return os.path.join(folder, LINES, label)
+
+
+def record_lines(run, cell, command):
+    """The cell once more, under perf (traces.jit_perf): time per source line of its JIT code,
+    which vmprof cannot give (it keeps a loop's start, not the instruction).  perf missing or
+    refused is no failure of the run: the summary says why from the log."""
+    stem = lines_stem(run.matrix.folder, cell.label)
+    os.makedirs(os.path.dirname(stem), exist_ok=True)
+    interpreter = cell.interpreter
+    args = ["-m", "traces.jit_perf", "--out", interpreter.path(stem), "--"] + command
+    run.status.line("=== per source line, under perf, %s: %s" % (
+        cell.label, interpreter.display(args)))
+    status, _ = children.run(interpreter.argv(args), interpreter.environ(),
+                             run.settings.checkout, stem + ".log", run.stops)
+    if status == 0 and os.path.exists(stem + ".perf"):
+        tool(run, ["-m", "traces.jit_perf", "--read", stem, "--json"], stem + ".json",
+             "traces.jit_perf of %s" % cell.label)
 
 
 def profile_args(folder, label):

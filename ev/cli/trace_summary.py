@@ -6,23 +6,36 @@ the share of time in numpy, cpyext / C-API, allocation & GC, JIT-compiled code a
 interpreter; and from the JIT log, the operations and allocations per iteration of the hot loop
 (one iteration = one run_step call and one physics step).  Each profile says which
 generations it covers (ev.reporting.recordings: from the timed run's steady state on, or the whole
-run in older folders); a JIT log's counts are always the whole run's, warm-up included.
+run in older folders); a JIT log's counts are always the whole run's, warm-up included.  A
+PyPy cell run again under perf (ev matrix --profile, when perf works: ev.cli.profile_cells)
+adds its time per source line of JIT code.
+
+The ``--json`` document's format history ("format": "ev-summary", "version"):
+
+    1 - {"rows": [...]} (before: the bare list of rows); a PyPy row's "lines": the program's
+        hottest functions with their seconds by part and their lines', from the run under perf
 """
 import glob
 import json
+import linecache
 import os
+import re
 import sys
 
 import click
 
 from traces import categories as cat
 from ev.backends.c_build import PROFILE_CATEGORY
+from ev.cli.profile_cells import lines_stem
+from ev.common import result_file
+from ev.common.formats import rows_format
 from ev.reporting.recordings import WHOLE_RUN, profile_coverage, recording_cost
 from traces.errors import InputError
 from traces.jitlog import JIT_LOG_COVERS, analyse as analyse_jitlog
 from traces.profile import analyse as analyse_profile
 from traces.profile_reader import read_profile
 from traces.project import Project
+from traces.source_names import qualified_name
 
 COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)),
            ("C-API / cpyext", (cat.CAPI,)), ("calls", (cat.CALLS,)),
@@ -32,6 +45,12 @@ COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_
            ("compiled C", (PROFILE_CATEGORY.name,)),
            ("other libraries", (cat.STDLIB, cat.LIBRARY, cat.OTHER, cat.UNKNOWN)),
            ("interpreter", (cat.INTERPRETER,)), ("PyPy runtime, unnamed", (cat.PYPY_RUNTIME,)))
+
+
+SUMMARY = rows_format("ev-summary")
+FUNCTION = re.compile(r"^(.*) \((.*):(\d+)\)$")   # traces.jit_perf's "name (file:first line)"
+LINE_PARTS = (("cpyext", "cpyext"), ("alloc", "allocation & GC"), ("natives", "natives"),
+              ("call", "runtime"), ("jit", "JIT code"))
 
 
 def cell_names(folder):
@@ -60,7 +79,66 @@ def summarize_cell(folder, name):
         (pypy_profile or rows[-1])["jit_log_covers"] = JIT_LOG_COVERS
     if len(rows) == 1:   # the timed and recorded runs of the cell are this row's
         rows[0].update(recording_cost(folder, name))
+    for row in rows:
+        if row["python"] == "pypy":
+            lines_row(row, folder, name, prof)
     return rows
+
+
+def lines_row(row, folder, name, prof):
+    """``row`` with the cell's time per source line from its run under perf (ev matrix
+    --profile: LINES/CELL.json, traces.jit_perf's), its program's three hottest functions;
+    or why there is none (the run's log says)."""
+    stem = lines_stem(folder, name)
+    if not os.path.exists(stem + ".json"):
+        if os.path.exists(stem + ".log"):
+            row["problems"].append("no time per source line: %s" % (
+                result_file.log_error_line(stem + ".log") or "the run under perf failed"))
+        return row
+    try:
+        with open(stem + ".json") as found:
+            result = json.load(found)
+        period = float(result["period"])
+        project = ev_project(prof) if os.path.exists(prof) else None
+        functions = []
+        for function, data in result["functions"].items():
+            match = FUNCTION.match(function)
+            if match is None or (project and project.relative(match.group(2)) is None):
+                continue
+            functions.append(function_lines(match, data, period))
+        functions.sort(key=lambda f: -f["seconds"])
+        row["lines"] = {"functions": [f for f in functions[:3] if f["seconds"] >= 0.01], "perf_samples": result["samples"],
+                        "placed": result["jit"], "not_placed": result["broken"]
+                        + result["unlocated"]}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        row["problems"].append("%s.json: not traces.jit_perf's result (%s)" % (stem, error))
+    return row
+
+
+def function_lines(match, data, period):
+    """One function of traces.jit_perf's result: its seconds by part, and its lines'."""
+    filename = match.group(2)
+    name = qualified_name(filename, match.group(1), int(match.group(3)))
+    lines = []
+    for line, parts in data["lines"].items():
+        number = int(line) if line not in (None, "null", "None") else None
+        lines.append({"line": number, "seconds": period * sum(parts.values()),
+                      "parts": dict((p, period * n) for p, n in parts.items()),
+                      "statement": statement(filename, number)})
+    lines.sort(key=lambda entry: -entry["seconds"])
+    totals = {}
+    for entry in lines:
+        for part, seconds in entry["parts"].items():
+            totals[part] = totals.get(part, 0.0) + seconds
+    return {"function": name, "file": filename, "seconds": period * data["samples"],
+            "parts": totals, "lines": [entry for entry in lines[:5] if entry["seconds"] >= 0.005]}
+
+
+def statement(filename, line):
+    """The source line, stripped ('' when the file is not here: a root's path)."""
+    if line is None:
+        return ""
+    return linecache.getline(filename, line).strip()
 
 
 def profile_covers(folder, name):
@@ -172,6 +250,7 @@ def markdown(rows):
                     "%s %.1f" % (part, 100 * v) for part, v in sorted(
                         o["parts"].items(), key=lambda kv: -kv[1]) if v >= 0.0005))
                 for o in r["own_time"])))
+    lines += lines_section(rows)
     lines.append("")
     lines.append("What each recording covers (a profile starts where the timed run it follows "
                  "reached steady state, by the rule of ev.common.stats.steady_start; a JIT log "
@@ -187,6 +266,64 @@ def markdown(rows):
         for problem in r["problems"]:
             lines.append("- %s (%s): %s" % (r["cell"], r["python"], problem))
     return "\n".join(lines) + "\n"
+
+
+def lines_section(rows):
+    """The PyPy cells' time per source line (lines_row), as a table per cell."""
+    found = [r for r in rows if r.get("lines")]
+    if not found:
+        return []
+    out = ["", "Per source line of JIT code, from a second run of each PyPy cell under perf "
+           "(`perf record -e cpu-clock`, its samples located through that run's own JIT log: "
+           "the instruction in JIT code, or the call out of it a sample ran beneath; the whole "
+           "run, warm-up included; the program's three hottest functions, those of 0.01 s and more, "
+           "and their lines of 0.005 s and more; seconds of CPU):"]
+    head = ["cell", "function / line", "statement", "seconds"] + [n for _, n in LINE_PARTS]
+    for r in found:
+        lines = r["lines"]
+        out += ["", "%s: %d perf samples, %d placed in or beneath JIT code, %d that perf could "
+                "not unwind to JIT code or the log does not locate (not placed)" % (
+                    r["cell"], lines["perf_samples"], lines["placed"], lines["not_placed"]), "",
+                "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+        for function in lines["functions"]:
+            out.append(line_row(r["cell"], "**%s**" % function["function"], "",
+                                function["seconds"], function["parts"]))
+            for line in function["lines"]:
+                out.append(line_row("", "line %s" % (line["line"] or "? (no source position)"),
+                                    "`%s`" % line["statement"] if line["statement"] else "",
+                                    line["seconds"], line["parts"]))
+    both = [two_methods(r) for r in found if two_methods(r)]
+    if both:
+        out += ["", "The two methods side by side (the profile's parts of a function's own "
+                "time, steady state; perf's of its time in and beneath JIT code, whole run; "
+                "perf files numpy's C code under numpy even where it works on cpyext's proxies, "
+                "docs/reading-traces.md):"] + both
+    return out
+
+
+def two_methods(row):
+    """A sentence setting the profile's cpyext and natives shares of the hottest function
+    against perf's, when both name it ('' otherwise)."""
+    first = row["lines"]["functions"][0] if row["lines"]["functions"] else None
+    own = next((o for o in row.get("own_time") or ()
+                if first and o["function"].split(" (")[0] == first["function"]), None)
+    if not first or not own or not own["own"] or not first["seconds"]:
+        return ""
+    parts = own["parts"]
+    if max(parts.get("cpyext", 0) / own["own"], first["parts"].get("cpyext", 0) /
+           first["seconds"]) < 0.01:
+        return ""
+    return "- %s, %s: cpyext %.0f%% of its time by the profile, %.0f%% by perf; native " \
+           "libraries %.0f%% and %.0f%%" % (
+               row["cell"], first["function"], 100 * parts.get("cpyext", 0) / own["own"],
+               100 * first["parts"].get("cpyext", 0) / first["seconds"],
+               100 * parts.get("natives", 0) / own["own"],
+               100 * first["parts"].get("natives", 0) / first["seconds"])
+
+
+def line_row(cell, what, statement_text, seconds, parts):
+    return "| " + " | ".join([cell, what, statement_text, "%.2f" % seconds] + [
+        "%.2f" % parts.get(key, 0.0) for key, _ in LINE_PARTS]) + " |"
 
 
 def share(fraction, seconds):
@@ -206,7 +343,7 @@ def main(folder, as_json):
                    % folder, err=True)
         sys.exit(1)
     rows = [row for name in names for row in summarize_cell(folder, name)]
-    click.echo(json.dumps(rows, indent=1) if as_json else markdown(rows))
+    click.echo(SUMMARY.dumps({"rows": rows}, indent=1) if as_json else markdown(rows))
 
 
 if __name__ == "__main__":
