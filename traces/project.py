@@ -5,6 +5,12 @@ traces.record writes the project's folders beside the profile (PROFILE.meta.json
 readers show a user's functions as "project code"; a profile without that file is ev's own
 (ev.main --profile) unless the reader is given --project.  A relative file name in a profile is
 the script named on the recording's command line, relative to where it ran: the program's own.
+
+The description's format history ("format": "traces-recording", "version"; ``read_meta``
+reads each, and refuses another version in one line):
+
+    1 - "format" and "version" (before, 2026-12 and earlier, the same object without them:
+        read as version 1); "program_exit" (traces.record: the program's exit status)
 """
 import json
 import os
@@ -14,6 +20,8 @@ from traces.errors import InputError
 CHECKOUT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EV_PACKAGES = tuple(os.path.join(CHECKOUT, p) for p in ("ev", "specialized", "traces"))
 META_SUFFIX = ".meta.json"
+META_FORMAT = "traces-recording"
+META_VERSIONS = (1,)
 
 
 class Project(object):
@@ -91,6 +99,16 @@ def read_meta(profile_path):
             found = json.load(meta)
     except (OSError, ValueError) as error:
         raise InputError(path, "unreadable recording description (%s)" % error)
-    if not isinstance(found, dict):
+    if not isinstance(found, dict) or found.get("format", META_FORMAT) != META_FORMAT:
         raise InputError(path, "not a recording description written by traces.record")
+    if found.get("version", 1) not in META_VERSIONS:
+        raise InputError(path, "a recording description of version %r; this traces reads "
+                               "versions %s" % (found.get("version"),
+                                                ", ".join(map(str, META_VERSIONS))))
     return found
+
+
+def meta_text(meta):
+    """The recording's description as its file holds it: format and version first."""
+    return json.dumps(dict([("format", META_FORMAT), ("version", META_VERSIONS[-1])]
+                           + list(meta.items())), indent=1)

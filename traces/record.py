@@ -24,7 +24,7 @@ import click
 from traces import atomic
 from traces import perf_stacks, recording, samplers, sampling_stacks
 from traces.profile_reader import ends_with_trailer
-from traces.project import meta_path, read_meta
+from traces.project import meta_path, meta_text, read_meta
 
 CHECKOUT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The child: this checkout's traces first (the one the parent runs), then the program alone.
@@ -351,7 +351,7 @@ def write_meta(profile, script, module, args, roots, jit_log, sampler, rate, sec
             # it crashed) -- what a caller reads, rather than this command's messages
             "program_exit": program_exit}
     try:
-        atomic.write_text(meta_path(profile), json.dumps(meta, indent=1))
+        atomic.write_text(meta_path(profile), meta_text(meta))
     except OSError as error:
         click.echo("error: %s" % atomic.describe(error), err=True)
 

@@ -9,7 +9,6 @@ environment prepared.  The parent also turns a crash of the child into a one-lin
 import contextlib
 import ctypes
 import glob
-import json
 import os
 import platform
 import signal
@@ -19,7 +18,7 @@ import tempfile
 import time
 
 from traces import atomic, attach, samplers
-from traces.project import meta_path
+from traces.project import meta_path, meta_text
 
 CHILD_FLAG = "EV_RECORDING_CHILD"   # set in the child's environment (ev.main tests it)
 JIT_LOG_CATEGORIES = "jit-log-opt,jit-backend-counts,jit-summary,jit-backend-addr"
@@ -218,7 +217,7 @@ def write_meta(path, meta):
     """PATH.meta.json; best effort (without it a reader takes the profile for ev's, with
     the sampler's nominal rate)."""
     with contextlib.suppress(OSError):
-        atomic.write_text(meta_path(path), json.dumps(meta, indent=1))
+        atomic.write_text(meta_path(path), meta_text(meta))
 
 
 class ProfileNotWritten(OSError):
