@@ -3,7 +3,6 @@ with "format": "traces-recording" and "version" by traces.record, read back by r
 whether it has them or predates them, and a version this traces does not know is one line."""
 import json
 import os
-import shutil
 
 from conftest import ROOT, run_module
 from traces.project import read_meta
@@ -11,12 +10,17 @@ from traces.project import read_meta
 OLD = os.path.join(ROOT, "tests", "fixtures", "pypy8_split", "split.prof.meta.json")
 
 
-def test_traces_record_writes_a_named_versioned_description(tmp_path):
+def recorded(tmp_path):
     prof = tmp_path / "p.prof"
     program = tmp_path / "busy.py"
     program.write_text("total = 0\nfor i in range(3000000):\n    total += i * i\n")
     done = run_module("traces.record", "--profile", prof, "--", program)
     assert done.returncode == 0, done.stderr
+    return prof, program
+
+
+def test_traces_record_writes_a_named_versioned_description(tmp_path):
+    prof, program = recorded(tmp_path)
     written = json.loads((tmp_path / "p.prof.meta.json").read_text())
     assert list(written)[:2] == ["format", "version"]
     assert (written["format"], written["version"]) == ("traces-recording", 1)
@@ -30,14 +34,9 @@ def test_a_description_from_before_the_format_still_reads():
 
 
 def test_an_unknown_version_is_one_line_and_exit_1(tmp_path):
-    prof = tmp_path / "split.prof"
-    shutil.copy(OLD, str(tmp_path / "split.prof.meta.json"))
-    with open(OLD[:-len(".meta.json")] + ".gz", "rb") as packed:
-        import gzip
-        prof.write_bytes(gzip.decompress(packed.read()))
-    meta = json.loads((tmp_path / "split.prof.meta.json").read_text())
-    (tmp_path / "split.prof.meta.json").write_text(json.dumps(dict(
-        meta, format="traces-recording", version=9)))
+    prof, _ = recorded(tmp_path)
+    meta = tmp_path / "p.prof.meta.json"
+    meta.write_text(json.dumps(dict(json.loads(meta.read_text()), version=9)))
     done = run_module("traces.profile", prof)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines() == [
