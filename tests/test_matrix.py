@@ -227,7 +227,7 @@ def test_ctrl_c_during_a_slice_stops_the_cell_cleanly_and_the_rest_say_so(tmp_pa
          str(out)] + mode,
         cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT), stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, universal_newlines=True)
-    while not out.exists() or not contents(out)["cells"][0]["cell"]:
+    while not (out / "matrix.json").exists() or not contents(out)["cells"][0]["cell"]:
         time.sleep(0.1)
     label = contents(out)["cells"][0]["cell"]
     wait_for_generations(out / ("%s.r1.jsonl" % label), 3, proc)

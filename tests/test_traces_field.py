@@ -317,9 +317,9 @@ def test_summary_rows_are_keyed_by_interpreter_and_variant(tmp_path, run):
         assert done.returncode == 0, done.stderr
     result = run("ev.cli.trace_summary", folder, "--json", python=cpython)
     assert result.returncode == 0, result.stderr
-    rows = sorted((r["cell"], r["python"]) for r in json.loads(result.stdout))
+    rows = sorted((r["cell"], r["python"]) for r in json.loads(result.stdout)["rows"])
     assert rows == [("both", "pypy"), ("loop", "cpython"), ("loop", "pypy")]
-    by_key = dict(((r["cell"], r["python"]), r) for r in json.loads(result.stdout))
+    by_key = dict(((r["cell"], r["python"]), r) for r in json.loads(result.stdout)["rows"])
     assert "samples" in by_key[("loop", "cpython")]
     assert "ops_per_iteration" not in by_key[("loop", "cpython")]
     assert by_key[("loop", "pypy")]["hot_loop"].startswith("accumulate;")
