@@ -291,7 +291,7 @@ class StackCorrector(object):
             before, after = self.caller_between(trace, chain, outer), \
                 self.called_between(trace, chain, inner)
             if before or after:
-                chain, verdict = before + chain + after, "changed"
+                chain = before + chain + after
                 flags.update(("changed", "put_back"))
             ids = [self.ids.get(f) for f in chain]
             if chain and all(ids):
