@@ -44,16 +44,19 @@ class Attribution(object):
         """Count the corrected samples that still have one of the program's functions directly
         above a function its source never mentions (traces.source_calls): a frame is missing
         there (an inlined function the stack does not show).  A callee outside the program
-        counts only across JIT code: PyPy implements some built-ins in Python under other
-        names (``print`` is ``print_``), which the caller's source cannot mention."""
+        counts only across JIT code, and only with a source file: PyPy implements some
+        built-ins in Python under other names (``print`` is ``print_``, in ``<builtin>/...``),
+        and frozen code runs from anywhere (importlib's ``cb``, a weakref callback the GC
+        calls), which the caller's source cannot mention."""
         pairs, count, weight = collections.Counter(), 0, 0.0
         for frames, sample_weight in samples:
             python = [i for i, f in enumerate(frames) if f.kind == PY]
             for outer, inner in zip(python, python[1:]):
                 caller, callee = frames[outer], frames[inner]
                 if caller.name.startswith("<") or caller.where is None or (
-                        callee.where is None and not any(
-                            f.kind == JIT for f in frames[outer + 1:inner])):
+                        callee.where is None and (
+                            (callee.filename or "<").startswith("<") or not any(
+                                f.kind == JIT for f in frames[outer + 1:inner]))):
                     continue
                 if not can_call(caller, callee):
                     pairs[(caller.name, callee.name)] += 1

@@ -196,12 +196,14 @@ def missing_frames(jit, counts):
         return []
     total = float(counts["samples"]["samples"] or 1)
     caller, callee, _ = missing["pairs"][0]
+    twice = " (a function above itself that never calls itself can also be one frame shown " \
+            "twice, a stale one kept)" if caller == callee else ""
     return ["Still missing a frame, by the program's source: %d samples (%.1f%%) have a "
             "function directly above one its body never mentions (most: %s above %s): a "
             "function the JIT inlined or entered through a call into code not compiled yet is "
-            "missing between them, so that function's total is low by up to that share (an "
+            "missing between them%s, so that function's total is low by up to that share (an "
             "upper bound: a call the source makes under another name counts too)."
-            % (missing["samples"], 100 * missing["samples"] / total, caller, callee)]
+            % (missing["samples"], 100 * missing["samples"] / total, caller, callee, twice)]
 
 
 def no_jit_code(jit):
