@@ -249,19 +249,12 @@ class StackCorrector(object):
         name, _, line = self.ids.function(caller)
         tmap = self.jit_map.map_of(caller_trace)
         callees = set()
-        for function, lines in tmap.uncompiled_sites.items():
-            if (function[0], function[2]) != (name, line):
-                continue
-            for lineno in lines:
-                called = called_on_line(function[1], lineno)
-                if called is None:
-                    return None
-                callees |= called - tmap.inlined_at.get((function, lineno), set())
-        if len(callees) != 1:
+        for function in tmap.uncompiled_sites:
+            if (function[0], function[2]) == (name, line):
+                callees |= self.trampoline_targets(tmap, function)
+        if len(callees) != 1 or None in callees:
             return None
-        callee = callees.pop()
-        found = set(int(address) for key, address in self.ids.items() if key[0] == callee)
-        return found.pop() if len(found) == 1 else None
+        return self.ids.get(callees.pop())
 
     def choose(self, segments, flags):
         """For each segment, innermost first, the JittedCode chain to show (Dropped for a

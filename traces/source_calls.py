@@ -75,10 +75,7 @@ def mentions(function, name):
 def can_call(caller, callee):
     """False when ``caller``'s source shows no way to call ``callee`` (Frames); True when it
     does, or when the source does not say."""
-    names = mentioned(caller.filename, caller.line)
-    if names is None:
-        return True
-    return callee.name.rsplit(".", 1)[-1] in names
+    return mentions((caller.name, caller.filename, caller.line), callee.name.rsplit(".", 1)[-1])
 
 
 @functools.lru_cache(maxsize=1024)
