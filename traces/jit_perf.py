@@ -197,16 +197,26 @@ def per_line(log, perf_text_path):
             "broken": broken}
 
 
+FUNCTION = re.compile(r"^(.*) \((.*):(\d+)\)$")   # per_line's "name (file:first line)"
+
+
+def function_parts(label):
+    """(name, file, first line) of a per_line result's function label; None for a trace's
+    own ops ('(loop 3 ...)')."""
+    match = FUNCTION.match(label)
+    return (match.group(1), match.group(2), int(match.group(3))) if match else None
+
+
 def line_seconds(result):
     """{(file, line): {part: seconds}} of a per_line result, for the page."""
     times = collections.defaultdict(collections.Counter)
     for function, row in result["functions"].items():
-        match = re.match(r"^.* \((.*):\d+\)$", function)
-        if match is None:
+        parts = function_parts(function)
+        if parts is None:
             continue
         for line, counts in row["lines"].items():
             for part, n in counts.items():
-                times[(match.group(1), line)][part] += n * result["period"]
+                times[(parts[1], line)][part] += n * result["period"]
     return dict(times)
 
 

@@ -19,7 +19,6 @@ import glob
 import json
 import linecache
 import os
-import re
 import sys
 
 import click
@@ -35,6 +34,7 @@ from traces.jitlog import JIT_LOG_COVERS, analyse as analyse_jitlog
 from traces.profile import analyse as analyse_profile
 from traces.profile_reader import read_profile
 from traces.project import Project
+from traces.jit_perf import function_parts
 from traces.source_names import qualified_name
 
 COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_NATIVE)),
@@ -48,7 +48,6 @@ COLUMNS = (("project code", (cat.PROJECT,)), ("numpy", (cat.NUMPY_PY, cat.NUMPY_
 
 
 SUMMARY = rows_format("ev-summary")
-FUNCTION = re.compile(r"^(.*) \((.*):(\d+)\)$")   # traces.jit_perf's "name (file:first line)"
 LINE_PARTS = (("cpyext", "cpyext"), ("alloc", "allocation & GC"), ("natives", "natives"),
               ("call", "runtime"), ("jit", "JIT code"))
 
@@ -102,12 +101,13 @@ def lines_row(row, folder, name, prof):
         project = ev_project(prof) if os.path.exists(prof) else None
         functions = []
         for function, data in result["functions"].items():
-            match = FUNCTION.match(function)
-            if match is None or (project and project.relative(match.group(2)) is None):
+            parts = function_parts(function)
+            if parts is None or (project and project.relative(parts[1]) is None):
                 continue
-            functions.append(function_lines(match, data, period))
+            functions.append(function_lines(parts, data, period))
         functions.sort(key=lambda f: -f["seconds"])
-        row["lines"] = {"functions": [f for f in functions[:3] if f["seconds"] >= 0.01], "perf_samples": result["samples"],
+        row["lines"] = {"functions": [f for f in functions[:3] if f["seconds"] >= 0.01],
+                        "perf_samples": result["samples"],
                         "placed": result["jit"], "not_placed": result["broken"]
                         + result["unlocated"]}
     except (OSError, ValueError, KeyError, TypeError) as error:
@@ -115,10 +115,10 @@ def lines_row(row, folder, name, prof):
     return row
 
 
-def function_lines(match, data, period):
-    """One function of traces.jit_perf's result: its seconds by part, and its lines'."""
-    filename = match.group(2)
-    name = qualified_name(filename, match.group(1), int(match.group(3)))
+def function_lines(parts, data, period):
+    """One function of traces.jit_perf's result ((name, file, first line): function_parts):
+    its seconds by part, and its lines'."""
+    name, filename = qualified_name(parts[1], parts[0], parts[2]), parts[1]
     lines = []
     for line, parts in data["lines"].items():
         number = int(line) if line not in (None, "null", "None") else None
